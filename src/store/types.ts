@@ -1,0 +1,264 @@
+/**
+ * Records the store keeps and the interface every part of flowmock uses to reach them.
+ * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it.
+ * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
+ */
+
+export const EXECUTION_STATUSES = [
+  'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
+  'Running', 'Waiting', 'Queued', 'UserInput',
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+/** Stable statuses never change again. */
+export const STABLE_STATUSES: readonly ExecutionStatus[] = ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'];
+export const isStable = (s: ExecutionStatus): boolean => STABLE_STATUSES.includes(s);
+
+export interface RoleRecord {
+  id: string;            // 'administrator' | 'super-user' | 'user' | 'api'
+  name: string;          // 'Administrator', 'Super User', 'User'
+  displayName: string;
+  description: string;
+  permissions: string[]; // Smart Flows scopes, e.g. 'execute:flows'
+  privileges: string[];  // PhixFlow privileges, e.g. 'Use API Key', 'Run Actions'
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  enabled: boolean;
+  roleIds: string[];
+  passwordHash: string | null; // scrypt, see src/store/secrets.ts
+  createdAt: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  userId: string;
+  name: string;
+  hash: string;          // HMAC-SHA256 (hex) of the full key under the server's key pepper
+  last4: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface PrinterRecord {
+  id: string;
+  displayName: string;
+  description: string | null;
+  definition: { id: string; displayName?: string; type?: string };
+  flavor: string | null;
+  defaultPrinter: boolean;
+  properties: Record<string, unknown> | null;
+  createdAt: string;
+  createdBy: string;     // user id
+  modifiedAt: string;
+  modifiedBy: string;
+}
+
+/** One progress snapshot, shaped like the API's FlowExecutionProgress. */
+export interface ProgressSnapshot {
+  percentage: number;
+  message: string;
+  status: ExecutionStatus;
+  currentData?: { id: string; displayName?: string; type?: string };
+  schema?: Record<string, unknown>;
+  model?: Record<string, unknown>;
+  form?: Array<{ key: string; title: string; type: string; description?: string; required?: boolean }>;
+}
+
+export interface StageRecord {
+  start: string;
+  end: string | null;
+  input: unknown;
+  lastProgress: ProgressSnapshot | null;
+}
+
+export interface BlockReport {
+  id: string;
+  type: 'progress' | 'document' | 'userInput' | 'waitForCallback' | 'fail';
+  displayName?: string;
+  status?: 'Success' | 'Warning' | 'Error' | 'Skipped';
+  message?: string;
+  start?: string;
+  end?: string;
+}
+export interface ZoneReport { id: string; displayName?: string; blocks: BlockReport[] }
+export interface IterationRecord { id: string; displayName?: string; report: ZoneReport[] }
+
+export interface WaitingFor {
+  type: 'callback' | 'userInput';
+  callbackId?: string;
+  callbackUrl?: string;
+  since: string;
+}
+
+/** Everything about one flow execution. The engine owns `cursor`; the API never shows it. */
+export interface ExecutionRecord {
+  id: string;
+  flowId: string;
+  flowName: string;
+  status: ExecutionStatus;
+  progress: ProgressSnapshot;      // the latest progress (status duplicated for queries)
+  createdAt: string;
+  createdBy: string;               // user id
+  modifiedAt: string;
+  modifiedBy: string;              // user id
+  inputKind: 'none' | 'xml' | 'plugin';
+  inputData: unknown;              // as shown in state.inputData
+  skipUserInput: boolean;          // started with /start
+  stages: StageRecord[];
+  iterations: IterationRecord[];
+  report: ZoneReport[];
+  output: { model: Record<string, unknown> };
+  waitingFor: WaitingFor | null;
+  /** Engine bookkeeping: next step index, values collected so far, callback data, etc. */
+  cursor: Record<string, unknown>;
+  /** Monotonic counter bumped on every saved change; long-polls compare it. */
+  version: number;
+  queueSeq: number | null;         // set while Queued; lower runs first
+}
+
+export interface DocumentRecord {
+  id: string;
+  executionId: string;
+  displayName: string;
+  description: string | null;
+  createdAt: string;
+  createdBy: string;               // user id
+  templateId: string | null;
+  language: string | null;
+  finished: boolean;
+  expiration: string | null;
+  contentType: string;
+  size: number;
+}
+
+export type ProcessStatus = 'Running' | 'Success' | 'Fail';
+
+/** One PhixFlow actionflow run. */
+export interface ProcessRecord {
+  id: string;
+  application: string;
+  actionflow: string;
+  status: ProcessStatus;
+  userId: string | null;           // null = the system user (anonymous endpoint)
+  createdAt: string;
+  finishedAt: string | null;
+  httpStatus: number | null;       // the status the final answer has (200, 201, 504)
+  envelope: Record<string, unknown> | null; // the final answer's body
+  recordsDone: number;
+  /** Set by the crash/restart path and by aborts. */
+  message: string | null;
+}
+
+export interface ActionflowLogRecord {
+  id: string;
+  processId: string;
+  application: string;
+  actionflow: string;
+  kind: 'request' | 'response';
+  at: string;
+  content: unknown;
+}
+
+export interface Page<T> { content: T[]; number: number; size: number; totalElements: number; totalPages: number }
+
+export type SortField = 'createdAt' | 'modifiedAt' | 'status';
+export interface ExecutionQuery {
+  /** Only executions created by this user (null: all). */
+  ownerId: string | null;
+  flowId?: string;
+  filter?: ConditionGroup;
+  sort: { field: SortField; direction: 'asc' | 'desc' };
+  page: number;
+  size: number;
+}
+export interface Condition { key: 'status' | 'createdAt' | 'modifiedAt' | 'flowId'; operator: string; values: string[] }
+export interface ConditionNode { id?: string; condition?: Condition; group?: ConditionGroup }
+export interface ConditionGroup { type: 'and' | 'or'; nodes: ConditionNode[] }
+
+export interface ExecutionStatistics {
+  total: number;
+  perStatus: Partial<Record<ExecutionStatus, number>>;
+  perTime: Array<{ time: string; count: number }>;          // per UTC day
+  perObject: Array<{ flowId: string; flowName: string; count: number }>;
+  perUser: Array<{ userId: string; count: number }>;
+}
+
+export interface Store {
+  /** Runs fn in one SQLite transaction (synchronous). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+
+  meta: {
+    get(key: string): string | null;
+    set(key: string, value: string): void;
+  };
+
+  users: {
+    listRoles(): RoleRecord[];
+    upsertRole(role: RoleRecord): void;
+    create(user: UserRecord): void;
+    byId(id: string): UserRecord | null;
+    byUsername(username: string): UserRecord | null;
+    /** Resolves a path parameter: id or user name. */
+    resolve(idOrName: string): UserRecord | null;
+    list(): UserRecord[];
+    setPassword(userId: string, passwordHash: string): void;
+    setEnabled(userId: string, enabled: boolean): void;
+    count(): number;
+  };
+
+  apiKeys: {
+    create(key: ApiKeyRecord): void;
+    byId(id: string): ApiKeyRecord | null;
+    listActive(userId: string): ApiKeyRecord[];
+    revoke(id: string, at: string): boolean;   // false when unknown or already revoked
+    touch(id: string, at: string): void;        // lastUsedAt
+  };
+
+  printers: {
+    list(): PrinterRecord[];
+    byId(id: string): PrinterRecord | null;
+    byName(displayName: string): PrinterRecord | null;
+    insert(p: PrinterRecord): void;
+    update(p: PrinterRecord): void;
+    delete(id: string): boolean;
+  };
+
+  executions: {
+    insert(e: ExecutionRecord): void;
+    /** Saves the whole record; bumps and returns the new `version`. */
+    save(e: ExecutionRecord): number;
+    byId(id: string): ExecutionRecord | null;
+    query(q: ExecutionQuery): Page<ExecutionRecord>;
+    statistics(ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics;
+    /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
+    listLive(): ExecutionRecord[];
+    /** Queued executions by queueSeq. */
+    listQueued(): ExecutionRecord[];
+    count(): number;
+  };
+
+  documents: {
+    insert(d: DocumentRecord, content: Buffer): void;
+    byId(id: string): DocumentRecord | null;
+    content(id: string): Buffer | null;
+    byExecution(executionId: string): DocumentRecord[];
+  };
+
+  processes: {
+    insert(p: ProcessRecord): void;
+    save(p: ProcessRecord): void;
+    byId(id: string): ProcessRecord | null;
+    listRunning(): ProcessRecord[];
+  };
+
+  actionflowLogs: {
+    insert(entry: ActionflowLogRecord): void;
+    query(q: { application?: string; actionflow?: string; processId?: string; page: number; size: number }): Page<ActionflowLogRecord>;
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Checks of a condition group beyond its schema: operators that compare one value get exactly
+ * one, dates parse, statuses are statuses. An unknown key or operator never yields an empty list.
+ */
+import type { ConditionGroup } from '../../store/types.js';
+import { EXECUTION_STATUSES } from '../../store/types.js';
+import { ProblemError, type FieldError } from '../../http/problem.js';
+
+const SINGLE_VALUE = new Set(['equalTo', 'notEqualTo', 'lessThan', 'lessThanOrEqualTo', 'greaterThan', 'greaterThanOrEqualTo']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+export function checkFilter(group: ConditionGroup, where: FieldError['in'], base: string): void {
+  const errors: FieldError[] = [];
+  const walk = (g: ConditionGroup, ptr: string) => {
+    g.nodes.forEach((n, i) => {
+      const at = `${ptr}/nodes/${i}`;
+      if (n.group) return walk(n.group, `${at}/group`);
+      const c = n.condition!;
+      if (SINGLE_VALUE.has(c.operator) && c.values.length !== 1) {
+        errors.push({ in: where, pointer: `${at}/condition/values`, rule: 'maxItems', message: `operator ${c.operator} takes exactly one value` });
+      }
+      c.values.forEach((v, j) => {
+        if ((c.key === 'createdAt' || c.key === 'modifiedAt') && (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+          errors.push({ in: where, pointer: `${at}/condition/values/${j}`, rule: 'format', message: 'must be an ISO-8601 date or date-time' });
+        }
+        if (c.key === 'status' && !(EXECUTION_STATUSES as readonly string[]).includes(v)) {
+          errors.push({ in: where, pointer: `${at}/condition/values/${j}`, rule: 'enum', message: `must be one of: ${EXECUTION_STATUSES.join(', ')}` });
+        }
+      });
+    });
+  };
+  walk(group, `${base}/group`);
+  if (errors.length) throw new ProblemError(400, errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`).join('; '), errors);
+}

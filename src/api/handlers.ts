@@ -1,0 +1,24 @@
+/**
+ * Every operationId of the spec bound to its handler. The `Handlers` type requires all of them:
+ * an operation added to the spec without a handler here is a compile error.
+ */
+import type { Handlers } from '../http/handler-types.js';
+import { executionHandlers } from './executions/executions.js';
+import { flowHandlers } from './flows/flows.js';
+import { documentHandlers } from './documents/documents.js';
+import { printerHandlers } from './printers/printers.js';
+import { userHandlers } from './users/users.js';
+import { authenticationHandlers } from './auth/authentication.js';
+import { phixflowHandlers } from './phixflow/actionflows.js';
+import { flowmockHandlers } from './flowmock/flowmock.js';
+
+export const handlers: Handlers = {
+  ...executionHandlers,
+  ...flowHandlers,
+  ...documentHandlers,
+  ...printerHandlers,
+  ...userHandlers,
+  ...authenticationHandlers,
+  ...phixflowHandlers,
+  ...flowmockHandlers,
+};

@@ -1,0 +1,192 @@
+/**
+ * Checking credentials: Smart Flows API keys and login JWTs, PhixFlow tokens. Used by the HTTP
+ * auth middleware and by the CLI. Failures are `CredentialError`s with the status they mean
+ * (401 bad or missing credentials, 403 valid credentials without the rights).
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
+import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
+import type { Principal } from './principal.js';
+import { PHIXFLOW_PRIVILEGES } from './permissions.js';
+
+export class CredentialError extends Error {
+  constructor(readonly status: 401 | 403 | 404, message: string) {
+    super(message);
+    this.name = 'CredentialError';
+  }
+}
+
+const LAST_USED_PRECISION_MS = 60_000; // lastUsedAt is written at most once a minute per key: no write per request
+
+/** Keys in flowmock's own format carry their id; any other key (a configured admin key) gets an id from its digest. */
+export function keyIdFor(key: string): string {
+  return parseApiKey(key)?.id ?? `cfg${createHash('sha256').update(key).digest('hex').slice(0, 29)}`;
+}
+
+export class Credentials {
+  private readonly pepper: Buffer;
+  private readonly jwtSecret: Uint8Array;
+  private readonly phixflowSecret: Uint8Array;
+  private readonly dummyHash: string;
+
+  constructor(private readonly store: Store, opts: { phixflowApiKey?: string; jwtTtlSeconds: number; now?: () => Date }) {
+    this.pepper = Buffer.from(this.secret('api-key-pepper'), 'hex');
+    this.jwtSecret = Buffer.from(this.secret('jwt-secret'), 'hex');
+    this.phixflowSecret = opts.phixflowApiKey !== undefined
+      ? Buffer.from(opts.phixflowApiKey, 'utf8')
+      : Buffer.from(this.secret('phixflow-api-key'), 'hex');
+    this.jwtTtlSeconds = opts.jwtTtlSeconds;
+    this.now = opts.now ?? (() => new Date());
+    this.dummyHash = hashApiKey('dummy-key-for-constant-work', this.pepper);
+  }
+
+  private readonly jwtTtlSeconds: number;
+  private readonly now: () => Date;
+
+  /** A random 32-byte secret kept in the store's meta table, made on first use. */
+  private secret(name: string): string {
+    let v = this.store.meta.get(name);
+    if (!v) {
+      v = randomBytes(32).toString('hex');
+      this.store.meta.set(name, v);
+    }
+    return v;
+  }
+
+  principalOf(user: UserRecord, via: Principal['via'], apiKeyId?: string): Principal {
+    const roles = this.store.users.listRoles().filter((r) => user.roleIds.includes(r.id));
+    return {
+      user,
+      permissions: new Set(roles.flatMap((r) => r.permissions)),
+      privileges: new Set(roles.flatMap((r) => r.privileges)),
+      via,
+      apiKeyId,
+    };
+  }
+
+  // ---------------------------------------------------------------- API keys
+
+  createApiKey(userId: string, name: string, fixedKey?: string): { record: ApiKeyRecord; key: string } {
+    const generated = generateApiKey();
+    const key = fixedKey ?? generated.key;
+    const id = fixedKey ? keyIdFor(fixedKey) : generated.id;
+    const record: ApiKeyRecord = {
+      id, userId, name,
+      hash: hashApiKey(key, this.pepper),
+      last4: key.slice(-4),
+      createdAt: this.now().toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    this.store.apiKeys.create(record);
+    return { record, key };
+  }
+
+  /** Makes sure `key` is an active key of `userId` (a configured admin key). */
+  ensureApiKey(userId: string, key: string, name: string): void {
+    const existing = this.store.apiKeys.byId(keyIdFor(key));
+    if (existing && !existing.revokedAt && existing.userId === userId) return;
+    if (existing) throw new Error('The configured admin key collides with another key; choose another one.');
+    this.createApiKey(userId, name, key);
+  }
+
+  verifyApiKey(key: string): Principal {
+    if (key.length < 16 || key.length > 512 || /[\s,]/.test(key)) {
+      throw new CredentialError(401, 'The X-API-Key header does not hold one well-formed API key.');
+    }
+    const rec = this.store.apiKeys.byId(keyIdFor(key));
+    const hash = hashApiKey(key, this.pepper);
+    // Always one constant-time comparison, whether or not the id exists.
+    const match = safeEqualHex(hash, rec?.hash ?? this.dummyHash) && rec !== null;
+    if (!rec || !match) throw new CredentialError(401, 'Unknown API key.');
+    if (rec.revokedAt) throw new CredentialError(401, 'This API key was revoked.');
+    const user = this.store.users.byId(rec.userId);
+    if (!user) throw new CredentialError(401, 'Unknown API key.');
+    if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
+    const now = this.now();
+    if (!rec.lastUsedAt || now.getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS) {
+      this.store.apiKeys.touch(rec.id, now.toISOString());
+    }
+    return this.principalOf(user, 'apiKey', rec.id);
+  }
+
+  // ---------------------------------------------------------------- Smart Flows login JWT
+
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+    const user = this.store.users.byUsername(username);
+    // Verify against something even for unknown users, so timing does not reveal which names exist.
+    const ok = verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH) && !!user?.passwordHash;
+    if (!user || !ok) throw new CredentialError(401, 'Wrong user name or password.');
+    if (!user.enabled) throw new CredentialError(401, `User ${user.username} is disabled.`);
+    const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
+    const token = await new SignJWT({ typ: 'smartflows' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuedAt(Math.floor(this.now().getTime() / 1000))
+      .setExpirationTime(exp)
+      .setIssuer('flowmock')
+      .setAudience('smartflows')
+      .sign(this.jwtSecret);
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  async verifyLoginJwt(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwtSecret, {
+        algorithms: ['HS256'], issuer: 'flowmock', audience: 'smartflows', currentDate: this.now(),
+      });
+      const user = payload.sub ? this.store.users.byId(payload.sub) : null;
+      if (!user) throw new CredentialError(401, 'The token names no known user.');
+      if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
+      return this.principalOf(user, 'jwt');
+    } catch (err) {
+      throw asCredentialError(err, 'bearer token');
+    }
+  }
+
+  // ---------------------------------------------------------------- PhixFlow tokens
+
+  async issuePhixflowToken(username: string, expiresInSeconds?: number): Promise<{ token: string; expiresAt: string | null }> {
+    const user = this.store.users.byUsername(username);
+    if (!user) throw new CredentialError(404, `No user ${username}.`);
+    const iat = Math.floor(this.now().getTime() / 1000);
+    let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user.username).setIssuedAt(iat);
+    let expiresAt: string | null = null;
+    if (expiresInSeconds !== undefined) {
+      jwt = jwt.setExpirationTime(iat + expiresInSeconds);
+      expiresAt = new Date((iat + expiresInSeconds) * 1000).toISOString();
+    }
+    return { token: await jwt.sign(this.phixflowSecret), expiresAt };
+  }
+
+  /** A PhixFlow token: HS256 only, signature, expiry, user enabled, both API privileges. */
+  async verifyPhixflowToken(token: string): Promise<Principal> {
+    let sub: string | undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.phixflowSecret, { algorithms: ['HS256'], currentDate: this.now() });
+      sub = payload.sub;
+    } catch (err) {
+      throw asCredentialError(err, 'PhixFlow token');
+    }
+    const user = sub ? this.store.users.byUsername(sub) : null;
+    if (!user) throw new CredentialError(401, 'The token names no known user.');
+    if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
+    const principal = this.principalOf(user, 'phixflowToken');
+    const missing = PHIXFLOW_PRIVILEGES.filter((p) => !principal.privileges.has(p));
+    if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
+    return principal;
+  }
+}
+
+function asCredentialError(err: unknown, what: string): CredentialError {
+  if (err instanceof CredentialError) return err;
+  if (err instanceof joseErrors.JWTExpired) return new CredentialError(401, `The ${what} has expired.`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new CredentialError(401, `The ${what} is not signed with HS256.`);
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new CredentialError(401, `The ${what}'s signature does not verify.`);
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return new CredentialError(401, `The ${what} is not valid: ${err.message}.`);
+  return new CredentialError(401, `The ${what} is malformed.`);
+}
+
+// scrypt hash of a random string: verifying against it costs what verifying a real password costs.
+const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

@@ -1,0 +1,39 @@
+/**
+ * A fresh database gets the roles and three users (admin, integrator, api-user); admin and
+ * integrator get an API key each, returned so start-up can show them once. A configured admin
+ * key (FLOWMOCK_ADMIN_KEY / --admin-key) is made an active key of admin on every start.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/types.js';
+import type { Credentials } from './credentials.js';
+import { ROLES, SEED_USERS } from './permissions.js';
+
+export interface SeedResult {
+  freshDatabase: boolean;
+  newKeys: Array<{ username: string; key: string }>;
+}
+
+export function seedStore(store: Store, credentials: Credentials, opts: { adminKey?: string; now: () => Date }): SeedResult {
+  return store.transaction(() => {
+    // Roles are code: refresh them on every start so a permission added in a release applies.
+    for (const role of ROLES) store.users.upsertRole(role);
+    const fresh = store.users.count() === 0;
+    const newKeys: SeedResult['newKeys'] = [];
+    if (fresh) {
+      for (const u of SEED_USERS) {
+        const user = {
+          id: randomUUID(), username: u.username, displayName: u.displayName, email: null,
+          enabled: true, roleIds: [u.roleId], passwordHash: null, createdAt: opts.now().toISOString(),
+        };
+        store.users.create(user);
+        const skipGenerated = u.username === 'admin' && opts.adminKey !== undefined;
+        if (u.printKey && !skipGenerated) newKeys.push({ username: u.username, key: credentials.createApiKey(user.id, 'Created at first start').key });
+      }
+    }
+    if (opts.adminKey !== undefined) {
+      const admin = store.users.byUsername('admin');
+      if (admin) credentials.ensureApiKey(admin.id, opts.adminKey, 'Configured admin key');
+    }
+    return { freshDatabase: fresh, newKeys };
+  });
+}

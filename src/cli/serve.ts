@@ -1,0 +1,39 @@
+/** `flowmock serve`: the reference server with its embedded defaults. */
+import { createApp } from '../app.js';
+import type { FlowmockConfig } from '../config.js';
+
+export async function serve(config: Partial<FlowmockConfig>): Promise<void> {
+  const fm = await createApp(config);
+  const base = await fm.listen();
+  if (fm.config.printStartup) {
+    const lines = [
+      '',
+      `flowmock is listening on ${base}`,
+      `  Swagger UI    ${base}/swagger-ui/`,
+      `  OpenAPI spec  ${base}/openapi.json  (${base}/openapi.yaml)`,
+      `  Smart Flows   ${base}/api/v1`,
+      `  PhixFlow      ${base}/phixflow/api/1/action`,
+      `  database      ${fm.config.db}${fm.seed.freshDatabase ? ' (new)' : ''}`,
+      `  flows         ${fm.config.flowsDir} (${fm.services.definitions().flows.length} flows, ${fm.services.definitions().actionflows.length} actionflows), speed ${fm.config.speed}`,
+    ];
+    if (fm.recovered.executions || fm.recovered.processes) {
+      lines.push(`  recovered     ${fm.recovered.executions} executions and ${fm.recovered.processes} actionflow runs were live at the last stop; marked Interrupted`);
+    }
+    if (fm.seed.newKeys.length) {
+      lines.push('', 'New API keys (shown once; they are stored only as hashes):');
+      for (const k of fm.seed.newKeys) lines.push(`  ${k.username.padEnd(11)} ${k.key}`);
+      lines.push('', `Try: curl -H "X-API-Key: <key>" ${base}/api/v1/users/me`);
+    }
+    if (fm.config.adminKey) lines.push('', 'The configured admin key (FLOWMOCK_ADMIN_KEY / --admin-key) is active for user admin.');
+    console.log(lines.join('\n') + '\n');
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    fm.logger.info({ signal }, 'stopping');
+    fm.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

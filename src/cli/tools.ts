@@ -1,0 +1,39 @@
+/** Commands that run the project's tools: spec lint, generation, Prism's mock. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDefinitions } from '../engine/definitions/load.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+function run(cmd: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const forward = (s: NodeJS.Signals) => child.kill(s);
+    process.once('SIGINT', forward);
+    process.once('SIGTERM', forward);
+  });
+}
+
+/** Spec lint (swagger-parser + Redocly) and the flow/actionflow definitions of `flowsDir`. */
+export async function lint(flowsDir: string): Promise<number> {
+  const specCode = await run(bin('tsx'), [path.join(root, 'scripts', 'lint-spec.ts')]);
+  try {
+    const d = await loadDefinitions(flowsDir);
+    console.log(`definitions: ${flowsDir} holds ${d.flows.length} flows and ${d.actionflows.length} actionflows, all valid`);
+    return specCode;
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+export const generate = (check: boolean): Promise<number> =>
+  run(bin('tsx'), [path.join(root, 'scripts', 'generate.ts'), ...(check ? ['--check'] : [])]);
+
+/** Prism's mock of the spec: examples for every operation, no state. */
+export const mock = (port: number, host: string, dynamic: boolean): Promise<number> =>
+  run(bin('prism'), ['mock', path.join(root, 'generated', 'openapi.json'), '--port', String(port), '--host', host, ...(dynamic ? ['--dynamic'] : [])]);

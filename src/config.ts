@@ -1,0 +1,90 @@
+/**
+ * flowmock's configuration: defaults, then environment, then command-line flags (the CLI merges
+ * them). Every limit is explicit here.
+ */
+import path from 'node:path';
+
+export interface FlowmockConfig {
+  host: string;
+  port: number;
+  /** SQLite file, or ':memory:'. */
+  db: string;
+  flowsDir: string;
+  /** Duration factor for flow steps: 1 real time, 0.1 ten times faster, 0 no waiting. */
+  speed: number;
+  /** Executions running at once; the rest are Queued. */
+  maxConcurrent: number;
+  bodyLimitBytes: number;
+  /** Validate every response against the spec (on in all tests); a breaking response becomes a 500. */
+  validateResponses: boolean;
+  /** A known admin API key instead of a generated one (CI). */
+  adminKey?: string;
+  /** The PhixFlow `phixflow-api-key` token-signing secret; generated and kept in the store when absent. */
+  phixflowApiKey?: string;
+  /** Lifetime of Smart Flows login JWTs. */
+  jwtTtlSeconds: number;
+  /** Upper bound of the progress long-poll `timeout` (the spec says 120). */
+  longPollMaxSeconds: number;
+  /** PhixFlow defaults when neither the URL nor the endpoint sets a timeout. */
+  phixflowSyncTimeoutMs: number;
+  phixflowAsyncTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Print start-up information (URLs, new keys) to stdout. */
+  printStartup: boolean;
+}
+
+export const DEFAULT_CONFIG: FlowmockConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  db: path.join('.flowmock', 'flowmock.db'),
+  flowsDir: 'flows',
+  speed: 1,
+  maxConcurrent: 4,
+  bodyLimitBytes: 1024 * 1024,
+  validateResponses: false,
+  jwtTtlSeconds: 3600,
+  longPollMaxSeconds: 120,
+  phixflowSyncTimeoutMs: 60_000,
+  phixflowAsyncTimeoutMs: 500,
+  logLevel: 'info',
+  printStartup: true,
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values from the environment (FLOWMOCK_*, PORT). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<FlowmockConfig> {
+  const out: Partial<FlowmockConfig> = {};
+  if (env.PORT) out.port = Number(env.PORT);
+  if (env.FLOWMOCK_DB) out.db = env.FLOWMOCK_DB;
+  if (env.FLOWMOCK_FLOWS) out.flowsDir = env.FLOWMOCK_FLOWS;
+  if (env.FLOWMOCK_SPEED) out.speed = Number(env.FLOWMOCK_SPEED);
+  if (env.FLOWMOCK_ADMIN_KEY) out.adminKey = env.FLOWMOCK_ADMIN_KEY;
+  if (env.FLOWMOCK_PHIXFLOW_API_KEY) out.phixflowApiKey = env.FLOWMOCK_PHIXFLOW_API_KEY;
+  if (env.FLOWMOCK_LOG_LEVEL) out.logLevel = env.FLOWMOCK_LOG_LEVEL as FlowmockConfig['logLevel'];
+  return out;
+}
+
+/** Merges and checks; a bad value stops start-up with a message naming it. */
+export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): FlowmockConfig {
+  const c: FlowmockConfig = { ...DEFAULT_CONFIG };
+  for (const p of parts) for (const [k, v] of Object.entries(p)) if (v !== undefined) (c as any)[k] = v;
+  const check = (ok: boolean, msg: string) => {
+    if (!ok) throw new ConfigError(msg);
+  };
+  check(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535, `port must be an integer 0-65535, got ${c.port}`);
+  check(Number.isFinite(c.speed) && c.speed >= 0 && c.speed <= 1000, `speed must be a number 0-1000, got ${c.speed}`);
+  check(Number.isInteger(c.maxConcurrent) && c.maxConcurrent >= 1 && c.maxConcurrent <= 1000, `max concurrent executions must be 1-1000, got ${c.maxConcurrent}`);
+  check(Number.isInteger(c.bodyLimitBytes) && c.bodyLimitBytes >= 1024, `body limit must be at least 1024 bytes, got ${c.bodyLimitBytes}`);
+  if (c.adminKey !== undefined) check(c.adminKey.length >= 32, 'FLOWMOCK_ADMIN_KEY / --admin-key must be at least 32 characters');
+  if (c.phixflowApiKey !== undefined) {
+    check(Buffer.byteLength(c.phixflowApiKey) >= 32,
+      `FLOWMOCK_PHIXFLOW_API_KEY is ${Buffer.byteLength(c.phixflowApiKey)} bytes; the phixflow-api-key secret must be at least 32 bytes`);
+  }
+  return c;
+}

@@ -1,0 +1,176 @@
+/**
+ * JSONata expressions of the definitions, compiled once when the definitions load so a syntax
+ * error stops start-up instead of surfacing in the middle of a run.
+ *
+ * Evaluation is guarded: JSONata can recurse forever, so every evaluation runs with jsonata 2's
+ * own guardrails (`timeout` and `stack` options, checked each time the evaluator enters a node):
+ * longer than `timeoutMs` (default 1 s) or nested deeper than `maxDepth` (default 500) and the
+ * evaluation is aborted with an ExpressionEvaluationError (code D1012 resp. D1011). The check is
+ * cooperative: a single built-in call that itself runs long is not interrupted midway.
+ *
+ * Evaluation contexts (what `$` is) and bindings, as the engines provide them:
+ *
+ * Flows (`when` of a step; templates in `message`, `fileName`, `template`): the context is a
+ * FlowExpressionContext (below), no bindings.
+ *
+ * Actionflows: `records` runs once with the ActionflowInput as its context; `output.transform`,
+ * `failures[].when`/`.message` and `stop.when`/`.message` run per record with the record as
+ * context. All of them get these bindings (ActionflowBindings):
+ *   $index  - 0-based index of the record (absent while `records` runs)
+ *   $params - the query-string parameters, defaults applied: { name: string }
+ *   $input  - the whole input: { body, contentType, headers, url }
+ */
+import jsonata from 'jsonata';
+
+/** What `$` is when a flow's `when` conditions and templates are evaluated. */
+export interface FlowExpressionContext {
+  /**
+   * The flow input: XML parsed to an object keyed by the root element (`input.order.customer`),
+   * the plug-in JSON (`input.id`, `input.entity`, `input.userId`), other JSON as sent, or null.
+   */
+  input: unknown;
+  /** Values of every user-input form submitted so far, keyed by field key (later forms win). */
+  form: Record<string, unknown>;
+  flow: { id: string; displayName: string };
+  execution: { id: string };
+}
+
+/** The actionflow input connection point's fixed parameters. */
+export interface ActionflowInput {
+  /** Parsed JSON when the content type is JSON, otherwise the raw text ('' when none). */
+  body: unknown;
+  contentType: string;
+  headers: Record<string, string>;
+  url: string;
+}
+
+/** Bindings for actionflow expressions; referenced as `$index`, `$params`, `$input`. */
+export interface ActionflowBindings {
+  index?: number;
+  params: Record<string, string>;
+  input: ActionflowInput;
+}
+
+export interface ExpressionLimits {
+  /** Abort an evaluation running longer than this. */
+  timeoutMs: number;
+  /** Abort an evaluation nested deeper than this (non-tail recursion). */
+  maxDepth: number;
+}
+
+export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.freeze({ timeoutMs: 1000, maxDepth: 500 });
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** Evaluates against `context` (JSONata `$`); binding names may be given with or without `$`. */
+  evaluate(context: unknown, bindings?: object): Promise<unknown>;
+  /** Evaluates and casts the result as JSONata's `$boolean()` does: for conditions. */
+  test(context: unknown, bindings?: object): Promise<boolean>;
+}
+
+/** Shape of what jsonata throws: a plain object, not an Error. */
+interface JsonataFault {
+  code?: string;
+  position?: number;
+  token?: string;
+  message?: string;
+}
+
+/** The expression does not parse. `position` is the character offset jsonata reports. */
+export class ExpressionSyntaxError extends Error {
+  constructor(
+    readonly source: string,
+    readonly code: string | undefined,
+    readonly position: number | undefined,
+    detail: string,
+  ) {
+    super(`JSONata syntax error${position === undefined ? '' : ` at position ${position}`}: ${detail}`);
+    this.name = 'ExpressionSyntaxError';
+  }
+}
+
+export type EvaluationFailure = 'timeout' | 'depth' | 'runtime';
+
+/** Evaluation failed: a JSONata runtime error, or a guardrail fired. */
+export class ExpressionEvaluationError extends Error {
+  readonly failure: EvaluationFailure;
+  constructor(
+    readonly source: string,
+    readonly code: string | undefined,
+    readonly position: number | undefined,
+    detail: string,
+  ) {
+    super(`JSONata evaluation error${code ? ` ${code}` : ''}${position === undefined ? '' : ` at position ${position}`}: ${detail}`);
+    this.name = 'ExpressionEvaluationError';
+    this.failure = code === 'D1012' ? 'timeout' : code === 'D1011' ? 'depth' : 'runtime';
+  }
+}
+
+function faultOf(err: unknown): JsonataFault {
+  if (typeof err === 'object' && err !== null) return err as JsonataFault;
+  return { message: String(err) };
+}
+
+/** jsonata wants binding names without `$`; accept both so callers can write what they read. */
+function normaliseBindings(bindings: object | undefined): Record<string, unknown> | undefined {
+  if (!bindings) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(bindings)) out[name.startsWith('$') ? name.slice(1) : name] = value;
+  return out;
+}
+
+/**
+ * Compiles once; throws ExpressionSyntaxError. Each evaluation gets its own guardrail clock
+ * (jsonata starts it per `evaluate` call), so one compiled expression can be shared.
+ */
+export function compileExpression(source: string, limits: Partial<ExpressionLimits> = {}): CompiledExpression {
+  const { timeoutMs, maxDepth } = { ...DEFAULT_EXPRESSION_LIMITS, ...limits };
+  let compiled: jsonata.Expression;
+  try {
+    compiled = jsonata(source, { timeout: timeoutMs, stack: maxDepth });
+  } catch (err) {
+    const f = faultOf(err);
+    throw new ExpressionSyntaxError(source, f.code, f.position, f.message ?? 'invalid expression');
+  }
+
+  const evaluate = async (context: unknown, bindings?: object): Promise<unknown> => {
+    try {
+      return await compiled.evaluate(context, normaliseBindings(bindings));
+    } catch (err) {
+      const f = faultOf(err);
+      throw new ExpressionEvaluationError(source, f.code, f.position, f.message ?? 'evaluation failed');
+    }
+  };
+
+  return {
+    source,
+    evaluate,
+    test: async (context, bindings) => toBoolean(await evaluate(context, bindings)),
+  };
+}
+
+function isJsonataFunction(value: object): boolean {
+  const v = value as { _jsonata_lambda?: unknown; _jsonata_function?: unknown };
+  return v._jsonata_lambda === true || v._jsonata_function === true;
+}
+
+/** JSONata's `$boolean()` casting rules. */
+export function toBoolean(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.some(toBoolean);
+  switch (typeof value) {
+    case 'boolean':
+      return value;
+    case 'string':
+      return value.length > 0;
+    case 'number':
+      return value !== 0 && !Number.isNaN(value);
+    case 'function':
+      return false;
+    case 'object':
+      if (isJsonataFunction(value)) return false;
+      return Object.keys(value).length > 0;
+    default:
+      return Boolean(value);
+  }
+}

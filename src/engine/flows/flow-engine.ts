@@ -1,0 +1,660 @@
+/**
+ * Runs flow executions: steps in order, each state change saved to the store before anyone can
+ * see it. The store is the truth; in memory there are only timers (step waits, max-duration
+ * deadlines) and long-poll listeners, which a restart may lose without losing any state.
+ *
+ * Timing: every step duration is multiplied by `speed` (1 = real time, 0.01 = a hundred times
+ * faster, 0 = no waiting at all: the loop still yields to the event loop between states, so the
+ * states are saved, and observable, in order).
+ *
+ * Queueing: at most `maxConcurrent` executions are Running; further starts are Queued with an
+ * increasing queueSeq and are started, lowest queueSeq first, whenever a Running execution
+ * leaves Running (finishes, is canceled, or stops for user input or a callback). Resuming after
+ * user input or a callback is never queued: that execution already had its turn.
+ */
+import { randomUUID } from 'node:crypto';
+import { renderExecutionPdf } from '../documents/pdf.js';
+import type { DocumentStepDef, FailStepDef, ProgressStepDef, StepDef, UserInputStepDef, WaitForCallbackStepDef } from '../definitions/types.js';
+import { isStable, type BlockReport, type DocumentRecord, type ExecutionRecord, type ExecutionStatus, type Store } from '../../store/types.js';
+import { ChangeNotifier } from './change-notifier.js';
+import { documentInputValues, evaluationContext } from './context.js';
+import { cursorOf, newCursor } from './cursor.js';
+import { FlowStateError } from './errors.js';
+import {
+  closeStage, endBlock, endOpenBlocks, MAIN_ZONE, openStage, raisePercentage, skippedBlock, startBlock, syncIterations,
+} from './execution-state.js';
+import { renderStepText, staticStepText, stepApplies } from './step-expressions.js';
+import type { EngineFlow, EngineLogger, FlowInput } from './types.js';
+import { formDefaults, formLayout, formSchema, validateFormValues } from './user-input.js';
+
+export interface FlowEngineOptions {
+  store: Store;
+  /** The loaded flows by id; a function so a definitions reload is seen. */
+  flows: () => Map<string, EngineFlow>;
+  /** Duration factor: 1 = as defined, 0 = no waiting (order of states kept). */
+  speed: number;
+  /** Running executions at most; more are Queued. Default 4. */
+  maxConcurrent?: number;
+  now?: () => Date;
+  logger?: EngineLogger;
+}
+
+export interface StartRequest {
+  flowId: string;
+  userId: string;
+  input: FlowInput;
+  /** Started with /start: user-input steps use their defaults. */
+  skipUserInput: boolean;
+}
+
+/** One active background runner; `stopped` tells it to give up at its next step. */
+interface LiveRun {
+  stopped: boolean;
+  /** Resolvers of pending waits: called on stop so the runner wakes up and notices. */
+  wakers: Set<() => void>;
+}
+
+export const QUEUED_MESSAGE = 'Queued: waiting for other flows to finish';
+const silent: EngineLogger = { info() {}, warn() {}, error() {} };
+
+export class FlowEngine {
+  private readonly store: Store;
+  private readonly flows: () => Map<string, EngineFlow>;
+  private readonly speed: number;
+  private readonly maxConcurrent: number;
+  private readonly clock: () => Date;
+  private readonly log: EngineLogger;
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly changes = new ChangeNotifier();
+  private closed = false;
+
+  constructor(opts: FlowEngineOptions) {
+    if (!Number.isFinite(opts.speed) || opts.speed < 0) throw new RangeError(`speed must be a number >= 0, got ${opts.speed}`);
+    const max = opts.maxConcurrent ?? 4;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrent must be an integer >= 1, got ${max}`);
+    this.store = opts.store;
+    this.flows = opts.flows;
+    this.speed = opts.speed;
+    this.maxConcurrent = max;
+    this.clock = opts.now ?? (() => new Date());
+    this.log = opts.logger ?? silent;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /** Inserts the execution (Running, or Queued when all slots are taken) and runs it in the background. */
+  start(req: StartRequest): ExecutionRecord {
+    const flow = this.flows().get(req.flowId);
+    if (!flow) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
+    this.drainQueue();
+    const at = this.iso();
+    const queued = this.countRunning() >= this.maxConcurrent;
+    const status: ExecutionStatus = queued ? 'Queued' : 'Running';
+    const inputData = shownInputData(req.input);
+    const rec: ExecutionRecord = {
+      id: randomUUID(),
+      flowId: flow.def.id,
+      flowName: flow.def.displayName,
+      status,
+      progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status },
+      createdAt: at,
+      createdBy: req.userId,
+      modifiedAt: at,
+      modifiedBy: req.userId,
+      inputKind: req.input.kind,
+      inputData,
+      skipUserInput: req.skipUserInput,
+      stages: [],
+      iterations: [],
+      report: [{ id: MAIN_ZONE, displayName: flow.def.displayName, blocks: [] }],
+      output: { model: {} },
+      waitingFor: null,
+      cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
+      version: 1,
+      queueSeq: queued ? this.nextQueueSeq() : null,
+    };
+    openStage(rec, inputData, at);
+    syncIterations(rec);
+    this.store.executions.insert(rec);
+    if (!queued) this.launch(rec.id, flow);
+    return rec;
+  }
+
+  /** Resumes a UserInput execution with the posted form values. */
+  continueWithInput(executionId: string, values: Record<string, unknown>, userId: string): ExecutionRecord {
+    const rec = this.existing(executionId);
+    if (rec.status !== 'UserInput') {
+      throw new FlowStateError('conflict', `The execution is ${rec.status}; form values are accepted only while it is UserInput.`);
+    }
+    const { flow, step } = this.waitingStep(rec, 'userInput');
+    const merged = validateFormValues(step, values);
+    const at = this.iso();
+    const cursor = cursorOf(rec);
+    cursor.form = { ...cursor.form, ...merged };
+    endBlock(rec, step.id, 'Success', at);
+    raisePercentage(rec, step.percentage);
+    return this.resume(rec, flow, values, at, userId);
+  }
+
+  /** Resumes an execution Waiting on this callback id; `data` becomes `callback` in the context. */
+  callback(executionId: string, callbackId: string, data: unknown, userId: string): ExecutionRecord {
+    const rec = this.existing(executionId);
+    if (rec.status !== 'Waiting' || rec.waitingFor?.type !== 'callback' || rec.waitingFor.callbackId !== callbackId) {
+      const why = rec.status === 'Waiting' ? 'it waits for a different callback' : `it is ${rec.status}`;
+      throw new FlowStateError('conflict', `The execution is not waiting for callback ${callbackId}: ${why}.`);
+    }
+    const { flow, step } = this.waitingStep(rec, 'waitForCallback');
+    const at = this.iso();
+    cursorOf(rec).callback = data ?? null;
+    endBlock(rec, step.id, 'Success', at);
+    raisePercentage(rec, step.percentage);
+    return this.resume(rec, flow, data ?? null, at, userId);
+  }
+
+  /** Cancels a live execution; a stable one cannot change any more. */
+  cancel(executionId: string, userId: string): ExecutionRecord {
+    const rec = this.existing(executionId);
+    if (isStable(rec.status)) {
+      throw new FlowStateError('conflict', `The execution is ${rec.status}, which is final; only a live execution can be canceled.`);
+    }
+    const user = this.store.users.byId(userId);
+    return this.end(rec, 'Canceled', `Canceled by ${user?.username ?? userId}`, { userId });
+  }
+
+  /**
+   * Long-poll support. Resolves at once when the version differs or nothing is going to happen
+   * by itself (stable, UserInput, Waiting); otherwise at the next save, the timeout or an abort,
+   * always with the current record (null if there is none). Never rejects.
+   */
+  waitForChange(executionId: string, sinceVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<ExecutionRecord | null> {
+    const current = this.read(executionId);
+    if (!current || current.version !== sinceVersion || !(current.status === 'Running' || current.status === 'Queued')) {
+      return Promise.resolve(current);
+    }
+    if (this.closed || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        unsubscribe();
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve(this.read(executionId));
+      };
+      const unsubscribe = this.changes.subscribe(executionId, done);
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /**
+   * After a restart: Running and Queued executions had their runner (timers, in-flight work) in
+   * the old process, so they are marked Interrupted. UserInput and Waiting executions keep their
+   * status: everything needed to resume them (step index, form values, callback id) is in the
+   * store, so a later continue or callback picks them up as if nothing happened.
+   */
+  recoverOnStartup(): { interrupted: number } {
+    let interrupted = 0;
+    for (const rec of this.store.executions.listLive()) {
+      if (rec.status !== 'Running' && rec.status !== 'Queued') continue;
+      this.end(rec, 'Interrupted', `Interrupted: the server stopped while the execution was ${rec.status}`, { drain: false, blockStatus: 'Error' });
+      interrupted++;
+    }
+    if (interrupted > 0) this.log.warn({ interrupted }, 'flow executions interrupted by a server stop');
+    return { interrupted };
+  }
+
+  /** Stops every runner and timer and wakes all long polls. Running executions stay Running in
+   * the store; the next recoverOnStartup marks them Interrupted. */
+  shutdown(): void {
+    this.closed = true;
+    for (const id of [...this.runs.keys()]) this.stopRun(id);
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    this.deadlines.clear();
+    this.changes.notifyAll();
+  }
+
+  /** Long-poll listeners currently registered (for leak checks). */
+  pendingWaiters(): number {
+    return this.changes.size();
+  }
+
+  // ---------------------------------------------------------------- background runner
+
+  private launch(id: string, flow: EngineFlow): void {
+    if (this.closed) return;
+    this.stopRun(id);
+    const run: LiveRun = { stopped: false, wakers: new Set() };
+    this.runs.set(id, run);
+    this.armDeadline(id, flow);
+    setImmediate(() => void this.runLoop(id, run));
+  }
+
+  /** Runs steps until the execution stops Running. Never rejects: failures end it Error. */
+  private async runLoop(id: string, run: LiveRun): Promise<void> {
+    let step: StepDef | undefined;
+    try {
+      for (;;) {
+        const rec = this.liveRecord(id, run);
+        if (!rec) return;
+        const flow = this.flows().get(rec.flowId);
+        if (!flow) {
+          this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
+          return;
+        }
+        step = flow.def.steps[cursorOf(rec).stepIndex];
+        if (!step) {
+          this.end(rec, 'Success', 'Done');
+          return;
+        }
+        if (!(await this.runStep(id, run, flow, step))) return;
+      }
+    } catch (err) {
+      this.crashed(id, run, step, err);
+    }
+  }
+
+  private crashed(id: string, run: LiveRun, step: StepDef | undefined, err: unknown): void {
+    const detail = err instanceof Error ? err.message : String(err);
+    this.log.error({ err, executionId: id, stepId: step?.id }, 'flow execution failed');
+    try {
+      const rec = this.liveRecord(id, run);
+      if (rec) this.end(rec, 'Error', `Error${step ? ` in step "${step.id}"` : ''}: ${detail}`, { blockStatus: 'Error' });
+    } catch (again) {
+      this.log.error({ err: again, executionId: id }, 'could not record the failure of a flow execution');
+    }
+  }
+
+  /** Runs one step; false when the runner must stop (waiting, finished, or no longer Running). */
+  private async runStep(id: string, run: LiveRun, flow: EngineFlow, step: StepDef): Promise<boolean> {
+    let rec = this.liveRecord(id, run)!;
+    if (step.when !== undefined) {
+      const applies = await stepApplies(flow, step, this.context(rec));
+      const fresh = this.liveRecord(id, run);
+      if (!fresh) return false;
+      if (!applies) {
+        skippedBlock(fresh, step, this.iso());
+        raisePercentage(fresh, step.percentage);
+        this.advance(fresh);
+        return true;
+      }
+      rec = fresh;
+    }
+    switch (step.type) {
+      case 'progress':
+        return this.progressStep(id, run, flow, step, rec);
+      case 'document':
+        return this.documentStep(id, run, flow, step, rec);
+      case 'userInput':
+        return this.userInputStep(id, run, flow, step, rec);
+      case 'waitForCallback':
+        return this.callbackStep(id, run, flow, step, rec);
+      case 'fail':
+        return this.failStep(id, run, flow, step, rec);
+    }
+  }
+
+  /** Message, wait, then percentage. */
+  private async progressStep(id: string, run: LiveRun, flow: EngineFlow, step: ProgressStepDef, rec: ExecutionRecord): Promise<boolean> {
+    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? step.id;
+    let fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    startBlock(fresh, step, this.iso());
+    fresh.progress.message = message;
+    this.persist(fresh);
+    await this.sleep(run, step.durationMs);
+    fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    endBlock(fresh, step.id, 'Success', this.iso());
+    raisePercentage(fresh, step.percentage);
+    this.advance(fresh);
+    return true;
+  }
+
+  private async documentStep(id: string, run: LiveRun, flow: EngineFlow, step: DocumentStepDef, rec: ExecutionRecord): Promise<boolean> {
+    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? `Generating ${step.displayName ?? step.id}`;
+    let fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    startBlock(fresh, step, this.iso());
+    fresh.progress.message = message;
+    this.persist(fresh);
+    await this.sleep(run, step.durationMs ?? 0);
+
+    fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const context = this.context(fresh);
+    const cursor = cursorOf(fresh);
+    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.pdf`;
+    const body = (await renderStepText(flow, step, 'template', context)) ?? '';
+    const createdAt = this.iso();
+    const pdf = await renderExecutionPdf({
+      title: step.displayName ?? displayName,
+      flowName: fresh.flowName,
+      executionId: fresh.id,
+      createdAt,
+      body,
+      inputValues: documentInputValues(flow.def, cursor),
+    });
+
+    const done = this.liveRecord(id, run);
+    if (!done) return false;
+    const doc: DocumentRecord = {
+      id: randomUUID(),
+      executionId: done.id,
+      displayName,
+      description: null,
+      createdAt,
+      createdBy: done.createdBy,
+      templateId: step.templateId ?? null,
+      language: step.language ?? null,
+      finished: true,
+      expiration: null,
+      contentType: 'application/pdf',
+      size: pdf.length,
+    };
+    done.output.model[step.id] = { document: { id: doc.id, displayName, type: 'document' } };
+    endBlock(done, step.id, 'Success', this.iso());
+    raisePercentage(done, step.percentage);
+    // Document and record together: a reader never sees a model pointing at a missing document.
+    this.store.transaction(() => {
+      this.store.documents.insert(doc, pdf);
+      this.advance(done);
+    });
+    return true;
+  }
+
+  private async userInputStep(id: string, run: LiveRun, flow: EngineFlow, step: UserInputStepDef, rec: ExecutionRecord): Promise<boolean> {
+    if (rec.skipUserInput) {
+      const at = this.iso();
+      const cursor = cursorOf(rec);
+      cursor.form = { ...cursor.form, ...formDefaults(step) };
+      startBlock(rec, step, at);
+      endBlock(rec, step.id, 'Success', at, 'Skipped: started without user input, defaults used');
+      raisePercentage(rec, step.percentage);
+      this.advance(rec);
+      return true;
+    }
+    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for user input';
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const at = this.iso();
+    startBlock(fresh, step, at);
+    this.pauseRunning(fresh, at);
+    fresh.status = 'UserInput';
+    fresh.progress = {
+      percentage: fresh.progress.percentage,
+      message,
+      status: 'UserInput',
+      schema: formSchema(step),
+      model: formDefaults(step),
+      form: formLayout(step),
+    };
+    fresh.waitingFor = { type: 'userInput', since: at };
+    this.persist(fresh);
+    this.drainQueue();
+    return false;
+  }
+
+  private async callbackStep(id: string, run: LiveRun, flow: EngineFlow, step: WaitForCallbackStepDef, rec: ExecutionRecord): Promise<boolean> {
+    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for an external event';
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const at = this.iso();
+    const callbackId = randomUUID();
+    startBlock(fresh, step, at);
+    this.pauseRunning(fresh, at);
+    fresh.status = 'Waiting';
+    fresh.progress = { percentage: fresh.progress.percentage, message, status: 'Waiting' };
+    fresh.waitingFor = {
+      type: 'callback',
+      callbackId,
+      callbackUrl: `/api/v1/flows/callback/${callbackId}?executionId=${encodeURIComponent(fresh.id)}`,
+      since: at,
+    };
+    this.persist(fresh);
+    this.drainQueue();
+    return false;
+  }
+
+  private async failStep(id: string, run: LiveRun, flow: EngineFlow, step: FailStepDef, rec: ExecutionRecord): Promise<boolean> {
+    const message = (await renderStepText(flow, step, 'message', this.context(rec))) || step.status;
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const at = this.iso();
+    startBlock(fresh, step, at);
+    endBlock(fresh, step.id, step.status === 'Warning' ? 'Warning' : 'Error', at, message);
+    raisePercentage(fresh, step.percentage);
+    this.end(fresh, step.status, message);
+    return false;
+  }
+
+  // ---------------------------------------------------------------- state transitions
+
+  /** Next step: saved with the step index moved on. */
+  private advance(rec: ExecutionRecord): void {
+    cursorOf(rec).stepIndex++;
+    this.persist(rec);
+  }
+
+  /** Back to Running after user input or a callback: new stage, next step. */
+  private resume(rec: ExecutionRecord, flow: EngineFlow, stageInput: unknown, at: string, userId: string): ExecutionRecord {
+    const cursor = cursorOf(rec);
+    closeStage(rec, at);
+    openStage(rec, stageInput, at);
+    cursor.stepIndex++;
+    cursor.runningSince = at;
+    rec.status = 'Running';
+    rec.waitingFor = null;
+    rec.progress = {
+      percentage: rec.progress.percentage,
+      message: flow.def.steps[cursor.stepIndex] ? stepMessageNow(flow.def.steps[cursor.stepIndex]) : 'Done',
+      status: 'Running',
+    };
+    this.persist(rec, userId);
+    this.launch(rec.id, flow);
+    return rec;
+  }
+
+  /**
+   * Ends the execution with a stable status: runner and timers stopped, open blocks and the
+   * stage closed, queue slot handed on.
+   */
+  private end(
+    rec: ExecutionRecord,
+    status: ExecutionStatus,
+    message: string,
+    opts: { userId?: string; blockStatus?: BlockReport['status']; drain?: boolean } = {},
+  ): ExecutionRecord {
+    const at = this.iso();
+    this.stopRun(rec.id);
+    this.pauseRunning(rec, at);
+    endOpenBlocks(rec, at, message, opts.blockStatus);
+    rec.status = status;
+    rec.progress =
+      status === 'Success'
+        ? { percentage: 100, message, status, model: rec.output.model }
+        : { percentage: rec.progress.percentage, message, status, ...(status === 'Warning' ? { model: rec.output.model } : {}) };
+    rec.waitingFor = null;
+    rec.queueSeq = null;
+    closeStage(rec, at);
+    this.persist(rec, opts.userId);
+    if (opts.drain !== false) this.drainQueue();
+    return rec;
+  }
+
+  /** Starts Queued executions, lowest queueSeq first, while Running slots are free. */
+  private drainQueue(): void {
+    if (this.closed) return;
+    let running = this.countRunning();
+    for (const rec of this.store.executions.listQueued()) {
+      if (running >= this.maxConcurrent) break;
+      const flow = this.flows().get(rec.flowId);
+      if (!flow) {
+        this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { drain: false });
+        continue;
+      }
+      const at = this.iso();
+      rec.status = 'Running';
+      rec.queueSeq = null;
+      rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
+      cursorOf(rec).runningSince = at;
+      this.persist(rec);
+      this.launch(rec.id, flow);
+      running++;
+    }
+  }
+
+  /** Saves the record (bumping its version) and wakes long polls on it. */
+  private persist(rec: ExecutionRecord, userId?: string): ExecutionRecord {
+    rec.modifiedAt = this.iso();
+    if (userId) rec.modifiedBy = userId;
+    rec.progress.status = rec.status;
+    syncIterations(rec);
+    this.store.executions.save(rec);
+    this.changes.notify(rec.id);
+    return rec;
+  }
+
+  // ---------------------------------------------------------------- timing
+
+  /** Leaving Running: bank the running time (waiting for people does not count) and drop the deadline. */
+  private pauseRunning(rec: ExecutionRecord, at: string): void {
+    const cursor = cursorOf(rec);
+    if (cursor.runningSince) {
+      cursor.activeMs += Math.max(0, Date.parse(at) - Date.parse(cursor.runningSince));
+      cursor.runningSince = null;
+    }
+    this.clearDeadline(rec.id);
+  }
+
+  /** Interrupts the execution once its Running time reaches maxDurationMs × speed (speed 0: no limit). */
+  private armDeadline(id: string, flow: EngineFlow): void {
+    this.clearDeadline(id);
+    const max = flow.def.maxDurationMs;
+    if (!max || this.speed === 0) return;
+    const rec = this.read(id);
+    const spent = rec ? cursorOf(rec).activeMs : 0;
+    const timer = setTimeout(() => this.onDeadline(id, max), Math.max(0, max * this.speed - spent));
+    this.deadlines.set(id, timer);
+  }
+
+  private onDeadline(id: string, max: number): void {
+    this.deadlines.delete(id);
+    try {
+      const rec = this.read(id);
+      if (rec?.status === 'Running') {
+        this.end(rec, 'Interrupted', `Interrupted: ran longer than the flow's maximum duration of ${max} ms`, { blockStatus: 'Error' });
+      }
+    } catch (err) {
+      this.log.error({ err, executionId: id }, 'could not interrupt a flow execution');
+    }
+  }
+
+  private clearDeadline(id: string): void {
+    const t = this.deadlines.get(id);
+    if (t) clearTimeout(t);
+    this.deadlines.delete(id);
+  }
+
+  /** Waits durationMs × speed; returns early when the run is stopped. */
+  private sleep(run: LiveRun, durationMs: number): Promise<void> {
+    if (run.stopped) return Promise.resolve();
+    const ms = durationMs * this.speed;
+    return new Promise((resolve) => {
+      const wake = () => {
+        run.wakers.delete(wake);
+        if (ms > 0) clearTimeout(timer as NodeJS.Timeout);
+        else clearImmediate(timer as NodeJS.Immediate);
+        resolve();
+      };
+      // Even with no wait, yield once so other work (polls, cancels) gets in between states.
+      const timer = ms > 0 ? setTimeout(wake, ms) : setImmediate(wake);
+      run.wakers.add(wake);
+    });
+  }
+
+  private stopRun(id: string): void {
+    const run = this.runs.get(id);
+    if (run) {
+      run.stopped = true;
+      for (const wake of [...run.wakers]) wake();
+      this.runs.delete(id);
+    }
+    this.clearDeadline(id);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The record if this runner may still act on it (not stopped, still Running). */
+  private liveRecord(id: string, run: LiveRun): ExecutionRecord | null {
+    if (run.stopped || this.closed) return null;
+    const rec = this.store.executions.byId(id);
+    if (!rec || rec.status !== 'Running') {
+      if (this.runs.get(id) === run) this.stopRun(id);
+      return null;
+    }
+    return rec;
+  }
+
+  private read(id: string): ExecutionRecord | null {
+    try {
+      return this.store.executions.byId(id);
+    } catch (err) {
+      // The store may be closed already during shutdown; a poll then just gets nothing.
+      this.log.warn({ err, executionId: id }, 'could not read a flow execution');
+      return null;
+    }
+  }
+
+  private existing(id: string): ExecutionRecord {
+    const rec = this.store.executions.byId(id);
+    if (!rec) throw new FlowStateError('notFound', `There is no flow execution with id ${id}.`);
+    return rec;
+  }
+
+  /** The flow and the step a UserInput/Waiting execution stopped at (the definition may have been reloaded). */
+  private waitingStep<T extends 'userInput' | 'waitForCallback'>(rec: ExecutionRecord, type: T): { flow: EngineFlow; step: Extract<StepDef, { type: T }> } {
+    const flow = this.flows().get(rec.flowId);
+    const step = flow?.def.steps[cursorOf(rec).stepIndex];
+    if (!flow || !step || step.type !== type) {
+      throw new FlowStateError('conflict', `The flow ${rec.flowId} was changed or removed since the execution stopped; it cannot be resumed.`);
+    }
+    return { flow, step: step as Extract<StepDef, { type: T }> };
+  }
+
+  private context(rec: ExecutionRecord): object {
+    return evaluationContext(rec, cursorOf(rec));
+  }
+
+  private countRunning(): number {
+    return this.store.executions.listLive().filter((e) => e.status === 'Running').length;
+  }
+
+  private nextQueueSeq(): number {
+    return this.store.executions.listQueued().reduce((max, e) => Math.max(max, e.queueSeq ?? 0), 0) + 1;
+  }
+
+  private iso(): string {
+    return this.clock().toISOString();
+  }
+}
+
+/** The input as state.inputData shows it. */
+function shownInputData(input: FlowInput): unknown {
+  switch (input.kind) {
+    case 'none':
+      return null;
+    case 'xml':
+      return { contentType: input.contentType ?? 'application/xml', xml: input.xml };
+    case 'plugin':
+      return input.value;
+  }
+}
+
+/** A step's message for answers given synchronously: the text if static, else its name. */
+function stepMessageNow(step: StepDef | undefined): string {
+  if (!step) return 'Done';
+  return staticStepText(step, 'message') ?? step.displayName ?? step.id;
+}

@@ -1,0 +1,206 @@
+/**
+ * The spec-driven core: for each request, find the operation in the spec, authenticate, check the
+ * permission, validate parameters and body, call the operation's handler, validate its reply
+ * (when asked) and send it. Every error leaves as application/problem+json.
+ */
+import type { Request, Response, NextFunction } from 'express';
+import type { Logger } from 'pino';
+import type { OperationSpec } from './openapi-document.js';
+import type { Router } from './router.js';
+import { SpecValidator, toFieldErrors, describeErrors, isJsonMedia } from './validation.js';
+import { ProblemError, problemBody, type FieldError } from './problem.js';
+import { parseRequestBody, mediaTypeOf } from './request-body.js';
+import type { Handlers, RequestContext, OperationId } from './handler-types.js';
+import type { Services } from '../services.js';
+import { CredentialError } from '../auth/credentials.js';
+import type { Principal } from '../auth/principal.js';
+
+export interface DispatchOptions {
+  router: Router;
+  validator: SpecValidator;
+  handlers: Handlers;
+  services: Services;
+  validateResponses: boolean;
+  logger: Logger;
+}
+
+interface AnyReply { status: number | string; body?: unknown; headers?: Record<string, string>; contentType?: string }
+
+export function sendProblem(res: Response, status: number, detail: string, opts: { errors?: FieldError[]; headers?: Record<string, string>; requestId?: string } = {}): void {
+  if (res.headersSent) return;
+  for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
+  res.status(status).type('application/problem+json').send(JSON.stringify(problemBody(status, detail, opts.errors, opts.requestId)));
+}
+
+export function createDispatcher(opts: DispatchOptions) {
+  const { router, validator, handlers, services, logger } = opts;
+
+  async function authenticate(op: OperationSpec, req: Request): Promise<Principal | null> {
+    if (op.security.length === 0) return null;
+    const schemes = new Set(op.security.flatMap((r) => Object.keys(r)));
+    // PhixFlow endpoints decide per actionflow (anonymous or token); their handlers authenticate.
+    if (schemes.has('PhixFlowToken')) return null;
+    const apiKey = req.headers['x-api-key'];
+    if (apiKey !== undefined) {
+      if (Array.isArray(apiKey)) throw new CredentialError(401, 'Send exactly one X-API-Key header.');
+      return services.credentials.verifyApiKey(apiKey);
+    }
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer) return services.credentials.verifyLoginJwt(bearer);
+    throw new CredentialError(401, 'No credentials: send an X-API-Key header or Authorization: Bearer <jwt>.');
+  }
+
+  function checkPermission(op: OperationSpec, principal: Principal | null): void {
+    const needed = op.permission;
+    if (!needed || !principal || needed.startsWith('own-or-')) return;
+    const ok = principal.permissions.has(needed)
+      || (needed === 'read:ownFlowExecutions' && principal.permissions.has('read:flowExecutions'));
+    if (!ok) throw new CredentialError(403, `User ${principal.user.username} lacks the permission ${needed}.`);
+  }
+
+  function validateParams(op: OperationSpec, where: 'path' | 'query' | 'header', values: Record<string, unknown>): void {
+    const fn = validator.get(op.operationId).params[where];
+    if (fn && !fn(values)) {
+      const errors = toFieldErrors(where, fn.errors);
+      throw new ProblemError(400, describeErrors(errors), errors);
+    }
+  }
+
+  /** Checks a reply against the spec: status documented, media type documented, JSON body fits. */
+  function replyViolations(op: OperationSpec, status: number, mediaType: string | null, body: unknown): string | null {
+    const documented = validator.get(op.operationId).responses.get(String(status));
+    if (!documented) return `status ${status} is not documented for ${op.operationId}`;
+    if (documented.size === 0) return body === undefined ? null : `status ${status} of ${op.operationId} has no body in the spec`;
+    if (!mediaType || !documented.has(mediaType)) return `media type ${mediaType} is not documented for ${op.operationId} ${status}`;
+    const fn = documented.get(mediaType);
+    if (fn && !fn(body)) return `body of ${op.operationId} ${status} breaks the spec: ${describeErrors(toFieldErrors('body', fn.errors))}`;
+    return null;
+  }
+
+  function send(res: Response, op: OperationSpec, reply: AnyReply, requestId: string): void {
+    const status = Number(reply.status);
+    const problem = status >= 400 && reply.body !== undefined && !reply.contentType && isProblem(reply.body);
+    const mediaType = reply.body === undefined ? null
+      : reply.contentType ?? (problem ? 'application/problem+json' : 'application/json');
+    if (opts.validateResponses) {
+      const violation = replyViolations(op, status, mediaType, reply.body);
+      if (violation) {
+        logger.error({ requestId, operationId: op.operationId, violation }, 'response breaks the spec');
+        sendProblem(res, 500, `Response validation failed: ${violation}`, { requestId });
+        return;
+      }
+    }
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    res.status(status);
+    if (reply.body === undefined) {
+      res.end();
+    } else if (Buffer.isBuffer(reply.body) || typeof reply.body === 'string') {
+      res.type(mediaType!).send(reply.body);
+    } else {
+      res.type(mediaType!).send(JSON.stringify(reply.body));
+    }
+  }
+
+  return async function dispatch(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const requestId = res.locals.requestId as string;
+    const url = new URL(req.originalUrl, 'http://localhost');
+    const route = router.match(req.method, url.pathname);
+    if (route.kind === 'badPath') return sendProblem(res, 400, route.detail, { requestId });
+    if (route.kind === 'notFound') return next();
+    if (route.kind === 'methodNotAllowed') {
+      return sendProblem(res, 405, `${req.method} is not allowed on ${route.template}; allowed: ${route.allow.join(', ')}.`, {
+        headers: { Allow: route.allow.join(', ') }, requestId,
+      });
+    }
+    const { op, pathParams } = route;
+    res.locals.operationId = op.operationId;
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    try {
+      const principal = await authenticate(op, req);
+      res.locals.user = principal?.user.username;
+      checkPermission(op, principal);
+
+      const query = parseQuery(url.searchParams);
+      const typedQuery: Record<string, unknown> = { ...query };
+      validateParams(op, 'path', pathParams);
+      validateParams(op, 'query', typedQuery);
+      const headerValues: Record<string, unknown> = {};
+      for (const p of op.parameters) if (p.in === 'header' && req.headers[p.name.toLowerCase()] !== undefined) headerValues[p.name.toLowerCase()] = req.headers[p.name.toLowerCase()];
+      validateParams(op, 'header', headerValues);
+
+      const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
+      const parsed = parseRequestBody(op, raw, req.headers['content-type']);
+      if (parsed.mediaType && parsed.value !== undefined) {
+        const fn = validator.get(op.operationId).body.get(parsed.mediaType);
+        if (fn && !fn(parsed.value)) {
+          const errors = toFieldErrors('body', fn.errors);
+          throw new ProblemError(400, describeErrors(errors), errors);
+        }
+      }
+
+      const ctx: RequestContext<OperationId> = {
+        operationId: op.operationId as OperationId,
+        path: pathParams as never,
+        query: typedQuery as never,
+        rawQuery: query,
+        headers: req.headers,
+        body: parsed.value as never,
+        rawBody: raw,
+        contentType: mediaTypeOf(req.headers['content-type']),
+        principal,
+        services,
+        signal: abort.signal,
+        requestId,
+        origin: `${req.protocol}://${req.headers.host ?? 'localhost'}`,
+        req,
+        validateComponent(schema, value, where, pointer) {
+          const fn = validator.componentSchema(schema);
+          if (!fn(value)) {
+            const errors = toFieldErrors(where, fn.errors).map((e) => ({ ...e, pointer: pointer + e.pointer }));
+            throw new ProblemError(400, describeErrors(errors), errors);
+          }
+        },
+      };
+      const handler = handlers[op.operationId as OperationId] as (c: typeof ctx) => Promise<AnyReply> | AnyReply;
+      const reply = await handler(ctx);
+      send(res, op, reply, requestId);
+    } catch (err) {
+      if (res.headersSent) {
+        logger.error({ err, requestId }, 'error after the response started');
+        return;
+      }
+      if (err instanceof ProblemError) {
+        send(res, op, { status: err.status, body: err.toProblem(requestId), headers: err.headers }, requestId);
+      } else if (err instanceof CredentialError) {
+        send(res, op, { status: err.status, body: problemBody(err.status, err.message, undefined, requestId) }, requestId);
+      } else {
+        logger.error({ err, requestId, operationId: op.operationId }, 'unhandled error in handler');
+        sendProblem(res, 500, `Internal error; see the server log for request ${requestId}.`, { requestId });
+      }
+    }
+  };
+}
+
+function isProblem(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'status' in body && 'title' in body && 'type' in body;
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+  if (!m) throw new CredentialError(401, 'The Authorization header must be "Bearer <token>".');
+  return m[1];
+}
+
+/** Query string as an object; a repeated key becomes an array. */
+function parseQuery(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of params) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export { isJsonMedia };

@@ -1,0 +1,52 @@
+/**
+ * Turns the raw body into what an operation takes: checks the media type against the spec
+ * (415), parses JSON (400 when malformed), decodes text as strict UTF-8 (400 when invalid).
+ */
+import type { OperationSpec } from './openapi-document.js';
+import { isJsonMedia } from './validation.js';
+import { ProblemError, invalidField } from './problem.js';
+
+export interface ParsedBody {
+  mediaType: string | null;   // the spec media type that matched
+  value: unknown;             // parsed JSON, decoded text, or undefined when there is no body
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaTypeOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const t = header.split(';')[0].trim().toLowerCase();
+  return t || null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export function parseRequestBody(op: OperationSpec, raw: Buffer | null, contentTypeHeader: string | undefined): ParsedBody {
+  const spec = op.requestBody;
+  const hasBody = raw !== null && raw.length > 0;
+  if (!spec) return { mediaType: null, value: undefined }; // operations without a body ignore one
+  if (!hasBody) {
+    if (spec.required) throw invalidField('body', '', 'required', 'A request body is required.');
+    return { mediaType: null, value: undefined };
+  }
+  const mediaType = mediaTypeOf(contentTypeHeader);
+  const accepted = spec.media.map((m) => m.mediaType);
+  const match = mediaType && spec.media.find((m) => m.mediaType === mediaType || (m.mediaType.endsWith('/*') && mediaType.startsWith(m.mediaType.slice(0, -1))) || m.mediaType === '*/*');
+  if (!match) {
+    throw new ProblemError(415, `Content-Type ${mediaType ?? '(none)'} is not accepted; use one of: ${accepted.join(', ')}.`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw invalidField('body', '', 'encoding', 'The body is not valid UTF-8.');
+  }
+  if (isJsonMedia(match.mediaType)) {
+    try {
+      return { mediaType: match.mediaType, value: JSON.parse(text) };
+    } catch (err) {
+      const why = err instanceof Error ? err.message : 'parse error';
+      throw invalidField('body', '', 'wellFormed', `The body is not well-formed JSON (${why}).`);
+    }
+  }
+  return { mediaType: match.mediaType, value: text };
+}

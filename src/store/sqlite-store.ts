@@ -1,0 +1,493 @@
+/**
+ * The SQLite implementation of `Store` (better-sqlite3, synchronous).
+ * Fixed statements are prepared once at open; filter queries build parameterised SQL whose
+ * text depends only on the filter's shape, and those statements are cached by text.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { applyMigrations } from './migrations.js';
+import type {
+  ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionQuery, ExecutionRecord,
+  ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
+} from './types.js';
+
+/** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
+export class StoreQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreQueryError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row shapes and mapping
+
+interface RoleRow { id: string; name: string; display_name: string; description: string; permissions: string; privileges: string }
+interface UserRow {
+  id: string; username: string; display_name: string; email: string | null; enabled: number;
+  role_ids: string; password_hash: string | null; created_at: string;
+}
+interface ApiKeyRow {
+  id: string; user_id: string; name: string; hash: string; last4: string;
+  created_at: string; last_used_at: string | null; revoked_at: string | null;
+}
+interface PrinterRow {
+  id: string; display_name: string; description: string | null; definition: string; flavor: string | null;
+  default_printer: number; properties: string | null; created_at: string; created_by: string;
+  modified_at: string; modified_by: string;
+}
+interface ExecutionRow {
+  id: string; flow_id: string; flow_name: string; status: string; created_at: string; created_by: string;
+  modified_at: string; queue_seq: number | null; version: number; data: string;
+}
+interface DocumentRow {
+  id: string; execution_id: string; display_name: string; description: string | null; created_at: string;
+  created_by: string; template_id: string | null; language: string | null; finished: number;
+  expiration: string | null; content_type: string; size: number;
+}
+interface ProcessRow {
+  id: string; application: string; actionflow: string; status: string; user_id: string | null;
+  created_at: string; finished_at: string | null; http_status: number | null; envelope: string | null;
+  records_done: number; message: string | null;
+}
+interface LogRow {
+  id: string; process_id: string; application: string; actionflow: string; kind: string; at: string; content: string;
+}
+
+/** JSON text for a column; `undefined` (not representable in JSON) is stored as null. */
+const toJson = (v: unknown): string => JSON.stringify(v === undefined ? null : v);
+const toJsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const fromJsonOrNull = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+
+const roleFromRow = (r: RoleRow): RoleRecord => ({
+  id: r.id, name: r.name, displayName: r.display_name, description: r.description,
+  permissions: JSON.parse(r.permissions), privileges: JSON.parse(r.privileges),
+});
+const userFromRow = (r: UserRow): UserRecord => ({
+  id: r.id, username: r.username, displayName: r.display_name, email: r.email, enabled: r.enabled === 1,
+  roleIds: JSON.parse(r.role_ids), passwordHash: r.password_hash, createdAt: r.created_at,
+});
+const apiKeyFromRow = (r: ApiKeyRow): ApiKeyRecord => ({
+  id: r.id, userId: r.user_id, name: r.name, hash: r.hash, last4: r.last4,
+  createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+});
+const printerFromRow = (r: PrinterRow): PrinterRecord => ({
+  id: r.id, displayName: r.display_name, description: r.description, definition: JSON.parse(r.definition),
+  flavor: r.flavor, defaultPrinter: r.default_printer === 1, properties: fromJsonOrNull(r.properties),
+  createdAt: r.created_at, createdBy: r.created_by, modifiedAt: r.modified_at, modifiedBy: r.modified_by,
+});
+const printerParams = (p: PrinterRecord) => ({
+  id: p.id, display_name: p.displayName, description: p.description, definition: toJson(p.definition),
+  flavor: p.flavor, default_printer: p.defaultPrinter ? 1 : 0, properties: toJsonOrNull(p.properties),
+  created_at: p.createdAt, created_by: p.createdBy, modified_at: p.modifiedAt, modified_by: p.modifiedBy,
+});
+
+/** Splits an execution into its queried columns and the JSON remainder (no field stored twice). */
+function executionParams(e: ExecutionRecord) {
+  const { id, flowId, flowName, status, createdAt, createdBy, modifiedAt, queueSeq, version, ...rest } = e;
+  return {
+    id, flow_id: flowId, flow_name: flowName, status, created_at: createdAt, created_by: createdBy,
+    modified_at: modifiedAt, queue_seq: queueSeq, version, data: JSON.stringify(rest),
+  };
+}
+const executionFromRow = (r: ExecutionRow): ExecutionRecord => ({
+  ...(JSON.parse(r.data) as Omit<ExecutionRecord, 'id' | 'flowId' | 'flowName' | 'status' | 'createdAt' | 'createdBy' | 'modifiedAt' | 'queueSeq' | 'version'>),
+  id: r.id, flowId: r.flow_id, flowName: r.flow_name, status: r.status as ExecutionStatus,
+  createdAt: r.created_at, createdBy: r.created_by, modifiedAt: r.modified_at,
+  queueSeq: r.queue_seq, version: r.version,
+});
+
+const documentFromRow = (r: DocumentRow): DocumentRecord => ({
+  id: r.id, executionId: r.execution_id, displayName: r.display_name, description: r.description,
+  createdAt: r.created_at, createdBy: r.created_by, templateId: r.template_id, language: r.language,
+  finished: r.finished === 1, expiration: r.expiration, contentType: r.content_type, size: r.size,
+});
+const processFromRow = (r: ProcessRow): ProcessRecord => ({
+  id: r.id, application: r.application, actionflow: r.actionflow, status: r.status as ProcessRecord['status'],
+  userId: r.user_id, createdAt: r.created_at, finishedAt: r.finished_at, httpStatus: r.http_status,
+  envelope: fromJsonOrNull(r.envelope), recordsDone: r.records_done, message: r.message,
+});
+const processParams = (p: ProcessRecord) => ({
+  id: p.id, application: p.application, actionflow: p.actionflow, status: p.status, user_id: p.userId,
+  created_at: p.createdAt, finished_at: p.finishedAt, http_status: p.httpStatus,
+  envelope: toJsonOrNull(p.envelope), records_done: p.recordsDone, message: p.message,
+});
+const logFromRow = (r: LogRow): ActionflowLogRecord => ({
+  id: r.id, processId: r.process_id, application: r.application, actionflow: r.actionflow,
+  kind: r.kind as ActionflowLogRecord['kind'], at: r.at, content: JSON.parse(r.content),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Filter translation
+
+const FILTER_COLUMNS = new Map<string, string>([
+  ['status', 'status'], ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['flowId', 'flow_id'],
+]);
+const COMPARISONS = new Map<string, string>([
+  ['equalTo', '='], ['notEqualTo', '<>'], ['lessThan', '<'], ['lessThanOrEqualTo', '<='],
+  ['greaterThan', '>'], ['greaterThanOrEqualTo', '>='],
+]);
+const SORT_COLUMNS = new Map<string, string>([
+  ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['status', 'status'],
+]);
+/** Far below SQLite's expression depth limit (1000); the API never needs more. */
+const MAX_FILTER_DEPTH = 32;
+
+/**
+ * Translates a condition group into a SQL expression. Only column names and operators from the
+ * fixed maps above reach the SQL text; every value is pushed to `params` as a bound parameter.
+ */
+function groupToSql(group: ConditionGroup, params: string[], depth = 0): string {
+  if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
+  if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
+  if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
+  if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
+  if (group.nodes.length === 0) return '1'; // an empty group matches everything
+
+  const parts = group.nodes.map((node) => {
+    if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
+    if (node?.group) return groupToSql(node.group, params, depth + 1);
+    if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
+
+    const { key, operator, values } = node.condition;
+    const column = FILTER_COLUMNS.get(key);
+    if (!column) throw new StoreQueryError(`unknown filter key: ${String(key)}`);
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
+      throw new StoreQueryError(`filter values for ${key} must be strings`);
+    }
+    if (operator === 'in' || operator === 'notIn') {
+      if (values.length === 0) return operator === 'in' ? '0' : '1';
+      params.push(...values);
+      return `${column} ${operator === 'in' ? 'IN' : 'NOT IN'} (${values.map(() => '?').join(', ')})`;
+    }
+    const op = COMPARISONS.get(operator);
+    if (!op) throw new StoreQueryError(`unknown filter operator: ${String(operator)}`);
+    // Silently ignoring extra values would answer a different question than the one asked.
+    if (values.length !== 1) throw new StoreQueryError(`operator ${operator} takes exactly one value, got ${values.length}`);
+    params.push(values[0]);
+    return `${column} ${op} ?`;
+  });
+  return `(${parts.join(group.type === 'and' ? ' AND ' : ' OR ')})`;
+}
+
+/** WHERE clause shared by query() and statistics(). */
+function executionWhere(ownerId: string | null, flowId: string | undefined, filter: ConditionGroup | undefined) {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  if (ownerId !== null) { clauses.push('created_by = ?'); params.push(ownerId); }
+  if (flowId !== undefined) { clauses.push('flow_id = ?'); params.push(flowId); }
+  if (filter !== undefined) clauses.push(groupToSql(filter, params));
+  return { where: clauses.length ? clauses.join(' AND ') : '1', params };
+}
+
+function checkPaging(page: number, size: number): void {
+  if (!Number.isInteger(page) || page < 0) throw new StoreQueryError(`page must be an integer >= 0, got ${page}`);
+  if (!Number.isInteger(size) || size < 1) throw new StoreQueryError(`size must be an integer >= 1, got ${size}`);
+}
+
+const pageOf = <T>(content: T[], page: number, size: number, total: number): Page<T> => ({
+  content, number: page, size, totalElements: total, totalPages: Math.ceil(total / size),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const EXECUTION_COLUMNS = 'id, flow_id, flow_name, status, created_at, created_by, modified_at, queue_seq, version, data';
+/** Metadata columns only: the BLOB is read by documents.content() alone. */
+const DOCUMENT_COLUMNS =
+  'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size';
+const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
+const STATEMENT_CACHE_LIMIT = 200;
+
+/** Opens (creating and migrating as needed) the store at `file`, or an in-memory one for ':memory:'. */
+export function openStore(file: string): Store {
+  const inMemory = file === ':memory:' || file === '';
+  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer
+    if (!inMemory) db.pragma('journal_mode = WAL'); // readers and the writer do not block each other
+    db.pragma('synchronous = NORMAL'); // safe with WAL; only the last commits may be lost on power loss
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  // Filter SQL varies with the filter's shape only, so a small cache keyed by text avoids
+  // recompiling the usual few shapes; Map order gives cheap oldest-first eviction.
+  const dynamic = new Map<string, Database.Statement>();
+  const cached = (sql: string): Database.Statement => {
+    let stmt = dynamic.get(sql);
+    if (stmt) {
+      dynamic.delete(sql);
+    } else {
+      stmt = db.prepare(sql);
+      if (dynamic.size >= STATEMENT_CACHE_LIMIT) dynamic.delete(dynamic.keys().next().value as string);
+    }
+    dynamic.set(sql, stmt);
+    return stmt;
+  };
+
+  const s = {
+    metaGet: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+    metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+
+    rolesList: db.prepare('SELECT * FROM roles ORDER BY rowid'),
+    roleUpsert: db.prepare(`INSERT INTO roles (id, name, display_name, description, permissions, privileges)
+      VALUES (@id, @name, @display_name, @description, @permissions, @privileges)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, display_name = excluded.display_name,
+        description = excluded.description, permissions = excluded.permissions, privileges = excluded.privileges`),
+    userInsert: db.prepare(`INSERT INTO users (id, username, display_name, email, enabled, role_ids, password_hash, created_at)
+      VALUES (@id, @username, @display_name, @email, @enabled, @role_ids, @password_hash, @created_at)`),
+    userById: db.prepare('SELECT * FROM users WHERE id = ?'),
+    userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
+    usersList: db.prepare('SELECT * FROM users ORDER BY created_at, username'),
+    userSetPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    userSetEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
+    usersCount: db.prepare('SELECT COUNT(*) FROM users').pluck(),
+
+    keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at)
+      VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at)`),
+    keyById: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
+    keysActive: db.prepare('SELECT * FROM api_keys WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id'),
+    keyRevoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    keyTouch: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+
+    printersList: db.prepare('SELECT * FROM printers ORDER BY display_name, id'),
+    printerById: db.prepare('SELECT * FROM printers WHERE id = ?'),
+    printerByName: db.prepare('SELECT * FROM printers WHERE display_name = ? ORDER BY created_at, id LIMIT 1'),
+    printerInsert: db.prepare(`INSERT INTO printers (id, display_name, description, definition, flavor, default_printer,
+        properties, created_at, created_by, modified_at, modified_by)
+      VALUES (@id, @display_name, @description, @definition, @flavor, @default_printer,
+        @properties, @created_at, @created_by, @modified_at, @modified_by)`),
+    printerUpdate: db.prepare(`UPDATE printers SET display_name = @display_name, description = @description,
+        definition = @definition, flavor = @flavor, default_printer = @default_printer, properties = @properties,
+        created_at = @created_at, created_by = @created_by, modified_at = @modified_at, modified_by = @modified_by
+      WHERE id = @id`),
+    printerDelete: db.prepare('DELETE FROM printers WHERE id = ?'),
+
+    execInsert: db.prepare(`INSERT INTO executions (${EXECUTION_COLUMNS})
+      VALUES (@id, @flow_id, @flow_name, @status, @created_at, @created_by, @modified_at, @queue_seq, @version, @data)`),
+    // The database bumps the counter, so it stays monotonic even if a caller saves a stale copy.
+    execSave: db.prepare(`UPDATE executions SET flow_id = @flow_id, flow_name = @flow_name, status = @status,
+        created_at = @created_at, created_by = @created_by, modified_at = @modified_at, queue_seq = @queue_seq,
+        data = @data, version = version + 1
+      WHERE id = @id RETURNING version`).pluck(),
+    execById: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`),
+    execLive: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
+      WHERE status IN (${LIVE_STATUSES.map((st) => `'${st}'`).join(', ')}) ORDER BY created_at, id`),
+    execQueued: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
+      WHERE status = 'Queued' ORDER BY queue_seq, created_at, id`),
+    execCount: db.prepare('SELECT COUNT(*) FROM executions').pluck(),
+
+    docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
+      VALUES (@id, @execution_id, @display_name, @description, @created_at, @created_by, @template_id, @language,
+        @finished, @expiration, @content_type, @size, @content)`),
+    docById: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = ?`),
+    docContent: db.prepare('SELECT content FROM documents WHERE id = ?').pluck(),
+    docsByExecution: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE execution_id = ? ORDER BY created_at, rowid`),
+
+    procInsert: db.prepare(`INSERT INTO processes (id, application, actionflow, status, user_id, created_at, finished_at,
+        http_status, envelope, records_done, message)
+      VALUES (@id, @application, @actionflow, @status, @user_id, @created_at, @finished_at,
+        @http_status, @envelope, @records_done, @message)`),
+    procSave: db.prepare(`UPDATE processes SET application = @application, actionflow = @actionflow, status = @status,
+        user_id = @user_id, created_at = @created_at, finished_at = @finished_at, http_status = @http_status,
+        envelope = @envelope, records_done = @records_done, message = @message
+      WHERE id = @id`),
+    procById: db.prepare('SELECT * FROM processes WHERE id = ?'),
+    procRunning: db.prepare(`SELECT * FROM processes WHERE status = 'Running' ORDER BY created_at, id`),
+
+    logInsert: db.prepare(`INSERT INTO actionflow_logs (id, process_id, application, actionflow, kind, at, content)
+      VALUES (@id, @process_id, @application, @actionflow, @kind, @at, @content)`),
+    // "(@x IS NULL OR col = @x)" keeps one prepared statement for every combination of filters.
+    logCount: db.prepare(`SELECT COUNT(*) FROM actionflow_logs
+      WHERE (@application IS NULL OR application = @application) AND (@actionflow IS NULL OR actionflow = @actionflow)
+        AND (@process_id IS NULL OR process_id = @process_id)`).pluck(),
+    logPage: db.prepare(`SELECT * FROM actionflow_logs
+      WHERE (@application IS NULL OR application = @application) AND (@actionflow IS NULL OR actionflow = @actionflow)
+        AND (@process_id IS NULL OR process_id = @process_id)
+      ORDER BY at DESC, rowid DESC LIMIT @limit OFFSET @offset`),
+  };
+
+  /** Throws when an update touched no row: saving a record that was never inserted is a bug. */
+  const mustChange = (changes: number, what: string, id: string): void => {
+    if (changes === 0) throw new Error(`${what} ${id} not found`);
+  };
+
+  const runQuery = db.transaction((q: ExecutionQuery): Page<ExecutionRecord> => {
+    checkPaging(q.page, q.size);
+    const column = SORT_COLUMNS.get(q.sort?.field);
+    if (!column) throw new StoreQueryError(`unknown sort field: ${String(q.sort?.field)}`);
+    const dir = q.sort.direction === 'asc' ? 'ASC' : q.sort.direction === 'desc' ? 'DESC' : null;
+    if (!dir) throw new StoreQueryError(`unknown sort direction: ${String(q.sort.direction)}`);
+
+    const { where, params } = executionWhere(q.ownerId, q.flowId, q.filter);
+    const total = cached(`SELECT COUNT(*) FROM executions WHERE ${where}`).pluck().get(...params) as number;
+    const rows = cached(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE ${where}
+      ORDER BY ${column} ${dir}, id ${dir} LIMIT ? OFFSET ?`).all(...params, q.size, q.page * q.size) as ExecutionRow[];
+    return pageOf(rows.map(executionFromRow), q.page, q.size, total);
+  });
+
+  const runStatistics = db.transaction((ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics => {
+    const { where, params } = executionWhere(ownerId, undefined, filter);
+    const total = cached(`SELECT COUNT(*) FROM executions WHERE ${where}`).pluck().get(...params) as number;
+    const perStatus: ExecutionStatistics['perStatus'] = {};
+    const statusRows = cached(`SELECT status, COUNT(*) AS n FROM executions WHERE ${where}
+      GROUP BY status ORDER BY status`).all(...params) as Array<{ status: ExecutionStatus; n: number }>;
+    for (const r of statusRows) perStatus[r.status] = r.n;
+    const perTime = (cached(`SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM executions WHERE ${where}
+      GROUP BY day ORDER BY day`).all(...params) as Array<{ day: string; n: number }>)
+      .map((r) => ({ time: r.day, count: r.n }));
+    // With MAX() in the select list SQLite takes the bare flow_name from the newest row,
+    // so a renamed flow is reported under its current name.
+    const perObject = (cached(`SELECT flow_id, flow_name, COUNT(*) AS n, MAX(created_at) FROM executions
+      WHERE ${where} GROUP BY flow_id ORDER BY n DESC, flow_id`).all(...params) as Array<{ flow_id: string; flow_name: string; n: number }>)
+      .map((r) => ({ flowId: r.flow_id, flowName: r.flow_name, count: r.n }));
+    const perUser = (cached(`SELECT created_by, COUNT(*) AS n FROM executions WHERE ${where}
+      GROUP BY created_by ORDER BY n DESC, created_by`).all(...params) as Array<{ created_by: string; n: number }>)
+      .map((r) => ({ userId: r.created_by, count: r.n }));
+    return { total, perStatus, perTime, perObject, perUser };
+  });
+
+  const runLogQuery = db.transaction((q: Parameters<Store['actionflowLogs']['query']>[0]): Page<ActionflowLogRecord> => {
+    checkPaging(q.page, q.size);
+    const filters = { application: q.application ?? null, actionflow: q.actionflow ?? null, process_id: q.processId ?? null };
+    const total = s.logCount.get(filters) as number;
+    const rows = s.logPage.all({ ...filters, limit: q.size, offset: q.page * q.size }) as LogRow[];
+    return pageOf(rows.map(logFromRow), q.page, q.size, total);
+  });
+
+  const store: Store = {
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close: () => {
+      dynamic.clear();
+      db.close();
+    },
+
+    meta: {
+      get: (key) => (s.metaGet.get(key) as string | undefined) ?? null,
+      set: (key, value) => { s.metaSet.run(key, value); },
+    },
+
+    users: {
+      listRoles: () => (s.rolesList.all() as RoleRow[]).map(roleFromRow),
+      upsertRole: (r) => {
+        s.roleUpsert.run({
+          id: r.id, name: r.name, display_name: r.displayName, description: r.description,
+          permissions: toJson(r.permissions), privileges: toJson(r.privileges),
+        });
+      },
+      create: (u) => {
+        s.userInsert.run({
+          id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
+          role_ids: toJson(u.roleIds), password_hash: u.passwordHash, created_at: u.createdAt,
+        });
+      },
+      byId: (id) => {
+        const row = s.userById.get(id) as UserRow | undefined;
+        return row ? userFromRow(row) : null;
+      },
+      byUsername: (username) => {
+        const row = s.userByName.get(username) as UserRow | undefined;
+        return row ? userFromRow(row) : null;
+      },
+      resolve: (idOrName) => store.users.byId(idOrName) ?? store.users.byUsername(idOrName),
+      list: () => (s.usersList.all() as UserRow[]).map(userFromRow),
+      setPassword: (userId, hash) => mustChange(s.userSetPassword.run(hash, userId).changes, 'user', userId),
+      setEnabled: (userId, enabled) => mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId),
+      count: () => s.usersCount.get() as number,
+    },
+
+    apiKeys: {
+      create: (k) => {
+        s.keyInsert.run({
+          id: k.id, user_id: k.userId, name: k.name, hash: k.hash, last4: k.last4,
+          created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
+        });
+      },
+      byId: (id) => {
+        const row = s.keyById.get(id) as ApiKeyRow | undefined;
+        return row ? apiKeyFromRow(row) : null;
+      },
+      listActive: (userId) => (s.keysActive.all(userId) as ApiKeyRow[]).map(apiKeyFromRow),
+      revoke: (id, at) => s.keyRevoke.run(at, id).changes > 0,
+      touch: (id, at) => { s.keyTouch.run(at, id); }, // an unknown id is harmless here
+    },
+
+    printers: {
+      list: () => (s.printersList.all() as PrinterRow[]).map(printerFromRow),
+      byId: (id) => {
+        const row = s.printerById.get(id) as PrinterRow | undefined;
+        return row ? printerFromRow(row) : null;
+      },
+      byName: (name) => {
+        const row = s.printerByName.get(name) as PrinterRow | undefined;
+        return row ? printerFromRow(row) : null;
+      },
+      insert: (p) => { s.printerInsert.run(printerParams(p)); },
+      update: (p) => mustChange(s.printerUpdate.run(printerParams(p)).changes, 'printer', p.id),
+      delete: (id) => s.printerDelete.run(id).changes > 0,
+    },
+
+    executions: {
+      insert: (e) => { s.execInsert.run(executionParams(e)); },
+      save: (e) => {
+        const version = s.execSave.get(executionParams(e)) as number | undefined;
+        if (version === undefined) throw new Error(`execution ${e.id} not found`);
+        e.version = version;
+        return version;
+      },
+      byId: (id) => {
+        const row = s.execById.get(id) as ExecutionRow | undefined;
+        return row ? executionFromRow(row) : null;
+      },
+      query: (q) => runQuery(q),
+      statistics: (ownerId, filter) => runStatistics(ownerId, filter),
+      listLive: () => (s.execLive.all() as ExecutionRow[]).map(executionFromRow),
+      listQueued: () => (s.execQueued.all() as ExecutionRow[]).map(executionFromRow),
+      count: () => s.execCount.get() as number,
+    },
+
+    documents: {
+      insert: (d, content) => {
+        s.docInsert.run({
+          id: d.id, execution_id: d.executionId, display_name: d.displayName, description: d.description,
+          created_at: d.createdAt, created_by: d.createdBy, template_id: d.templateId, language: d.language,
+          finished: d.finished ? 1 : 0, expiration: d.expiration, content_type: d.contentType, size: d.size,
+          content,
+        });
+      },
+      byId: (id) => {
+        const row = s.docById.get(id) as DocumentRow | undefined;
+        return row ? documentFromRow(row) : null;
+      },
+      content: (id) => (s.docContent.get(id) as Buffer | undefined) ?? null,
+      byExecution: (executionId) => (s.docsByExecution.all(executionId) as DocumentRow[]).map(documentFromRow),
+    },
+
+    processes: {
+      insert: (p) => { s.procInsert.run(processParams(p)); },
+      save: (p) => mustChange(s.procSave.run(processParams(p)).changes, 'process', p.id),
+      byId: (id) => {
+        const row = s.procById.get(id) as ProcessRow | undefined;
+        return row ? processFromRow(row) : null;
+      },
+      listRunning: () => (s.procRunning.all() as ProcessRow[]).map(processFromRow),
+    },
+
+    actionflowLogs: {
+      insert: (l) => {
+        s.logInsert.run({
+          id: l.id, process_id: l.processId, application: l.application, actionflow: l.actionflow,
+          kind: l.kind, at: l.at, content: toJson(l.content),
+        });
+      },
+      query: (q) => runLogQuery(q),
+    },
+  };
+  return store;
+}

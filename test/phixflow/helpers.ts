@@ -1,0 +1,132 @@
+/**
+ * Small helpers for the PhixFlow HTTP tests: URLs of the actionflow API endpoints, a POST that
+ * sends a PhixFlow token (never an X-API-Key), and assertions for the envelope and for
+ * problem+json answers.
+ */
+import { expect } from 'vitest';
+import { problemOf, type TestServer } from '../support/server.js';
+
+export const ACTION = '/phixflow/api/1/action';
+
+/** The 11.1.1+ trigger URL, names URL-encoded (spaces as %20). */
+export const triggerPath = (application: string, actionflow: string, query = ''): string =>
+  `${ACTION}/${encodeURIComponent(application)}/${encodeURIComponent(actionflow)}/trigger${query}`;
+
+/** The version-10 (or URL alias) trigger URL. */
+export const v10Path = (nameOrAlias: string, query = ''): string => `${ACTION}/${encodeURIComponent(nameOrAlias)}/trigger${query}`;
+
+export const statusPath = (application: string, actionflow: string, processId: string): string =>
+  `${ACTION}/${encodeURIComponent(application)}/${encodeURIComponent(actionflow)}/status/${encodeURIComponent(processId)}`;
+
+export interface Envelope {
+  status: 'Success' | 'Fail' | 'Running';
+  message: string;
+  processId: string;
+  data?: Record<string, unknown[]>;
+  failures?: Array<{ index: number; message: string }>;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: Array<{ in: string; pointer: string; rule?: string; message: string }>;
+}
+
+export interface CallOptions {
+  /** Sent as `Authorization: Bearer <token>`; omitted or null: no Authorization header. */
+  token?: string | null;
+  /** Sent as JSON (Content-Type application/json) unless `raw` is given. */
+  json?: unknown;
+  /** Sent as is, with `contentType`. */
+  raw?: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  method?: string;
+}
+
+/** A request against the server with an optional PhixFlow token. */
+export function call(s: TestServer, path: string, o: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(o.headers);
+  if (o.token) headers.set('Authorization', `Bearer ${o.token}`);
+  let body: string | Buffer | undefined;
+  if (o.raw !== undefined) {
+    body = o.raw;
+    if (o.contentType) headers.set('Content-Type', o.contentType);
+  } else if (o.json !== undefined) {
+    body = JSON.stringify(o.json);
+    headers.set('Content-Type', o.contentType ?? 'application/json');
+  }
+  return fetch(s.base + path, { method: o.method ?? 'POST', headers, body });
+}
+
+/** GET with an optional PhixFlow token. */
+export function get(s: TestServer, path: string, token?: string | null): Promise<Response> {
+  const headers = new Headers();
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  return fetch(s.base + path, { headers });
+}
+
+/** Asserts the HTTP status, the JSON media type and the envelope's fixed fields; returns it. */
+export async function envelopeOf(res: Response, httpStatus: number): Promise<Envelope> {
+  const text = await res.text();
+  expect(res.status, text).toBe(httpStatus);
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json\b/);
+  const env = JSON.parse(text) as Envelope;
+  expect(['Success', 'Fail', 'Running']).toContain(env.status);
+  expect(typeof env.message).toBe('string');
+  expect(env.processId).toMatch(/^[0-9a-f-]{36}$/);
+  return env;
+}
+
+/**
+ * Asserts an error answer: HTTP status, `application/problem+json`, the body's `status`, and
+ * optionally the detail and the first named field. Returns the problem.
+ */
+export async function expectProblem(
+  res: Response,
+  status: number,
+  want: { detail?: string | RegExp; field?: { in: string; pointer: string; rule?: string } } = {},
+): Promise<Problem> {
+  expect(res.status).toBe(status);
+  const problem = (await problemOf(res)) as unknown as Problem;
+  expect(problem.status).toBe(status);
+  expect(typeof problem.type).toBe('string');
+  expect(typeof problem.title).toBe('string');
+  if (want.detail !== undefined) {
+    if (typeof want.detail === 'string') expect(problem.detail).toContain(want.detail);
+    else expect(problem.detail).toMatch(want.detail);
+  }
+  if (want.field) {
+    expect(problem.errors?.length, JSON.stringify(problem)).toBeGreaterThan(0);
+    expect(problem.errors![0]).toMatchObject(want.field);
+  }
+  return problem;
+}
+
+/** Polls a status URL (the 202's Location) until the envelope is no longer Running. */
+export async function pollUntilDone(
+  s: TestServer,
+  location: string,
+  token: string | null,
+  opts: { intervalMs?: number; maxMs?: number } = {},
+): Promise<{ final: Envelope; seen: Array<Envelope['status']> }> {
+  const { intervalMs = 100, maxMs = 10_000 } = opts;
+  const seen: Array<Envelope['status']> = [];
+  const until = Date.now() + maxMs;
+  for (;;) {
+    const env = await envelopeOf(await get(s, location, token), 200);
+    seen.push(env.status);
+    if (env.status !== 'Running') return { final: env, seen };
+    if (Date.now() > until) throw new Error(`still Running after ${maxMs} ms: ${location}`);
+    await sleep(intervalMs);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A PhixFlow token issued by the server itself (no expiry unless given). */
+export async function tokenFor(s: TestServer, username: string, expiresInSeconds?: number): Promise<string> {
+  return (await s.fm.services.credentials.issuePhixflowToken(username, expiresInSeconds)).token;
+}

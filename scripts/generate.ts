@@ -3,6 +3,7 @@
  *   openapi.json        the bundled spec (one document; served at /openapi.json, used at runtime)
  *   openapi.yaml        the same, as YAML (served at /openapi.yaml)
  *   openapi-types.ts    TypeScript types (openapi-typescript): paths, operations, components
+ *   definition-schema.json  the JSON Schema of flow and actionflow definition files (for editors)
  *
  * The bundle keeps internal `$ref`s: the filter's condition group is recursive, so a fully
  * dereferenced document cannot be written as JSON. Runtime validation compiles schemas from
@@ -16,6 +17,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
+import { definitionSchemas } from '../src/engine/definitions/definition-schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = path.join(root, 'spec', 'openapi.yaml');
@@ -36,6 +38,7 @@ export async function generateOutputs(): Promise<Map<string, string>> {
   out.set('openapi.json', JSON.stringify(bundled, null, 2) + '\n');
   out.set('openapi.yaml', YAML.stringify(bundled, { lineWidth: 0, aliasDuplicateObjects: false }));
   out.set('openapi-types.ts', HEADER + '/* eslint-disable */\n' + astToString(ast));
+  out.set('definition-schema.json', JSON.stringify(definitionSchemas, null, 2) + '\n');
   return out;
 }
 

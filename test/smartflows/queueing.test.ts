@@ -30,8 +30,8 @@ describe('queueing (maxConcurrent 1)', () => {
       expect(seen.at(-1)!.status).toBe('Success');
       expectNonDecreasing(seen);
     }
-    // C was seen Queued while B ran, then Running, then Success.
-    const statusesC = seenC.map((p) => p.status).filter((st, i, all) => all[i - 1] !== st);
+    // C answered Queued; its first long-poll came back at its next change (Running), then Success.
+    const statusesC = [c, ...seenC].map((p) => p.status).filter((st, i, all) => all[i - 1] !== st);
     expect(statusesC).toEqual(['Queued', 'Running', 'Success']);
 
     const [ea, eb, ec] = await Promise.all([a, b, c].map((x) => executionOf(s, x.id)));

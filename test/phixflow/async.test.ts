@@ -17,7 +17,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-describe('Long report (async, 500 ms per record)', () => {
+// Independent runs that mostly wait on timers: side by side.
+describe.concurrent('Long report (async, 500 ms per record)', () => {
   it('answers 202 with a Running envelope and a Location to the status URL; polling it gives Running, then Success with data.Rows', async () => {
     const started = Date.now();
     const res = await call(s, triggerPath('Demo', 'Long report'), { token, json: [{ q: 1 }, { q: 2 }, { q: 3 }] });

@@ -20,7 +20,8 @@ afterAll(async () => {
 
 const SIX = [1, 2, 3, 4, 5, 6]; // 6 × 300 ms = 1.8 s of work
 
-describe('Slow import (sync, endpoint timeout 1000 ms, 300 ms per record)', () => {
+// The runs are independent and mostly wait on timers: run them side by side to keep the file short.
+describe.concurrent('Slow import (sync, endpoint timeout 1000 ms, 300 ms per record)', () => {
   it('answers 504 with a Fail envelope after about its 1000 ms timeout, and the run stays aborted: fewer records processed than sent, even after all of them would have finished', async () => {
     const started = Date.now();
     const res = await call(s, triggerPath('Demo', 'Slow import'), { token, json: SIX });

@@ -11,10 +11,13 @@ import { parseFlowInput } from '../../engine/flows/input.js';
 import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
 import { presentExecution, presentProgress } from './presenters.js';
 import { seesAll, visibleExecution } from './access.js';
-import { checkFilter } from './filters.js';
+import { checkFilter, normalizeFilter } from './filters.js';
 import { userRef } from '../users/presenters.js';
 
 type StartCtx = RequestContext<'ExecuteFlow' | 'StartFlowExecution'>;
+
+/** The media types of the spec's FlowInput request body. */
+const START_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'text/xml']);
 
 function start(ctx: StartCtx, skipUserInput: boolean) {
   const { flowId } = ctx.query;
@@ -29,7 +32,11 @@ function start(ctx: StartCtx, skipUserInput: boolean) {
     input = parseFlowInput(flow.def, { contentType: ctx.contentType, raw: ctx.rawBody && ctx.rawBody.length ? ctx.rawBody : null });
   } catch (err) {
     if (err instanceof InputError) {
-      if (err.kind === 'unsupportedMediaType') throw new ProblemError(415, err.message);
+      // The spec (requestBodies.FlowInput): JSON or XML the flow does not take is a 400; only a
+      // media type the operation does not accept at all is a 415 (the dispatcher answers most).
+      if (err.kind === 'unsupportedMediaType' && !START_MEDIA_TYPES.has(ctx.contentType ?? '')) {
+        throw new ProblemError(415, err.message);
+      }
       throw new ProblemError(400, err.message, [{ in: 'body', pointer: err.pointer, rule: err.rule, message: err.message }]);
     }
     throw err;
@@ -78,7 +85,7 @@ function filterFromQuery(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowEx
   ctx.validateComponent('ConditionGroupBody', value, 'query', '/filter');
   const group = (value as { group: ConditionGroup }).group;
   checkFilter(group, 'query', '/filter');
-  return group;
+  return normalizeFilter(group);
 }
 
 function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions' | 'GetFilteredFlowExecutions'>, flowId: string | undefined, filter: ConditionGroup | undefined) {
@@ -141,7 +148,7 @@ export const executionHandlers: Pick<Handlers,
   GetFilteredFlowExecutions(ctx) {
     const group = ctx.body!.group as ConditionGroup;
     checkFilter(group, 'body', '');
-    return list(ctx, undefined, group);
+    return list(ctx, undefined, normalizeFilter(group));
   },
 
   GetFlowExecutionStatistics(ctx) {
@@ -149,7 +156,7 @@ export const executionHandlers: Pick<Handlers,
     const { store } = ctx.services;
     const group = ctx.body!.group as ConditionGroup;
     checkFilter(group, 'body', '');
-    const s = store.executions.statistics(seesAll(p) ? null : p.user.id, group);
+    const s = store.executions.statistics(seesAll(p) ? null : p.user.id, normalizeFilter(group));
     return {
       status: 200,
       body: {

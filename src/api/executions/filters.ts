@@ -32,3 +32,28 @@ export function checkFilter(group: ConditionGroup, where: FieldError['in'], base
   walk(group, `${base}/group`);
   if (errors.length) throw new ProblemError(400, errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`).join('; '), errors);
 }
+
+/**
+ * The group with every createdAt/modifiedAt value as the store keeps times: UTC ISO-8601 with
+ * milliseconds (`2026-01-01T10:00:00.000Z`). The store compares times as text, which is right
+ * only in that one form: `2026-01-01T12:00:00+02:00` or `2026-01-01T10:00:00Z` must mean the
+ * instant, not a string. A date alone means its midnight UTC; a date-time without a zone, UTC.
+ * Call after checkFilter (the values parse).
+ */
+export function normalizeFilter(group: ConditionGroup): ConditionGroup {
+  return {
+    type: group.type,
+    nodes: group.nodes.map((n) => {
+      if (n.group) return { ...n, group: normalizeFilter(n.group) };
+      const c = n.condition!;
+      if (c.key !== 'createdAt' && c.key !== 'modifiedAt') return n;
+      return { ...n, condition: { ...c, values: c.values.map(utcInstant) } };
+    }),
+  };
+}
+
+function utcInstant(value: string): string {
+  const zoned = /^\d{4}-\d{2}-\d{2}$/.test(value) || /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
+  const t = Date.parse(zoned);
+  return Number.isNaN(t) ? value : new Date(t).toISOString();
+}

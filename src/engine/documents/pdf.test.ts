@@ -83,6 +83,15 @@ describe('renderExecutionPdf', () => {
     expect(text).toContain('Jane Doe');
   });
 
+  it('starts a new line at each line break of the body (never prints it as "?")', async () => {
+    const { text } = await render({ body: 'CRM letter\nEntity: account\r\nRecords: 3' });
+    const lines = text.split('\n');
+    expect(lines).toContain('CRM letter');
+    expect(lines).toContain('Entity: account');
+    expect(lines).toContain('Records: 3');
+    expect(text).not.toContain('?');
+  });
+
   it('wraps a long body onto more pages', async () => {
     const body = Array.from({ length: 400 }, (_, i) => `Sentence number ${i} of a rather long generated clause.`).join(' ');
     const { doc, text } = await render({ body });

@@ -76,6 +76,7 @@ function sanitize(text: string, f: FontRes): string {
   let out = '';
   for (const ch of text) {
     if (ch === '\t') out += ' ';
+    else if (ch === '\n' || ch === '\r') out += ch; // kept for wrap(), which starts a new line there
     else out += f.charset.has(ch.codePointAt(0)!) ? ch : '?';
   }
   return out;

@@ -1127,7 +1127,7 @@ export interface components {
          *     answer is a 400 naming `flowId`.
          */
         FlowIdQuery: string;
-        /** @description The dataset to run with. Accepted and recorded in the execution's input data; flowmock flows have one dataset. */
+        /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
         DatasetIdQuery: string;
         /** @description The flow execution's id. */
         ExecutionPath: string;
@@ -1239,7 +1239,7 @@ export interface operations {
                  *     answer is a 400 naming `flowId`.
                  */
                 flowId?: components["parameters"]["FlowIdQuery"];
-                /** @description The dataset to run with. Accepted and recorded in the execution's input data; flowmock flows have one dataset. */
+                /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
             };
             header?: never;
@@ -1266,7 +1266,7 @@ export interface operations {
                  *     answer is a 400 naming `flowId`.
                  */
                 flowId?: components["parameters"]["FlowIdQuery"];
-                /** @description The dataset to run with. Accepted and recorded in the execution's input data; flowmock flows have one dataset. */
+                /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
             };
             header?: never;

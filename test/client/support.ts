@@ -1,0 +1,57 @@
+/**
+ * Shared pieces of the client tests: the demo flow ids, clients for a harness server, and a
+ * process-level `unhandledRejection` listener that fails the file if any promise the client
+ * made was left rejected without a handler.
+ */
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { createPhixFlowClient, createSmartFlowsClient, type PhixFlowClient, type SmartFlowsClient } from '../../src/client/index.js';
+
+export const FLOW = {
+  invoice: '11111111-1111-4111-8111-111111111101',
+  order: '11111111-1111-4111-8111-111111111102',
+  crm: '11111111-1111-4111-8111-111111111103',
+  approval: '11111111-1111-4111-8111-111111111104',
+  esign: '11111111-1111-4111-8111-111111111105',
+  warning: '11111111-1111-4111-8111-111111111106',
+  error: '11111111-1111-4111-8111-111111111107',
+  slow: '11111111-1111-4111-8111-111111111108',
+} as const;
+
+/** A Smart Flows client with the integrator's (User role) key, or the given key. */
+export const smartFlows = (s: TestServer, apiKey = s.integratorKey): SmartFlowsClient => createSmartFlowsClient({ baseUrl: s.base, apiKey });
+
+/** A PhixFlow client with a token the server issued for `user` (default api-user). */
+export async function phixFlow(s: TestServer, user: string | null = 'api-user'): Promise<PhixFlowClient> {
+  const token = user === null ? undefined : (await s.fm.services.credentials.issuePhixflowToken(user)).token;
+  return createPhixFlowClient({ baseUrl: s.base, ...(token ? { token } : {}) });
+}
+
+/** Registers a process-level unhandledRejection listener for the file; afterAll asserts it saw nothing. */
+export function failOnUnhandledRejections(): unknown[] {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown): void => {
+    seen.push(reason);
+  };
+  beforeAll(() => {
+    process.on('unhandledRejection', listener);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let late rejections surface
+    process.off('unhandledRejection', listener);
+    expect(seen, 'unhandled rejections').toEqual([]);
+  });
+  return seen;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A rejection of `promise`, failing if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}

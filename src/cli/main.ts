@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { serve } from './serve.js';
 import { keysCreate, keysList, keysRevoke, setPassword, token, CliError } from './admin.js';
 import { lint, generate, mock } from './tools.js';
+import { registerContractCommand } from './contract.js';
 import { configFromEnv, ConfigError, type FlowmockConfig } from '../config.js';
 import { DefinitionError } from '../engine/definitions/load.js';
 
@@ -78,6 +79,8 @@ program.command('mock').description("run Prism's mock of the spec (stateless exa
   .option('--host <host>', 'address', '127.0.0.1')
   .option('--dynamic', 'generate data from the schemas instead of the examples')
   .action(async (o) => { process.exitCode = await mock(o.port, o.host, Boolean(o.dynamic)); });
+
+registerContractCommand(program);
 
 program.parseAsync().catch((err) => {
   if (err instanceof CliError || err instanceof ConfigError || err instanceof DefinitionError) {

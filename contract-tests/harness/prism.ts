@@ -1,0 +1,69 @@
+/**
+ * Prism's validating proxy in front of a server:
+ * `prism proxy generated/openapi.json <upstream> [--errors] --port <free> --host 127.0.0.1`.
+ *
+ * What Prism 5.14.2 does (tried, not assumed):
+ * - with `--errors` ("strict"): a request that breaks the spec is answered by Prism itself and never
+ *   forwarded (422 `…/prism/errors#UNPROCESSABLE_ENTITY`, or 401 `…#UNAUTHORIZED` for missing
+ *   credentials); a response with Error-severity violations is replaced by a 500
+ *   `…#VIOLATIONS` problem listing them; an undocumented status is only a Warning and passes
+ *   through unchanged. Every violation is also in the `sl-violations` header (JSON).
+ * - without `--errors` ("lenient"): everything is forwarded; request and response violations are
+ *   reported in `sl-violations` only. We use it for requests that break the spec on purpose.
+ * - both modes answer a malformed JSON request body themselves (400 `{"error":{"code":"invalid_json"}}`).
+ * - both modes read non-JSON response bodies as UTF-8 text, so binary bodies (PDF, PNG) arrive
+ *   altered (see unreachable.ts, PRISM_LIMITATIONS).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
+import { spawnManaged, type ManagedProcess } from './processes.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PRISM_BIN = path.join(ROOT, 'node_modules', '.bin', 'prism');
+export const BUNDLED_SPEC = path.join(ROOT, 'generated', 'openapi.json');
+
+export type ProxyMode = 'strict' | 'lenient';
+
+export interface PrismProxy {
+  url: string;
+  mode: ProxyMode;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** Polls until Prism answers any HTTP request (or exits, or the deadline passes). */
+async function waitUntilAnswering(url: string, proc: ManagedProcess, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    if (proc.exited()) throw new Error(`Prism exited before it was ready:\n${proc.output()}`);
+    try {
+      const res = await fetch(`${url}/__contract_ready_probe`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() > until) throw new Error(`Prism did not answer on ${url} within ${deadlineMs} ms:\n${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function startPrism(upstream: string, mode: ProxyMode, opts: { readyTimeoutMs?: number } = {}): Promise<PrismProxy> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const args = ['proxy', BUNDLED_SPEC, upstream, ...(mode === 'strict' ? ['--errors'] : []), '--port', String(port), '--host', '127.0.0.1'];
+    const proc = spawnManaged(PRISM_BIN, args, { cwd: ROOT });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntilAnswering(url, proc, opts.readyTimeoutMs ?? 30_000);
+      return { url, mode, process: proc, stop: () => proc.stop() };
+    } catch (err) {
+      lastError = err;
+      await proc.stop(500);
+      // A port taken between freePort() and Prism's listen: try another one.
+      if (!/EADDRINUSE/.test(proc.output())) break;
+    }
+  }
+  throw lastError;
+}

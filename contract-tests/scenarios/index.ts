@@ -1,0 +1,50 @@
+/** Every scenario, in the order they run (the vitest suite and `flowmock contract` share this list). */
+import type { Scenario } from '../context.js';
+import type { SpecIndex } from '../spec-index.js';
+import { catalogScenario } from './catalog.js';
+import { flowToPdfScenario } from './flow-to-pdf.js';
+import { flowInputsScenario } from './flow-inputs.js';
+import { userInputScenario } from './user-input.js';
+import { callbackScenario } from './callback.js';
+import { cancelScenario } from './cancel.js';
+import { outcomesScenario } from './outcomes.js';
+import { queueScenario } from './queue.js';
+import { filtersScenario } from './filters.js';
+import { printersScenario } from './printers.js';
+import { apiKeysScenario } from './api-keys.js';
+import { loginScenario } from './login.js';
+import { ownershipScenario } from './ownership.js';
+import { smartflowsAuthScenario, phixflowAuthScenario } from './auth-sweep.js';
+import { phixflowSyncScenario } from './phixflow-sync.js';
+import { phixflowAsyncScenario } from './phixflow-async.js';
+import { phixflowTimeoutScenario, phixflowFailuresScenario } from './phixflow-outcomes.js';
+import { phixflowTokensScenario } from './phixflow-tokens.js';
+import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
+
+export function allScenarios(spec: SpecIndex): Scenario[] {
+  return [
+    catalogScenario,
+    flowToPdfScenario,
+    flowInputsScenario,
+    userInputScenario,
+    callbackScenario,
+    cancelScenario,
+    outcomesScenario,
+    queueScenario,
+    filtersScenario,
+    printersScenario,
+    apiKeysScenario,
+    loginScenario,
+    ownershipScenario,
+    smartflowsAuthScenario,
+    phixflowSyncScenario,
+    phixflowAsyncScenario,
+    phixflowTimeoutScenario,
+    phixflowFailuresScenario,
+    phixflowTokensScenario,
+    phixflowAuthScenario,
+    ...negativeScenarios(spec),
+    oversizedBodiesScenario('smartflows'),
+    oversizedBodiesScenario('phixflow'),
+  ];
+}

@@ -1,0 +1,31 @@
+/** Smart Flows: the other end states: Warning (document made, post-processing failed) and Error. */
+import type { Scenario } from '../context.js';
+import { apiKey, documentIdOf, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+
+export const outcomesScenario: Scenario = {
+  name: 'smartflows: Warning and Error outcomes',
+  api: 'smartflows',
+  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  async run(ctx) {
+    const fx = ctx.main.fixtures;
+    const user = ctx.main.strict.as(apiKey(fx.keys.user));
+    for (const [flowId, end] of [[fx.flows.warning, 'Warning'], [fx.flows.error, 'Error']] as const) {
+      const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId } } });
+      mustStatus(ctx, started.response, 200, `ExecuteFlow (to end ${end})`);
+      const done = await waitForExecution(ctx, user, started.data!.id, (s) => s === end, `run to ${end}`);
+      ensure(ctx, 'behaves_as_documented', typeof done.message === 'string' && done.message.length > 0, `${end} carries a message (${done.message})`, 'GetFlowExecutionProgress');
+      const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: started.data!.id } } });
+      if (expectStatus(ctx, exec.response, 200, `GetFlowExecution of a ${end} execution`)) {
+        const blocks = (exec.data!.state.report ?? []).flatMap((z) => z.blocks);
+        ensure(ctx, 'behaves_as_documented', blocks.some((b) => b.status === end), `the report has a block with status ${end}`, 'GetFlowExecution');
+      }
+      if (end === 'Warning') {
+        const documentId = documentIdOf(done.model);
+        if (ensure(ctx, 'behaves_as_documented', !!documentId, 'a Warning execution still has its document', 'GetFlowExecutionProgress')) {
+          const c = await user.GET('/api/v1/documents/{documentId}/content', { params: { path: { documentId: documentId! } }, parseAs: 'arrayBuffer' });
+          expectStatus(ctx, c.response, 200, 'GetDocumentContent of a Warning execution', 'not_ready_before_success');
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * Everything the contract run does not reach on purpose, with the reason, in one place:
+ * documented statuses no request can produce through the proxy, and what Prism itself prevents.
+ */
+
+export interface UnreachableStatus { operationId: string; status: number; reason: string }
+
+/** Documented statuses the suite does not (cannot) produce. */
+export const UNREACHABLE: UnreachableStatus[] = [];
+
+export interface PrismLimitation { what: string; behaviour: string; consequence: string }
+
+/** What Prism 5.14.2's proxy does that limits a contract run (found by trying). */
+export const PRISM_LIMITATIONS: PrismLimitation[] = [
+  {
+    what: 'malformed JSON request bodies',
+    behaviour: 'Prism (strict and lenient) answers 400 {"error":{"code":"invalid_json"}} as application/json itself; the request never reaches the server',
+    consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlowExecution), which Prism forwards; malformed JSON is not sent',
+  },
+  {
+    what: 'falsy or string JSON request bodies',
+    behaviour: 'Prism re-serialises the parsed body before forwarding it (prism-http forwarder serializeBody: `if (body) stringify`): a body of null, false or 0 is forwarded as no body at all, and a JSON string is forwarded without its quotes',
+    consequence: 'the negative cases put only truthy, non-string values of the wrong type at the root of a body',
+  },
+  {
+    what: 'binary response bodies (application/pdf, image/png)',
+    behaviour: 'Prism reads every non-JSON upstream body with response.text() (prism-http parseResponseBody) and re-encodes it: bytes that are not UTF-8 become U+FFFD, and Content-Length is recomputed (see stoplightio/prism#2349)',
+    consequence: 'binary_is_real checks the proxied answer (status, Content-Type, Content-Length = bytes received, magic bytes where ASCII) and reads the same URL from the server directly for the byte-level check',
+  },
+  {
+    what: 'requests that break the spec, with --errors',
+    behaviour: 'Prism answers them itself: 422 UNPROCESSABLE_ENTITY (not documented) or 401 UNAUTHORIZED for missing credentials; the server never sees them',
+    consequence: 'negative cases and missing-credential calls go through a second Prism proxy without --errors, which forwards them and lists the request violations in sl-violations',
+  },
+];

@@ -3,15 +3,13 @@ import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus, mustStatus, randomId } from '../scenario-kit.js';
 import { checkBinary } from '../binary.js';
 
-export const catalogScenario: Scenario = {
-  name: 'smartflows: health, login methods, current user, flows, thumbnails',
+/** The operations anyone may call: they need no fixtures, so they run against every target. */
+export const anonymousScenario: Scenario = {
+  name: 'smartflows: health and login methods without credentials',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: () => null,
   async run(ctx) {
-    const fx = ctx.main.fixtures;
     const anon = ctx.main.strict.as(null);
-    const user = ctx.main.strict.as(apiKey(fx.keys.user));
-
     const health = await anon.GET('/__flowmock/health');
     expectStatus(ctx, health.response, 200, 'GetHealth without credentials');
 
@@ -19,6 +17,16 @@ export const catalogScenario: Scenario = {
     mustStatus(ctx, methods.response, 200, 'GetAuthenticationMethods without credentials');
     ensure(ctx, 'behaves_as_documented', !!methods.data?.methods.some((m) => m.type === 'apiKey' && m.header?.toLowerCase() === 'x-api-key'),
       'GetAuthenticationMethods lists the X-API-Key method', 'GetAuthenticationMethods');
+  },
+};
+
+export const catalogScenario: Scenario = {
+  name: 'smartflows: current user, flows, thumbnails',
+  api: 'smartflows',
+  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  async run(ctx) {
+    const fx = ctx.main.fixtures;
+    const user = ctx.main.strict.as(apiKey(fx.keys.user));
 
     const me = await user.GET('/api/v1/users/me');
     mustStatus(ctx, me.response, 200, 'GetCurrentUser with a user key');

@@ -1,7 +1,7 @@
 /** Every scenario, in the order they run (the vitest suite and `flowmock contract` share this list). */
 import type { Scenario } from '../context.js';
 import type { SpecIndex } from '../spec-index.js';
-import { catalogScenario } from './catalog.js';
+import { anonymousScenario, catalogScenario } from './catalog.js';
 import { flowToPdfScenario } from './flow-to-pdf.js';
 import { flowInputsScenario } from './flow-inputs.js';
 import { userInputScenario } from './user-input.js';
@@ -23,6 +23,7 @@ import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
+    anonymousScenario,
     catalogScenario,
     flowToPdfScenario,
     flowInputsScenario,

@@ -558,6 +558,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__flowmock/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The engine clock (flowmock extension)
+         * @description **flowmock extension**: the time the engines stamp on executions and actionflow runs, and
+         *     the clock's mode: `real` (default) or `virtual` (`--clock virtual`, FLOWMOCK_CLOCK), where
+         *     the time stands still until `AdvanceClock` moves it. Administrators only (`read:users`).
+         */
+        get: operations["GetClock"];
+        put?: never;
+        /**
+         * Move the virtual clock on (flowmock extension)
+         * @description **flowmock extension** for tests: with `--clock virtual`, every engine wait (flow step
+         *     durations, maximum durations, the `queued` scenario's hold, actionflow record delays and
+         *     synchronous timeouts, webhook retries) runs on a clock that moves only here, by
+         *     `advanceMs` or `to` a later time. Timers due on the way fire in due order; after each,
+         *     the answer waits until the engines are idle again, so every state is saved (and seen by
+         *     long-polls) before the next timer fires, and every state due is saved before the answer.
+         *     Execution timestamps (`createdAt`, `modifiedAt`, stage and block times) are this clock's.
+         *     HTTP waits are not engine waits: the progress long-poll's `timeout` and the asynchronous
+         *     trigger's answer use real time.
+         *
+         *     A `to` before the current time is a 400; with the real clock (the default) the answer is
+         *     a **409** (**flowmock choice**). Administrators only (`write:users`).
+         */
+        post: operations["AdvanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__flowmock/phixflow/tokens": {
         parameters: {
             query?: never;
@@ -602,6 +639,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__flowmock/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The request journal (flowmock extension)
+         * @description **flowmock extension**: every request the server answered on `/api/…`, `/phixflow/…` and
+         *     the other `/__flowmock/…` operations (not the journal, report and dashboard operations
+         *     themselves), newest first: method, path, query, status, duration, operation, who called
+         *     (the API key's id and user, or a bearer token's subject), request and response headers
+         *     and bodies.
+         *
+         *     * `X-API-Key`, `Authorization`, `Cookie`, `Proxy-Authorization` and `Set-Cookie` are
+         *       shown as `[redacted]`; so are secrets in bodies (the password of a login, the token of
+         *       a login or of `CreatePhixFlowToken`, the key of `CreateApiKey`).
+         *     * Bodies are kept up to 16 KiB (`truncated` and a `note` say when one was cut); binary
+         *       bodies (PDF, PNG, …) are summarised by media type and size.
+         *     * The journal keeps the latest 10,000 entries; older ones are deleted as new ones come.
+         *
+         *     Administrators only (`read:users`): the journal holds request metadata of every user.
+         */
+        get: operations["GetRequestJournal"];
+        put?: never;
+        post?: never;
+        /**
+         * Empty the request journal (flowmock extension)
+         * @description **flowmock extension**: deletes every journal entry (and so resets the client report),
+         *     e.g. between two tests. Administrators only (`read:users`).
+         */
+        delete: operations["ClearRequestJournal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/requests/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check that the client made the requests it should have (flowmock extension)
+         * @description **flowmock extension**, after WireMock's `verify`: counts the journal entries matching
+         *     every criterion given (method, path or path template, status, user, operation, since)
+         *     and checks the count against `count`: a number means exactly that many, an object sets
+         *     `atLeast` and/or `atMost`; without `count`, at least one.
+         *
+         *     **flowmock choice** of the answer: **200** with `ok: true` and the count when the
+         *     expectation holds, **409** (problem+json with `ok: false`, `matched` and `expected`) when
+         *     it does not, so `curl -f` and test assertions on the status fail on a broken
+         *     expectation. Administrators only (`read:users`).
+         */
+        post: operations["VerifyRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/report/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How each client used the API (flowmock extension)
+         * @description **flowmock extension**, computed from the request journal and the executions: one entry
+         *     per client — an API key (its id and user), a bearer token (its subject) or anonymous —
+         *     with
+         *
+         *     * `requests`: how many requests it made, and `clientErrors`: its 4xx answers by status;
+         *     * `polling`: per execution, how often it asked for the progress (requests per second
+         *       between its first and last poll) against the suggested interval: the `Retry-After` of
+         *       the progress answers when the server sent one, otherwise 1 s (**flowmock choice**); over
+         *       at least 3 polls, a rate above one poll per suggested interval (10 % slack for timer
+         *       jitter) is `tooFast`;
+         *     * `executionsStarted`, and `executionsUnread`: executions it started that are stable
+         *       (Success, Warning, Error, Interrupted, Canceled) but that it never read after they
+         *       became stable (a progress or execution answer, or the answer of its cancel, finished
+         *       after the execution's last change);
+         *     * `documentsBeforeSuccess`: document downloads answered 409 because the execution had
+         *       not ended yet.
+         *
+         *     Administrators only (`read:users`).
+         */
+        get: operations["GetClientReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every flow execution with its progress, for the dashboard (flowmock extension)
+         * @description **flowmock extension** read by the dashboard (`/__flowmock/`): the executions of every
+         *     user, newest first, each with its progress, flow, number of stages and documents (with
+         *     the URL of their content). Administrators only (`read:users`).
+         */
+        get: operations["GetExecutionOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/processes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every actionflow run, for the dashboard (flowmock extension)
+         * @description **flowmock extension** read by the dashboard (`/__flowmock/`): PhixFlow actionflow runs of
+         *     every user, newest first. Administrators only (`read:users`).
+         */
+        get: operations["GetProcessOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes as Server-Sent Events, for the dashboard (flowmock extension)
+         * @description **flowmock extension**: a `text/event-stream` the dashboard reads to update itself while
+         *     flows run. Events:
+         *
+         *     * `ready` once at the start (`{"timeout": <seconds>}`);
+         *     * `execution` when an execution changed (data: an `ExecutionOverview`);
+         *     * `process` when an actionflow run changed (data: a `ProcessOverview`);
+         *     * `requests` when new requests were journaled (data: `{"latestId": <journal id>}`).
+         *
+         *     Comment lines (`: keep-alive`) every 15 s keep proxies from closing the stream. The
+         *     server ends the stream after `timeout` seconds; the client connects again (the stream
+         *     starts with `retry: 1000`). Changes are picked up from the store every 250 ms.
+         *
+         *     Administrators only (`read:users`). The browser's `EventSource` cannot send an
+         *     `X-API-Key` header, so the dashboard reads the stream with `fetch` (**flowmock choice**:
+         *     no key in the URL, where it would end up in logs and history).
+         */
+        get: operations["GetDashboardEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -616,6 +833,11 @@ export interface components {
             instance?: string;
             requestId?: string;
             errors?: components["schemas"]["FieldError"][];
+        };
+        /** @description The problem answer to a `Prefer` the operation does not document (`PreferNotDocumented`). */
+        PreferProblem: components["schemas"]["Problem"] & {
+            /** @description What the operation documents — its statuses (for `code`), its example names (for `example`) — or the values accepted. */
+            documented: string[];
         };
         FieldError: {
             /** @enum {string} */
@@ -951,6 +1173,30 @@ export interface components {
         ActionflowLogPage: components["schemas"]["PageInfo"] & {
             content: components["schemas"]["ActionflowLogEntry"][];
         };
+        /** @description **flowmock extension**: the engine clock. */
+        ClockState: {
+            /** @enum {string} */
+            mode: "real" | "virtual";
+            /**
+             * Format: date-time
+             * @description The engines' current time.
+             */
+            now: string;
+            /** @description Virtual clock only: engine timers waiting for the time to move on. */
+            pendingTimers?: number;
+            /** @description AdvanceClock only: timers that fired during this advance. */
+            fired?: number;
+        };
+        /** @description **flowmock extension**: how far to move the virtual clock: `advanceMs`, or `to` a time not before the current one (exactly one). */
+        ClockAdvance: {
+            /** @description Milliseconds to move on (at most 30 days). */
+            advanceMs?: number;
+            /**
+             * Format: date-time
+             * @description The time to move to.
+             */
+            to?: string;
+        } & (unknown | unknown);
         Health: {
             /** @constant */
             status: "ok";
@@ -958,11 +1204,191 @@ export interface components {
             flows?: number;
             actionflows?: number;
         };
+        /** @enum {string} */
+        JournalMethod: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+        /**
+         * @description A request or response body as journaled: text bodies (JSON, XML, text, forms) up to
+         *     16 KiB in `text`; binary bodies by media type and size only (`binary: true`, no `text`).
+         */
+        JournalBody: {
+            contentType?: string | null;
+            /** @description The body's full size in bytes. */
+            size: number;
+            /** @description True when `text` holds only the first 16 KiB (or no text at all for a binary body). */
+            truncated: boolean;
+            binary?: boolean;
+            text?: string;
+            /** @description Why the body is not shown whole (`cut at 16384 of 52011 bytes`, `binary application/pdf, 1834 bytes`). */
+            note?: string;
+        };
+        RequestJournalEntry: {
+            /** @description Increases with every request journaled. */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When the request was received.
+             */
+            at: string;
+            durationMs: number;
+            method: string;
+            path: string;
+            query: {
+                [key: string]: string | string[];
+            };
+            /** @description The answer's HTTP status; **flowmock choice**, 499 when the client went away before the answer (a long-poll given up). */
+            status: number;
+            /** @description The operation of this spec the request reached; null for an unknown path. */
+            operationId?: string | null;
+            /** @description `key:<API key id>`, `token:<subject>` or `anonymous`; the client report groups by it. */
+            client: string;
+            /** @description The id of the X-API-Key sent (also for an unknown key; the key itself is never kept). */
+            apiKeyId?: string | null;
+            /** @description The user the credentials were accepted for (API key or login token), or the subject of a PhixFlow token. */
+            user?: string | null;
+            /** @description The `sub` claim of a bearer token as sent (not verified). */
+            tokenSubject?: string | null;
+            /** @description The flow execution the request started or concerned, if any. */
+            executionId?: string | null;
+            requestHeaders: {
+                [key: string]: string;
+            };
+            responseHeaders: {
+                [key: string]: string;
+            };
+            requestBody?: null | components["schemas"]["JournalBody"];
+            responseBody?: null | components["schemas"]["JournalBody"];
+        };
+        RequestJournalPage: components["schemas"]["PageInfo"] & {
+            content: components["schemas"]["RequestJournalEntry"][];
+        };
+        ExpectedCount: {
+            atLeast?: number;
+            atMost?: number;
+        };
+        /** @description Every criterion given must match; `path` is exact, or a template whose `{name}` segments match any one segment. */
+        RequestVerification: {
+            method?: components["schemas"]["JournalMethod"];
+            path?: string;
+            pathPrefix?: string;
+            status?: number;
+            user?: string;
+            operationId?: string;
+            /** Format: date-time */
+            since?: string;
+            /** @description Exactly this many (a number), or bounds; default at least 1. */
+            count?: number | components["schemas"]["ExpectedCount"];
+        };
+        VerificationResult: {
+            ok: boolean;
+            matched: number;
+            expected: components["schemas"]["ExpectedCount"];
+        };
+        VerificationFailed: components["schemas"]["Problem"] & {
+            /** @constant */
+            ok: false;
+            matched: number;
+            expected: components["schemas"]["ExpectedCount"];
+        };
+        PollingRate: {
+            executionId: string;
+            polls: number;
+            /** @description Time between the first and the last poll. */
+            spanSeconds: number;
+            /** @description Polls per second over that time (polls − 1 over the span; 0 for a single poll). */
+            ratePerSecond: number;
+            /** @description The progress answers' `Retry-After` (seconds), or 1 when they had none. */
+            suggestedIntervalSeconds: number;
+            tooFast: boolean;
+        };
+        ClientReportEntry: {
+            /** @description `key:<API key id>`, `token:<subject>` or `anonymous`. */
+            client: string;
+            /** @enum {string} */
+            kind: "apiKey" | "token" | "anonymous";
+            apiKeyId?: string | null;
+            user?: string | null;
+            tokenSubject?: string | null;
+            requests: number;
+            /** Format: date-time */
+            firstSeen: string;
+            /** Format: date-time */
+            lastSeen: string;
+            clientErrors: {
+                total: number;
+                byStatus: {
+                    status: number;
+                    count: number;
+                }[];
+            };
+            polling: {
+                /** @description Executions polled faster than suggested. */
+                tooFast: number;
+                executions: components["schemas"]["PollingRate"][];
+            };
+            executionsStarted: number;
+            /** @description Executions started by this client, stable now, whose progress or execution it never read after they became stable. */
+            executionsUnread: {
+                count: number;
+                executionIds: string[];
+            };
+            /** @description Document content requests answered 409 (the execution had not ended). */
+            documentsBeforeSuccess: number;
+        };
+        ClientReport: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The suggested progress poll interval when an answer carries no `Retry-After`. */
+            defaultPollIntervalSeconds: number;
+            clients: components["schemas"]["ClientReportEntry"][];
+        };
+        ExecutionOverview: {
+            id: string;
+            flow: components["schemas"]["IdWithName"];
+            status: components["schemas"]["ExecutionStatus"];
+            percentage: number;
+            message?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            modifiedAt: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            /** @description Number of stages (a new one opens on each user input or callback). */
+            stages: number;
+            documents: {
+                id: string;
+                displayName: string;
+                contentUrl: string;
+            }[];
+        };
+        ExecutionOverviewPage: components["schemas"]["PageInfo"] & {
+            content: components["schemas"]["ExecutionOverview"][];
+        };
+        ProcessOverview: {
+            id: string;
+            application: string;
+            actionflow: string;
+            /** @enum {string} */
+            status: "Running" | "Success" | "Fail";
+            /** @description The user name of the caller; null for an anonymous endpoint. */
+            user?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            recordsDone: number;
+            httpStatus?: number | null;
+            message?: string | null;
+        };
+        ProcessOverviewPage: components["schemas"]["PageInfo"] & {
+            content: components["schemas"]["ProcessOverview"][];
+        };
     };
     responses: {
         /** @description The execution was created; its first progress. */
         ProgressStarted: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
             content: {
@@ -990,7 +1416,10 @@ export interface components {
         /** @description The document's bytes. */
         DocumentContent: {
             headers: {
-                /** @description `attachment; filename="<name>.pdf"` */
+                /**
+                 * @description `attachment; filename="<name>.pdf"`
+                 * @example attachment; filename="Invoice.pdf"
+                 */
                 "Content-Disposition"?: string;
                 /** @description Size in bytes. */
                 "Content-Length"?: number;
@@ -1003,6 +1432,7 @@ export interface components {
         /** @description The run ended (Success, or Fail when the actionflow failed or stopped). */
         EnvelopeDone: {
             headers: {
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
             content: {
@@ -1012,6 +1442,7 @@ export interface components {
         /** @description The run ended and the actionflow set the response status 201. */
         EnvelopeCreated: {
             headers: {
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
             content: {
@@ -1022,6 +1453,7 @@ export interface components {
         EnvelopeAccepted: {
             headers: {
                 Location: components["headers"]["Location"];
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
             content: {
@@ -1031,6 +1463,7 @@ export interface components {
         /** @description The synchronous run passed its timeout and was aborted. */
         EnvelopeTimeout: {
             headers: {
+                "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
             content: {
@@ -1119,6 +1552,54 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description **Server-wide** (any operation; see the description at the top): the request's `Prefer`
+         *     (or `__code`, `__example`, `__dynamic` query parameter) asks for a status or an example
+         *     this operation does not document, or has a malformed value. `documented` lists what the
+         *     operation documents.
+         */
+        PreferNotDocumented: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["PreferProblem"];
+            };
+        };
+        /**
+         * @description **Server-wide**, injected fault only (`Prefer: fault=429`, or a `--fault` rule of the
+         *     server): the client should wait `Retry-After` seconds before trying again.
+         */
+        TooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds to wait before the next attempt.
+                 * @example 1
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description **Server-wide**, injected fault only (`Prefer: fault=503`, or a `--fault` rule of the
+         *     server): the client should wait `Retry-After` seconds before trying again.
+         */
+        ServiceUnavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before the next attempt.
+                 * @example 1
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1157,6 +1638,39 @@ export interface components {
          *     the same name.
          */
         PhixTimeout: number;
+        /**
+         * @description **flowmock extension** (RFC 7240 preference `scenario=<name>`): how this one execution or
+         *     actionflow run behaves, independent of the others; other preferences in the header are
+         *     left to their own features. A definition's `scenario` field sets a default; the header
+         *     overrides it, `none` runs as defined. The scenario in effect is echoed as
+         *     `Preference-Applied: scenario=<name>`. An unknown name (or a flow scenario on an
+         *     actionflow, and the other way round) is a **400** naming the header (`in: header`,
+         *     `pointer: /prefer`, `rule: scenario`) and listing the known names. The scenario is kept in
+         *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
+         *     `(flowmock scenario <name>)`.
+         *
+         *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+         *
+         *     | scenario | behaviour |
+         *     |---|---|
+         *     | `slow-success` | every step and the maximum duration take 5× as long |
+         *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
+         *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
+         *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
+         *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+         *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
+         *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
+         *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
+         *
+         *     Actionflow runs (`TriggerActionflow`, `TriggerActionflowV10`):
+         *
+         *     | scenario | behaviour |
+         *     |---|---|
+         *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
+         *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
+         *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+         */
+        PreferScenario: string;
     };
     requestBodies: {
         /**
@@ -1198,6 +1712,17 @@ export interface components {
         Location: string;
         /** @description The methods the path has. */
         Allow: string;
+        /**
+         * @description **flowmock choice**: the suggested number of seconds before the next progress request:
+         *     `1` while the execution is `Running` or `Queued`; absent when it is stable, `UserInput` or
+         *     `Waiting`, where nothing changes until a client acts (the long-poll answers at once).
+         */
+        RetryAfter: number;
+        /**
+         * @description **flowmock extension** (RFC 7240): `scenario=<name>` when a scenario is in effect for this
+         *     execution or run (from `Prefer: scenario=` or the definition's default); absent otherwise.
+         */
+        PreferenceApplied: string;
     };
     pathItems: never;
 }
@@ -1242,7 +1767,41 @@ export interface operations {
                 /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description **flowmock extension** (RFC 7240 preference `scenario=<name>`): how this one execution or
+                 *     actionflow run behaves, independent of the others; other preferences in the header are
+                 *     left to their own features. A definition's `scenario` field sets a default; the header
+                 *     overrides it, `none` runs as defined. The scenario in effect is echoed as
+                 *     `Preference-Applied: scenario=<name>`. An unknown name (or a flow scenario on an
+                 *     actionflow, and the other way round) is a **400** naming the header (`in: header`,
+                 *     `pointer: /prefer`, `rule: scenario`) and listing the known names. The scenario is kept in
+                 *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
+                 *     `(flowmock scenario <name>)`.
+                 *
+                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `slow-success` | every step and the maximum duration take 5× as long |
+                 *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
+                 *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
+                 *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
+                 *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
+                 *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
+                 *
+                 *     Actionflow runs (`TriggerActionflow`, `TriggerActionflowV10`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
+                 *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
+                 *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 */
+                Prefer?: components["parameters"]["PreferScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1269,7 +1828,41 @@ export interface operations {
                 /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description **flowmock extension** (RFC 7240 preference `scenario=<name>`): how this one execution or
+                 *     actionflow run behaves, independent of the others; other preferences in the header are
+                 *     left to their own features. A definition's `scenario` field sets a default; the header
+                 *     overrides it, `none` runs as defined. The scenario in effect is echoed as
+                 *     `Preference-Applied: scenario=<name>`. An unknown name (or a flow scenario on an
+                 *     actionflow, and the other way round) is a **400** naming the header (`in: header`,
+                 *     `pointer: /prefer`, `rule: scenario`) and listing the known names. The scenario is kept in
+                 *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
+                 *     `(flowmock scenario <name>)`.
+                 *
+                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `slow-success` | every step and the maximum duration take 5× as long |
+                 *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
+                 *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
+                 *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
+                 *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
+                 *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
+                 *
+                 *     Actionflow runs (`TriggerActionflow`, `TriggerActionflowV10`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
+                 *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
+                 *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 */
+                Prefer?: components["parameters"]["PreferScenario"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1401,6 +1994,7 @@ export interface operations {
             /** @description The current progress. */
             200: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1434,6 +2028,7 @@ export interface operations {
             /** @description The progress after resuming. */
             200: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1489,6 +2084,7 @@ export interface operations {
             /** @description The progress after resuming. */
             200: {
                 headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1987,7 +2583,41 @@ export interface operations {
                  */
                 timeout?: components["parameters"]["PhixTimeout"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description **flowmock extension** (RFC 7240 preference `scenario=<name>`): how this one execution or
+                 *     actionflow run behaves, independent of the others; other preferences in the header are
+                 *     left to their own features. A definition's `scenario` field sets a default; the header
+                 *     overrides it, `none` runs as defined. The scenario in effect is echoed as
+                 *     `Preference-Applied: scenario=<name>`. An unknown name (or a flow scenario on an
+                 *     actionflow, and the other way round) is a **400** naming the header (`in: header`,
+                 *     `pointer: /prefer`, `rule: scenario`) and listing the known names. The scenario is kept in
+                 *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
+                 *     `(flowmock scenario <name>)`.
+                 *
+                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `slow-success` | every step and the maximum duration take 5× as long |
+                 *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
+                 *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
+                 *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
+                 *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
+                 *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
+                 *
+                 *     Actionflow runs (`TriggerActionflow`, `TriggerActionflowV10`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
+                 *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
+                 *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 */
+                Prefer?: components["parameters"]["PreferScenario"];
+            };
             path: {
                 /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
                 application: components["parameters"]["ApplicationPath"];
@@ -2020,7 +2650,41 @@ export interface operations {
                  */
                 timeout?: components["parameters"]["PhixTimeout"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description **flowmock extension** (RFC 7240 preference `scenario=<name>`): how this one execution or
+                 *     actionflow run behaves, independent of the others; other preferences in the header are
+                 *     left to their own features. A definition's `scenario` field sets a default; the header
+                 *     overrides it, `none` runs as defined. The scenario in effect is echoed as
+                 *     `Preference-Applied: scenario=<name>`. An unknown name (or a flow scenario on an
+                 *     actionflow, and the other way round) is a **400** naming the header (`in: header`,
+                 *     `pointer: /prefer`, `rule: scenario`) and listing the known names. The scenario is kept in
+                 *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
+                 *     `(flowmock scenario <name>)`.
+                 *
+                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `slow-success` | every step and the maximum duration take 5× as long |
+                 *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
+                 *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
+                 *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
+                 *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
+                 *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
+                 *
+                 *     Actionflow runs (`TriggerActionflow`, `TriggerActionflowV10`):
+                 *
+                 *     | scenario | behaviour |
+                 *     |---|---|
+                 *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
+                 *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
+                 *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 */
+                Prefer?: components["parameters"]["PreferScenario"];
+            };
             path: {
                 /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
                 actionflow: components["parameters"]["ActionflowPath"];
@@ -2092,6 +2756,66 @@ export interface operations {
             };
         };
     };
+    GetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    AdvanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description The clock after the advance, and how many timers fired. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The clock is real; start the server with `--clock virtual`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     CreatePhixFlowToken: {
         parameters: {
             query?: never;
@@ -2146,6 +2870,220 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionflowLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetRequestJournal: {
+        parameters: {
+            query?: {
+                /** @description Only requests with this method. */
+                method?: components["schemas"]["JournalMethod"];
+                /**
+                 * @description Only requests to this path: an exact path (`/api/v1/flows`) or a path template whose
+                 *     `{name}` segments match any one segment
+                 *     (`/api/v1/flows/executions/{execution}/progress`).
+                 */
+                path?: string;
+                /** @description Only requests whose path starts with this text (`/phixflow/`). */
+                pathPrefix?: string;
+                /** @description Only answers with this HTTP status. */
+                status?: number;
+                /** @description Only requests of this user (the user name of an API key or login token, or the subject of a PhixFlow token). */
+                user?: string;
+                /** @description Only requests of this operation of the spec. */
+                operationId?: string;
+                /** @description Only requests received at or after this time. */
+                since?: string;
+                /** @description Only requests received before this time. */
+                until?: string;
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of journal entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestJournalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    ClearRequestJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal is empty. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    VerifyRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestVerification"];
+            };
+        };
+        responses: {
+            /** @description The expectation holds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The expectation does not hold; `matched` says how many requests matched. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["VerificationFailed"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetClientReport: {
+        parameters: {
+            query?: {
+                /** @description Only requests received at or after this time. */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetExecutionOverview: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of executions, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionOverviewPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetProcessOverview: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of actionflow runs, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessOverviewPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetDashboardEvents: {
+        parameters: {
+            query?: {
+                /** @description Seconds until the server ends the stream. Default 300; 0 sends `ready` and ends. */
+                timeout?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["BadRequest"];

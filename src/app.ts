@@ -12,6 +12,8 @@ import { buildServices, type Services } from './services.js';
 import type { SeedResult } from './auth/seed.js';
 import { buildExpressApp } from './http/app.js';
 import { createLogger } from './http/logging.js';
+import { handlers } from './api/handlers.js';
+import { createServerSpecHolder, reloadDefinitions, watchForChanges, type SpecHolder, type Watching } from './http/reload.js';
 
 export interface FlowmockApp {
   app: express.Express;
@@ -20,6 +22,12 @@ export interface FlowmockApp {
   seed: SeedResult;
   recovered: { executions: number; processes: number };
   logger: Logger;
+  /** The spec runtime in use (router, validators, Prefer answers); swapped by a spec reload. */
+  spec: SpecHolder;
+  /** Reload now, as a file change would (`watch`): false when the new version was refused and the old one kept. */
+  reload: { definitions(): Promise<boolean>; spec(): boolean };
+  /** The file watchers when `watch` is on (`idle()` resolves once pending reloads are done), else null. */
+  watching: Watching | null;
   /** Listens on config.host:config.port (port 0: a free port); resolves with the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -29,7 +37,19 @@ export async function createApp(config: Partial<FlowmockConfig> = {}, opts: { lo
   const cfg = resolveConfig(config);
   const logger = opts.logger ?? createLogger(cfg.logLevel);
   const built = await buildServices(cfg, logger, opts.now);
-  const app = buildExpressApp(cfg, built.services, logger);
+  let spec: SpecHolder;
+  let app: express.Express;
+  try {
+    spec = createServerSpecHolder(cfg, built.services, logger, handlers);
+    app = buildExpressApp(cfg, built.services, logger, { spec });
+  } catch (err) {
+    await built.close();
+    throw err;
+  }
+  const reloadLog = logger.child({ component: 'reload' });
+  const watching = cfg.watch
+    ? watchForChanges({ flowsDir: cfg.flowsDir, definitions: built.services.definitionsHolder, spec, logger })
+    : null;
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
   return {
@@ -39,6 +59,12 @@ export async function createApp(config: Partial<FlowmockConfig> = {}, opts: { lo
     seed: built.seed,
     recovered: built.recovered,
     logger,
+    spec,
+    reload: {
+      definitions: () => reloadDefinitions(cfg.flowsDir, built.services.definitionsHolder, reloadLog),
+      spec: () => spec.reload(),
+    },
+    watching,
     listen() {
       return new Promise((resolve, reject) => {
         const s = app.listen(cfg.port, cfg.host);
@@ -54,6 +80,7 @@ export async function createApp(config: Partial<FlowmockConfig> = {}, opts: { lo
     },
     close() {
       closing ??= (async () => {
+        watching?.close();
         if (server) {
           const s = server;
           await new Promise<void>((resolve) => {

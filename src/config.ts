@@ -3,6 +3,8 @@
  * them). Every limit is explicit here.
  */
 import path from 'node:path';
+import { parseCors, type CorsSetting } from './http/cors.js';
+import { parseFaultRule } from './http/faults.js';
 
 export interface FlowmockConfig {
   host: string;
@@ -28,9 +30,33 @@ export interface FlowmockConfig {
   /** PhixFlow defaults when neither the URL nor the endpoint sets a timeout. */
   phixflowSyncTimeoutMs: number;
   phixflowAsyncTimeoutMs: number;
+  /**
+   * Engine time (`--clock`, FLOWMOCK_CLOCK): 'real', or 'virtual' (tests) where it moves only
+   * through POST /__flowmock/clock. See src/engine/clock.ts.
+   */
+  clock: 'real' | 'virtual';
+  /** Key of webhook signatures for definitions without their own secret (FLOWMOCK_WEBHOOK_SECRET); generated and kept in the store when absent. */
+  webhookSecret?: string;
+  /**
+   * Seed of every random choice (`--seed`, FLOWMOCK_SEED): dynamic Prefer bodies, fault latency
+   * ranges and probabilities, and on a new database the ids of new executions and actionflow runs.
+   * Absent: random (node:crypto). Secrets never use it. See src/random.ts.
+   */
+  seed?: number;
+  /** CORS: '*' (any origin), 'off', or the allowed origins (`--cors`, FLOWMOCK_CORS). See src/http/cors.ts. */
+  cors: CorsSetting;
+  /** Reload the flow definitions and the spec when their files change (`flowmock serve` turns it on). */
+  watch: boolean;
+  /** Per-route transport faults, `[METHOD ]PATH=EFFECT[,EFFECT…]` (`--fault`). See src/http/faults.ts. */
+  faults: string[];
+  /** The bundled spec the server reads and watches; default generated/openapi.json. */
+  specFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Print start-up information (URLs, new keys) to stdout. */
   printStartup: boolean;
+  /** Request journal: entries kept (default 10,000; the oldest are deleted) and body bytes kept per body (default 16 KiB). */
+  journalMaxEntries?: number;
+  journalBodyCapBytes?: number;
 }
 
 export const DEFAULT_CONFIG: FlowmockConfig = {
@@ -46,6 +72,10 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   longPollMaxSeconds: 120,
   phixflowSyncTimeoutMs: 60_000,
   phixflowAsyncTimeoutMs: 500,
+  clock: 'real',
+  cors: '*',
+  watch: false,
+  faults: [],
   logLevel: 'info',
   printStartup: true,
 };
@@ -67,6 +97,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Flo
   if (env.FLOWMOCK_ADMIN_KEY) out.adminKey = env.FLOWMOCK_ADMIN_KEY;
   if (env.FLOWMOCK_PHIXFLOW_API_KEY) out.phixflowApiKey = env.FLOWMOCK_PHIXFLOW_API_KEY;
   if (env.FLOWMOCK_LOG_LEVEL) out.logLevel = env.FLOWMOCK_LOG_LEVEL as FlowmockConfig['logLevel'];
+  if (env.FLOWMOCK_CLOCK) out.clock = env.FLOWMOCK_CLOCK as FlowmockConfig['clock'];
+  if (env.FLOWMOCK_WEBHOOK_SECRET) out.webhookSecret = env.FLOWMOCK_WEBHOOK_SECRET;
+  if (env.FLOWMOCK_SEED) out.seed = Number(env.FLOWMOCK_SEED);
+  if (env.FLOWMOCK_CORS) {
+    try {
+      out.cors = parseCors(env.FLOWMOCK_CORS);
+    } catch (err) {
+      throw new ConfigError(`FLOWMOCK_CORS: ${(err as Error).message}`);
+    }
+  }
   return out;
 }
 
@@ -85,6 +125,24 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
   if (c.phixflowApiKey !== undefined) {
     check(Buffer.byteLength(c.phixflowApiKey) >= 32,
       `FLOWMOCK_PHIXFLOW_API_KEY is ${Buffer.byteLength(c.phixflowApiKey)} bytes; the phixflow-api-key secret must be at least 32 bytes`);
+  }
+  check(c.clock === 'real' || c.clock === 'virtual', `clock must be "real" or "virtual", got ${String(c.clock)}`);
+  if (c.webhookSecret !== undefined) check(c.webhookSecret.length >= 16, 'FLOWMOCK_WEBHOOK_SECRET must be at least 16 characters');
+  if (c.seed !== undefined) check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a whole number 0 or more, got ${c.seed}`);
+  if (typeof c.cors === 'string' && c.cors !== '*' && c.cors !== 'off') {
+    try {
+      c.cors = parseCors(c.cors);
+    } catch (err) {
+      throw new ConfigError(`cors: ${(err as Error).message}`);
+    }
+  }
+  check(Array.isArray(c.faults), 'faults must be a list of rules');
+  for (const rule of c.faults) {
+    try {
+      parseFaultRule(rule);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
   }
   return c;
 }

@@ -12,6 +12,11 @@ import { loadDefinitions, type LoadedDefinitions } from './engine/definitions/lo
 import type { LoadedFlow } from './engine/definitions/load.js';
 import { FlowEngine } from './engine/flows/flow-engine.js';
 import { ActionflowEngine, ActionflowCatalog } from './engine/actionflows/index.js';
+import { DefinitionsHolder } from './engine/definitions/holder.js';
+import { createRandom, type RandomSource } from './random.js';
+import { createIntegratorKit } from './integrator-services.js';
+import type { Clock } from './engine/clock.js';
+import type { WebhookSender } from './engine/webhooks.js';
 
 export interface Services {
   config: FlowmockConfig;
@@ -19,12 +24,20 @@ export interface Services {
   credentials: Credentials;
   definitions: () => LoadedDefinitions;
   flowsById: () => Map<string, LoadedFlow>;
+  /** The definitions as a replaceable value: reload on change (src/http/reload.ts) calls `replace`. */
+  definitionsHolder: DefinitionsHolder;
+  /** The server's random source, seeded by `--seed` (src/random.ts); `fork(label)` a stream per feature. */
+  random: RandomSource;
   flows: FlowEngine;
   actionflows: ActionflowEngine;
   catalog: ActionflowCatalog;
   logger: Logger;
   now: () => Date;
   startedAt: Date;
+  /** The engines' clock (`--clock`): real, or virtual (moved by POST /__flowmock/clock). */
+  clock: Clock;
+  /** Completion webhooks of the definitions that name one. */
+  webhooks: WebhookSender;
 }
 
 export interface BuiltServices {
@@ -36,32 +49,46 @@ export interface BuiltServices {
 
 export async function buildServices(config: FlowmockConfig, logger: Logger, now: () => Date = () => new Date()): Promise<BuiltServices> {
   // Definitions first: a broken file stops start-up before anything is opened or changed.
-  const definitions = await loadDefinitions(config.flowsDir);
-  const flowsById = new Map(definitions.flows.map((f) => [f.def.id, f]));
+  // Held, not captured: everything below reads them through the holder, so a reload is seen.
+  const definitionsHolder = new DefinitionsHolder(await loadDefinitions(config.flowsDir));
+  const random = createRandom(config.seed);
   const store = openStore(config.db);
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now });
     const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });
     const engineLogger = logger.child({ component: 'engine' });
+    // With --seed, ids of new executions and actionflow runs repeat too, but only on a new
+    // database (an existing one may already hold the ids the seed gives); otherwise crypto UUIDs.
+    const idStream = (label: string): (() => string) | undefined => {
+      if (random.seed === null || !seed.freshDatabase) return undefined;
+      const ids = random.fork(label);
+      return () => ids.uuid();
+    };
+    const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => definitionsHolder.flowsById().get(id) });
     const flows = new FlowEngine({
-      store, flows: () => flowsById, speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
+      store, flows: () => definitionsHolder.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
+      clock: kit.clock, onFinished: kit.flowFinished,
     });
-    const actionflows = new ActionflowEngine({ store, now, logger: engineLogger });
+    const actionflows = new ActionflowEngine({ store, now, logger: engineLogger, newId: idStream('process-ids'), clock: kit.clock, onFinished: kit.actionflowFinished });
+    kit.watch(flows.activity, actionflows.activity);
     const recoveredExecutions = flows.recoverOnStartup().interrupted;
     const recoveredProcesses = actionflows.recoverOnStartup().interrupted;
     const services: Services = {
       config, store, credentials,
-      definitions: () => definitions,
-      flowsById: () => flowsById,
+      definitions: () => definitionsHolder.current(),
+      flowsById: () => definitionsHolder.flowsById(),
+      definitionsHolder, random,
       flows, actionflows,
-      catalog: new ActionflowCatalog(() => definitions.actionflows),
+      catalog: new ActionflowCatalog(() => definitionsHolder.current().actionflows),
       logger, now, startedAt: now(),
+      clock: kit.clock, webhooks: kit.webhooks,
     };
     return {
       services,
       seed,
       recovered: { executions: recoveredExecutions, processes: recoveredProcesses },
       async close() {
+        kit.close();
         await flows.shutdown();
         await actionflows.shutdown();
         store.close();

@@ -20,6 +20,7 @@ import { phixflowAsyncScenario } from './phixflow-async.js';
 import { phixflowTimeoutScenario, phixflowFailuresScenario } from './phixflow-outcomes.js';
 import { phixflowTokensScenario } from './phixflow-tokens.js';
 import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
+import { journalDashboardScenario } from './journal-dashboard.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
@@ -44,6 +45,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     phixflowFailuresScenario,
     phixflowTokensScenario,
     phixflowAuthScenario,
+    journalDashboardScenario,
     ...negativeScenarios(spec),
     oversizedBodiesScenario('smartflows'),
     oversizedBodiesScenario('phixflow'),

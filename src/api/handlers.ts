@@ -11,6 +11,9 @@ import { userHandlers } from './users/users.js';
 import { authenticationHandlers } from './auth/authentication.js';
 import { phixflowHandlers } from './phixflow/actionflows.js';
 import { flowmockHandlers } from './flowmock/flowmock.js';
+import { clockHandlers } from './flowmock/clock.js';
+import { journalHandlers } from './flowmock/journal.js';
+import { dashboardHandlers } from './flowmock/dashboard.js';
 
 export const handlers: Handlers = {
   ...executionHandlers,
@@ -21,4 +24,7 @@ export const handlers: Handlers = {
   ...authenticationHandlers,
   ...phixflowHandlers,
   ...flowmockHandlers,
+  ...clockHandlers,
+  ...journalHandlers,
+  ...dashboardHandlers,
 };

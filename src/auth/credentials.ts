@@ -3,7 +3,7 @@
  * auth middleware and by the CLI. Failures are `CredentialError`s with the status they mean
  * (401 bad or missing credentials, 403 valid credentials without the rights).
  */
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes, createHash, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
@@ -43,6 +43,21 @@ export class Credentials {
 
   private readonly jwtTtlSeconds: number;
   private readonly now: () => Date;
+  /**
+   * The HMAC secrets imported once as CryptoKeys for verifying: given raw bytes, jose imports
+   * the key again on every call, which doubled the cost of checking a token.
+   */
+  private readonly verifyKeys = new Map<Uint8Array, Promise<webcrypto.CryptoKey>>();
+
+  private verifyKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+    let key = this.verifyKeys.get(secret);
+    if (!key) {
+      key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      key.catch(() => this.verifyKeys.delete(secret)); // try again next time rather than fail for good
+      this.verifyKeys.set(secret, key);
+    }
+    return key;
+  }
 
   /** A random 32-byte secret kept in the store's meta table, made on first use. */
   private secret(name: string): string {
@@ -133,7 +148,7 @@ export class Credentials {
 
   async verifyLoginJwt(token: string): Promise<Principal> {
     try {
-      const { payload } = await jwtVerify(token, this.jwtSecret, {
+      const { payload } = await jwtVerify(token, await this.verifyKey(this.jwtSecret), {
         algorithms: ['HS256'], issuer: 'flowmock', audience: 'smartflows', currentDate: this.now(),
       });
       const user = payload.sub ? this.store.users.byId(payload.sub) : null;
@@ -164,7 +179,7 @@ export class Credentials {
   async verifyPhixflowToken(token: string): Promise<Principal> {
     let sub: string | undefined;
     try {
-      const { payload } = await jwtVerify(token, this.phixflowSecret, { algorithms: ['HS256'], currentDate: this.now() });
+      const { payload } = await jwtVerify(token, await this.verifyKey(this.phixflowSecret), { algorithms: ['HS256'], currentDate: this.now() });
       sub = payload.sub;
     } catch (err) {
       throw asCredentialError(err, 'PhixFlow token');

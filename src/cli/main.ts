@@ -6,6 +6,8 @@ import { lint, generate, mock } from './tools.js';
 import { registerContractCommand } from './contract.js';
 import { configFromEnv, ConfigError, type FlowmockConfig } from '../config.js';
 import { DefinitionError } from '../engine/definitions/load.js';
+import { parseCors } from '../http/cors.js';
+import { parseFaultRule } from '../http/faults.js';
 
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number.`);
@@ -30,15 +32,35 @@ program.command('serve', { isDefault: true })
   .addOption(new Option('--flows <dir>', 'folder of flow and actionflow definitions (env FLOWMOCK_FLOWS)'))
   .addOption(new Option('--speed <factor>', 'scale every flow step duration; 0 runs without waiting (env FLOWMOCK_SPEED)').argParser(num('--speed')))
   .addOption(new Option('--max-concurrent <n>', 'executions running at once; the rest are Queued').argParser(int('--max-concurrent')))
+  .addOption(new Option('--clock <mode>', 'engine time: real, or virtual (moves only through POST /__flowmock/clock; env FLOWMOCK_CLOCK)').choices(['real', 'virtual']))
   .addOption(new Option('--body-limit <bytes>', 'largest request body (default 1 MiB)').argParser(int('--body-limit')))
   .addOption(new Option('--admin-key <key>', 'a known admin API key, at least 32 characters (env FLOWMOCK_ADMIN_KEY)'))
   .option('--validate-responses', 'check every response against the spec; a breaking one becomes a 500')
   .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']))
+  .addOption(new Option('--seed <n>', 'seed of every random choice: dynamic Prefer bodies, fault latencies, ids on a new database (env FLOWMOCK_SEED)').argParser(int('--seed')))
+  .addOption(new Option('--cors <origins|off>', "CORS: '*' (default), off, or comma-separated origins (env FLOWMOCK_CORS)").argParser((v: string) => {
+    try {
+      return parseCors(v);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  }))
+  .option('--no-watch', 'do not reload the flow definitions and the spec when their files change')
+  .addOption(new Option('--fault <rule>', "transport fault per route, repeatable: '[METHOD ]PATH=latency:200-500|fault:429|503|reset|truncate[,retry-after:S][,probability:P]'")
+    .argParser((v: string, prev: string[] | undefined) => {
+      try {
+        parseFaultRule(v);
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+      return [...(prev ?? []), v];
+    }))
   .action(async (o) => {
     const cli: Partial<FlowmockConfig> = {
-      host: o.host, port: o.port, db: o.db, flowsDir: o.flows, speed: o.speed, maxConcurrent: o.maxConcurrent,
+      host: o.host, port: o.port, db: o.db, flowsDir: o.flows, speed: o.speed, maxConcurrent: o.maxConcurrent, clock: o.clock,
       bodyLimitBytes: o.bodyLimit, adminKey: o.adminKey, validateResponses: o.validateResponses, logLevel: o.logLevel,
     };
+    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault });
     await serve({ ...configFromEnv(), ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) });
   });
 

@@ -16,6 +16,16 @@ export async function serve(config: Partial<FlowmockConfig>): Promise<void> {
       `  database      ${fm.config.db}${fm.seed.freshDatabase ? ' (new)' : ''}`,
       `  flows         ${fm.config.flowsDir} (${fm.services.definitions().flows.length} flows, ${fm.services.definitions().actionflows.length} actionflows), speed ${fm.config.speed}`,
     ];
+    if (fm.config.clock === 'virtual') {
+      lines.push(`  clock         virtual at ${fm.services.clock.now().toISOString()}: it moves only with POST ${base}/__flowmock/clock`);
+    }
+    const extras = [
+      fm.watching ? 'reload on change (flows, spec)' : 'no reload on change',
+      ...(fm.config.seed !== undefined ? [`seed ${fm.config.seed}`] : []),
+      ...(fm.config.faults.length ? [`${fm.config.faults.length} fault rule${fm.config.faults.length > 1 ? 's' : ''}`] : []),
+      `CORS ${Array.isArray(fm.config.cors) ? fm.config.cors.join(' ') : fm.config.cors}`,
+    ];
+    lines.push(`  integrators   ${extras.join(', ')}`);
     if (fm.recovered.executions || fm.recovered.processes) {
       lines.push(`  recovered     ${fm.recovered.executions} executions and ${fm.recovered.processes} actionflow runs were live at the last stop; marked Interrupted`);
     }

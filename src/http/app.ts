@@ -6,54 +6,53 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import swaggerUiDist from 'swagger-ui-dist';
+// Only the path helper: the package's main module evaluates the 1.5 MB browser bundle in Node
+// (about 20 MB of memory and start-up time for nothing; the files are served from disk).
+import getSwaggerUiPath from 'swagger-ui-dist/absolute-path.js';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from '../config.js';
-import { loadBundledSpec, listOperations, GENERATED_DIR } from './openapi-document.js';
-import { Router } from './router.js';
-import { SpecValidator } from './validation.js';
-import { createDispatcher, sendProblem } from './dispatch.js';
+import { sendProblem } from './dispatch.js';
+import { corsMiddleware } from './cors.js';
+import { faultMiddleware, parseFaultRule } from './faults.js';
+import { createServerSpecHolder, type SpecHolder } from './reload.js';
 import { requestLogging } from './logging.js';
+import { requestJournal } from './journal.js';
+import { dashboardRoutes } from './dashboard/page.js';
 import { handlers } from '../api/handlers.js';
 import type { Services } from '../services.js';
 
-const CORS_ALLOWED_HEADERS = 'Content-Type, X-API-Key, Authorization, X-Request-Id, Prefer';
+export interface BuildExpressAppOptions {
+  /** The spec runtime (createApp passes the one it reloads on change); built here when absent. */
+  spec?: SpecHolder;
+}
 
-export function buildExpressApp(config: FlowmockConfig, services: Services, logger: Logger): express.Express {
-  const doc = loadBundledSpec();
-  const ops = listOperations(doc);
-  const router = new Router(ops);
-  const validator = new SpecValidator(doc, ops);
-  const dispatch = createDispatcher({ router, validator, handlers, services, validateResponses: config.validateResponses, logger });
+export function buildExpressApp(config: FlowmockConfig, services: Services, logger: Logger, opts: BuildExpressAppOptions = {}): express.Express {
+  // Router, validators, Prefer answers and the dispatcher, from the spec, in one swappable runtime
+  // (src/http/reload.ts): each request uses the runtime current when it arrives.
+  const spec = opts.spec ?? createServerSpecHolder(config, services, logger, handlers);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLogging(logger));
+  // The request journal (GET /__flowmock/requests): before anything that answers, so it sees every answer.
+  app.use(requestJournal(services));
 
-  // CORS, set explicitly: any origin may call with a key or token in a header (no cookies are used).
-  app.use((req, res, next) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'Location, Retry-After, X-Request-Id, Content-Disposition');
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
-      res.setHeader('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS);
-      res.setHeader('Access-Control-Max-Age', '600');
-      res.status(204).end();
-      return;
-    }
-    next();
-  });
+  // CORS (`--cors`: any origin by default, a list of origins, or off): src/http/cors.ts.
+  app.use(corsMiddleware(config.cors));
+  // Transport faults asked for per request (Prefer: latency=, fault=) or per route (--fault): src/http/faults.ts.
+  app.use(faultMiddleware({
+    rules: config.faults.map(parseFaultRule), random: services.random.fork('faults'),
+    serverWide: () => spec.current().serverWide, logger,
+  }));
 
   // The spec, as served to people and tools.
-  const specJson = readFileSync(path.join(GENERATED_DIR, 'openapi.json'));
-  const specYaml = readFileSync(path.join(GENERATED_DIR, 'openapi.yaml'));
-  app.get('/openapi.json', (_req, res) => void res.type('application/json').send(specJson));
-  app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(specYaml));
+  app.get('/openapi.json', (_req, res) => void res.type('application/json').send(spec.current().json));
+  app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(spec.current().yaml));
 
   // Swagger UI, where the real product serves its API list.
-  const uiDir = swaggerUiDist.getAbsoluteFSPath();
+  const uiDir = getSwaggerUiPath();
   // Express matches '/swagger-ui/' here too (non-strict routing): redirect only the bare path.
   app.get('/swagger-ui', (req, res, next) => (req.path === '/swagger-ui' ? res.redirect(301, '/swagger-ui/') : next()));
   app.get('/swagger-ui/swagger-initializer.js', (_req, res) => {
@@ -63,10 +62,13 @@ export function buildExpressApp(config: FlowmockConfig, services: Services, logg
   });
   app.use('/swagger-ui/', express.static(uiDir, { index: 'index.html', maxAge: '1h' }));
 
+  // The dashboard page, its script and style (not API operations; its data comes from /__flowmock/ operations).
+  app.use(dashboardRoutes());
+
   // One raw body for every request: the dispatcher parses it per the operation's media types.
   app.use(express.raw({ type: () => true, limit: config.bodyLimitBytes }));
   app.use((req, res, next) => {
-    dispatch(req, res, next).catch(next);
+    spec.current().dispatch(req, res, next).catch(next);
   });
 
   app.use((req: Request, res: Response) => {

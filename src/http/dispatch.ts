@@ -10,9 +10,11 @@ import type { Router } from './router.js';
 import { SpecValidator, toFieldErrors, describeErrors, isJsonMedia } from './validation.js';
 import { ProblemError, problemBody, type FieldError } from './problem.js';
 import { parseRequestBody, mediaTypeOf } from './request-body.js';
+import { isEventStreamBody } from './event-stream.js';
 import type { Handlers, RequestContext, OperationId } from './handler-types.js';
 import type { Services } from '../services.js';
 import { CredentialError } from '../auth/credentials.js';
+import { ServerWideProblem } from './server-wide.js';
 import type { Principal } from '../auth/principal.js';
 
 export interface DispatchOptions {
@@ -83,7 +85,8 @@ export function createDispatcher(opts: DispatchOptions) {
     const mediaType = reply.body === undefined ? null
       : reply.contentType ?? (problem ? 'application/problem+json' : 'application/json');
     if (opts.validateResponses) {
-      const violation = replyViolations(op, status, mediaType, reply.body);
+      // A text/event-stream body is written over time: its status and media type are checked here.
+      const violation = replyViolations(op, status, mediaType, isEventStreamBody(reply.body) ? '' : reply.body);
       if (violation) {
         logger.error({ requestId, operationId: op.operationId, violation }, 'response breaks the spec');
         sendProblem(res, 500, `Response validation failed: ${violation}`, { requestId });
@@ -94,6 +97,9 @@ export function createDispatcher(opts: DispatchOptions) {
     res.status(status);
     if (reply.body === undefined) {
       res.end();
+    } else if (isEventStreamBody(reply.body)) {
+      res.type(mediaType!);
+      reply.body.pipeTo(res);
     } else if (Buffer.isBuffer(reply.body) || typeof reply.body === 'string') {
       res.type(mediaType!).send(reply.body);
     } else {
@@ -115,7 +121,11 @@ export function createDispatcher(opts: DispatchOptions) {
     const { op, pathParams } = route;
     res.locals.operationId = op.operationId;
     const abort = new AbortController();
-    res.on('close', () => abort.abort());
+    // Aborts only when the client went away before the answer was complete (a long-poll waiting):
+    // aborting after every finished response would build a DOMException per request for nothing.
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     try {
       const principal = await authenticate(op, req);
       res.locals.user = principal?.user.username;
@@ -170,7 +180,10 @@ export function createDispatcher(opts: DispatchOptions) {
         logger.error({ err, requestId }, 'error after the response started');
         return;
       }
-      if (err instanceof ProblemError) {
+      if (err instanceof ServerWideProblem) {
+        // 422 for an undocumented Prefer: checked against the spec's server-wide answer, not the operation's.
+        err.sendTo(res, requestId);
+      } else if (err instanceof ProblemError) {
         send(res, op, { status: err.status, body: err.toProblem(requestId), headers: err.headers }, requestId);
       } else if (err instanceof CredentialError) {
         send(res, op, { status: err.status, body: problemBody(err.status, err.message, undefined, requestId) }, requestId);

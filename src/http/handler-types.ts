@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { operations } from '../../generated/openapi-types.js';
 import type { Principal } from '../auth/principal.js';
 import type { Services } from '../services.js';
+import type { EventStreamBody } from './event-stream.js';
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -23,6 +24,7 @@ type Responses<K extends OperationId> = Op<K>['responses'];
 /** The body type of one documented response: its JSON schema type, or bytes for other media. */
 type ReplyBody<R> =
   R extends { content: { 'application/json': infer B } } ? B
+    : R extends { content: { 'text/event-stream': unknown } } ? EventStreamBody
     : R extends { content: { [m: string]: unknown } } ? Buffer | string
       : undefined;
 

@@ -29,6 +29,7 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   413: ['payload-too-large', 'Payload too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   422: ['unprocessable', 'Unprocessable request'],
+  429: ['too-many-requests', 'Too many requests'],
   500: ['internal', 'Internal server error'],
   501: ['not-implemented', 'Not implemented'],
   503: ['unavailable', 'Service unavailable'],

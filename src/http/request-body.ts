@@ -20,6 +20,35 @@ export function mediaTypeOf(header: string | undefined): string | null {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/**
+ * The deepest nesting a JSON body (or JSON query parameter) may have: far above any real
+ * payload, far below what recursive code after the parser (schema validation of the recursive
+ * condition group, JSONata, JSON.stringify) survives; deeper is a 400 instead of a stack
+ * overflow and a 500.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when the JSON text nests arrays and objects deeper than `max` (strings are skipped). */
+export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 export function parseRequestBody(op: OperationSpec, raw: Buffer | null, contentTypeHeader: string | undefined): ParsedBody {
   const spec = op.requestBody;
   const hasBody = raw !== null && raw.length > 0;
@@ -41,6 +70,7 @@ export function parseRequestBody(op: OperationSpec, raw: Buffer | null, contentT
     throw invalidField('body', '', 'encoding', 'The body is not valid UTF-8.');
   }
   if (isJsonMedia(match.mediaType)) {
+    if (jsonDepthExceeds(text)) throw invalidField('body', '', 'maxDepth', `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
     try {
       return { mediaType: match.mediaType, value: JSON.parse(text) };
     } catch (err) {

@@ -3,6 +3,7 @@
  * version number; never edit one that has shipped (databases already ran it).
  */
 import type Database from 'better-sqlite3';
+import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
 
 export interface Migration {
   version: number;
@@ -134,6 +135,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actionflow_logs_app_flow   ON actionflow_logs (application, actionflow, at);
       CREATE INDEX actionflow_logs_process_id ON actionflow_logs (process_id, at);
     `,
+  },
+  {
+    version: 2,
+    name: 'request journal',
+    up: JOURNAL_MIGRATION_SQL, // src/store/journal-store.ts
   },
 ];
 

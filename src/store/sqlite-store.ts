@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { createJournalStore, createOverviewStore } from './journal-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
@@ -131,8 +133,8 @@ const COMPARISONS = new Map<string, string>([
 const SORT_COLUMNS = new Map<string, string>([
   ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['status', 'status'],
 ]);
-/** Far below SQLite's expression depth limit (1000); the API never needs more. */
-const MAX_FILTER_DEPTH = 32;
+/** Far below SQLite's expression depth limit (1000); the API never needs more (checkFilter answers 400 above). */
+export const MAX_FILTER_DEPTH = 32;
 
 /**
  * Translates a condition group into a SQL expression. Only column names and operators from the
@@ -272,8 +274,10 @@ export function openStore(file: string): Store {
     execInsert: db.prepare(`INSERT INTO executions (${EXECUTION_COLUMNS})
       VALUES (@id, @flow_id, @flow_name, @status, @created_at, @created_by, @modified_at, @queue_seq, @version, @data)`),
     // The database bumps the counter, so it stays monotonic even if a caller saves a stale copy.
-    execSave: db.prepare(`UPDATE executions SET flow_id = @flow_id, flow_name = @flow_name, status = @status,
-        created_at = @created_at, created_by = @created_by, modified_at = @modified_at, queue_seq = @queue_seq,
+    // Only the columns that change after the insert are set: SQLite rewrites the entries of every
+    // index on a column named in SET, and the flow, creator and creation time are fixed (three
+    // of the five indexes, on every one of an execution's saves, cost more as the table grows).
+    execSave: db.prepare(`UPDATE executions SET status = @status, modified_at = @modified_at, queue_seq = @queue_seq,
         data = @data, version = version + 1
       WHERE id = @id RETURNING version`).pluck(),
     execById: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`),
@@ -281,6 +285,11 @@ export function openStore(file: string): Store {
       WHERE status IN (${LIVE_STATUSES.map((st) => `'${st}'`).join(', ')}) ORDER BY created_at, id`),
     execQueued: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
       WHERE status = 'Queued' ORDER BY queue_seq, created_at, id`),
+    execQueuedFirst: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
+      WHERE status = 'Queued' ORDER BY queue_seq, created_at, id LIMIT ?`),
+    // Both answered from the executions_status index, without reading any record.
+    execCountByStatus: db.prepare('SELECT COUNT(*) FROM executions WHERE status = ?').pluck(),
+    execMaxQueueSeq: db.prepare(`SELECT COALESCE(MAX(queue_seq), 0) FROM executions WHERE status = 'Queued'`).pluck(),
     execCount: db.prepare('SELECT COUNT(*) FROM executions').pluck(),
 
     docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
@@ -361,10 +370,21 @@ export function openStore(file: string): Store {
     return pageOf(rows.map(logFromRow), q.page, q.size, total);
   });
 
+  let rolesCache: RoleRecord[] | null = null;
+
+  // WAL checkpoints (and their fsyncs) in a worker thread; the automatic one, raised from 1000
+  // pages, is only a backstop. See checkpointer.ts.
+  let checkpointer: Checkpointer | null = null;
+  if (!inMemory) {
+    db.pragma('wal_autocheckpoint = 4000');
+    checkpointer = startCheckpointer(path.resolve(file));
+  }
+
   const store: Store = {
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       dynamic.clear();
+      checkpointer?.stop();
       db.close();
     },
 
@@ -374,8 +394,18 @@ export function openStore(file: string): Store {
     },
 
     users: {
-      listRoles: () => (s.rolesList.all() as RoleRow[]).map(roleFromRow),
+      listRoles: () => {
+        // Every authenticated request reads the roles; they change only through upsertRole (at
+        // start-up), so they are read from SQLite once and then served from memory (as copies).
+        let roles = rolesCache;
+        if (!roles || db.inTransaction) {
+          roles = (s.rolesList.all() as RoleRow[]).map(roleFromRow);
+          if (!db.inTransaction) rolesCache = roles; // never cache what a rollback could undo
+        }
+        return roles.map((r) => ({ ...r, permissions: [...r.permissions], privileges: [...r.privileges] }));
+      },
       upsertRole: (r) => {
+        rolesCache = null;
         s.roleUpsert.run({
           id: r.id, name: r.name, display_name: r.displayName, description: r.description,
           permissions: toJson(r.permissions), privileges: toJson(r.privileges),
@@ -436,7 +466,8 @@ export function openStore(file: string): Store {
     executions: {
       insert: (e) => { s.execInsert.run(executionParams(e)); },
       save: (e) => {
-        const version = s.execSave.get(executionParams(e)) as number | undefined;
+        const { id, status, modified_at, queue_seq, data } = executionParams(e);
+        const version = s.execSave.get({ id, status, modified_at, queue_seq, data }) as number | undefined;
         if (version === undefined) throw new Error(`execution ${e.id} not found`);
         e.version = version;
         return version;
@@ -448,7 +479,9 @@ export function openStore(file: string): Store {
       query: (q) => runQuery(q),
       statistics: (ownerId, filter) => runStatistics(ownerId, filter),
       listLive: () => (s.execLive.all() as ExecutionRow[]).map(executionFromRow),
-      listQueued: () => (s.execQueued.all() as ExecutionRow[]).map(executionFromRow),
+      listQueued: (limit) => ((limit === undefined ? s.execQueued.all() : s.execQueuedFirst.all(limit)) as ExecutionRow[]).map(executionFromRow),
+      countByStatus: (status) => s.execCountByStatus.get(status) as number,
+      maxQueueSeq: () => s.execMaxQueueSeq.get() as number,
       count: () => s.execCount.get() as number,
     },
 
@@ -488,6 +521,9 @@ export function openStore(file: string): Store {
       },
       query: (q) => runLogQuery(q),
     },
+
+    journal: createJournalStore(db),
+    overview: createOverviewStore(db),
   };
   return store;
 }

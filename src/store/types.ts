@@ -3,6 +3,7 @@
  * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it.
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
+import type { JournalStore, OverviewStore } from './journal-store.js';
 
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
@@ -231,15 +232,19 @@ export interface Store {
 
   executions: {
     insert(e: ExecutionRecord): void;
-    /** Saves the whole record; bumps and returns the new `version`. */
+    /** Saves the record (flowId, flowName, createdAt and createdBy are fixed at insert); bumps and returns the new `version`. */
     save(e: ExecutionRecord): number;
     byId(id: string): ExecutionRecord | null;
     query(q: ExecutionQuery): Page<ExecutionRecord>;
     statistics(ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
     listLive(): ExecutionRecord[];
-    /** Queued executions by queueSeq. */
-    listQueued(): ExecutionRecord[];
+    /** Queued executions by queueSeq; the first `limit` only when given. */
+    listQueued(limit?: number): ExecutionRecord[];
+    /** Executions with this status (an index count: no record is read). */
+    countByStatus(status: ExecutionStatus): number;
+    /** The highest queueSeq among Queued executions, 0 when none is Queued. */
+    maxQueueSeq(): number;
     count(): number;
   };
 
@@ -261,4 +266,9 @@ export interface Store {
     insert(entry: ActionflowLogRecord): void;
     query(q: { application?: string; actionflow?: string; processId?: string; page: number; size: number }): Page<ActionflowLogRecord>;
   };
+
+  /** The request journal and the client report (src/store/journal-store.ts). */
+  journal: JournalStore;
+  /** Read models of the dashboard (src/store/journal-store.ts). */
+  overview: OverviewStore;
 }

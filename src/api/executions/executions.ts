@@ -11,8 +11,12 @@ import { parseFlowInput } from '../../engine/flows/input.js';
 import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
 import { presentExecution, presentProgress } from './presenters.js';
 import { seesAll, visibleExecution } from './access.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../http/request-body.js';
 import { checkFilter, normalizeFilter } from './filters.js';
 import { userRef } from '../users/presenters.js';
+import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
+import { scenarioOf } from '../../engine/flows/scenarios.js';
+import { pollHint } from './poll-hint.js';
 
 type StartCtx = RequestContext<'ExecuteFlow' | 'StartFlowExecution'>;
 
@@ -27,6 +31,7 @@ function start(ctx: StartCtx, skipUserInput: boolean) {
   }
   const flow = ctx.services.flowsById().get(flowId);
   if (!flow) throw notFound(`No flow ${flowId}.`);
+  const scenario = requestedScenario(ctx.headers, 'flow');
   let input;
   try {
     input = parseFlowInput(flow.def, { contentType: ctx.contentType, raw: ctx.rawBody && ctx.rawBody.length ? ctx.rawBody : null });
@@ -41,8 +46,12 @@ function start(ctx: StartCtx, skipUserInput: boolean) {
     }
     throw err;
   }
-  const rec = ctx.services.flows.start({ flowId, userId: principalOf(ctx).user.id, input, skipUserInput });
-  return { status: 200 as const, body: presentProgress(rec.id, rec.progress) };
+  const rec = ctx.services.flows.start({ flowId, userId: principalOf(ctx).user.id, input, skipUserInput, scenario });
+  return {
+    status: 200 as const,
+    headers: { ...pollHint(rec.status), ...scenarioApplied(scenarioOf(rec)) },
+    body: presentProgress(rec.id, rec.progress),
+  };
 }
 
 /** Engine state errors as HTTP: conflict 409, unknown 404, bad form values 400 naming the field. */
@@ -76,6 +85,7 @@ function sortOf(text: string | undefined) {
 function filterFromQuery(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions'>): ConditionGroup | undefined {
   const text = ctx.query.filter;
   if (text === undefined) return undefined;
+  if (jsonDepthExceeds(text)) throw invalidField('query', '/filter', 'maxDepth', `filter is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -116,7 +126,7 @@ export const executionHandlers: Pick<Handlers,
     const settled = isStable(rec.status) || rec.status === 'UserInput' || rec.status === 'Waiting';
     const timeoutS = Math.min(ctx.query.timeout ?? 30, config.longPollMaxSeconds);
     const latest = settled || timeoutS === 0 ? rec : (await flows.waitForChange(rec.id, rec.version, timeoutS * 1000, ctx.signal)) ?? rec;
-    return { status: 200, body: presentProgress(latest.id, latest.progress) };
+    return { status: 200, headers: pollHint(latest.status), body: presentProgress(latest.id, latest.progress) };
   },
 
   ContinueFlowExecution(ctx) {
@@ -124,7 +134,7 @@ export const executionHandlers: Pick<Handlers,
     visibleExecution(ctx.services.store, p, ctx.path.execution);
     try {
       const rec = ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
-      return { status: 200, body: presentProgress(rec.id, rec.progress) };
+      return { status: 200, headers: pollHint(rec.status), body: presentProgress(rec.id, rec.progress) };
     } catch (err) {
       return mapEngineError(err);
     }
@@ -174,7 +184,7 @@ export const executionHandlers: Pick<Handlers,
     visibleExecution(ctx.services.store, p, ctx.query.executionId);
     try {
       const rec = ctx.services.flows.callback(ctx.query.executionId, ctx.path.callbackId, ctx.body ?? null, p.user.id);
-      return { status: 200, body: presentProgress(rec.id, rec.progress) };
+      return { status: 200, headers: pollHint(rec.status), body: presentProgress(rec.id, rec.progress) };
     } catch (err) {
       return mapEngineError(err);
     }

@@ -5,16 +5,22 @@
 import type { ConditionGroup } from '../../store/types.js';
 import { EXECUTION_STATUSES } from '../../store/types.js';
 import { ProblemError, type FieldError } from '../../http/problem.js';
+import { MAX_FILTER_DEPTH } from '../../store/sqlite-store.js';
 
 const SINGLE_VALUE = new Set(['equalTo', 'notEqualTo', 'lessThan', 'lessThanOrEqualTo', 'greaterThan', 'greaterThanOrEqualTo']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 export function checkFilter(group: ConditionGroup, where: FieldError['in'], base: string): void {
   const errors: FieldError[] = [];
-  const walk = (g: ConditionGroup, ptr: string) => {
+  const walk = (g: ConditionGroup, ptr: string, depth: number) => {
+    if (depth > MAX_FILTER_DEPTH) {
+      // The store refuses deeper groups; say so as a 400 naming the place, not a 500.
+      errors.push({ in: where, pointer: ptr, rule: 'maxDepth', message: `groups may be nested at most ${MAX_FILTER_DEPTH} deep` });
+      return;
+    }
     g.nodes.forEach((n, i) => {
       const at = `${ptr}/nodes/${i}`;
-      if (n.group) return walk(n.group, `${at}/group`);
+      if (n.group) return walk(n.group, `${at}/group`, depth + 1);
       const c = n.condition!;
       if (SINGLE_VALUE.has(c.operator) && c.values.length !== 1) {
         errors.push({ in: where, pointer: `${at}/condition/values`, rule: 'maxItems', message: `operator ${c.operator} takes exactly one value` });
@@ -29,7 +35,7 @@ export function checkFilter(group: ConditionGroup, where: FieldError['in'], base
       });
     });
   };
-  walk(group, `${base}/group`);
+  walk(group, `${base}/group`, 0);
   if (errors.length) throw new ProblemError(400, errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`).join('; '), errors);
 }
 

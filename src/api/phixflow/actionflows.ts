@@ -9,6 +9,8 @@ import { CredentialError } from '../../auth/credentials.js';
 import type { Principal } from '../../auth/principal.js';
 import { ParamError } from '../../engine/actionflows/index.js';
 import type { LoadedActionflow } from '../../engine/actionflows/types.js';
+import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
+import { effectiveScenario } from '../../engine/scenarios.js';
 
 type TriggerCtx = RequestContext<'TriggerActionflow' | 'TriggerActionflowV10'>;
 type AnyCtx = TriggerCtx | RequestContext<'GetActionflowStatus'>;
@@ -28,6 +30,8 @@ async function trigger(ctx: TriggerCtx, af: LoadedActionflow) {
   const principal = await caller(ctx, af);
   const { actionflows, config } = ctx.services;
   const def = af.def;
+  const scenario = requestedScenario(ctx.headers, 'actionflow');
+  const applied = scenarioApplied(effectiveScenario(scenario, def.scenario));
   let prepared;
   try {
     prepared = actionflows.prepareInput(af, {
@@ -44,14 +48,14 @@ async function trigger(ctx: TriggerCtx, af: LoadedActionflow) {
     throw err;
   }
   const timeoutMs = ctx.query.timeout ?? def.timeoutMs ?? (def.mode === 'sync' ? config.phixflowSyncTimeoutMs : config.phixflowAsyncTimeoutMs);
-  const outcome = await actionflows.trigger(af, prepared, { userId: principal?.user.id ?? null, timeoutMs, mode: def.mode });
+  const outcome = await actionflows.trigger(af, prepared, { userId: principal?.user.id ?? null, timeoutMs, mode: def.mode, scenario });
   switch (outcome.kind) {
     case 'done':
-      return { status: outcome.statusCode, headers: outcome.headers, body: outcome.envelope };
+      return { status: outcome.statusCode, headers: { ...outcome.headers, ...applied }, body: outcome.envelope };
     case 'accepted':
-      return { status: 202 as const, headers: { Location: statusUrl(def.application, def.name, outcome.process.id) }, body: outcome.envelope };
+      return { status: 202 as const, headers: { Location: statusUrl(def.application, def.name, outcome.process.id), ...applied }, body: outcome.envelope };
     case 'timedOut':
-      return { status: 504 as const, body: outcome.envelope };
+      return { status: 504 as const, headers: applied, body: outcome.envelope };
   }
 }
 

@@ -12,6 +12,9 @@ import { type AbortCause, envelopeFromRecord, finalEnvelope, INTERRUPTED_MESSAGE
 import { prepareInput } from './input.js';
 import type { LoadedActionflow } from '../definitions/load.js';
 import { errorMessage, processRecords, type RunEnding, type RunProgress } from './records.js';
+import { recordScenario } from './scenarios.js';
+import { Activity, RealClock, type Clock } from '../clock.js';
+import { effectiveScenario } from '../scenarios.js';
 import type {
   ActionflowEnvelope,
   EngineLogger,
@@ -24,7 +27,13 @@ import type {
 export interface ActionflowEngineOptions {
   store: Store;
   now?: () => Date;
+  /** Time, record delays and sync timeouts (default: real, `now`); the async answer wait stays real. */
+  clock?: Clock;
+  /** Called once a run's final state is saved (webhooks; not for runs cut short by shutdown); must not throw. */
+  onFinished?: (af: LoadedActionflow, process: ProcessRecord, envelope: ActionflowEnvelope) => void;
   logger?: EngineLogger;
+  /** Ids of new runs (process ids; default `crypto.randomUUID`); seeded with --seed on a new database (src/random.ts). */
+  newId?: () => string;
 }
 
 /** A run still in memory. */
@@ -38,6 +47,17 @@ interface RunState {
   cause: AbortCause | null;
   /** The final state has been saved (by the run itself or by shutdown); nothing is saved after. */
   finished: boolean;
+  /** The input, for the request log entry written with the process row. */
+  prepared: PreparedInput;
+  /** The process row exists in the store. */
+  stored: boolean;
+  /** The pending first write of the row (see start()). */
+  insertTimer: NodeJS.Immediate | null;
+  /** Writing the row failed: the trigger rejects. */
+  storeError: unknown;
+  /** The scenario in effect (flowmock extension), and the timeout it is measured against. */
+  scenario?: string;
+  timeoutMs: number;
 }
 interface ActiveRun extends RunState {
   /** Settles when the run has ended; never rejects. */
@@ -48,22 +68,31 @@ interface RunResult {
   process: ProcessRecord;
   envelope: ActionflowEnvelope;
   timedOut: boolean;
+  storeError?: unknown;
 }
 
 export class ActionflowEngine {
   private readonly store: Store;
   private readonly now: () => Date;
   private readonly logger?: EngineLogger;
+  private readonly newId: () => string;
   private readonly log: ActionLog;
   private readonly active = new Map<string, ActiveRun>();
   /** Every run's end until it settles, including runs shutdown() already saved. */
   private readonly settling = new Set<Promise<RunResult>>();
   private closed = false;
+  private readonly clock: Clock;
+  private readonly onFinished?: ActionflowEngineOptions['onFinished'];
+  /** Runs not waiting on the clock: the virtual clock waits for none before firing the next timer. */
+  readonly activity = new Activity();
 
   constructor(opts: ActionflowEngineOptions) {
     this.store = opts.store;
-    this.now = opts.now ?? (() => new Date());
+    this.clock = opts.clock ?? new RealClock(opts.now);
+    this.onFinished = opts.onFinished;
+    this.now = opts.clock ? () => this.clock.now() : (opts.now ?? (() => new Date()));
     this.logger = opts.logger;
+    this.newId = opts.newId ?? randomUUID;
     this.log = new ActionLog(this.store, this.now, this.logger);
   }
 
@@ -73,23 +102,30 @@ export class ActionflowEngine {
   }
 
   /**
-   * Inserts the process (Running) and runs it. `done` also covers Fail envelopes (failed records,
+   * Starts the process (Running; see start() for when its row is written) and runs it. `done` also covers Fail envelopes (failed records,
    * stop, and a sync call cut short by shutdown(), which carries the interrupted message).
    * Rejects only when the engine is shut down or the process cannot be inserted.
    */
   async trigger(af: LoadedActionflow, prepared: PreparedInput, opts: TriggerOptions): Promise<TriggerOutcome> {
     if (this.closed) throw new Error('The actionflow engine has been shut down');
-    const run = this.start(af, prepared, opts.userId);
+    const run = this.start(af, prepared, opts.userId, effectiveScenario(opts.scenario, af.def.scenario), opts.timeoutMs);
 
     if (opts.mode === 'sync') {
-      const timer = setTimeout(() => this.abort(run, { kind: 'timeout', timeoutMs: opts.timeoutMs }), opts.timeoutMs);
+      // The run's time limit is an engine wait (virtual with --clock virtual).
+      const timer = this.clock.setTimeout(() => this.abort(run, { kind: 'timeout', timeoutMs: opts.timeoutMs }), opts.timeoutMs);
       const result = await run.ended;
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
+      if (result.storeError) throw result.storeError;
       if (result.timedOut) return { kind: 'timedOut', process: result.process, envelope: result.envelope };
       return this.done(af, result);
     }
 
-    if (await settlesWithin(run.ended, opts.timeoutMs)) return this.done(af, await run.ended);
+    if (await settlesWithin(run.ended, opts.timeoutMs)) {
+      const result = await run.ended;
+      if (result.storeError) throw result.storeError;
+      return this.done(af, result);
+    }
+    if (run.storeError) throw run.storeError;
     // No timeout from here on: the run ends Success or Fail on its own.
     return { kind: 'accepted', process: { ...run.process }, envelope: runningEnvelope(run.process.id) };
   }
@@ -143,9 +179,9 @@ export class ActionflowEngine {
     await Promise.all([...this.settling]);
   }
 
-  private start(af: LoadedActionflow, prepared: PreparedInput, userId: string | null): ActiveRun {
+  private start(af: LoadedActionflow, prepared: PreparedInput, userId: string | null, scenario: string | undefined, timeoutMs: number): ActiveRun {
     const process: ProcessRecord = {
-      id: randomUUID(),
+      id: this.newId(),
       application: af.def.application,
       actionflow: af.def.name,
       status: 'Running',
@@ -157,9 +193,6 @@ export class ActionflowEngine {
       recordsDone: 0,
       message: null,
     };
-    this.store.processes.insert(process);
-    if (af.def.logRequest) this.log.request(af.def, process.id, prepared);
-
     const state: RunState = {
       af,
       process,
@@ -167,9 +200,22 @@ export class ActionflowEngine {
       controller: new AbortController(),
       cause: null,
       finished: false,
+      prepared,
+      stored: false,
+      insertTimer: null,
+      storeError: null,
+      scenario,
+      timeoutMs,
     };
+    // The row (with the request log entry) is written at the next turn of the event loop, before
+    // any timer (record delay, timeout, async answer) can fire. A run that ends before that, as
+    // every run without a record delay does (JSONata evaluates on promises, never on timers, so
+    // no other request or signal can come in between), is written once, in its final state, in
+    // one transaction with both log entries: one commit per trigger instead of two.
+    state.insertTimer = setImmediate(() => this.insertRunning(state));
     // execute() reaches its first await before it could look the run up, so this order is safe.
-    const ended = this.execute(state, prepared);
+    this.activity.enter();
+    const ended = this.execute(state, prepared).finally(() => this.activity.leave());
     this.settling.add(ended);
     void ended.finally(() => this.settling.delete(ended));
     const run: ActiveRun = Object.assign(state, { ended });
@@ -188,6 +234,8 @@ export class ActionflowEngine {
         signal: run.controller.signal,
         progress: run.progress,
         onRecordDone: () => this.saveProgress(run),
+        delay: (ms, signal) => this.delay(ms, signal),
+        scenario: recordScenario(run.scenario, run.timeoutMs),
       });
     } catch (err) {
       this.logger?.error({ err, processId: run.process.id }, 'actionflow run failed');
@@ -196,16 +244,48 @@ export class ActionflowEngine {
     return this.finish(run, ending);
   }
 
+  /** A record delay on the engine clock; idle for the virtual clock while it waits. */
+  private async delay(ms: number, signal: AbortSignal): Promise<boolean> {
+    this.activity.leave();
+    try {
+      return await this.clock.delay(ms, signal);
+    } finally {
+      this.activity.enter();
+    }
+  }
+
   private abort(run: RunState, cause: AbortCause): void {
     if (run.controller.signal.aborted || run.finished) return;
     run.cause = cause;
     run.controller.abort();
   }
 
+  /**
+   * Saves recordsDone after a record when someone could see it: once the run's row is written
+   * (see start()), the event loop has turned, so a status poll or a crash can come between two
+   * records (a record delay, a scenario's wait). Before that the records are processed in one go
+   * (JSONata evaluates on promises, never on timers) and the row, when written, carries the count.
+   */
   private saveProgress(run: RunState): void {
     if (run.finished) return;
     run.process = { ...run.process, recordsDone: run.progress.done };
-    this.persist(run.process);
+    if (run.stored) this.persist(run.process); // else the pending insert writes run.process as it is then
+  }
+
+  /** The first write of a run still going: its Running row and request log entry. */
+  private insertRunning(run: RunState): void {
+    run.insertTimer = null;
+    if (run.stored || run.finished) return;
+    try {
+      this.store.transaction(() => {
+        this.store.processes.insert(run.process);
+        if (run.af.def.logRequest) this.log.request(run.af.def, run.process.id, run.prepared);
+      });
+      run.stored = true;
+    } catch (err) {
+      run.storeError = err;
+      this.logger?.error({ err, processId: run.process.id }, 'could not save the actionflow process');
+    }
   }
 
   /** Saves the final state (store first; callers are answered after). Idempotent. */
@@ -228,9 +308,34 @@ export class ActionflowEngine {
     };
     run.finished = true;
     this.active.delete(run.process.id);
-    this.persist(run.process);
-    if (def.logResponse) this.log.response(def, run.process.id, httpStatus, envelope);
-    return { process: run.process, envelope, timedOut };
+    if (run.insertTimer) clearImmediate(run.insertTimer);
+    run.insertTimer = null;
+    const processId = run.process.id;
+    const final = run.process;
+    try {
+      // The final state and the log entries in one write transaction.
+      this.store.transaction(() => {
+        if (run.stored) {
+          this.persist(final);
+        } else {
+          this.store.processes.insert(final);
+          if (def.logRequest) this.log.request(def, processId, run.prepared);
+        }
+        if (def.logResponse) this.log.response(def, processId, httpStatus, envelope);
+      });
+      run.stored = true;
+    } catch (err) {
+      run.storeError ??= err;
+      this.logger?.error({ err, processId }, 'could not save the end of the actionflow process');
+    }
+    if (this.onFinished && run.cause?.kind !== 'shutdown' && !run.storeError) {
+      try {
+        this.onFinished(run.af, run.process, envelope);
+      } catch (err) {
+        this.logger?.error({ err, processId }, 'onFinished failed');
+      }
+    }
+    return { process: run.process, envelope, timedOut, storeError: run.storeError ?? undefined };
   }
 
   private done(af: LoadedActionflow, result: RunResult): TriggerOutcome {

@@ -35,6 +35,20 @@ export interface RunContext {
   signal: AbortSignal;
   progress: RunProgress;
   onRecordDone(progress: RunProgress): void;
+  /** Waits the record delay (the engine's clock); default: real time. */
+  delay?: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  /** What a scenario changes (flowmock extension; see scenarios.ts); absent: as defined. */
+  scenario?: RecordScenario;
+}
+
+/** The hooks a scenario sets; each is optional. */
+export interface RecordScenario {
+  /** Waits this long before the first record (the run's signal cuts it short). */
+  stallMs?: number;
+  /** A failure message forced on the record at this index, or undefined. */
+  failRecord?(index: number): string | undefined;
+  /** A stop message after the record at this index was processed, or undefined. */
+  stopAfter?(index: number): string | undefined;
 }
 
 /** Runs every record; never rejects (expression errors become record failures). */
@@ -49,18 +63,26 @@ export async function processRecords(ctx: RunContext): Promise<RunEnding> {
     return { kind: 'failed', message: `Could not select the records: ${errorMessage(err)}` };
   }
   progress.total = records.length;
+  const delay = ctx.delay ?? abortableDelay;
+  const scenario = ctx.scenario;
+  if (scenario?.stallMs && !(await delay(scenario.stallMs, signal))) return { kind: 'aborted' };
 
   for (let index = 0; index < records.length; index++) {
     if (signal.aborted) return { kind: 'aborted' };
-    if (af.def.recordDelayMs > 0 && !(await abortableDelay(af.def.recordDelayMs, signal))) {
+    if (af.def.recordDelayMs > 0 && !(await delay(af.def.recordDelayMs, signal))) {
       return { kind: 'aborted' };
     }
-    const result = await processRecord(af, records[index], { ...shared, index });
+    const forced = scenario?.failRecord?.(index);
+    const result: RecordResult = forced !== undefined
+      ? { kind: 'fail', message: forced }
+      : await processRecord(af, records[index], { ...shared, index });
     if (result.kind === 'stop') return { kind: 'stopped', message: result.message };
     if (result.kind === 'fail') progress.failures.push({ index, message: result.message });
     else progress.data.push(result.output);
     progress.done++;
     ctx.onRecordDone(progress);
+    const stop = scenario?.stopAfter?.(index);
+    if (stop !== undefined) return { kind: 'stopped', message: stop };
   }
   return { kind: 'completed' };
 }

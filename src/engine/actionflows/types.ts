@@ -55,6 +55,8 @@ export type TriggerOptions = {
   userId: string | null;
   timeoutMs: number;
   mode: 'sync' | 'async';
+  /** A known actionflow scenario (`Prefer: scenario=`), over the definition's default (flowmock extension). */
+  scenario?: string;
 };
 
 export type TriggerOutcome =

@@ -8,6 +8,7 @@
  * actionflow defaults (allowAnonymous, logRequest, logResponse, parameters, failures, recordDelayMs).
  */
 import { writeFile } from 'node:fs/promises';
+import { FLOW_SCENARIO_PATTERN, PHIXFLOW_SCENARIO_PATTERN, knownScenarios } from '../scenarios.js';
 
 /** Upper bound for every duration and timeout: 24 h. */
 export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
@@ -25,6 +26,9 @@ const PATTERNS = {
   urlName: ['^[^\\s/\\\\][^/\\\\\\u0000-\\u001f]*(?<!\\s)$', 'a name without "/", "\\" or control characters and without blanks at either end'],
   alias: ['^[A-Za-z0-9][A-Za-z0-9._~-]*$', 'one URL path segment: letters, digits, ".", "_", "~" or "-", starting with a letter or digit'],
   headerName: ["^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", 'an HTTP header name'],
+  flowScenario: [FLOW_SCENARIO_PATTERN, `a flow scenario: ${knownScenarios('flow')}`],
+  phixflowScenario: [PHIXFLOW_SCENARIO_PATTERN, `an actionflow scenario: ${knownScenarios('actionflow')}`],
+  webhookUrl: ['^https?://', 'an http:// or https:// URL'],
 } as const;
 
 /** Pattern → what it means, for error messages. */
@@ -46,6 +50,20 @@ const durationMs = { type: 'integer', minimum: 0, maximum: MAX_DURATION_MS } as 
 const limitMs = { type: 'integer', minimum: 1, maximum: MAX_DURATION_MS } as const;
 const jsonata = { type: 'string', minLength: 1, description: 'JSONata expression' } as const;
 const template = { type: 'string', description: 'Text; {{ JSONata }} parts are evaluated' } as const;
+
+/** Completion webhook (flowmock extension); the loader also requires a loopback host. */
+const webhook = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  description: 'flowmock extension: POST the final state here, signed (see flows/README.md). Loopback URLs only: 127.0.0.0/8, localhost, [::1].',
+  properties: {
+    url: { type: 'string', format: 'uri', maxLength: 2000, pattern: PATTERNS.webhookUrl[0] },
+    secret: { type: 'string', minLength: 16, maxLength: 500, description: 'HMAC-SHA256 key (its UTF-8 bytes); default: the server\'s webhook secret.' },
+  },
+} as const;
+
+const scenarioDescription = 'flowmock extension: the default scenario of every run; a request\'s `Prefer: scenario=<name>` overrides it (`none`: as defined).';
 
 // ---------------------------------------------------------------------------------------------
 // Flow
@@ -173,6 +191,8 @@ export const flowDefinitionSchema: Schema = {
       then: { properties: { rootElement: false, requiredElements: false } },
     },
     maxDurationMs: limitMs,
+    scenario: { type: 'string', pattern: PATTERNS.flowScenario[0], description: scenarioDescription },
+    webhook,
     steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
   },
   $defs: {
@@ -267,6 +287,8 @@ export const actionflowDefinitionSchema: Schema = {
         },
       },
     },
+    scenario: { type: 'string', pattern: PATTERNS.phixflowScenario[0], description: scenarioDescription },
+    webhook,
   },
   $defs: { whenAndMessage },
 };

@@ -355,6 +355,7 @@ function reportSchemaError(e: ErrorObject, report: FileReporter): void {
 function checkFlow(data: Record<string, unknown>, report: FileReporter): LoadedFlow {
   const def = { kind: 'flow', ...data, sourceFile: report.file } as unknown as FlowDef;
   const flow: LoadedFlow = { def, steps: [], conditions: new Map(), templates: new Map() };
+  checkWebhook(data.webhook, report);
   const steps = Array.isArray(data.steps) ? data.steps : [];
   const stepIds = new Map<string, number>();
   let highest: { percentage: number; index: number } | undefined;
@@ -423,6 +424,7 @@ function checkActionflow(data: Record<string, unknown>, report: FileReporter): L
     sourceFile: report.file,
   } as unknown as ActionflowDef;
 
+  checkWebhook(data.webhook, report);
   const parameters = Array.isArray(data.parameters) ? data.parameters : [];
   const names = new Map<string, number>();
   parameters.forEach((p: unknown, i) => {
@@ -447,6 +449,33 @@ function checkActionflow(data: Record<string, unknown>, report: FileReporter): L
   const stop = whenAndMessageAt(data.stop, '/stop', report);
   if (stop) loaded.stop = stop;
   return loaded;
+}
+
+/**
+ * A webhook may only call this machine (flowmock extension): its host must be a loopback
+ * address, 127.0.0.0/8, [::1] or `localhost`, as the URL parser normalises it (so `127.1` and
+ * `0x7f.0.0.1` count, `[::ffff:127.0.0.1]` does not). The schema has checked the URL's form.
+ */
+function checkWebhook(value: unknown, report: FileReporter): void {
+  if (!isRecord(value) || typeof value.url !== 'string') return;
+  let url: URL;
+  try {
+    url = new URL(value.url);
+  } catch {
+    return; // the schema's format check reports it
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return; // the schema's pattern reports it
+  if (!isLoopbackHost(url.hostname)) {
+    report.add('/webhook/url', 'loopback-url',
+      `host "${url.hostname}" is not a loopback address; webhooks may only call 127.0.0.0/8, [::1] or localhost`);
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m !== null && Number(m[1]) === 127 && m.slice(2).every((o) => Number(o) <= 255);
 }
 
 function whenAndMessageAt(value: unknown, at: string, report: FileReporter) {

@@ -63,6 +63,10 @@ export interface FlowDef {
   };
   /** Longer than this (scaled by speed) and the execution ends Interrupted. */
   maxDurationMs?: number;
+  /** Default scenario of its executions (flowmock extension); `Prefer: scenario=` overrides it. */
+  scenario?: string;
+  /** Completion webhook (flowmock extension): the final execution is POSTed here. */
+  webhook?: WebhookDef;
   steps: StepDef[];
   /** Where the definition came from, for messages. */
   sourceFile: string;
@@ -96,7 +100,18 @@ export interface ActionflowDef {
   /** Processing time per record. */
   recordDelayMs: number;
   response?: { statusCode?: 200 | 201; headers?: Record<string, string> };
+  /** Default scenario of its runs (flowmock extension); `Prefer: scenario=` overrides it. */
+  scenario?: string;
+  /** Completion webhook (flowmock extension): the final envelope is POSTed here. */
+  webhook?: WebhookDef;
   sourceFile: string;
+}
+
+/** Where a completion webhook goes: a loopback URL only (checked when loading). */
+export interface WebhookDef {
+  url: string;
+  /** HMAC-SHA256 key (its UTF-8 bytes); default: the server's webhook secret. */
+  secret?: string;
 }
 
 export interface Definitions {

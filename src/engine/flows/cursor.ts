@@ -18,6 +18,8 @@ export type EngineCursor = {
   activeMs: number;
   /** When the current Running period began; null while not Running. */
   runningSince: string | null;
+  /** The scenario this execution runs with (flowmock extension; see scenarios.ts); absent: none. */
+  scenario?: string;
 };
 
 /** The record's cursor, typed; missing fields get defaults (mutating it mutates the record). */

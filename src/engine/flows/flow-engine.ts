@@ -26,16 +26,25 @@ import {
 import { renderStepText, staticStepText, stepApplies } from './step-expressions.js';
 import type { EngineFlow, EngineLogger, FlowInput } from './types.js';
 import { formDefaults, formLayout, formSchema, validateFormValues } from './user-input.js';
+import { Activity, RealClock, type Clock, type ClockTimer } from '../clock.js';
+import { effectiveScenario } from '../scenarios.js';
+import { holdsInQueue, isHoldStep, QUEUED_HOLD_MS, scenarioFlow, storesDocuments } from './scenarios.js';
 
 export interface FlowEngineOptions {
   store: Store;
   /** The loaded flows by id; a function so a definitions reload is seen. */
   flows: () => Map<string, EngineFlow>;
+  /** Ids of new executions (default `crypto.randomUUID`); seeded with --seed on a new database (src/random.ts). */
+  newId?: () => string;
   /** Duration factor: 1 = as defined, 0 = no waiting (order of states kept). */
   speed: number;
   /** Running executions at most; more are Queued. Default 4. */
   maxConcurrent?: number;
   now?: () => Date;
+  /** Time and timers of step durations, maximum durations and scenario holds (default: real, `now`). */
+  clock?: Clock;
+  /** Called after an execution reached a stable status and was saved (webhooks); must not throw. */
+  onFinished?: (rec: ExecutionRecord) => void;
   logger?: EngineLogger;
 }
 
@@ -45,6 +54,8 @@ export interface StartRequest {
   input: FlowInput;
   /** Started with /start: user-input steps use their defaults. */
   skipUserInput: boolean;
+  /** A known scenario name (`Prefer: scenario=`); overrides the flow's default; see scenarios.ts. */
+  scenario?: string;
 }
 
 /** One active background runner; `stopped` tells it to give up at its next step. */
@@ -60,14 +71,22 @@ const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 export class FlowEngine {
   private readonly store: Store;
   private readonly flows: () => Map<string, EngineFlow>;
+  private readonly newId: () => string;
   private readonly speed: number;
   private readonly maxConcurrent: number;
   private readonly clock: () => Date;
   private readonly log: EngineLogger;
   private readonly runs = new Map<string, LiveRun>();
-  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly deadlines = new Map<string, ClockTimer>();
   private readonly changes = new ChangeNotifier();
   private closed = false;
+  /** Engine waits (steps, deadlines, holds): real or virtual time. */
+  private readonly timers: Clock;
+  private readonly onFinished?: (rec: ExecutionRecord) => void;
+  /** Runners not waiting on the clock: the virtual clock waits for none before firing the next timer. */
+  readonly activity = new Activity();
+  /** Executions held in Queued by the `queued` scenario, with the timer that releases them. */
+  private readonly holds = new Map<string, ClockTimer>();
 
   constructor(opts: FlowEngineOptions) {
     if (!Number.isFinite(opts.speed) || opts.speed < 0) throw new RangeError(`speed must be a number >= 0, got ${opts.speed}`);
@@ -75,9 +94,12 @@ export class FlowEngine {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxConcurrent must be an integer >= 1, got ${max}`);
     this.store = opts.store;
     this.flows = opts.flows;
+    this.newId = opts.newId ?? randomUUID;
     this.speed = opts.speed;
     this.maxConcurrent = max;
-    this.clock = opts.now ?? (() => new Date());
+    this.timers = opts.clock ?? new RealClock(opts.now);
+    this.clock = opts.clock ? () => this.timers.now() : (opts.now ?? (() => new Date()));
+    this.onFinished = opts.onFinished;
     this.log = opts.logger ?? silent;
   }
 
@@ -85,15 +107,18 @@ export class FlowEngine {
 
   /** Inserts the execution (Running, or Queued when all slots are taken) and runs it in the background. */
   start(req: StartRequest): ExecutionRecord {
-    const flow = this.flows().get(req.flowId);
-    if (!flow) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
+    const base = this.flows().get(req.flowId);
+    if (!base) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
+    const scenario = effectiveScenario(req.scenario, base.def.scenario);
+    const flow = scenarioFlow(base, scenario);
     this.drainQueue();
     const at = this.iso();
-    const queued = this.countRunning() >= this.maxConcurrent;
+    const held = holdsInQueue(scenario);
+    const queued = held || this.countRunning() >= this.maxConcurrent;
     const status: ExecutionStatus = queued ? 'Queued' : 'Running';
     const inputData = shownInputData(req.input);
     const rec: ExecutionRecord = {
-      id: randomUUID(),
+      id: this.newId(),
       flowId: flow.def.id,
       flowName: flow.def.displayName,
       status,
@@ -114,10 +139,12 @@ export class FlowEngine {
       version: 1,
       queueSeq: queued ? this.nextQueueSeq() : null,
     };
+    if (scenario) cursorOf(rec).scenario = scenario;
     openStage(rec, inputData, at);
     syncIterations(rec);
     this.store.executions.insert(rec);
-    if (!queued) this.launch(rec.id, flow);
+    if (held) this.holdInQueue(rec.id);
+    else if (!queued) this.launch(rec.id, flow);
     return rec;
   }
 
@@ -211,8 +238,10 @@ export class FlowEngine {
   shutdown(): void {
     this.closed = true;
     for (const id of [...this.runs.keys()]) this.stopRun(id);
-    for (const t of this.deadlines.values()) clearTimeout(t);
+    for (const t of this.deadlines.values()) this.timers.clearTimeout(t);
     this.deadlines.clear();
+    for (const t of this.holds.values()) this.timers.clearTimeout(t);
+    this.holds.clear();
     this.changes.notifyAll();
   }
 
@@ -229,7 +258,8 @@ export class FlowEngine {
     const run: LiveRun = { stopped: false, wakers: new Set() };
     this.runs.set(id, run);
     this.armDeadline(id, flow);
-    setImmediate(() => void this.runLoop(id, run));
+    this.activity.enter();
+    setImmediate(() => void this.runLoop(id, run).finally(() => this.activity.leave()));
   }
 
   /** Runs steps until the execution stops Running. Never rejects: failures end it Error. */
@@ -239,12 +269,14 @@ export class FlowEngine {
       for (;;) {
         const rec = this.liveRecord(id, run);
         if (!rec) return;
-        const flow = this.flows().get(rec.flowId);
+        const flow = this.flowOf(rec);
         if (!flow) {
           this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
           return;
         }
         step = flow.def.steps[cursorOf(rec).stepIndex];
+        // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
+        if (isHoldStep(step)) return;
         if (!step) {
           this.end(rec, 'Success', 'Done');
           return;
@@ -359,7 +391,8 @@ export class FlowEngine {
     raisePercentage(done, step.percentage);
     // Document and record together: a reader never sees a model pointing at a missing document.
     this.store.transaction(() => {
-      this.store.documents.insert(doc, pdf);
+      // Scenario `document-missing`: the model names the document, but it is never stored (404).
+      if (storesDocuments(done)) this.store.documents.insert(doc, pdf);
       this.advance(done);
     });
     return true;
@@ -481,28 +514,60 @@ export class FlowEngine {
     closeStage(rec, at);
     this.persist(rec, opts.userId);
     if (opts.drain !== false) this.drainQueue();
+    this.finished(rec);
     return rec;
   }
 
-  /** Starts Queued executions, lowest queueSeq first, while Running slots are free. */
+  /** Tells onFinished (webhooks) about a stable execution; its failures are logged, never thrown. */
+  private finished(rec: ExecutionRecord): void {
+    if (!this.onFinished) return;
+    try {
+      this.onFinished(rec);
+    } catch (err) {
+      this.log.error({ err, executionId: rec.id }, 'onFinished failed');
+    }
+  }
+
+  /** Scenario `queued`: the execution stays Queued for QUEUED_HOLD_MS × speed, then queues as usual. */
+  private holdInQueue(id: string): void {
+    this.holds.set(id, this.timers.setTimeout(() => {
+      this.holds.delete(id);
+      this.drainQueue();
+    }, QUEUED_HOLD_MS * this.speed));
+  }
+
+  /**
+   * Starts Queued executions, lowest queueSeq first, while Running slots are free. Reads only as
+   * many queued records as there are free slots (this runs on every start and every end).
+   */
   private drainQueue(): void {
     if (this.closed) return;
-    let running = this.countRunning();
-    for (const rec of this.store.executions.listQueued()) {
-      if (running >= this.maxConcurrent) break;
-      const flow = this.flows().get(rec.flowId);
-      if (!flow) {
-        this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { drain: false });
-        continue;
+    let free = this.maxConcurrent - this.countRunning();
+    while (free > 0) {
+      // Executions held by the `queued` scenario are skipped: then the whole queue is read.
+      const batch = this.store.executions.listQueued(this.holds.size > 0 ? undefined : free);
+      if (batch.length === 0) return;
+      let moved = false;
+      for (const rec of batch) {
+        if (free <= 0) break;
+        if (this.holds.has(rec.id)) continue;
+        moved = true;
+        const flow = this.flowOf(rec);
+        if (!flow) {
+          // Leaves the queue without taking a slot; the next batch looks further.
+          this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { drain: false });
+          continue;
+        }
+        const at = this.iso();
+        rec.status = 'Running';
+        rec.queueSeq = null;
+        rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
+        cursorOf(rec).runningSince = at;
+        this.persist(rec);
+        this.launch(rec.id, flow);
+        free--;
       }
-      const at = this.iso();
-      rec.status = 'Running';
-      rec.queueSeq = null;
-      rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
-      cursorOf(rec).runningSince = at;
-      this.persist(rec);
-      this.launch(rec.id, flow);
-      running++;
+      if (!moved) return;
     }
   }
 
@@ -536,7 +601,7 @@ export class FlowEngine {
     if (!max || this.speed === 0) return;
     const rec = this.read(id);
     const spent = rec ? cursorOf(rec).activeMs : 0;
-    const timer = setTimeout(() => this.onDeadline(id, max), Math.max(0, max * this.speed - spent));
+    const timer = this.timers.setTimeout(() => this.onDeadline(id, max), Math.max(0, max * this.speed - spent));
     this.deadlines.set(id, timer);
   }
 
@@ -554,7 +619,7 @@ export class FlowEngine {
 
   private clearDeadline(id: string): void {
     const t = this.deadlines.get(id);
-    if (t) clearTimeout(t);
+    if (t) this.timers.clearTimeout(t);
     this.deadlines.delete(id);
   }
 
@@ -565,12 +630,17 @@ export class FlowEngine {
     return new Promise((resolve) => {
       const wake = () => {
         run.wakers.delete(wake);
-        if (ms > 0) clearTimeout(timer as NodeJS.Timeout);
-        else clearImmediate(timer as NodeJS.Immediate);
+        if (ms > 0) {
+          this.timers.clearTimeout(timer as ClockTimer);
+          this.activity.enter();
+        } else {
+          clearImmediate(timer as NodeJS.Immediate);
+        }
         resolve();
       };
       // Even with no wait, yield once so other work (polls, cancels) gets in between states.
-      const timer = ms > 0 ? setTimeout(wake, ms) : setImmediate(wake);
+      const timer = ms > 0 ? this.timers.setTimeout(wake, ms) : setImmediate(wake);
+      if (ms > 0) this.activity.leave(); // waiting on the clock: idle until woken
       run.wakers.add(wake);
     });
   }
@@ -583,6 +653,11 @@ export class FlowEngine {
       this.runs.delete(id);
     }
     this.clearDeadline(id);
+    const hold = this.holds.get(id);
+    if (hold) {
+      this.timers.clearTimeout(hold);
+      this.holds.delete(id);
+    }
   }
 
   // ---------------------------------------------------------------- reading
@@ -616,7 +691,7 @@ export class FlowEngine {
 
   /** The flow and the step a UserInput/Waiting execution stopped at (the definition may have been reloaded). */
   private waitingStep<T extends 'userInput' | 'waitForCallback'>(rec: ExecutionRecord, type: T): { flow: EngineFlow; step: Extract<StepDef, { type: T }> } {
-    const flow = this.flows().get(rec.flowId);
+    const flow = this.flowOf(rec);
     const step = flow?.def.steps[cursorOf(rec).stepIndex];
     if (!flow || !step || step.type !== type) {
       throw new FlowStateError('conflict', `The flow ${rec.flowId} was changed or removed since the execution stopped; it cannot be resumed.`);
@@ -624,16 +699,22 @@ export class FlowEngine {
     return { flow, step: step as Extract<StepDef, { type: T }> };
   }
 
+  /** The flow as this execution runs it: its definition with the execution's scenario applied. */
+  private flowOf(rec: ExecutionRecord): EngineFlow | undefined {
+    const base = this.flows().get(rec.flowId);
+    return base && scenarioFlow(base, cursorOf(rec).scenario);
+  }
+
   private context(rec: ExecutionRecord): object {
     return evaluationContext(rec, cursorOf(rec));
   }
 
   private countRunning(): number {
-    return this.store.executions.listLive().filter((e) => e.status === 'Running').length;
+    return this.store.executions.countByStatus('Running');
   }
 
   private nextQueueSeq(): number {
-    return this.store.executions.listQueued().reduce((max, e) => Math.max(max, e.queueSeq ?? 0), 0) + 1;
+    return this.store.executions.maxQueueSeq() + 1;
   }
 
   private iso(): string {

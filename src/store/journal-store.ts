@@ -1,0 +1,403 @@
+/**
+ * The request journal and the dashboard's read models, on the store's SQLite database
+ * (tables from migration 2): journal entries with filters, verification counts, the client
+ * report (computed in SQL from the journal and the executions), and listings of executions'
+ * changes and actionflow runs for the dashboard.
+ */
+import type Database from 'better-sqlite3';
+import type { Page, ProcessRecord } from './types.js';
+
+/** How a journaled body is shown: text up to the cap, or a summary of a binary body. */
+export interface JournalBody {
+  contentType: string | null;
+  size: number;
+  truncated: boolean;
+  binary?: boolean;
+  text?: string;
+  note?: string;
+}
+
+export interface JournalEntry {
+  id: number;
+  at: string;
+  durationMs: number;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number;
+  operationId: string | null;
+  client: string;
+  apiKeyId: string | null;
+  user: string | null;
+  tokenSubject: string | null;
+  executionId: string | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: JournalBody | null;
+  responseBody: JournalBody | null;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, 'id' | 'at' | 'client'> & { atMs: number };
+
+export interface JournalFilter {
+  method?: string;
+  /** Exact path, or a template whose `{name}` segments match one segment. */
+  path?: string;
+  pathPrefix?: string;
+  status?: number;
+  user?: string;
+  operationId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export interface PollingRow {
+  executionId: string;
+  polls: number;
+  spanSeconds: number;
+  ratePerSecond: number;
+  suggestedIntervalSeconds: number;
+  tooFast: boolean;
+}
+
+export interface ClientReportRow {
+  client: string;
+  kind: 'apiKey' | 'token' | 'anonymous';
+  apiKeyId: string | null;
+  user: string | null;
+  tokenSubject: string | null;
+  requests: number;
+  firstSeen: string;
+  lastSeen: string;
+  clientErrors: { total: number; byStatus: Array<{ status: number; count: number }> };
+  polling: { tooFast: number; executions: PollingRow[] };
+  executionsStarted: number;
+  executionsUnread: { count: number; executionIds: string[] };
+  documentsBeforeSuccess: number;
+}
+
+export interface JournalStore {
+  /** Inserts entries in one transaction and deletes the oldest beyond `maxEntries`. */
+  insertMany(entries: NewJournalEntry[], maxEntries: number): void;
+  query(filter: JournalFilter, page: number, size: number): Page<JournalEntry>;
+  count(filter: JournalFilter): number;
+  clear(): void;
+  /** The id of the newest entry, 0 when empty. */
+  latestId(): number;
+  clientReport(opts: { sinceMs?: number; defaultPollIntervalSeconds: number; tooFastTolerance: number }): ClientReportRow[];
+}
+
+export interface ExecutionChange { id: string; version: number; modifiedAt: string }
+export interface ProcessListing extends ProcessRecord { username: string | null }
+
+export interface OverviewStore {
+  /** Processes newest first, with the caller's user name. */
+  processes(page: number, size: number): Page<ProcessListing>;
+  processById(id: string): ProcessListing | null;
+  /** Executions modified at or after `sinceIso` (ISO text compare, as stored). */
+  executionsChangedSince(sinceIso: string): ExecutionChange[];
+  /** The latest `modifiedAt` of any execution ('' when none): a cursor in the engines' own time. */
+  latestExecutionChange(): string;
+  /** Running processes and those created or finished at or after `sinceIso`. */
+  processesActiveSince(sinceIso: string): Array<{ id: string; status: string; recordsDone: number }>;
+  /** The latest `createdAt` or `finishedAt` of any process ('' when none). */
+  latestProcessChange(): string;
+  /** SQLite's count of rows changed on this connection: unchanged means nothing to look at. */
+  changeCounter(): number;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Migration 2: the journal table, its indexes, and indexes for the dashboard's process list. */
+export const JOURNAL_MIGRATION_SQL = `
+  CREATE TABLE request_journal (
+    id            INTEGER PRIMARY KEY,   -- grows by one per entry (no AUTOINCREMENT: reset restarts it)
+    at_ms         INTEGER NOT NULL,      -- when the request was received, ms since the epoch
+    duration_ms   REAL NOT NULL,
+    method        TEXT NOT NULL,
+    path          TEXT NOT NULL,
+    query         TEXT NOT NULL,         -- JSON object
+    status        INTEGER NOT NULL,
+    operation_id  TEXT,
+    api_key_id    TEXT,
+    user          TEXT,
+    token_subject TEXT,
+    execution_id  TEXT,
+    req_headers   TEXT NOT NULL,         -- JSON object, secrets redacted
+    res_headers   TEXT NOT NULL,         -- JSON object, secrets redacted
+    req_body      TEXT,                  -- JSON JournalBody or NULL
+    res_body      TEXT,
+    client        TEXT GENERATED ALWAYS AS (CASE
+      WHEN api_key_id IS NOT NULL THEN 'key:' || api_key_id
+      WHEN token_subject IS NOT NULL THEN 'token:' || token_subject
+      ELSE 'anonymous' END) VIRTUAL
+  );
+  CREATE INDEX request_journal_at        ON request_journal (at_ms);
+  CREATE INDEX request_journal_path      ON request_journal (path, at_ms);
+  CREATE INDEX request_journal_user      ON request_journal (user, at_ms);
+  CREATE INDEX request_journal_status    ON request_journal (status, at_ms);
+  CREATE INDEX request_journal_operation ON request_journal (operation_id, client, execution_id);
+
+  CREATE INDEX processes_created_at  ON processes (created_at, id);
+  CREATE INDEX processes_finished_at ON processes (finished_at);
+`;
+
+interface JournalRow {
+  id: number; at_ms: number; duration_ms: number; method: string; path: string; query: string; status: number;
+  operation_id: string | null; api_key_id: string | null; user: string | null; token_subject: string | null;
+  execution_id: string | null; req_headers: string; res_headers: string; req_body: string | null; res_body: string | null;
+  client: string;
+}
+
+const parseOrNull = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const entryFromRow = (r: JournalRow): JournalEntry => ({
+  id: r.id, at: iso(r.at_ms), durationMs: r.duration_ms, method: r.method, path: r.path, query: JSON.parse(r.query),
+  status: r.status, operationId: r.operation_id, client: r.client, apiKeyId: r.api_key_id, user: r.user,
+  tokenSubject: r.token_subject, executionId: r.execution_id,
+  requestHeaders: JSON.parse(r.req_headers), responseHeaders: JSON.parse(r.res_headers),
+  requestBody: parseOrNull(r.req_body), responseBody: parseOrNull(r.res_body),
+});
+
+/** `/a/{x}/b` → /^\/a\/[^/]+\/b$/ ; literal parts escaped. */
+export function templateToRegExp(template: string): RegExp {
+  const parts = template.split(/(\{[^}/]*\})/).map((p) => (/^\{[^}/]*\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${parts.join('')}$`);
+}
+const isTemplate = (path: string) => /\{[^}/]*\}/.test(path);
+
+const START_OPS = `('ExecuteFlow', 'StartFlowExecution')`;
+/** Answers that show an execution's status: reading its progress or record, or cancelling it. */
+const READ_OPS = `('GetFlowExecutionProgress', 'GetFlowExecution', 'CancelFlowExecution', 'CancelFlowExecutionById')`;
+const STABLE = `('Success', 'Warning', 'Error', 'Interrupted', 'Canceled')`;
+const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
+/** 499: the client went away before the answer (nginx's convention); it received no 4xx. */
+const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
+
+export function createJournalStore(db: Database.Database): JournalStore {
+  const regexps = new Map<string, RegExp>();
+  db.function('flowmock_path_match', { deterministic: true }, (template: unknown, path: unknown) => {
+    if (typeof template !== 'string' || typeof path !== 'string') return 0;
+    let re = regexps.get(template);
+    if (!re) {
+      if (regexps.size > 100) regexps.clear();
+      re = templateToRegExp(template);
+      regexps.set(template, re);
+    }
+    return re.test(path) ? 1 : 0;
+  });
+
+  const insert = db.prepare(`INSERT INTO request_journal (at_ms, duration_ms, method, path, query, status, operation_id,
+      api_key_id, user, token_subject, execution_id, req_headers, res_headers, req_body, res_body)
+    VALUES (@at_ms, @duration_ms, @method, @path, @query, @status, @operation_id,
+      @api_key_id, @user, @token_subject, @execution_id, @req_headers, @res_headers, @req_body, @res_body)`);
+  const trim = db.prepare('DELETE FROM request_journal WHERE id <= ?');
+  const clear = db.prepare('DELETE FROM request_journal');
+  const latest = db.prepare('SELECT COALESCE(MAX(id), 0) FROM request_journal').pluck();
+
+  const insertMany = db.transaction((entries: NewJournalEntry[], maxEntries: number) => {
+    let last = 0;
+    for (const e of entries) {
+      last = Number(insert.run({
+        at_ms: e.atMs, duration_ms: e.durationMs, method: e.method, path: e.path, query: JSON.stringify(e.query),
+        status: e.status, operation_id: e.operationId, api_key_id: e.apiKeyId, user: e.user, token_subject: e.tokenSubject,
+        execution_id: e.executionId, req_headers: JSON.stringify(e.requestHeaders), res_headers: JSON.stringify(e.responseHeaders),
+        req_body: e.requestBody ? JSON.stringify(e.requestBody) : null, res_body: e.responseBody ? JSON.stringify(e.responseBody) : null,
+      }).lastInsertRowid);
+    }
+    // Ids are contiguous (rowid = max + 1, only whole prefixes are deleted), so this keeps the newest maxEntries.
+    if (last > maxEntries) trim.run(last - maxEntries);
+  });
+
+  // Filter SQL depends only on which filters are set; statements are cached by text.
+  const statements = new Map<string, Database.Statement>();
+  const stmt = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  function where(f: JournalFilter): { sql: string; params: Record<string, unknown> } {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (f.method !== undefined) { clauses.push('method = @method'); params.method = f.method; }
+    if (f.path !== undefined) {
+      if (isTemplate(f.path)) {
+        // The literal text before the first parameter narrows the scan through the path index.
+        const head = f.path.slice(0, f.path.indexOf('{'));
+        clauses.push('path >= @path_head AND path < @path_head_end AND flowmock_path_match(@path, path)');
+        params.path = f.path; params.path_head = head; params.path_head_end = `${head}\uffff`;
+      } else {
+        clauses.push('path = @path'); params.path = f.path;
+      }
+    }
+    if (f.pathPrefix !== undefined) {
+      clauses.push('path >= @prefix AND path < @prefix_end');
+      params.prefix = f.pathPrefix; params.prefix_end = `${f.pathPrefix}\uffff`;
+    }
+    if (f.status !== undefined) { clauses.push('status = @status'); params.status = f.status; }
+    if (f.user !== undefined) { clauses.push('user = @user'); params.user = f.user; }
+    if (f.operationId !== undefined) { clauses.push('operation_id = @operation_id'); params.operation_id = f.operationId; }
+    if (f.sinceMs !== undefined) { clauses.push('at_ms >= @since'); params.since = f.sinceMs; }
+    if (f.untilMs !== undefined) { clauses.push('at_ms < @until'); params.until = f.untilMs; }
+    return { sql: clauses.length ? clauses.join(' AND ') : '1', params };
+  }
+
+  const runQuery = db.transaction((f: JournalFilter, page: number, size: number): Page<JournalEntry> => {
+    const w = where(f);
+    const total = stmt(`SELECT COUNT(*) FROM request_journal WHERE ${w.sql}`).pluck().get(w.params) as number;
+    const rows = stmt(`SELECT * FROM request_journal WHERE ${w.sql} ORDER BY at_ms DESC, id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...w.params, limit: size, offset: page * size }) as JournalRow[];
+    return { content: rows.map(entryFromRow), number: page, size, totalElements: total, totalPages: Math.ceil(total / size) };
+  });
+
+  // ------------------------------------------------------------------ client report (SQL only)
+  const reportClients = db.prepare(`SELECT client, MAX(api_key_id) AS api_key_id, MAX(user) AS user,
+      MAX(token_subject) AS token_subject, COUNT(*) AS requests, MIN(at_ms) AS first_ms, MAX(at_ms) AS last_ms,
+      SUM(${CLIENT_ERROR}) AS client_errors,
+      COALESCE(SUM(operation_id IN ${DOCUMENT_CONTENT_OPS} AND status = 409), 0) AS documents_early,
+      COUNT(DISTINCT CASE WHEN operation_id IN ${START_OPS} AND status = 200 THEN execution_id END) AS started
+    FROM request_journal WHERE at_ms >= @since
+    GROUP BY client ORDER BY requests DESC, client`);
+  const reportErrors = db.prepare(`SELECT client, status, COUNT(*) AS n FROM request_journal
+    WHERE at_ms >= @since AND ${CLIENT_ERROR} GROUP BY client, status ORDER BY client, status`);
+  // Retry-After in seconds when the answers carried one (an HTTP-date is not a pace), else the default.
+  const reportPolling = db.prepare(`SELECT client, execution_id, polls, span_ms, suggested,
+      CASE WHEN polls > 1 THEN (polls - 1) * 1000.0 / MAX(span_ms, 1) ELSE 0 END AS rate
+    FROM (
+      SELECT client, execution_id, COUNT(*) AS polls, MAX(at_ms) - MIN(at_ms) AS span_ms,
+        COALESCE(AVG(CASE WHEN res_headers ->> '$."retry-after"' GLOB '[0-9]*'
+          THEN CAST(res_headers ->> '$."retry-after"' AS REAL) END), @default_interval) AS suggested
+      FROM request_journal
+      WHERE operation_id = 'GetFlowExecutionProgress' AND execution_id IS NOT NULL AND at_ms >= @since
+      GROUP BY client, execution_id
+    ) ORDER BY client, execution_id`);
+  // Started by the client, stable now, and no answer showing it read after it became stable: the
+  // journaled answer shows a stable status, or, when its body was cut (not valid JSON), it finished
+  // after the execution's last change. The status comes first because the engines may run on a
+  // virtual clock (their timestamps then are not the journal's wall time).
+  const reportUnread = db.prepare(`SELECT s.client, s.execution_id FROM (
+      SELECT DISTINCT client, execution_id FROM request_journal
+      WHERE operation_id IN ${START_OPS} AND status = 200 AND execution_id IS NOT NULL AND at_ms >= @since
+    ) AS s
+    JOIN executions AS e ON e.id = s.execution_id
+    WHERE e.status IN ${STABLE}
+      AND NOT EXISTS (
+        SELECT 1 FROM request_journal AS r
+        WHERE r.operation_id IN ${READ_OPS} AND r.client = s.client AND r.execution_id = s.execution_id
+          AND r.status = 200 AND CASE
+            WHEN json_valid(r.res_body ->> '$.text') THEN (r.res_body ->> '$.text') ->> '$.status' IN ${STABLE}
+            ELSE r.at_ms + r.duration_ms >= unixepoch(e.modified_at, 'subsec') * 1000 - 1 END)
+    ORDER BY s.client, e.created_at, e.id`);
+
+  const clientReport = db.transaction((opts: { sinceMs?: number; defaultPollIntervalSeconds: number; tooFastTolerance: number }) => {
+    const since = opts.sinceMs ?? 0;
+    const clients = reportClients.all({ since }) as Array<{
+      client: string; api_key_id: string | null; user: string | null; token_subject: string | null; requests: number;
+      first_ms: number; last_ms: number; client_errors: number; documents_early: number; started: number;
+    }>;
+    const errors = reportErrors.all({ since }) as Array<{ client: string; status: number; n: number }>;
+    const polling = reportPolling.all({ since, default_interval: opts.defaultPollIntervalSeconds }) as Array<{
+      client: string; execution_id: string; polls: number; span_ms: number; suggested: number; rate: number;
+    }>;
+    const unread = reportUnread.all({ since }) as Array<{ client: string; execution_id: string }>;
+    return clients.map((c): ClientReportRow => {
+      const polls = polling.filter((p) => p.client === c.client).map((p): PollingRow => ({
+        executionId: p.execution_id,
+        polls: p.polls,
+        spanSeconds: round(p.span_ms / 1000),
+        ratePerSecond: round(p.rate),
+        suggestedIntervalSeconds: p.suggested,
+        tooFast: p.polls >= 3 && p.rate * p.suggested > 1 + opts.tooFastTolerance,
+      }));
+      const unreadIds = unread.filter((u) => u.client === c.client).map((u) => u.execution_id);
+      return {
+        client: c.client,
+        kind: c.api_key_id !== null ? 'apiKey' : c.token_subject !== null ? 'token' : 'anonymous',
+        apiKeyId: c.api_key_id,
+        user: c.user,
+        tokenSubject: c.token_subject,
+        requests: c.requests,
+        firstSeen: iso(c.first_ms),
+        lastSeen: iso(c.last_ms),
+        clientErrors: {
+          total: c.client_errors,
+          byStatus: errors.filter((e) => e.client === c.client).map((e) => ({ status: e.status, count: e.n })),
+        },
+        polling: { tooFast: polls.filter((p) => p.tooFast).length, executions: polls },
+        executionsStarted: c.started,
+        executionsUnread: { count: unreadIds.length, executionIds: unreadIds },
+        documentsBeforeSuccess: c.documents_early,
+      };
+    });
+  });
+
+  return {
+    insertMany: (entries, maxEntries) => {
+      if (entries.length) insertMany(entries, maxEntries);
+    },
+    query: (f, page, size) => runQuery(f, page, size),
+    count: (f) => {
+      const w = where(f);
+      return stmt(`SELECT COUNT(*) FROM request_journal WHERE ${w.sql}`).pluck().get(w.params) as number;
+    },
+    clear: () => { clear.run(); },
+    latestId: () => latest.get() as number,
+    clientReport: (opts) => clientReport(opts),
+  };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+// ---------------------------------------------------------------------------------------------
+
+interface ProcessRow {
+  id: string; application: string; actionflow: string; status: string; user_id: string | null;
+  created_at: string; finished_at: string | null; http_status: number | null; envelope: string | null;
+  records_done: number; message: string | null; username: string | null;
+}
+const processFromRow = (r: ProcessRow): ProcessListing => ({
+  id: r.id, application: r.application, actionflow: r.actionflow, status: r.status as ProcessRecord['status'],
+  userId: r.user_id, createdAt: r.created_at, finishedAt: r.finished_at, httpStatus: r.http_status,
+  envelope: parseOrNull(r.envelope), recordsDone: r.records_done, message: r.message, username: r.username,
+});
+
+export function createOverviewStore(db: Database.Database): OverviewStore {
+  const s = {
+    procCount: db.prepare('SELECT COUNT(*) FROM processes').pluck(),
+    procPage: db.prepare(`SELECT p.*, u.username FROM processes AS p LEFT JOIN users AS u ON u.id = p.user_id
+      ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?`),
+    procById: db.prepare('SELECT p.*, u.username FROM processes AS p LEFT JOIN users AS u ON u.id = p.user_id WHERE p.id = ?'),
+    execChanged: db.prepare('SELECT id, version, modified_at FROM executions WHERE modified_at >= ? ORDER BY modified_at, id'),
+    procActive: db.prepare(`SELECT id, status, records_done FROM processes WHERE status = 'Running'
+      UNION SELECT id, status, records_done FROM processes WHERE created_at >= @since
+      UNION SELECT id, status, records_done FROM processes WHERE finished_at >= @since`),
+    execLatest: db.prepare('SELECT COALESCE(MAX(modified_at), \'\') FROM executions').pluck(),
+    procLatest: db.prepare(`SELECT COALESCE(MAX(t), '') FROM (SELECT MAX(created_at) AS t FROM processes
+      UNION ALL SELECT MAX(finished_at) FROM processes)`).pluck(),
+    changes: db.prepare('SELECT total_changes()').pluck(),
+  };
+  const page = db.transaction((p: number, size: number): Page<ProcessListing> => {
+    const total = s.procCount.get() as number;
+    const rows = s.procPage.all(size, p * size) as ProcessRow[];
+    return { content: rows.map(processFromRow), number: p, size, totalElements: total, totalPages: Math.ceil(total / size) };
+  });
+  return {
+    processes: (p, size) => page(p, size),
+    processById: (id) => {
+      const row = s.procById.get(id) as ProcessRow | undefined;
+      return row ? processFromRow(row) : null;
+    },
+    executionsChangedSince: (since) => (s.execChanged.all(since) as Array<{ id: string; version: number; modified_at: string }>)
+      .map((r) => ({ id: r.id, version: r.version, modifiedAt: r.modified_at })),
+    processesActiveSince: (since) => (s.procActive.all({ since }) as Array<{ id: string; status: string; records_done: number }>)
+      .map((r) => ({ id: r.id, status: r.status, recordsDone: r.records_done })),
+    latestExecutionChange: () => s.execLatest.get() as string,
+    latestProcessChange: () => s.procLatest.get() as string,
+    changeCounter: () => s.changes.get() as number,
+  };
+}

@@ -54,7 +54,7 @@ export interface FlowmockConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Print start-up information (URLs, new keys) to stdout. */
   printStartup: boolean;
-  /** Request journal: entries kept (default 10,000; the oldest are deleted) and body bytes kept per body (default 16 KiB). */
+  /** Request journal: entries kept (default 10,000; the oldest are deleted; 0 turns it off) and body bytes kept per body (default 16 KiB). */
   journalMaxEntries?: number;
   journalBodyCapBytes?: number;
 }

@@ -21,6 +21,7 @@ import { phixflowTimeoutScenario, phixflowFailuresScenario } from './phixflow-ou
 import { phixflowTokensScenario } from './phixflow-tokens.js';
 import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
 import { journalDashboardScenario } from './journal-dashboard.js';
+import { clockScenario } from './clock.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
@@ -46,6 +47,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     phixflowTokensScenario,
     phixflowAuthScenario,
     journalDashboardScenario,
+    clockScenario,
     ...negativeScenarios(spec),
     oversizedBodiesScenario('smartflows'),
     oversizedBodiesScenario('phixflow'),

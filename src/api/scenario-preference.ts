@@ -4,7 +4,7 @@
  * ignored here. An unknown name is a 400 naming the header and listing the known names.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { parsePrefer } from '../http/prefer.js';
+import { parsePrefer } from '../http/prefer-header.js';
 import { ProblemError } from '../http/problem.js';
 import { isScenario, knownScenarios, type ScenarioTarget } from '../engine/scenarios.js';
 

@@ -1,7 +1,7 @@
 /**
  * The request journal's recorder: an Express middleware that, once a response has finished (or
  * the client went away), turns the exchange into a journal entry and queues it. Queued entries
- * are written every 100 ms (or at 256 waiting), one prepared INSERT each in one transaction, the
+ * are written every 100 ms (or at 128 waiting), one prepared INSERT each in one transaction, the
  * oldest beyond the limit deleted once per batch: a commit per request would cost more than the
  * request. Whatever reads the journal flushes the queue first, so it sees every finished
  * request. Nothing is written on the response's path: the client has its answer first.
@@ -19,7 +19,7 @@ import type { JournalBody, NewJournalEntry } from '../store/journal-store.js';
 
 export const JOURNAL_DEFAULTS = { maxEntries: 10_000, bodyCapBytes: 16 * 1024 };
 const FLUSH_AFTER_MS = 100;
-const FLUSH_AT_ENTRIES = 256;
+const FLUSH_AT_ENTRIES = 128; // a flush blocks the event loop about 20 µs per entry
 export const REDACTED = '[redacted]';
 const REQUEST_SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'cookie', 'proxy-authorization']);
 const RESPONSE_SECRET_HEADERS = new Set(['set-cookie']);
@@ -52,7 +52,7 @@ export class RequestJournal {
 
   constructor(private readonly services: Services) {
     const c = services.config;
-    this.maxEntries = Math.max(1, Math.floor(c.journalMaxEntries ?? JOURNAL_DEFAULTS.maxEntries));
+    this.maxEntries = Math.max(0, Math.floor(c.journalMaxEntries ?? JOURNAL_DEFAULTS.maxEntries)); // 0: off
     this.bodyCapBytes = Math.max(0, Math.floor(c.journalBodyCapBytes ?? JOURNAL_DEFAULTS.bodyCapBytes));
   }
 
@@ -81,6 +81,10 @@ export class RequestJournal {
     }
   }
 
+  warn(err: unknown): void {
+    this.services.logger.warn({ err }, 'request not journaled');
+  }
+
   /** Forgets queued entries too (DELETE /__flowmock/requests). */
   clear(): void {
     this.pending = [];
@@ -98,66 +102,119 @@ export function journalFor(services: Services): RequestJournal {
   return j;
 }
 
+/** What the recorder keeps about one response while it is written. */
+interface Capture {
+  journal: RequestJournal;
+  req: Request;
+  pathname: string;
+  atMs: number;
+  start: bigint;
+  cap: number;
+  /** The first cap + 4 bytes of the answer (4 more tell "exactly cap" from "more"). */
+  chunks: Buffer[];
+  kept: number;
+  total: number;
+  done: boolean;
+}
+const CAPTURE = Symbol('flowmock.journal');
+type Captured = Response & { [CAPTURE]?: Capture };
+
+function captureChunk(c: Capture, chunk: unknown, encoding: unknown): void {
+  if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+  const room = c.cap + 4 - c.kept;
+  if (typeof chunk === 'string') {
+    const enc = (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding;
+    c.total += Buffer.byteLength(chunk, enc);
+    if (room > 0) {
+      const part = Buffer.from(chunk.length > room ? chunk.slice(0, room) : chunk, enc).subarray(0, room);
+      c.chunks.push(part);
+      c.kept += part.length;
+    }
+  } else if (chunk instanceof Uint8Array) {
+    c.total += chunk.length;
+    if (room > 0) {
+      const part = Buffer.from(chunk.subarray(0, room)); // a copy: the caller may reuse its buffer
+      c.chunks.push(part);
+      c.kept += part.length;
+    }
+  }
+}
+
+/**
+ * Hooks `write` and `end` once on the prototype Express gives this app's responses (its
+ * `app.response`), not on each response and not on Node's ServerResponse: wrapping every
+ * response costs more than everything else the recorder does on a cheap request.
+ */
+const hooked = new WeakSet<object>();
+function hookResponses(proto: object): void {
+  if (hooked.has(proto)) return;
+  hooked.add(proto);
+  const target = proto as { write: (...a: unknown[]) => boolean; end: (...a: unknown[]) => unknown };
+  const write = target.write;
+  const end = target.end;
+  Object.defineProperty(proto, 'write', {
+    configurable: true, writable: true,
+    value: function journaledWrite(this: Captured, chunk: unknown, encoding?: unknown) {
+      const c = this[CAPTURE];
+      if (c !== undefined) captureChunk(c, chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return write.apply(this, arguments as unknown as unknown[]);
+    },
+  });
+  Object.defineProperty(proto, 'end', {
+    configurable: true, writable: true,
+    value: function journaledEnd(this: Captured, chunk?: unknown, encoding?: unknown) {
+      const c = this[CAPTURE];
+      if (c !== undefined) captureChunk(c, chunk, encoding);
+      // eslint-disable-next-line prefer-rest-params
+      return end.apply(this, arguments as unknown as unknown[]);
+    },
+  });
+}
+
+/** 'close' comes after 'finish' (answered) or alone (the client went away first: status 499). */
+function journalDone(this: Captured) {
+  const c = this[CAPTURE];
+  if (!c || c.done) return;
+  c.done = true;
+  try {
+    const durationMs = Math.round(Number(process.hrtime.bigint() - c.start) / 1e4) / 100;
+    const body = c.chunks.length === 1 ? c.chunks[0] : Buffer.concat(c.chunks, c.kept);
+    c.journal.record(buildEntry(c.req, this, c.pathname, c.atMs, durationMs, body, c.total, c.cap));
+  } catch (err) {
+    c.journal.warn(err);
+  }
+}
+
 /** The Express middleware; mount it before anything that answers (CORS, body parsing, dispatch). */
 export function requestJournal(services: Services) {
   const journal = journalFor(services);
   const cap = journal.bodyCapBytes;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const off = journal.maxEntries === 0;
+  return function journalRequest(req: Request, res: Response, next: NextFunction) {
+    if (off) return next();
     const pathname = pathOf(req.originalUrl);
     if (!isJournaled(pathname)) return next();
-    const atMs = services.now().getTime();
-    const start = process.hrtime.bigint();
-
-    // Keep the first cap (+4, to tell "exactly cap" from "more") bytes of the answer, count the rest.
-    const kept: Buffer[] = [];
-    let keptBytes = 0;
-    let totalBytes = 0;
-    const capture = (chunk: unknown, encoding: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-      const enc = (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding;
-      const room = cap + 4 - keptBytes;
-      if (typeof chunk === 'string') {
-        totalBytes += Buffer.byteLength(chunk, enc);
-        if (room > 0) {
-          const part = Buffer.from(chunk.length > room ? chunk.slice(0, room) : chunk, enc).subarray(0, room);
-          kept.push(part);
-          keptBytes += part.length;
-        }
-      } else if (chunk instanceof Uint8Array) {
-        totalBytes += chunk.length;
-        if (room > 0) {
-          const part = Buffer.from(chunk.subarray(0, room));
-          kept.push(part);
-          keptBytes += part.length;
-        }
-      }
+    hookResponses(Object.getPrototypeOf(res) as object);
+    (res as Captured)[CAPTURE] = {
+      journal, req, pathname, atMs: services.now().getTime(), start: process.hrtime.bigint(), cap,
+      chunks: [], kept: 0, total: 0, done: false,
     };
-    const write = res.write;
-    const end = res.end;
-    res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
-      capture(chunk, rest[0]);
-      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as Response['write'];
-    res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
-      capture(chunk, rest[0]);
-      return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
-    } as Response['end'];
-
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      try {
-        const durationMs = Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
-        journal.record(buildEntry(req, res, pathname, atMs, durationMs, Buffer.concat(kept, keptBytes), totalBytes, cap));
-      } catch (err) {
-        services.logger.warn({ err }, 'request not journaled');
-      }
-    };
-    res.once('finish', finish);
-    res.once('close', finish); // the client went away first (a long-poll given up): status 499
+    res.on('close', journalDone);
     next();
   };
+}
+
+/** keyIdFor hashes keys that are not in flowmock's format (a configured admin key): remember a few. */
+const keyIds = new Map<string, string>();
+function keyIdOf(key: string): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    if (keyIds.size >= 64) keyIds.clear();
+    id = keyIdFor(key);
+    keyIds.set(key, id);
+  }
+  return id;
 }
 
 function pathOf(originalUrl: string): string {
@@ -172,25 +229,26 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1] ?? null;
   const tokenSubject = bearer ? subjectOf(bearer) : null;
   // Everything the request carried that must not be stored, wherever it appears.
-  const secrets = [apiKey, bearer, ...cookieValues(req.headers.cookie)].filter((s): s is string => !!s && s.length >= 8);
-  const blank = (text: string) => secrets.reduce((t, s) => (t.includes(s) ? t.split(s).join(REDACTED) : t), text);
+  const secrets: string[] = [];
+  for (const v of [apiKey, bearer, ...cookieValues(req.headers.cookie)]) if (v && v.length >= 8) secrets.push(v);
 
   const status = res.writableFinished ? res.statusCode : 499;
   const fields = operationId ? SECRET_FIELDS[operationId] : undefined;
-  const search = new URL(req.originalUrl, 'http://localhost').searchParams;
+  const q = req.originalUrl.indexOf('?');
+  const search = q === -1 ? null : new URLSearchParams(req.originalUrl.slice(q + 1));
   const query: Record<string, string | string[]> = {};
-  for (const [k, v] of search) {
-    const value = blank(v);
+  for (const [k, v] of search ?? []) {
+    const value = blank(v, secrets);
     const prev = query[k];
     query[k] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
 
   const requestRaw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
-  const requestBody = requestRaw
-    ? bodyOf(requestRaw, requestRaw.length, header(req.headers['content-type']), cap, blank, fields?.request)
+  const requestBody = requestRaw && requestRaw.length > 0
+    ? bodyOf(requestRaw, requestRaw.length, header(req.headers['content-type']), cap, secrets, fields?.request)
     : declaredBody(req);
   const responseBody = responseSize > 0 || responseBytes.length > 0
-    ? bodyOf(responseBytes, responseSize, header(res.getHeader('content-type')), cap, blank, fields?.response)
+    ? bodyOf(responseBytes, responseSize, header(res.getHeader('content-type')), cap, secrets, fields?.response)
     : null;
 
   let executionId: string | null = null;
@@ -199,29 +257,36 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   } else if ((operationId === 'ExecuteFlow' || operationId === 'StartFlowExecution') && status === 200) {
     executionId = idOf(responseBody?.text);
   } else if (operationId === 'PostFlowCallback') {
-    executionId = search.get('executionId');
+    executionId = search?.get('executionId') ?? null;
   }
 
   return {
     atMs, durationMs, method: req.method, path: pathname, query, status, operationId,
-    apiKeyId: apiKey ? keyIdFor(apiKey) : null,
+    apiKeyId: apiKey ? keyIdOf(apiKey) : null,
     // PhixFlow handlers check their token themselves: its subject, unless the token was refused.
     user: (res.locals.user as string | undefined) ?? (bearer && pathname.startsWith('/phixflow/') && status !== 401 ? tokenSubject : null),
     tokenSubject, executionId,
-    requestHeaders: headersOf(req.headers, REQUEST_SECRET_HEADERS, blank),
-    responseHeaders: headersOf(res.getHeaders(), RESPONSE_SECRET_HEADERS, blank),
+    requestHeaders: headersOf(req.headers, REQUEST_SECRET_HEADERS, secrets),
+    responseHeaders: headersOf(res.getHeaders(), RESPONSE_SECRET_HEADERS, secrets),
     requestBody, responseBody,
   };
 }
 
 const header = (v: unknown): string | null => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : null);
 
-function headersOf(headers: Record<string, unknown>, secret: Set<string>, blank: (t: string) => string): Record<string, string> {
+/** `text` with every occurrence of the request's own secrets replaced. */
+function blank(text: string, secrets: string[]): string {
+  for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(REDACTED);
+  return text;
+}
+
+function headersOf(headers: Record<string, unknown>, secret: Set<string>, secrets: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const k = name.toLowerCase();
-    out[k] = secret.has(k) ? REDACTED : blank(Array.isArray(value) ? value.join(', ') : String(value));
+    out[k] = secret.has(k) ? REDACTED : blank(Array.isArray(value) ? value.join(', ') : String(value), secrets);
   }
   return out;
 }
@@ -236,7 +301,7 @@ function declaredBody(req: Request): JournalBody | null {
 const TEXT_MEDIA = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|yaml|x-yaml)\b)|^application\/problem\+json/i;
 
 function bodyOf(bytes: Buffer, size: number, contentType: string | null, cap: number,
-  blank: (t: string) => string, secretFields: string[] | undefined): JournalBody {
+  secrets: string[], secretFields: string[] | undefined): JournalBody {
   const textual = contentType ? TEXT_MEDIA.test(contentType.trim()) : isUtf8(bytes);
   if (!textual) {
     return { contentType, size, truncated: true, binary: true, note: `binary ${contentType ?? 'body'}, ${size} bytes` };
@@ -252,7 +317,7 @@ function bodyOf(bytes: Buffer, size: number, contentType: string | null, cap: nu
       return { contentType, size, truncated: true, note: 'holds a secret and is not valid JSON: not kept' };
     }
   }
-  text = blank(text);
+  text = blank(text, secrets);
   return truncated
     ? { contentType, size, truncated: true, text, note: `cut at ${cap} of ${size} bytes` }
     : { contentType, size, truncated: false, text };

@@ -136,7 +136,7 @@ export const JOURNAL_MIGRATION_SQL = `
   CREATE INDEX request_journal_path      ON request_journal (path, at_ms);
   CREATE INDEX request_journal_user      ON request_journal (user, at_ms);
   CREATE INDEX request_journal_status    ON request_journal (status, at_ms);
-  CREATE INDEX request_journal_operation ON request_journal (operation_id, client, execution_id);
+  -- No more indexes: each one costs every request an update; the report scans at most 10,000 rows.
 
   CREATE INDEX processes_created_at  ON processes (created_at, id);
   CREATE INDEX processes_finished_at ON processes (finished_at);
@@ -230,14 +230,14 @@ export function createJournalStore(db: Database.Database): JournalStore {
         // The literal text before the first parameter narrows the scan through the path index.
         const head = f.path.slice(0, f.path.indexOf('{'));
         clauses.push('path >= @path_head AND path < @path_head_end AND flowmock_path_match(@path, path)');
-        params.path = f.path; params.path_head = head; params.path_head_end = `${head}\uffff`;
+        params.path = f.path; params.path_head = head; params.path_head_end = `${head}\u{10FFFF}`;
       } else {
         clauses.push('path = @path'); params.path = f.path;
       }
     }
     if (f.pathPrefix !== undefined) {
       clauses.push('path >= @prefix AND path < @prefix_end');
-      params.prefix = f.pathPrefix; params.prefix_end = `${f.pathPrefix}\uffff`;
+      params.prefix = f.pathPrefix; params.prefix_end = `${f.pathPrefix}\u{10FFFF}`;
     }
     if (f.status !== undefined) { clauses.push('status = @status'); params.status = f.status; }
     if (f.user !== undefined) { clauses.push('user = @user'); params.user = f.user; }

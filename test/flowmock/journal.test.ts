@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/store/secrets.js';
 import { problemOf, startServer, type TestServer } from '../support/server.js';
 import { FLOW, pollUntil, startFlow, executionOf } from '../smartflows/helpers.js';
 import { call, triggerPath } from '../phixflow/helpers.js';
-import { clearJournal, createKey, journal, json, verify, type JournalEntry } from './helpers.js';
+import { clearJournal, createKey, journal, json, until, verify, type JournalEntry } from './helpers.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -68,6 +68,7 @@ describe('request journal', () => {
     expect(flows.durationMs).toBeGreaterThanOrEqual(0);
     expect(Date.parse(flows.at)).toBeGreaterThan(Date.now() - 60_000);
     expect(flows.requestHeaders['x-api-key']).toBe('[redacted]');
+    expect(flows.requestBody).toBeNull();
     expect(flows.responseHeaders['content-type']).toMatch(/^application\/json/);
     expect(flows.responseBody).toMatchObject({ truncated: false, contentType: expect.stringMatching(/json/) });
     expect(JSON.parse(flows.responseBody!.text!).content.length).toBeGreaterThan(0);
@@ -164,6 +165,24 @@ describe('request journal', () => {
     expect((await problemOf(impossible)).errors?.[0]).toMatchObject({ in: 'body', pointer: '/count' });
     expect((await verify(s, { path: 'no-slash' })).status).toBe(400);
     expect((await verify(s, { count: -1 })).status).toBe(400);
+  });
+
+  it('records a request the client gave up on (a long-poll aborted) as 499', async () => {
+    const live = await startServer({ speed: 1 }); // the slow flow stays Running for seconds
+    try {
+      const slow = await startFlow(live, FLOW.slow);
+      const abort = new AbortController();
+      const polling = live.call(`/api/v1/flows/executions/${slow.id}/progress?timeout=30`, { signal: abort.signal }).catch(() => null);
+      await new Promise((r) => setTimeout(r, 150));
+      abort.abort();
+      await polling;
+      const path = encodeURIComponent(`/api/v1/flows/executions/${slow.id}/progress`);
+      const entry = await until('the aborted poll in the journal', async () => (await journal(live, `?path=${path}`)).content[0]);
+      expect(entry).toMatchObject({ status: 499, operationId: 'GetFlowExecutionProgress', responseBody: null, user: 'integrator' });
+      expect(entry.durationMs).toBeGreaterThanOrEqual(100);
+    } finally {
+      await live.close();
+    }
   });
 
   it('needs an administrator: 401 without a key, 403 with a user key', async () => {

@@ -6,18 +6,20 @@ import { openStore } from '../store/sqlite-store.js';
 import { Credentials, CredentialError } from '../auth/credentials.js';
 import { seedStore } from '../auth/seed.js';
 import { hashPassword } from '../store/secrets.js';
+import { parseTokenLifetime } from '../auth/token-lifetime.js';
 import { resolveConfig, configFromEnv, type FlowmockConfig } from '../config.js';
 import type { Store } from '../store/types.js';
 
 export class CliError extends Error {}
 
-function withStore<T>(db: string | undefined, fn: (store: Store, credentials: Credentials, cfg: FlowmockConfig) => T): T {
+/** Opens the database (seeded like the server's), runs fn, and closes it when fn has finished. */
+async function withStore<T>(db: string | undefined, fn: (store: Store, credentials: Credentials, cfg: FlowmockConfig) => T | Promise<T>): Promise<T> {
   const cfg = resolveConfig(configFromEnv(), db ? { db } : {});
   const store = openStore(cfg.db);
   try {
     const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
     seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
-    return fn(store, credentials, cfg);
+    return await fn(store, credentials, cfg);
   } finally {
     store.close();
   }
@@ -29,16 +31,16 @@ function userOrFail(store: Store, name: string) {
   return u;
 }
 
-export function keysCreate(opts: { user: string; name?: string; db?: string }): void {
-  withStore(opts.db, (store, credentials) => {
+export async function keysCreate(opts: { user: string; name?: string; db?: string }): Promise<void> {
+  return withStore(opts.db, (store, credentials) => {
     const user = userOrFail(store, opts.user);
     const { record, key } = credentials.createApiKey(user.id, opts.name ?? 'Created with flowmock keys create');
     console.log(`Created key ${record.id} for ${user.username} (shown once):\n${key}`);
   });
 }
 
-export function keysList(opts: { user: string; db?: string }): void {
-  withStore(opts.db, (store) => {
+export async function keysList(opts: { user: string; db?: string }): Promise<void> {
+  return withStore(opts.db, (store) => {
     const user = userOrFail(store, opts.user);
     const keys = store.apiKeys.listActive(user.id);
     if (!keys.length) return console.log(`${user.username} has no active API keys.`);
@@ -49,43 +51,36 @@ export function keysList(opts: { user: string; db?: string }): void {
   });
 }
 
-export function keysRevoke(opts: { id: string; db?: string }): void {
-  withStore(opts.db, (store) => {
+export async function keysRevoke(opts: { id: string; db?: string }): Promise<void> {
+  return withStore(opts.db, (store) => {
     if (!store.apiKeys.revoke(opts.id, new Date().toISOString())) throw new CliError(`No active API key ${opts.id}.`);
     console.log(`Revoked key ${opts.id}; every call with it is now a 401.`);
   });
 }
 
-export function setPassword(opts: { user: string; password: string; db?: string }): void {
+export async function setPassword(opts: { user: string; password: string; db?: string }): Promise<void> {
   if (opts.password.length < 8) throw new CliError('A password needs at least 8 characters.');
-  withStore(opts.db, (store) => {
+  return withStore(opts.db, (store) => {
     const user = userOrFail(store, opts.user);
     store.users.setPassword(user.id, hashPassword(opts.password));
     console.log(`Password set for ${user.username}; log in with POST /api/v1/authenticate/login.`);
   });
 }
 
-const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 export async function token(opts: { user: string; expires?: string; db?: string }): Promise<void> {
   let seconds: number | undefined;
   if (opts.expires !== undefined) {
-    const m = /^([1-9][0-9]{0,6})([smhd])$/.exec(opts.expires);
-    if (!m) throw new CliError(`--expires takes a duration such as 90s, 30m, 1h or 7d, not "${opts.expires}".`);
-    seconds = Number(m[1]) * UNIT[m[2]];
+    seconds = parseTokenLifetime(opts.expires) ?? undefined;
+    if (seconds === undefined) throw new CliError(`--expires takes a duration such as 90s, 30m, 1h or 7d, not "${opts.expires}".`);
   }
-  const cfg = resolveConfig(configFromEnv(), opts.db ? { db: opts.db } : {});
-  const store = openStore(cfg.db);
-  try {
-    const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
-    seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
-    const t = await credentials.issuePhixflowToken(opts.user, seconds);
-    console.log(t.token);
-    console.error(`PhixFlow token for ${opts.user}${t.expiresAt ? `, expires ${t.expiresAt}` : ', does not expire'}. Send it as Authorization: Bearer <token>.`);
-  } catch (err) {
-    if (err instanceof CredentialError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    store.close();
-  }
+  await withStore(opts.db, async (_store, credentials) => {
+    try {
+      const t = await credentials.issuePhixflowToken(opts.user, seconds);
+      console.log(t.token);
+      console.error(`PhixFlow token for ${opts.user}${t.expiresAt ? `, expires ${t.expiresAt}` : ', does not expire'}. Send it as Authorization: Bearer <token>.`);
+    } catch (err) {
+      if (err instanceof CredentialError) throw new CliError(err.message);
+      throw err;
+    }
+  });
 }

@@ -4,8 +4,6 @@
  * limit, the spec itself (/openapi.json, /openapi.yaml) and Swagger UI (/swagger-ui/).
  */
 import express, { type Request, type Response, type NextFunction } from 'express';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 // Only the path helper: the package's main module evaluates the 1.5 MB browser bundle in Node
 // (about 20 MB of memory and start-up time for nothing; the files are served from disk).
 import getSwaggerUiPath from 'swagger-ui-dist/absolute-path.js';

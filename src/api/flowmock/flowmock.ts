@@ -2,13 +2,7 @@
 import type { Handlers } from '../../http/handler-types.js';
 import { CredentialError } from '../../auth/credentials.js';
 import { notFound } from '../../http/problem.js';
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** `90s`, `30m`, `1h`, `7d` → seconds (the spec's pattern has checked the form). */
-export function parseDuration(text: string): number {
-  return Number(text.slice(0, -1)) * UNIT_SECONDS[text.slice(-1)];
-}
+import { parseTokenLifetime } from '../../auth/token-lifetime.js';
 
 export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken' | 'GetActionflowLogs'> = {
   GetHealth(ctx) {
@@ -19,7 +13,7 @@ export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken
   async CreatePhixFlowToken(ctx) {
     const { user, expiresIn } = ctx.body!;
     try {
-      const t = await ctx.services.credentials.issuePhixflowToken(user, expiresIn ? parseDuration(expiresIn) : undefined);
+      const t = await ctx.services.credentials.issuePhixflowToken(user, expiresIn ? parseTokenLifetime(expiresIn)! : undefined /* the spec's pattern has checked the form */);
       return { status: 201, body: { token: t.token, user, expiresAt: t.expiresAt } };
     } catch (err) {
       if (err instanceof CredentialError && err.status === 404) throw notFound(err.message);

@@ -7,16 +7,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestServer } from '../support/server.js';
 import { createPhixFlowClient, createSmartFlowsClient, type PhixFlowClient, type SmartFlowsClient } from '../../src/client/index.js';
 
-export const FLOW = {
-  invoice: '11111111-1111-4111-8111-111111111101',
-  order: '11111111-1111-4111-8111-111111111102',
-  crm: '11111111-1111-4111-8111-111111111103',
-  approval: '11111111-1111-4111-8111-111111111104',
-  esign: '11111111-1111-4111-8111-111111111105',
-  warning: '11111111-1111-4111-8111-111111111106',
-  error: '11111111-1111-4111-8111-111111111107',
-  slow: '11111111-1111-4111-8111-111111111108',
-} as const;
+export { FLOW } from '../support/demo-flows.js';
 
 /** A Smart Flows client with the integrator's (User role) key, or the given key. */
 export const smartFlows = (s: TestServer, apiKey = s.integratorKey): SmartFlowsClient => createSmartFlowsClient({ baseUrl: s.base, apiKey });

@@ -14,12 +14,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RELIABILITY_ADMIN_KEY, pool, spawnFlowmock, type ServerChild } from './support.js';
+import { FLOW } from '../support/demo-flows.js';
 
-const FLOW = {
-  invoice: '11111111-1111-4111-8111-111111111101', approval: '11111111-1111-4111-8111-111111111104',
-  esign: '11111111-1111-4111-8111-111111111105', warning: '11111111-1111-4111-8111-111111111106',
-  error: '11111111-1111-4111-8111-111111111107', slow: '11111111-1111-4111-8111-111111111108',
-};
 const LONG_REPORT = '/phixflow/api/1/action/Demo/Long%20report';
 const STABLE = new Set(['Success', 'Warning', 'Error', 'Interrupted', 'Canceled']);
 

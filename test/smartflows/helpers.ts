@@ -12,17 +12,7 @@ export type Execution = components['schemas']['FlowExecution'];
 export type ExecutionPage = components['schemas']['FlowExecutionPage'];
 export type DocumentMeta = components['schemas']['Document'];
 
-/** The demo flows of flows/ (ids kept stable by flows/README.md). */
-export const FLOW = {
-  invoice: '11111111-1111-4111-8111-111111111101',
-  order: '11111111-1111-4111-8111-111111111102',
-  crm: '11111111-1111-4111-8111-111111111103',
-  approval: '11111111-1111-4111-8111-111111111104',
-  esign: '11111111-1111-4111-8111-111111111105',
-  warning: '11111111-1111-4111-8111-111111111106',
-  error: '11111111-1111-4111-8111-111111111107',
-  slow: '11111111-1111-4111-8111-111111111108',
-} as const;
+export { FLOW } from '../support/demo-flows.js';
 
 export const STABLE = ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'];
 /** Statuses a long-poll answers at once for: nothing happens without a client. */

@@ -18,3 +18,16 @@ export const CHECKS = {
 
 export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
+
+/**
+ * Conformance checks judge the shape of single exchanges (what any implementation of the spec,
+ * stateless or not, must get right); behaviour checks judge what a server does over several calls
+ * or with what it knows (state, users, rights). A stateless target (Prism's mock) can only be held
+ * to the first kind.
+ */
+export const CONFORMANCE_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>([
+  'status_code_conformance', 'content_type_conformance', 'response_schema_conformance', 'not_a_server_error',
+  'valid_request_accepted', 'binary_is_real',
+]);
+
+export const isConformanceCheck = (check: CheckName): boolean => CONFORMANCE_CHECKS.has(check);

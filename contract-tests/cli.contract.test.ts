@@ -4,13 +4,13 @@
  * with exit 1 and names the broken rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../test/support/server.js';
 import { startBrokenServer, type BrokenServer } from './fixtures/broken-server.js';
 import { specIndex } from './spec-index.js';
+import { runContractCli as contract, stopContractClis } from './harness/contract-cli.js';
 
 let dir: string;
 let reference: TestServer;
@@ -23,21 +23,11 @@ beforeAll(async () => {
   broken = await startBrokenServer();
 });
 afterAll(async () => {
+  stopContractClis();
   await reference?.close();
   await broken?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function contract(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve('bin/flowmock.js'), 'contract', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
 
 describe('flowmock contract --target', () => {
   it('passes against a separately started reference server, with a fixtures file, and writes JUnit', async () => {

@@ -22,8 +22,11 @@ export interface ScenarioContext {
   recorder: Recorder;
   spec: SpecIndex;
   seed: number;
-  /** `reference`: the flowmock reference server started by the harness; `external`: --target. */
-  kind: 'reference' | 'external';
+  /**
+   * `reference`: the flowmock reference server started by the harness; `external`: --target URL;
+   * `mock`: Prism's stateless mock of the spec (--target prism-mock), held to the conformance checks only.
+   */
+  kind: 'reference' | 'external' | 'mock';
   main: Target;
   /** A second reference server with maxConcurrent 1 and speed > 0 (queue, Interrupted), when available. */
   queue?: Omit<Target, 'lenient'>;

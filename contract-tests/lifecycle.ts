@@ -12,20 +12,29 @@ export const STABLE_PROCESS_STATUSES = ['Success', 'Fail'];
 
 type Report = (check: CheckName, ok: boolean, detail: string, extra: { operationId?: string; tags?: string[] }) => void;
 
+/** One observed status; `from` is the previous status of the same execution or process when it changed. */
+export interface LifecycleObservation { kind: 'execution' | 'process'; id: string; status: string; from: string | null }
+
 interface Track { last: string; stable: string | null; maxPercentage: number | null }
 
 class Kind {
   readonly seen = new Map<string, number>();
   readonly transitions = new Map<string, number>();
   readonly tracks = new Map<string, Track>();
-  constructor(readonly label: string, readonly stable: string[]) {}
+  constructor(readonly label: LifecycleObservation['kind'], readonly stable: string[]) {}
 }
 
 export class LifecycleTracker {
   readonly executions = new Kind('execution', STABLE_EXECUTION_STATUSES);
   readonly processes = new Kind('process', STABLE_PROCESS_STATUSES);
 
+  private readonly listeners: Array<(o: LifecycleObservation) => void> = [];
+
   constructor(private readonly report: Report) {}
+
+  onObserve(fn: (o: LifecycleObservation) => void): void {
+    this.listeners.push(fn);
+  }
 
   observeExecution(id: string, status: string, percentage: number | undefined, operationId: string): void {
     this.observe(this.executions, id, status, percentage, operationId);
@@ -38,6 +47,8 @@ export class LifecycleTracker {
   private observe(kind: Kind, id: string, status: string, percentage: number | undefined, operationId: string): void {
     kind.seen.set(status, (kind.seen.get(status) ?? 0) + 1);
     const t = kind.tracks.get(id);
+    const from = t && t.last !== status ? t.last : null;
+    for (const l of this.listeners) l({ kind: kind.label, id, status, from });
     if (!t) {
       kind.tracks.set(id, { last: status, stable: kind.stable.includes(status) ? status : null, maxPercentage: percentage ?? null });
       return;

@@ -1,10 +1,12 @@
 /**
  * The recorder: every check result of a run, the scenario it belongs to, what the coverage and
- * lifecycle trackers observed. Listeners see each result as it is recorded (the CLI prints them).
+ * lifecycle trackers observed, and the per-call trace (for --compare). Listeners see each result as
+ * it is recorded (the CLI prints them).
  */
 import { CHECK_NAMES, type CheckName } from './checks.js';
 import { CoverageTracker } from './coverage.js';
 import { LifecycleTracker } from './lifecycle.js';
+import { CallTrace } from './compare/trace.js';
 
 export interface CheckResult {
   check: CheckName;
@@ -27,10 +29,29 @@ export class Recorder {
   readonly results: CheckResult[] = [];
   readonly coverage = new CoverageTracker();
   readonly lifecycle = new LifecycleTracker((check, ok, detail, extra) => this.record(check, ok, detail, extra));
+  readonly trace = new CallTrace();
+  /** The poll loop in progress, if any: its calls of `operationId` are marked in the trace. */
+  poll: { id: number; operationId: string } | null = null;
+  private polls = 0;
   scenario = '(setup)';
   private readonly listeners: Array<(r: CheckResult) => void> = [];
 
-  constructor(private readonly classify: KnownIssueClassifier = () => undefined) {}
+  constructor(private readonly classify: KnownIssueClassifier = () => undefined) {
+    this.lifecycle.onObserve((o) => this.trace.observe(this.scenario, o));
+  }
+
+  /**
+   * Marks the calls of `operationId` until the returned function is called as one poll loop: how
+   * many answers a loop takes before the status it waits for depends on timing, so --compare
+   * compares only its last answer. Scenarios poll one thing at a time.
+   */
+  beginPoll(operationId: string): () => void {
+    const poll = { id: ++this.polls, operationId };
+    this.poll = poll;
+    return () => {
+      if (this.poll === poll) this.poll = null;
+    };
+  }
 
   onResult(fn: (r: CheckResult) => void): void {
     this.listeners.push(fn);

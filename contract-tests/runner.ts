@@ -1,12 +1,14 @@
 /**
  * Running scenarios: one at a time, each under its own name in the recorder; a thrown error (an
  * abort after a failed precondition, or a bug) is recorded as a failure and the run goes on.
- * After the run, known issues that no longer reproduce are failures too (known-issues.ts).
+ * After the run, known issues that no longer reproduce are failures too (known-issues.ts; for
+ * Prism's mock, prism-mock-limits.ts).
  */
 import type { Scenario, ScenarioContext } from './context.js';
 import type { CheckResult } from './recorder.js';
 import { ScenarioAbort } from './scenario-kit.js';
 import { KNOWN_ISSUES } from './known-issues.js';
+import { MOCK_DEVIATIONS } from './prism-mock-limits.js';
 
 export interface ScenarioOutcome {
   scenario: string;
@@ -41,9 +43,9 @@ export async function runScenarios(ctx: ScenarioContext, scenarios: Scenario[]):
   return out;
 }
 
-/** Known issues (reference runs) that matched no failure: the list is stale. */
+/** Known issues (reference runs) or mock deviations (mock runs) that matched no failure: the list is stale. */
 export function staleKnownIssues(ctx: ScenarioContext): string[] {
-  if (ctx.kind !== 'reference') return [];
+  const listed = ctx.kind === 'reference' ? KNOWN_ISSUES : ctx.kind === 'mock' ? MOCK_DEVIATIONS : [];
   const matched = new Set(ctx.recorder.knownFailures().map((r) => r.known));
-  return KNOWN_ISSUES.filter((k) => !matched.has(k.id)).map((k) => k.id);
+  return listed.filter((k) => !matched.has(k.id)).map((k) => k.id);
 }

@@ -65,12 +65,29 @@ export interface Progress {
   form?: Array<{ key: string; title: string; type: string }>;
 }
 
+/**
+ * How many answers a poll waits for. A stateless target answers the same example every time (and
+ * ignores the long-poll timeout), so waiting the full time would only repeat it thousands of times.
+ */
+const maxPolls = (ctx: ScenarioContext) => (ctx.kind === 'mock' ? 3 : Infinity);
+
 /** Long-polls an execution's progress until `until(status)` holds. */
 export async function waitForExecution(ctx: ScenarioContext, api: ApiClient, id: string, until: (status: string) => boolean,
   what: string, timeoutMs = 15_000): Promise<Progress> {
+  const endPoll = ctx.recorder.beginPoll('GetFlowExecutionProgress');
+  try {
+    return await pollExecution(ctx, api, id, until, what, timeoutMs);
+  } finally {
+    endPoll();
+  }
+}
+
+async function pollExecution(ctx: ScenarioContext, api: ApiClient, id: string, until: (status: string) => boolean,
+  what: string, timeoutMs: number): Promise<Progress> {
   const deadline = Date.now() + timeoutMs;
   let last: Progress | undefined;
-  while (Date.now() < deadline) {
+  let polls = 0;
+  for (; Date.now() < deadline && polls < maxPolls(ctx); polls++) {
     const { data, response } = await api.GET('/api/v1/flows/executions/{execution}/progress', {
       params: { path: { execution: id }, query: { timeout: 2 } },
     });
@@ -83,7 +100,8 @@ export async function waitForExecution(ctx: ScenarioContext, api: ApiClient, id:
       break; // settled in another state: it will not change by itself
     }
   }
-  must(ctx, false, `${what}: execution ${id} did not reach the expected status in time (last: ${last?.status ?? 'none'})`, 'GetFlowExecutionProgress');
+  const why = polls >= maxPolls(ctx) ? `after ${polls} polls of a stateless target` : 'in time';
+  must(ctx, false, `${what}: execution ${id} did not reach the expected status ${why} (last: ${last?.status ?? 'none'})`, 'GetFlowExecutionProgress');
   throw new Error('unreachable');
 }
 
@@ -100,8 +118,17 @@ export interface Envelope { status: string; processId: string; message?: string;
 
 /** Polls an async actionflow run's status URL until the run is no longer Running. */
 export async function pollProcess(ctx: ScenarioContext, api: ApiClient, af: ActionflowRef, processId: string, timeoutMs = 15_000): Promise<Envelope> {
+  const endPoll = ctx.recorder.beginPoll('GetActionflowStatus');
+  try {
+    return await pollProcessStatus(ctx, api, af, processId, timeoutMs);
+  } finally {
+    endPoll();
+  }
+}
+
+async function pollProcessStatus(ctx: ScenarioContext, api: ApiClient, af: ActionflowRef, processId: string, timeoutMs: number): Promise<Envelope> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let polls = 1; ; polls++) {
     const { data, response } = await api.GET('/phixflow/api/1/action/{application}/{actionflow}/status/{processId}', {
       params: { path: { application: af.application, actionflow: af.name, processId } },
     });
@@ -109,6 +136,7 @@ export async function pollProcess(ctx: ScenarioContext, api: ApiClient, af: Acti
     const env = data as Envelope;
     if (env.status !== 'Running') return env;
     if (Date.now() > deadline) must(ctx, false, `process ${processId} still Running after ${timeoutMs} ms`, 'GetActionflowStatus');
+    if (polls >= maxPolls(ctx)) must(ctx, false, `process ${processId} still Running after ${polls} polls of a stateless target`, 'GetActionflowStatus');
     await sleep(100);
   }
 }

@@ -71,6 +71,17 @@ export class SpecIndex {
     return ex?.value === undefined ? undefined : structuredClone(ex.value);
   }
 
+  /** The first example of the operation's `status` answer for `mediaType`, from the spec (what Prism's mock answers). */
+  responseExample(operationId: string, status: number, mediaType = 'application/json'): unknown {
+    const op = this.op(operationId);
+    const response = this.resolve(this.doc.paths[op.path]?.[op.method.toLowerCase()]?.responses?.[String(status)]);
+    const media = response?.content?.[mediaType];
+    if (!media) return undefined;
+    if (media.example !== undefined) return structuredClone(media.example);
+    const ex = this.resolve(Object.values<Obj>(media.examples ?? {})[0]);
+    return ex?.value === undefined ? undefined : structuredClone(ex.value);
+  }
+
   /** The JSON schema (resolved) of the request body for `mediaType`. */
   requestSchema(op: OperationSpec, mediaType = 'application/json'): Obj | undefined {
     const m = op.requestBody?.media.find((x) => x.mediaType === mediaType);

@@ -1,20 +1,25 @@
 /**
  * Starts what a contract run needs and stops all of it: the server under test (the flowmock
- * reference server, or an external --target), a strict Prism proxy (--errors) and a lenient one in
- * front of it, and for the reference run a second reference server (maxConcurrent 1, speed > 0)
- * with its own proxies for the queue and Interrupted scenarios. `close()` stops everything that
- * was started, also after a partial start.
+ * reference server, an external --target, or Prism's mock of the spec for `--target prism-mock`),
+ * a strict Prism proxy (--errors) and a lenient one in front of it, and for the reference run a
+ * second reference server (maxConcurrent 1, speed > 0) with its own proxies for the queue and
+ * Interrupted scenarios. `close()` stops everything that was started, also after a partial start.
  */
 import { Recorder } from '../recorder.js';
 import { specIndex } from '../spec-index.js';
 import { ClientFactory } from './client.js';
-import { startPrism, type PrismProxy } from './prism.js';
+import { startPrism, startPrismMock, type PrismProxy } from './prism.js';
 import { freePort } from './ports.js';
 import { startReferenceServer } from './reference-server.js';
 import type { ContractFixtures } from '../fixtures.js';
 import type { ScenarioContext, Target } from '../context.js';
 import { classifyKnownIssue } from '../known-issues.js';
+import { classifyMockDeviation } from '../prism-mock-limits.js';
+import { mockFixtures } from './mock-fixtures.js';
 import { mintPhixflowTokens } from './tokens.js';
+
+/** `--target prism-mock`: Prism's mock of the spec, started by the harness, as the server under test. */
+export const PRISM_MOCK = 'prism-mock';
 
 export const DEFAULT_SEED = 20261122;
 
@@ -27,9 +32,9 @@ export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export interface EnvironmentOptions {
-  /** URL of a server to test; without it the reference server is started. */
+  /** URL of a server to test, or PRISM_MOCK; without it the reference server is started. */
   target?: string;
-  /** Fixtures for --target (the reference server makes its own). */
+  /** Fixtures for a --target URL (the reference server and the mock make their own). */
   fixtures?: ContractFixtures;
   /** Start the queue server (reference runs only). Default true. */
   queue?: boolean;
@@ -61,8 +66,8 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<C
     closers.length = 0;
     if (errors.length) throw errors[0];
   };
-  const kind = opts.target ? 'external' : 'reference';
-  const recorder = new Recorder(kind === 'reference' || opts.knownIssues ? classifyKnownIssue : undefined);
+  const kind: ScenarioContext['kind'] = opts.target === PRISM_MOCK ? 'mock' : opts.target ? 'external' : 'reference';
+  const recorder = new Recorder(kind === 'mock' ? classifyMockDeviation : kind === 'reference' || opts.knownIssues ? classifyKnownIssue : undefined);
   const spec = specIndex();
   const pending: Array<Promise<unknown>> = [];
   const startProxy = (upstreamUrl: string, mode: 'strict' | 'lenient'): Promise<ClientFactory> => {
@@ -81,7 +86,15 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<C
   try {
     let mainPromise: Promise<Target>;
     let queuePromise: Promise<ScenarioContext['queue']> = Promise.resolve(undefined);
-    if (opts.target) {
+    if (kind === 'mock') {
+      // As for the reference server: the mock's port first, then the mock and its proxies at once.
+      const port = await freePort();
+      const proxied = withProxies(`http://127.0.0.1:${port}`, mockFixtures(spec));
+      proxied.catch(() => undefined); // handled below (or by the cleanup when the mock fails to start)
+      const mock = await startPrismMock({ port });
+      closers.push(() => mock.stop());
+      mainPromise = proxied;
+    } else if (opts.target) {
       if (!opts.fixtures) throw new Error('an external target needs fixtures');
       mainPromise = withProxies(opts.target.replace(/\/+$/, ''), opts.fixtures);
     } else {

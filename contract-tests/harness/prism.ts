@@ -1,6 +1,7 @@
 /**
  * Prism's validating proxy in front of a server:
- * `prism proxy generated/openapi.json <upstream> [--errors] --port <free> --host 127.0.0.1`.
+ * `prism proxy generated/openapi.json <upstream> [--errors] --port <free> --host 127.0.0.1`;
+ * and Prism's mock of the spec as a server under test (`--target prism-mock`).
  *
  * What Prism 5.14.2 does (tried, not assumed):
  * - with `--errors` ("strict"): a request that breaks the spec is answered by Prism itself and never
@@ -48,16 +49,19 @@ async function waitUntilAnswering(url: string, proc: ManagedProcess, deadlineMs:
   }
 }
 
-export async function startPrism(upstream: string, mode: ProxyMode, opts: { readyTimeoutMs?: number } = {}): Promise<PrismProxy> {
+/**
+ * Starts `prism <args> --port <port> --host 127.0.0.1`: on a free port, and another one when it was
+ * taken in between; or on the port given (one attempt).
+ */
+async function startOnFreePort(args: string[], readyTimeoutMs: number, fixedPort?: number): Promise<{ url: string; proc: ManagedProcess }> {
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const args = ['proxy', BUNDLED_SPEC, upstream, ...(mode === 'strict' ? ['--errors'] : []), '--port', String(port), '--host', '127.0.0.1'];
-    const proc = spawnManaged(PRISM_BIN, args, { cwd: ROOT });
+  for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
+    const port = fixedPort ?? await freePort();
+    const proc = spawnManaged(PRISM_BIN, [...args, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT });
     const url = `http://127.0.0.1:${port}`;
     try {
-      await waitUntilAnswering(url, proc, opts.readyTimeoutMs ?? 30_000);
-      return { url, mode, process: proc, stop: () => proc.stop() };
+      await waitUntilAnswering(url, proc, readyTimeoutMs);
+      return { url, proc };
     } catch (err) {
       lastError = err;
       await proc.stop(500);
@@ -66,4 +70,23 @@ export async function startPrism(upstream: string, mode: ProxyMode, opts: { read
     }
   }
   throw lastError;
+}
+
+export async function startPrism(upstream: string, mode: ProxyMode, opts: { readyTimeoutMs?: number } = {}): Promise<PrismProxy> {
+  const args = ['proxy', BUNDLED_SPEC, upstream, ...(mode === 'strict' ? ['--errors'] : [])];
+  const { url, proc } = await startOnFreePort(args, opts.readyTimeoutMs ?? 30_000);
+  return { url, mode, process: proc, stop: () => proc.stop() };
+}
+
+export interface PrismMock { url: string; process: ManagedProcess; stop(): Promise<void> }
+
+/**
+ * Prism's mock of the spec, as `flowmock mock` runs it (`prism mock generated/openapi.json`, the
+ * bundle of spec/openapi.yaml the proxies validate against): static answers from the spec's
+ * examples, no state. It checks requests itself (400 or 401 with the documented example) but
+ * knows no credentials, ids or names beyond their schemas.
+ */
+export async function startPrismMock(opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<PrismMock> {
+  const { url, proc } = await startOnFreePort(['mock', BUNDLED_SPEC], opts.readyTimeoutMs ?? 30_000, opts.port);
+  return { url, process: proc, stop: () => proc.stop() };
 }

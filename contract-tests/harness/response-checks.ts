@@ -4,7 +4,8 @@
  *   with Prism's own text;
  * - our own validator (the server's Ajv `SpecValidator` on the bundled spec): status documented,
  *   media type documented, JSON body valid;
- * - not_a_server_error; coverage (operation called, status answered by the server); lifecycle.
+ * - not_a_server_error; coverage (operation called, status answered by the server); lifecycle;
+ *   the call's trace entry (status, media type, documented headers present) for --compare.
  * On the strict proxy a request Prism refuses fails `valid_request_accepted`; on the lenient proxy
  * request violations are expected (those requests break the spec on purpose) and only kept.
  */
@@ -15,6 +16,7 @@ import type { SpecIndex, OperationSpec } from '../spec-index.js';
 import type { CheckName } from '../checks.js';
 import { prismVerdict, checkOfViolation, describeViolation, type PrismVerdict } from './prism-verdict.js';
 import { feedLifecycle } from './lifecycle-feed.js';
+import { documentedHeaderPresence } from '../compare/trace.js';
 
 /** What the harness saw of one exchange; scenarios read it with `exchangeOf(response)`. */
 export interface Exchange {
@@ -65,6 +67,11 @@ export function responseChecks(opts: { mode: ProxyMode; recorder: Recorder; spec
       }
       const verdict = prismVerdict(response.headers, response.status, json);
       exchanges.set(response, { operationId: id, method: request.method, url: request.url, status: response.status, mediaType, bytes, json, verdict, mode });
+      recorder.trace.call({
+        scenario: recorder.scenario, operationId: id, method: request.method, status: response.status, mediaType,
+        headers: documentedHeaderPresence(op.responses.get(String(response.status))?.headers, response.headers), answeredBy: verdict.generatedBy,
+        ...(recorder.poll?.operationId === id ? { poll: recorder.poll.id } : {}),
+      });
       const where = `${request.method} ${pathname} → ${response.status}`;
       const extra = { operationId: id, status: response.status, tags };
 

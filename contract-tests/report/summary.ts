@@ -1,21 +1,49 @@
 /** The printed report: checks with passed/total, the coverage matrix, lifecycle coverage, known issues. */
-import { CHECKS } from '../checks.js';
-import type { Recorder, CheckResult } from '../recorder.js';
+import { CHECKS, isConformanceCheck } from '../checks.js';
+import type { Recorder, CheckResult, CheckSummary } from '../recorder.js';
+import { MOCK_DEVIATIONS, STATELESS_LIMITS } from '../prism-mock-limits.js';
 import type { CoverageReport } from '../coverage.js';
 import { EXECUTION_STATUSES, PROCESS_STATUSES } from '../lifecycle.js';
 import { KNOWN_ISSUES } from '../known-issues.js';
 import type { ScenarioOutcome } from '../runner.js';
 
-export function formatResultLine(r: CheckResult): string {
-  const mark = r.ok ? 'PASS' : r.known ? 'KNOWN' : 'FAIL';
-  return `${mark.padEnd(5)} ${r.check.padEnd(28)} ${r.detail}${r.known ? ` [known issue ${r.known}]` : ''}`;
+/**
+ * `notApplicable`: a behaviour check against a stateless target, whose failures are marked N/A, not
+ * FAIL; `knownLabel`: what a known failure is (a known issue of the reference server, a mock deviation).
+ */
+export function formatResultLine(r: CheckResult, opts: { notApplicable?: boolean; knownLabel?: string } = {}): string {
+  const mark = r.ok ? 'PASS' : r.known ? 'KNOWN' : opts.notApplicable ? 'N/A' : 'FAIL';
+  return `${mark.padEnd(5)} ${r.check.padEnd(28)} ${r.detail}${r.known ? ` [${opts.knownLabel ?? 'known issue'} ${r.known}]` : ''}`;
 }
 
-export function formatChecks(recorder: Recorder): string {
-  const lines = ['Checks (passed/total):'];
-  for (const s of recorder.summary()) {
-    const extra = [s.failed ? `${s.failed} failed` : '', s.known ? `${s.known} known issue${s.known > 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
-    lines.push(`  ${s.failed ? '✗' : '✓'} ${s.check.padEnd(28)} ${String(s.passed).padStart(5)}/${String(s.total).padEnd(5)} ${extra ? `(${extra}) ` : ''}${s.total === 0 ? '(not exercised) ' : ''}— ${CHECKS[s.check]}`);
+function checkLine(s: CheckSummary, knownLabel: string): string {
+  const extra = [s.failed ? `${s.failed} failed` : '', s.known ? `${s.known} ${knownLabel}${s.known > 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
+  return `  ${s.failed ? '✗' : '✓'} ${s.check.padEnd(28)} ${String(s.passed).padStart(5)}/${String(s.total).padEnd(5)} ${extra ? `(${extra}) ` : ''}${s.total === 0 ? '(not exercised) ' : ''}— ${CHECKS[s.check]}`;
+}
+
+/** With `stateless`, the behaviour checks are listed apart as not applicable, with why (prism-mock-limits.ts). */
+export function formatChecks(recorder: Recorder, opts: { stateless?: boolean } = {}): string {
+  const all = recorder.summary();
+  if (!opts.stateless) return ['Checks (passed/total):', ...all.map((s) => checkLine(s, 'known issue'))].join('\n');
+  const behaviour = all.filter((s) => !isConformanceCheck(s.check));
+  const failed = behaviour.reduce((n, s) => n + s.failed, 0);
+  const total = behaviour.reduce((n, s) => n + s.total, 0);
+  return [
+    'Conformance checks (passed/total; these decide the exit code):',
+    ...all.filter((s) => isConformanceCheck(s.check)).map((s) => checkLine(s, 'mock deviation')),
+    '',
+    `Behaviour checks: not applicable to a stateless mock (informative: ${failed} of ${total} results failed, ${total - failed} passed):`,
+    ...behaviour.map((s) => `  - ${s.check.padEnd(28)} ${String(s.passed).padStart(5)}/${String(s.total).padEnd(5)} passed — ${STATELESS_LIMITS[s.check] ?? CHECKS[s.check]}`),
+  ].join('\n');
+}
+
+/** Mock deviations (prism-mock-limits.ts) and how often each matched; `stale` ones matched nothing in a full run. */
+export function formatMockDeviations(recorder: Recorder, stale: string[]): string {
+  const known = recorder.knownFailures();
+  const lines = ["Prism's mock, answers outside what the conformance checks accept (prism-mock-limits.ts):"];
+  for (const d of MOCK_DEVIATIONS) {
+    const hits = known.filter((r) => r.known === d.id);
+    lines.push(`  ${stale.includes(d.id) ? '✗ STALE' : '•'} ${d.id} (${hits.length} checks): ${d.behaviour}`, `      why: ${d.reason}`);
   }
   return lines.join('\n');
 }
@@ -63,17 +91,21 @@ export function formatKnownIssues(recorder: Recorder, stale: string[]): string {
   return lines.join('\n');
 }
 
-export function formatOutcomes(outcomes: ScenarioOutcome[]): string {
+/** `counts`: which failures count (against a stateless mock, conformance checks only; the others are shown as not applicable). */
+export function formatOutcomes(outcomes: ScenarioOutcome[], counts: (r: CheckResult) => boolean = () => true): string {
   const lines = ['Scenarios:'];
   for (const o of outcomes) {
-    const mark = o.skipped ? '-' : o.failures.length ? '✗' : '✓';
-    lines.push(`  ${mark} ${o.scenario}${o.skipped ? ` (skipped: ${o.skipped})` : o.failures.length ? ` (${o.failures.length} failed checks)` : ''} ${o.skipped ? '' : `${o.durationMs} ms`}`);
+    const failed = o.failures.filter(counts).length;
+    const na = o.failures.length - failed;
+    const mark = o.skipped ? '-' : failed ? '✗' : '✓';
+    const notes = o.skipped ? [`skipped: ${o.skipped}`] : [failed ? `${failed} failed checks` : '', na ? `${na} behaviour results not applicable` : ''].filter(Boolean);
+    lines.push(`  ${mark} ${o.scenario}${notes.length ? ` (${notes.join(', ')})` : ''} ${o.skipped ? '' : `${o.durationMs} ms`}`);
   }
   return lines.join('\n');
 }
 
-export function formatFailures(recorder: Recorder, limit = 50): string {
-  const f = recorder.unexpectedFailures();
+export function formatFailures(recorder: Recorder, limit = 50, counts: (r: CheckResult) => boolean = () => true): string {
+  const f = recorder.unexpectedFailures().filter(counts);
   if (!f.length) return 'Failures: none';
   const lines = [`Failures (${f.length}):`];
   for (const r of f.slice(0, limit)) lines.push(`  [${r.scenario}] ${r.check}: ${r.detail}`);

@@ -22,8 +22,17 @@ export const queueScenario: Scenario = {
     ensure(ctx, 'behaves_as_documented', starts.filter((s) => s.status === 'Running').length <= 1, `at most one start runs (${shown})`, 'ExecuteFlow');
     ensure(ctx, 'behaves_as_documented', starts.filter((s) => s.status === 'Queued').length >= 2 && starts.every((s) => s.percentage === 0),
       `starts over the limit are Queued at 0% (${shown})`, 'ExecuteFlow');
-    // Follow the last one through Queued → Running → Success, then the others.
-    for (const s of [...starts].reverse()) await waitForExecution(ctx, admin, s.id, (st) => st === 'Success', 'queued run to Success');
+    // Follow them in queue order, so that each run is watched from Queued through Running to Success
+    // whatever order the three starts arrived in (--compare compares the transitions seen): the one
+    // running, then the one the queue starts when it ends, then the last.
+    const first = starts.find((s) => s.status === 'Running') ?? starts[0];
+    await waitForExecution(ctx, admin, first.id, (st) => st === 'Success', 'first run to Success');
+    // The queue starts the next run as the first one ends: of the other two, that one is Running now.
+    const progressNow = (id: string) => admin.GET('/api/v1/flows/executions/{execution}/progress', { params: { path: { execution: id }, query: { timeout: 0 } } });
+    const [a, b] = starts.filter((s) => s !== first);
+    await progressNow(a.id);
+    const order = (await progressNow(b.id)).data?.status === 'Running' ? [b, a] : [a, b];
+    for (const s of order) await waitForExecution(ctx, admin, s.id, (st) => st === 'Success', 'queued run to Success');
 
     const slow = await admin.POST('/api/v1/flows/executions', { params: { query: { flowId: fx.flows.slow } } });
     mustStatus(ctx, slow.response, 200, 'ExecuteFlow of the slow flow');

@@ -50,12 +50,15 @@ export interface CannonResult {
 export async function cannon(opts: {
   url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string;
   connections: number; duration: number; warmup: number;
+  /** Called between the warm-up and the measured run (e.g. to read the server's CPU time). */
+  onMeasureStart?: () => void;
 }): Promise<CannonResult> {
   const common = {
     url: opts.url, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body, connections: opts.connections,
   };
   // Warm-up on its own run, so JIT, statement caches and connection set-up are out of the figures.
   if (opts.warmup > 0) await autocannon({ ...common, duration: opts.warmup });
+  opts.onMeasureStart?.();
   const r = await autocannon({ ...common, duration: opts.duration });
   const statusCodes: Record<string, number> = {};
   for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = Number((v as { count: number }).count);

@@ -83,7 +83,8 @@ async function finishedExecution(base: string): Promise<{ id: string; progress: 
 
 // ------------------------------------------------------------------------------------------ 1 & 2
 
-interface Row { workload: string; target: 'reference' | 'prism' | 'bare'; round: number; result: CannonResult }
+/** `cpuUsPerRequest`: user + system time of the server process during the run, per request answered. */
+interface Row { workload: string; target: 'reference' | 'prism' | 'bare'; round: number; result: CannonResult; cpuUsPerRequest: number }
 
 async function httpWorkloads(tmp: string): Promise<Row[]> {
   const rows: Row[] = [];
@@ -100,6 +101,7 @@ async function httpWorkloads(tmp: string): Promise<Row[]> {
     if (TARGETS.includes('prism')) prism = await startPrism(['mock', 'generated/openapi.json']);
     if (TARGETS.includes('bare')) bare = await startBare({ progress, envelope });
     const targets = { reference: ref.base, prism: prism?.base, bare: bare?.base };
+    const pids = { reference: ref.pid, prism: prism?.pid, bare: bare?.pid };
 
     const workloads = [
       {
@@ -117,12 +119,14 @@ async function httpWorkloads(tmp: string): Promise<Row[]> {
         // Interleaved, so that load from other work on the machine falls on all three alike.
         for (const target of TARGETS) {
           log(`workload ${w.n} (${w.name}), ${target}, round ${round}`);
+          let cpu0 = NaN;
           const result = await cannon({
             url: targets[target]! + w.req.path, method: w.req.method, headers: w.req.headers, body: w.req.body,
-            connections: CONNECTIONS, duration: DURATION, warmup: WARMUP,
+            connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, onMeasureStart: () => { cpu0 = cpuSecondsOf(pids[target]!); },
           });
-          log(`  ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, statuses ${JSON.stringify(result.statusCodes)}, errors ${result.errors}`);
-          rows.push({ workload: `${w.n}. ${w.name}`, target, round, result });
+          const cpuUsPerRequest = ((cpuSecondsOf(pids[target]!) - cpu0) * 1e6) / result.requests;
+          log(`  ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, server CPU ${cpuUsPerRequest.toFixed(0)} µs/request, statuses ${JSON.stringify(result.statusCodes)}, errors ${result.errors}`);
+          rows.push({ workload: `${w.n}. ${w.name}`, target, round, result, cpuUsPerRequest });
         }
       }
     }
@@ -153,10 +157,11 @@ function fillExecutions(dbFile: string, total: number): void {
       for (let i = have; i < total; i++) {
         const id = randomUUID();
         const at = new Date(base - (i + 1) * 1000).toISOString();
-        let data: string = tpl.data.replaceAll(tpl.id, id);
+        // Ids appear in the JSON columns (data, and progress from schema version 3 on).
+        const json = Object.fromEntries(['data', 'progress'].filter((c) => typeof tpl[c] === 'string').map((c) => [c, tpl[c].replaceAll(tpl.id, id) as string]));
         const newDocs = docs.map((d) => ({ ...d, id: randomUUID(), execution_id: id, created_at: at }));
-        docs.forEach((d, k) => { data = data.replaceAll(d.id, newDocs[k].id); });
-        insExec.run({ ...tpl, id, created_at: at, modified_at: at, data });
+        docs.forEach((d, k) => { for (const c in json) json[c] = json[c].replaceAll(d.id, newDocs[k].id); });
+        insExec.run({ ...tpl, id, created_at: at, modified_at: at, ...json });
         for (const d of newDocs) insDoc.run(d);
       }
     })();
@@ -271,6 +276,7 @@ function summarise(rows: Row[]) {
       const mine = rs.filter((r) => r.target === t);
       return {
         rps: median(mine.map((r) => r.result.rps)), p50: median(mine.map((r) => r.result.p50)), p99: median(mine.map((r) => r.result.p99)),
+        cpuUsPerRequest: median(mine.map((r) => r.cpuUsPerRequest)),
         non2xx: mine.reduce((n, r) => n + r.result.non2xx, 0), errors: mine.reduce((n, r) => n + r.result.errors, 0),
       };
     };
@@ -279,6 +285,12 @@ function summarise(rows: Row[]) {
       workload, reference, prism, bare,
       ratioPrism: reference.rps / prism.rps,
       ratioBare: reference.rps / bare.rps,
+      // The same comparison by the server's own CPU per request: steadier than req/s when other
+      // work (autocannon itself included) competes for the machine's cores.
+      cpuRatioPrism: prism.cpuUsPerRequest / reference.cpuUsPerRequest,
+      cpuRatioBare: bare.cpuUsPerRequest / reference.cpuUsPerRequest,
+      // The targets are workload 1's (3× Prism, 0.5× bare Express, p99 < 20 ms); workload 2 is reported against the same baselines without one.
+      targeted: workload.startsWith('1.'),
       targets: { vsPrism: reference.rps >= 3 * prism.rps, vsBare: reference.rps >= 0.5 * bare.rps, p99: reference.p99 < 20 },
     };
   });
@@ -313,16 +325,21 @@ function markdown(meta: Record<string, unknown>, http: ReturnType<typeof summari
     '',
   ];
   if (http.length) {
-    lines.push('| workload | server | req/s | p50 ms | p99 ms | non-2xx | errors |', '|---|---|---:|---:|---:|---:|---:|');
+    lines.push('Targets (issue 6) are set for workload 1; workload 2 is measured against the same baselines without one.', '',
+      '| workload | server | req/s | p50 ms | p99 ms | server CPU µs/request | non-2xx | errors |', '|---|---|---:|---:|---:|---:|---:|---:|');
     for (const w of http) {
       for (const [name, r] of [['flowmock', w.reference], ['Prism mock', w.prism], ['bare Express', w.bare]] as const) {
-        lines.push(`| ${w.workload} | ${name} | ${f0(r.rps)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+        lines.push(`| ${w.workload} | ${name} | ${f0(r.rps)} | ${r.p50} | ${r.p99} | ${f0(r.cpuUsPerRequest)} | ${r.non2xx} | ${r.errors} |`);
       }
     }
     lines.push('', '| workload | flowmock / Prism (target ≥ 3) | flowmock / bare Express (target ≥ 0.5) | flowmock p99 (target < 20 ms) |', '|---|---:|---:|---:|');
     for (const w of http) {
-      lines.push(`| ${w.workload} | ${w.ratioPrism.toFixed(2)} (${ok(w.targets.vsPrism)}) | ${w.ratioBare.toFixed(2)} (${ok(w.targets.vsBare)}) | ${w.reference.p99} ms (${ok(w.targets.p99)}) |`);
+      const mark = (b: boolean) => (w.targeted ? ` (${ok(b)})` : ' (no target)');
+      lines.push(`| ${w.workload} | ${w.ratioPrism.toFixed(2)}${mark(w.targets.vsPrism)} | ${w.ratioBare.toFixed(2)}${mark(w.targets.vsBare)} | ${w.reference.p99} ms${mark(w.targets.p99)} |`);
     }
+    lines.push('', 'The same ratios by server CPU per request (the baseline\'s µs / flowmock\'s µs; higher is better for flowmock):', '',
+      '| workload | by CPU: flowmock vs Prism | by CPU: flowmock vs bare Express |', '|---|---:|---:|');
+    for (const w of http) lines.push(`| ${w.workload} | ${w.cpuRatioPrism.toFixed(2)} | ${w.cpuRatioBare.toFixed(2)} |`);
     lines.push('');
   }
   if (execs.length) {

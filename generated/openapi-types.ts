@@ -44,6 +44,9 @@ export interface paths {
         /**
          * Start a flow execution, skipping user input
          * @description Like `ExecuteFlow`, but every user-input step is skipped and its default values are used.
+         *     The execution never shows `UserInput`; each such step is in `state.report` with status
+         *     `Skipped` and the message `Skipped: started without user input (/start), the form
+         *     defaults were used`, as a step whose condition is false is `Skipped`.
          */
         post: operations["StartFlowExecution"];
         delete?: never;
@@ -488,6 +491,11 @@ export interface paths {
          *
          *     Anonymous endpoints (`Allow Anonymous Connections`) need no token; the run is recorded as
          *     the system user. Others need `Authorization: Bearer <token>` (see the security scheme).
+         *
+         *     **flowmock choice**: credentials come before names. A URL naming no actionflow is a 404
+         *     only for a caller with a valid token of a user holding both privileges; without a token,
+         *     or with an invalid one, the answer is the same 401 a protected actionflow gives (403 for
+         *     a token without the privileges), so application and actionflow names cannot be probed.
          */
         post: operations["TriggerActionflow"];
         delete?: never;
@@ -510,7 +518,9 @@ export interface paths {
          * @deprecated
          * @description Deprecated URL form still working in 11: `{actionflow}` is resolved first as a URL alias,
          *     then as an actionflow name unique across applications. A name that several applications
-         *     use is a 409 naming them. Answers as `TriggerActionflow`.
+         *     use is a 409 naming them. Answers as `TriggerActionflow`, credentials first: the 404 of
+         *     an unknown name and the 409 of an ambiguous one go only to a caller with a valid token
+         *     (with the privileges); anyone else gets the 401 (or 403) of a protected actionflow.
          */
         post: operations["TriggerActionflowV10"];
         delete?: never;
@@ -530,7 +540,9 @@ export interface paths {
          * Status of an asynchronous actionflow run (flowmock choice of URL)
          * @description **flowmock choice**: the status URL is not public. Answers `Running` until the run ends,
          *     then the same envelope as a synchronous call (a run aborted by its timeout is `Fail`).
-         *     The caller needs the same rights as for the trigger; an unknown process ID is a 404.
+         *     The caller needs the same rights as for the trigger, checked first as there: an unknown
+         *     application, actionflow or process ID is a 404 only for a caller with a valid token
+         *     (or, for an anonymous actionflow, for anyone).
          */
         get: operations["GetActionflowStatus"];
         put?: never;
@@ -949,7 +961,15 @@ export interface components {
             /** @enum {string} */
             type: "progress" | "document" | "userInput" | "waitForCallback" | "fail";
             displayName?: string;
-            /** @enum {string} */
+            /**
+             * @description How the step ended: `Success`, `Warning` or `Error`; `Skipped` when it did not run,
+             *     either because its condition was false or because it asks for user input and the
+             *     execution was started with `StartFlowExecution` (its form defaults were used).
+             *     `message` says which (`Skipped: its condition was false`, `Skipped: started without
+             *     user input (/start), the form defaults were used`). **flowmock choice**: the vendor
+             *     documents no step statuses.
+             * @enum {string}
+             */
             status?: "Success" | "Warning" | "Error" | "Skipped";
             message?: string;
             /** Format: date-time */
@@ -1479,6 +1499,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The request breaks a rule of this document or of the flow's input; `errors` names each
+         *     field. A body of a kind the flow does not take is refused by that rule first (`mediaType`,
+         *     or `noBody` for a flow without input), before the body is read or checked against
+         *     `PluginInput`: JSON sent to an XML flow hears that the flow takes XML, not which plug-in
+         *     fields it lacks.
+         */
+        FlowInputBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Missing, malformed, unknown, expired or revoked credentials. */
         Unauthorized: {
             headers: {
@@ -1536,15 +1571,6 @@ export interface components {
         };
         /** @description The body's media type is not one the operation takes. */
         UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The operation is described but flowmock does not implement it yet. */
-        NotImplemented: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1675,8 +1701,10 @@ export interface components {
     requestBodies: {
         /**
          * @description Matches the flow's input kind: no body; XML (`application/xml`, `text/xml`); or plug-in
-         *     JSON. A body of the wrong kind is a 400 (JSON or XML the flow does not take) or 415
-         *     (another media type), saying which kind the flow takes.
+         *     JSON. A body of the wrong kind is a 400 (JSON or XML the flow does not take: rule
+         *     `mediaType`, or `noBody` for a flow without input) or 415 (another media type), saying
+         *     which kind the flow takes. That rule comes first: JSON sent to an XML flow is refused for
+         *     its media type before anything checks it against `PluginInput`.
          */
         FlowInput: {
             content: {
@@ -1808,7 +1836,7 @@ export interface operations {
         requestBody?: components["requestBodies"]["FlowInput"];
         responses: {
             200: components["responses"]["ProgressStarted"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["FlowInputBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1869,7 +1897,7 @@ export interface operations {
         requestBody?: components["requestBodies"]["FlowInput"];
         responses: {
             200: components["responses"]["ProgressStarted"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["FlowInputBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -12,7 +12,7 @@ import { buildServices, type Services } from './services.js';
 import type { SeedResult } from './auth/seed.js';
 import { buildExpressApp } from './http/app.js';
 import { createLogger } from './http/logging.js';
-import { handlers } from './api/handlers.js';
+import { bodyChecks, handlers } from './api/handlers.js';
 import { createServerSpecHolder, reloadDefinitions, watchForChanges, type SpecHolder, type Watching } from './http/reload.js';
 
 export interface FlowmockApp {
@@ -40,7 +40,7 @@ export async function createApp(config: Partial<FlowmockConfig> = {}, opts: { lo
   let spec: SpecHolder;
   let app: express.Express;
   try {
-    spec = createServerSpecHolder(cfg, built.services, logger, handlers);
+    spec = createServerSpecHolder(cfg, built.services, logger, handlers, bodyChecks);
     app = buildExpressApp(cfg, built.services, logger, { spec });
   } catch (err) {
     await built.close();

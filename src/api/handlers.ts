@@ -2,8 +2,8 @@
  * Every operationId of the spec bound to its handler. The `Handlers` type requires all of them:
  * an operation added to the spec without a handler here is a compile error.
  */
-import type { Handlers } from '../http/handler-types.js';
-import { executionHandlers } from './executions/executions.js';
+import type { BodyChecks, Handlers } from '../http/handler-types.js';
+import { checkStartBody, executionHandlers } from './executions/executions.js';
 import { flowHandlers } from './flows/flows.js';
 import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
@@ -27,4 +27,10 @@ export const handlers: Handlers = {
   ...clockHandlers,
   ...journalHandlers,
   ...dashboardHandlers,
+};
+
+/** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */
+export const bodyChecks: BodyChecks = {
+  ExecuteFlow: checkStartBody,
+  StartFlowExecution: checkStartBody,
 };

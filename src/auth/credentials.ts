@@ -3,7 +3,7 @@
  * auth middleware and by the CLI. Failures are `CredentialError`s with the status they mean
  * (401 bad or missing credentials, 403 valid credentials without the rights).
  */
-import { randomBytes, createHash, webcrypto } from 'node:crypto';
+import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
@@ -18,6 +18,7 @@ export class CredentialError extends Error {
 }
 
 const LAST_USED_PRECISION_MS = 60_000; // lastUsedAt is written at most once a minute per key: no write per request
+const VERIFIED_KEYS_LIMIT = 1024; // a bound on each cache of verified credentials; emptied when full
 
 /** Keys in flowmock's own format carry their id; any other key (a configured admin key) gets an id from its digest. */
 export function keyIdFor(key: string): string {
@@ -48,6 +49,10 @@ export class Credentials {
    * the key again on every call, which doubled the cost of checking a token.
    */
   private readonly verifyKeys = new Map<Uint8Array, Promise<webcrypto.CryptoKey>>();
+  /** API keys verified under `version` of the store's credentials, by SHA-256 of the key (see verifyApiKey). */
+  private readonly verifiedKeys = new Map<string, { version: string; rec: ApiKeyRecord; principal: Principal }>();
+  /** PhixFlow tokens verified under `version`, by SHA-256 of the token, with their time claims. */
+  private readonly verifiedTokens = new Map<string, TimeClaims & { version: string; principal: Principal }>();
 
   private verifyKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
     let key = this.verifyKeys.get(secret);
@@ -110,8 +115,18 @@ export class Credentials {
     if (key.length < 16 || key.length > 512 || /[\s,]/.test(key)) {
       throw new CredentialError(401, 'The X-API-Key header does not hold one well-formed API key.');
     }
-    const rec = this.store.apiKeys.byId(keyIdFor(key));
+    // A key verified before, with no user, role or key changed since: no HMAC, no store reads.
+    // Keyed by a SHA-256 digest of the key (a third of an HMAC's cost), so the lookup's timing
+    // says nothing about how much of a wrong key matches, and no key is held in clear.
+    const digest = digestOf('sha256', key);
+    const version = this.store.credentialsVersion();
+    const known = this.verifiedKeys.get(digest);
+    if (known && known.version === version) {
+      this.touchIfDue(known.rec);
+      return known.principal;
+    }
     const hash = hashApiKey(key, this.pepper);
+    const rec = this.store.apiKeys.byId(keyIdFor(key));
     // Always one constant-time comparison, whether or not the id exists.
     const match = safeEqualHex(hash, rec?.hash ?? this.dummyHash) && rec !== null;
     if (!rec || !match) throw new CredentialError(401, 'Unknown API key.');
@@ -119,11 +134,20 @@ export class Credentials {
     const user = this.store.users.byId(rec.userId);
     if (!user) throw new CredentialError(401, 'Unknown API key.');
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
+    this.touchIfDue(rec);
+    const principal = this.principalOf(user, 'apiKey', rec.id);
+    if (this.verifiedKeys.size >= VERIFIED_KEYS_LIMIT) this.verifiedKeys.clear();
+    this.verifiedKeys.set(digest, { version, rec, principal });
+    return principal;
+  }
+
+  /** lastUsedAt, written at most once a minute per key. */
+  private touchIfDue(rec: ApiKeyRecord): void {
     const now = this.now();
     if (!rec.lastUsedAt || now.getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS) {
-      this.store.apiKeys.touch(rec.id, now.toISOString());
+      rec.lastUsedAt = now.toISOString();
+      this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
     }
-    return this.principalOf(user, 'apiKey', rec.id);
   }
 
   // ---------------------------------------------------------------- Smart Flows login JWT
@@ -177,10 +201,20 @@ export class Credentials {
 
   /** A PhixFlow token: HS256 only, signature, expiry, user enabled, both API privileges. */
   async verifyPhixflowToken(token: string): Promise<Principal> {
+    // As for API keys: a token verified before is not verified again while no user, role or key
+    // has changed, but its time claims are checked on every use, against the engine's clock.
+    const digest = digestOf('sha256', token);
+    const version = this.store.credentialsVersion();
+    const known = this.verifiedTokens.get(digest);
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    if (known && known.version === version && withinTimeClaims(known, nowSeconds)) return known.principal;
+
     let sub: string | undefined;
+    let claims: TimeClaims;
     try {
       const { payload } = await jwtVerify(token, await this.verifyKey(this.phixflowSecret), { algorithms: ['HS256'], currentDate: this.now() });
       sub = payload.sub;
+      claims = { exp: payload.exp, nbf: payload.nbf };
     } catch (err) {
       throw asCredentialError(err, 'PhixFlow token');
     }
@@ -190,8 +224,17 @@ export class Credentials {
     const principal = this.principalOf(user, 'phixflowToken');
     const missing = PHIXFLOW_PRIVILEGES.filter((p) => !principal.privileges.has(p));
     if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
+    if (this.verifiedTokens.size >= VERIFIED_KEYS_LIMIT) this.verifiedTokens.clear();
+    this.verifiedTokens.set(digest, { ...claims, version, principal });
     return principal;
   }
+}
+
+interface TimeClaims { exp?: number; nbf?: number }
+
+/** jose's rule with no clock tolerance: expired from `exp` on, valid from `nbf` on (seconds). */
+function withinTimeClaims(c: TimeClaims, nowSeconds: number): boolean {
+  return !(c.exp !== undefined && c.exp <= nowSeconds) && !(c.nbf !== undefined && c.nbf > nowSeconds);
 }
 
 function asCredentialError(err: unknown, what: string): CredentialError {

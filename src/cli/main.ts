@@ -45,6 +45,7 @@ program.command('serve', { isDefault: true })
       throw new InvalidArgumentError((err as Error).message);
     }
   }))
+  .addOption(new Option('--journal-max <n>', 'requests the journal keeps (GET /__flowmock/requests), oldest dropped first; 0 turns the journal off (default 10000)').argParser(int('--journal-max')))
   .option('--no-watch', 'do not reload the flow definitions and the spec when their files change')
   .addOption(new Option('--fault <rule>', "transport fault per route, repeatable: '[METHOD ]PATH=latency:200-500|fault:429|503|reset|truncate[,retry-after:S][,probability:P]'")
     .argParser((v: string, prev: string[] | undefined) => {
@@ -60,7 +61,7 @@ program.command('serve', { isDefault: true })
       host: o.host, port: o.port, db: o.db, flowsDir: o.flows, speed: o.speed, maxConcurrent: o.maxConcurrent, clock: o.clock,
       bodyLimitBytes: o.bodyLimit, adminKey: o.adminKey, validateResponses: o.validateResponses, logLevel: o.logLevel,
     };
-    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault });
+    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault, journalMaxEntries: o.journalMax });
     await serve({ ...configFromEnv(), ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) });
   });
 

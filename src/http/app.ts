@@ -15,8 +15,9 @@ import { faultMiddleware, parseFaultRule } from './faults.js';
 import { createServerSpecHolder, type SpecHolder } from './reload.js';
 import { requestLogging } from './logging.js';
 import { requestJournal } from './journal.js';
+import { inSequence } from './in-sequence.js';
 import { dashboardRoutes } from './dashboard/page.js';
-import { handlers } from '../api/handlers.js';
+import { bodyChecks, handlers } from '../api/handlers.js';
 import type { Services } from '../services.js';
 
 export interface BuildExpressAppOptions {
@@ -27,23 +28,32 @@ export interface BuildExpressAppOptions {
 export function buildExpressApp(config: FlowmockConfig, services: Services, logger: Logger, opts: BuildExpressAppOptions = {}): express.Express {
   // Router, validators, Prefer answers and the dispatcher, from the spec, in one swappable runtime
   // (src/http/reload.ts): each request uses the runtime current when it arrives.
-  const spec = opts.spec ?? createServerSpecHolder(config, services, logger, handlers);
+  const spec = opts.spec ?? createServerSpecHolder(config, services, logger, handlers, bodyChecks);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(requestLogging(logger));
-  // The request journal (GET /__flowmock/requests): before anything that answers, so it sees every answer.
-  app.use(requestJournal(services));
+  // Before anything that answers, in one Express layer (each layer costs every request its
+  // matching): request ids and logging; the request journal (GET /__flowmock/requests), so it sees
+  // every answer; CORS (`--cors`, src/http/cors.ts); transport faults asked for per request
+  // (Prefer: latency=, fault=) or per route (--fault, src/http/faults.ts).
+  app.use(inSequence(
+    requestLogging(logger),
+    requestJournal(services),
+    corsMiddleware(config.cors),
+    faultMiddleware({
+      rules: config.faults.map(parseFaultRule), random: services.random.fork('faults'),
+      serverWide: () => spec.current().serverWide, logger,
+    }),
+  ));
 
-  // CORS (`--cors`: any origin by default, a list of origins, or off): src/http/cors.ts.
-  app.use(corsMiddleware(config.cors));
-  // Transport faults asked for per request (Prefer: latency=, fault=) or per route (--fault): src/http/faults.ts.
-  app.use(faultMiddleware({
-    rules: config.faults.map(parseFaultRule), random: services.random.fork('faults'),
-    serverWide: () => spec.current().serverWide, logger,
-  }));
+  // The API first, as it takes nearly every request. One raw body for every request: the
+  // dispatcher parses it per the operation's media types, and passes on paths not in the spec.
+  app.use(express.raw({ type: () => true, limit: config.bodyLimitBytes }));
+  app.use((req, res, next) => {
+    spec.current().dispatch(req, res, next).catch(next);
+  });
 
   // The spec, as served to people and tools.
   app.get('/openapi.json', (_req, res) => void res.type('application/json').send(spec.current().json));
@@ -62,12 +72,6 @@ export function buildExpressApp(config: FlowmockConfig, services: Services, logg
 
   // The dashboard page, its script and style (not API operations; its data comes from /__flowmock/ operations).
   app.use(dashboardRoutes());
-
-  // One raw body for every request: the dispatcher parses it per the operation's media types.
-  app.use(express.raw({ type: () => true, limit: config.bodyLimitBytes }));
-  app.use((req, res, next) => {
-    spec.current().dispatch(req, res, next).catch(next);
-  });
 
   app.use((req: Request, res: Response) => {
     sendProblem(res, 404, `No such path: ${req.method} ${req.path}.`, { requestId: res.locals.requestId });

@@ -11,7 +11,7 @@ import { SpecValidator, toFieldErrors, describeErrors, isJsonMedia } from './val
 import { ProblemError, problemBody, type FieldError } from './problem.js';
 import { parseRequestBody, mediaTypeOf } from './request-body.js';
 import { isEventStreamBody } from './event-stream.js';
-import type { Handlers, RequestContext, OperationId } from './handler-types.js';
+import type { BodyChecks, Handlers, RequestContext, OperationId } from './handler-types.js';
 import type { Services } from '../services.js';
 import { CredentialError } from '../auth/credentials.js';
 import { ServerWideProblem } from './server-wide.js';
@@ -21,6 +21,8 @@ export interface DispatchOptions {
   router: Router;
   validator: SpecValidator;
   handlers: Handlers;
+  /** Per operation, rules on the body that depend on state; run before the body is parsed and validated. */
+  bodyChecks?: BodyChecks;
   services: Services;
   validateResponses: boolean;
   logger: Logger;
@@ -109,8 +111,8 @@ export function createDispatcher(opts: DispatchOptions) {
 
   return async function dispatch(req: Request, res: Response, next: NextFunction): Promise<void> {
     const requestId = res.locals.requestId as string;
-    const url = new URL(req.originalUrl, 'http://localhost');
-    const route = router.match(req.method, url.pathname);
+    const { pathname, search } = splitUrl(req.originalUrl);
+    const route = router.match(req.method, pathname);
     if (route.kind === 'badPath') return sendProblem(res, 400, route.detail, { requestId });
     if (route.kind === 'notFound') return next();
     if (route.kind === 'methodNotAllowed') {
@@ -120,18 +122,29 @@ export function createDispatcher(opts: DispatchOptions) {
     }
     const { op, pathParams } = route;
     res.locals.operationId = op.operationId;
-    const abort = new AbortController();
-    // Aborts only when the client went away before the answer was complete (a long-poll waiting):
-    // aborting after every finished response would build a DOMException per request for nothing.
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
+    // Made when a handler first asks (a long-poll that waits); most requests never do. It aborts
+    // only when the client went away before the answer was complete.
+    let abort: AbortController | undefined;
+    const signal = (): AbortSignal => {
+      if (!abort) {
+        const controller = new AbortController();
+        abort = controller;
+        if (res.closed) {
+          if (!res.writableFinished) controller.abort();
+        } else {
+          res.on('close', () => {
+            if (!res.writableFinished) controller.abort();
+          });
+        }
+      }
+      return abort.signal;
+    };
     try {
       const principal = await authenticate(op, req);
       res.locals.user = principal?.user.username;
       checkPermission(op, principal);
 
-      const query = parseQuery(url.searchParams);
+      const query = parseQuery(new URLSearchParams(search));
       const typedQuery: Record<string, unknown> = { ...query };
       validateParams(op, 'path', pathParams);
       validateParams(op, 'query', typedQuery);
@@ -140,6 +153,7 @@ export function createDispatcher(opts: DispatchOptions) {
       validateParams(op, 'header', headerValues);
 
       const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
+      opts.bodyChecks?.[op.operationId as OperationId]?.({ query: typedQuery, contentType: mediaTypeOf(req.headers['content-type']), raw, services });
       const parsed = parseRequestBody(op, raw, req.headers['content-type']);
       if (parsed.mediaType && parsed.value !== undefined) {
         const fn = validator.get(op.operationId).body.get(parsed.mediaType);
@@ -160,7 +174,9 @@ export function createDispatcher(opts: DispatchOptions) {
         contentType: mediaTypeOf(req.headers['content-type']),
         principal,
         services,
-        signal: abort.signal,
+        get signal() {
+          return signal();
+        },
         requestId,
         origin: `${req.protocol}://${req.headers.host ?? 'localhost'}`,
         req,
@@ -204,6 +220,22 @@ export function bearerToken(header: string | undefined): string | null {
   const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
   if (!m) throw new CredentialError(401, 'The Authorization header must be "Bearer <token>".');
   return m[1];
+}
+
+/**
+ * Path and query of the request target. The usual origin-form is split by hand (a URL object per
+ * request cost more than routing); anything URL parsing would change (absolute-form, dot
+ * segments, characters it would escape) goes through it, so both ways give the same path.
+ */
+const UNUSUAL_PATH = /\/\.|[^\w\-.~!$&'()*+,;=:@%/]/;
+function splitUrl(originalUrl: string): { pathname: string; search: string } {
+  const q = originalUrl.indexOf('?');
+  const path = q === -1 ? originalUrl : originalUrl.slice(0, q);
+  if (path.charCodeAt(0) !== 47 /* / */ || UNUSUAL_PATH.test(path)) {
+    const url = new URL(originalUrl, 'http://localhost');
+    return { pathname: url.pathname, search: url.search.slice(1) };
+  }
+  return { pathname: path, search: q === -1 ? '' : originalUrl.slice(q + 1) };
 }
 
 /** Query string as an object; a repeated key becomes an array. */

@@ -69,6 +69,23 @@ export interface RequestContext<K extends OperationId> {
 export type Handler<K extends OperationId> = (ctx: RequestContext<K>) => Promise<Reply<K>> | Reply<K>;
 export type Handlers = { [K in OperationId]: Handler<K> };
 
+/** What a body check sees: the request after its credentials and parameters passed, before its body is read. */
+export interface BodyCheckRequest {
+  query: Record<string, unknown>;
+  /** The request's media type without parameters, lower-case, or null. */
+  contentType: string | null;
+  raw: Buffer | null;
+  services: Services;
+}
+
+/**
+ * A rule on the request body that depends on state, such as the input kind of the flow a start
+ * names: the dispatcher runs it before it parses the body and checks it against the schema, so
+ * that rule is the first the caller hears of. It throws a ProblemError, or returns.
+ */
+export type BodyCheck = (req: BodyCheckRequest) => void;
+export type BodyChecks = Partial<Record<OperationId, BodyCheck>>;
+
 /** The authenticated principal, for operations whose security requires one. */
 export function principalOf(ctx: { principal: Principal | null }): Principal {
   if (!ctx.principal) throw new Error('No principal on an operation that requires authentication');

@@ -110,8 +110,12 @@ interface Capture {
   atMs: number;
   start: bigint;
   cap: number;
-  /** The first cap + 4 bytes of the answer (4 more tell "exactly cap" from "more"). */
-  chunks: Buffer[];
+  /**
+   * The first cap + 4 bytes of the answer (4 more tell "exactly cap" from "more"). A string
+   * that fits is kept as it is: the usual JSON answer is one, and encoding it only to decode
+   * it again cost every request.
+   */
+  chunks: Array<Buffer | string>;
   kept: number;
   total: number;
   done: boolean;
@@ -124,8 +128,12 @@ function captureChunk(c: Capture, chunk: unknown, encoding: unknown): void {
   const room = c.cap + 4 - c.kept;
   if (typeof chunk === 'string') {
     const enc = (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding;
-    c.total += Buffer.byteLength(chunk, enc);
-    if (room > 0) {
+    const size = Buffer.byteLength(chunk, enc);
+    c.total += size;
+    if (size <= room && (enc === 'utf8' || enc === 'utf-8')) {
+      c.chunks.push(chunk);
+      c.kept += size;
+    } else if (room > 0) {
       const part = Buffer.from(chunk.length > room ? chunk.slice(0, room) : chunk, enc).subarray(0, room);
       c.chunks.push(part);
       c.kept += part.length;
@@ -179,7 +187,7 @@ function journalDone(this: Captured) {
   c.done = true;
   try {
     const durationMs = Math.round(Number(process.hrtime.bigint() - c.start) / 1e4) / 100;
-    const body = c.chunks.length === 1 ? c.chunks[0] : Buffer.concat(c.chunks, c.kept);
+    const body = c.chunks.length === 1 ? c.chunks[0] : Buffer.concat(c.chunks.map((b) => (typeof b === 'string' ? Buffer.from(b) : b)), c.kept);
     c.journal.record(buildEntry(c.req, this, c.pathname, c.atMs, durationMs, body, c.total, c.cap));
   } catch (err) {
     c.journal.warn(err);
@@ -223,7 +231,7 @@ function pathOf(originalUrl: string): string {
 }
 
 function buildEntry(req: Request, res: Response, pathname: string, atMs: number, durationMs: number,
-  responseBytes: Buffer, responseSize: number, cap: number): NewJournalEntry {
+  responseBytes: Buffer | string, responseSize: number, cap: number): NewJournalEntry {
   const operationId = (res.locals.operationId as string | undefined) ?? null;
   const apiKey = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : null;
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1] ?? null;
@@ -300,14 +308,15 @@ function declaredBody(req: Request): JournalBody | null {
 
 const TEXT_MEDIA = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|yaml|x-yaml)\b)|^application\/problem\+json/i;
 
-function bodyOf(bytes: Buffer, size: number, contentType: string | null, cap: number,
+function bodyOf(bytes: Buffer | string, size: number, contentType: string | null, cap: number,
   secrets: string[], secretFields: string[] | undefined): JournalBody {
-  const textual = contentType ? TEXT_MEDIA.test(contentType.trim()) : isUtf8(bytes);
+  const textual = contentType ? TEXT_MEDIA.test(contentType.trim()) : typeof bytes === 'string' || isUtf8(bytes);
   if (!textual) {
     return { contentType, size, truncated: true, binary: true, note: `binary ${contentType ?? 'body'}, ${size} bytes` };
   }
   const truncated = size > cap;
-  let text = (truncated ? bytes.subarray(0, cap) : bytes).toString('utf8');
+  // A kept string is whole and within the cap (see captureChunk).
+  let text = typeof bytes === 'string' ? bytes : (truncated ? bytes.subarray(0, cap) : bytes).toString('utf8');
   if (secretFields?.length) {
     try {
       const value = JSON.parse(text) as Record<string, unknown>;

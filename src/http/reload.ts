@@ -21,7 +21,7 @@ import YAML from 'yaml';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from '../config.js';
 import type { Services } from '../services.js';
-import type { Handlers } from './handler-types.js';
+import type { BodyChecks, Handlers } from './handler-types.js';
 import type { RandomSource } from '../random.js';
 import { listOperations, GENERATED_DIR, type OperationSpec } from './openapi-document.js';
 import { Router } from './router.js';
@@ -53,6 +53,8 @@ export interface SpecRuntimeDeps {
   services: Services;
   logger: Logger;
   handlers: Handlers;
+  /** Rules on a body that depend on state, run before its schema (src/api/handlers.ts). */
+  bodyChecks: BodyChecks;
   /** The stream dynamic Prefer bodies draw from; kept across reloads. */
   preferRandom: RandomSource;
 }
@@ -85,7 +87,7 @@ export function buildSpecRuntime(files: { doc: Obj; json: Buffer; yaml: Buffer }
   const serverWide = new ServerWideAnswers(doc, validator, deps.config.validateResponses);
   const prefer = new PreferAnswers({ doc, ops, validator, serverWide, random: deps.preferRandom });
   const dispatch = createDispatcher({
-    router, validator, handlers: prefer.wrap(deps.handlers), services: deps.services,
+    router, validator, handlers: prefer.wrap(deps.handlers), bodyChecks: deps.bodyChecks, services: deps.services,
     validateResponses: deps.config.validateResponses, logger: deps.logger,
   });
   return { doc, ops, router, validator, serverWide, prefer, dispatch, json: files.json, yaml: files.yaml, loadedAt: new Date() };
@@ -133,8 +135,8 @@ export function createSpecHolder(deps: SpecRuntimeDeps): SpecHolder {
 }
 
 /** The server's spec holder: its Prefer answers draw dynamic bodies from the `prefer` fork of services.random. */
-export function createServerSpecHolder(config: FlowmockConfig, services: Services, logger: Logger, handlers: Handlers): SpecHolder {
-  return createSpecHolder({ config, services, logger, handlers, preferRandom: services.random.fork('prefer') });
+export function createServerSpecHolder(config: FlowmockConfig, services: Services, logger: Logger, handlers: Handlers, bodyChecks: BodyChecks): SpecHolder {
+  return createSpecHolder({ config, services, logger, handlers, bodyChecks, preferRandom: services.random.fork('prefer') });
 }
 
 /**

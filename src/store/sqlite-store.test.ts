@@ -135,6 +135,35 @@ describe('applyMigrations', () => {
     db.close();
   });
 
+  it('migration 3 moves the progress of executions stored by version 2 into its column, losing nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowmock-migrate-'));
+    const file = path.join(dir, 'v2.db');
+    try {
+      // A database as flowmock with migrations 1 and 2 left it: the progress inside `data`.
+      const old = new Database(file);
+      applyMigrations(old, MIGRATIONS.filter((m) => m.version <= 2));
+      const e = execution('e-old', { status: 'Success' });
+      e.progress = { percentage: 100, message: 'Done', status: 'Success', model: { invoice: { document: { id: 'd1' } } } };
+      const { id, flowId, flowName, status, createdAt, createdBy, modifiedAt, queueSeq, version, ...data } = e;
+      old.prepare(`INSERT INTO executions (id, flow_id, flow_name, status, created_at, created_by, modified_at, queue_seq, version, data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, flowId, flowName, status, createdAt, createdBy, modifiedAt, queueSeq, version, JSON.stringify(data));
+      old.close();
+
+      const store = openStore(file);
+      try {
+        expect(store.executions.byId('e-old')).toEqual(e);
+        expect(store.executions.progressById('e-old')?.progress).toEqual(e.progress);
+      } finally {
+        store.close();
+      }
+      const raw = new Database(file, { readonly: true });
+      expect(raw.prepare("SELECT json_type(data, '$.progress') FROM executions").pluck().get()).toBeNull(); // not kept twice
+      raw.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back a failing migration so neither its changes nor its record remain', () => {
     const db = new Database(':memory:');
     applyMigrations(db);
@@ -251,6 +280,19 @@ describe('SqliteStore records', () => {
     const loaded = store.executions.byId('e1');
     expect(loaded).toEqual(e);
     expect(loaded?.version).toBe(2);
+  });
+
+  it('executions: progressById gives exactly what byId gives for the poll (status, owner, version, progress)', () => {
+    const e = execution('e1');
+    store.executions.insert(e);
+    e.status = 'UserInput';
+    e.progress = { percentage: 40, message: 'Waiting for input: approver', status: 'UserInput', form: [{ key: 'approver', title: 'Approver', type: 'string', required: true }] };
+    store.executions.save(e);
+    const full = store.executions.byId('e1')!;
+    expect(store.executions.progressById('e1')).toEqual({
+      id: full.id, status: full.status, createdBy: full.createdBy, version: full.version, progress: full.progress,
+    });
+    expect(store.executions.progressById('nope')).toBeNull();
   });
 
   it('executions: save() of a stale copy still moves the version forward', () => {

@@ -122,6 +122,9 @@ export interface ExecutionRecord {
   queueSeq: number | null;         // set while Queued; lower runs first
 }
 
+/** The columns of an execution a progress poll reads (see `executions.progressById`). */
+export type ExecutionProgressView = Pick<ExecutionRecord, 'id' | 'status' | 'createdBy' | 'version' | 'progress'>;
+
 export interface DocumentRecord {
   id: string;
   executionId: string;
@@ -199,6 +202,13 @@ export interface Store {
     set(key: string, value: string): void;
   };
 
+  /**
+   * Changes whenever a user, role or API key may have changed, through this store or through
+   * another connection to the same file (a `flowmock keys revoke` while the server runs): what
+   * caches verified credentials compares it on every use.
+   */
+  credentialsVersion(): string;
+
   users: {
     listRoles(): RoleRecord[];
     upsertRole(role: RoleRecord): void;
@@ -235,6 +245,8 @@ export interface Store {
     /** Saves the record (flowId, flowName, createdAt and createdBy are fixed at insert); bumps and returns the new `version`. */
     save(e: ExecutionRecord): number;
     byId(id: string): ExecutionRecord | null;
+    /** Only what a progress poll needs, without reading the whole record: polling is the API's hottest call. */
+    progressById(id: string): ExecutionProgressView | null;
     query(q: ExecutionQuery): Page<ExecutionRecord>;
     statistics(ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */

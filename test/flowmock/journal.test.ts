@@ -243,3 +243,20 @@ describe('request journal bounds', () => {
     expect(page.content.map((e) => e.query.page)).toEqual(Array.from({ length: 20 }, (_, i) => String(29 - i)));
   });
 });
+
+describe('request journal off (--journal-max 0)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer({ journalMaxEntries: 0 });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('records nothing, and the journal answers as empty', async () => {
+    for (let i = 0; i < 3; i++) expect((await s.call('/api/v1/flows')).status).toBe(200);
+    const page = await journal(s, '?size=100');
+    expect(page.totalElements).toBe(0);
+    expect(page.content).toEqual([]);
+  });
+});

@@ -2,20 +2,13 @@
  * Poll for result (asynchronous) over HTTP: 202 with a Location, polling the status URL until
  * the run ends, and the status URL's errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, get, pollUntilDone, statusPath, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, get, pollUntilDone, statusPath, tokenFor, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-
-beforeAll(async () => {
-  s = await startServer();
-  token = await tokenFor(s, 'api-user');
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s, token } = started));
 
 // Independent runs that mostly wait on timers: side by side.
 describe.concurrent('Long report (async, 500 ms per record)', () => {

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, tokenFor, triggerPath, usePhixflowServer } from './helpers.js';
 
 const PHIXFLOW_API_KEY = 'flowmock-test-phixflow-api-key-0123456789abcdef';
 const SECRET = new TextEncoder().encode(PHIXFLOW_API_KEY);
@@ -15,13 +15,7 @@ const ECHO = triggerPath('Demo', 'Echo and enrich');
 const PING = triggerPath('Demo', 'Public ping');
 
 let s: TestServer;
-
-beforeAll(async () => {
-  s = await startServer({ phixflowApiKey: PHIXFLOW_API_KEY });
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s } = started), { phixflowApiKey: PHIXFLOW_API_KEY });
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 

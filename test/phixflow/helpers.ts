@@ -1,10 +1,42 @@
 /**
- * Small helpers for the PhixFlow HTTP tests: URLs of the actionflow API endpoints, a POST that
- * sends a PhixFlow token (never an X-API-Key), and assertions for the envelope and for
- * problem+json answers.
+ * Small helpers for the PhixFlow HTTP tests: the shared set-up (a test server and a PhixFlow
+ * token for the file), URLs of the actionflow API endpoints, a POST that sends a PhixFlow token
+ * (never an X-API-Key), and assertions for the envelope and for problem+json answers.
  */
-import { expect } from 'vitest';
-import { problemOf, type TestServer } from '../support/server.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { FlowmockConfig } from '../../src/config.js';
+import { problemOf, startServer, type TestServer } from '../support/server.js';
+
+/** What `usePhixflowServer` hands a test file once its server runs. */
+export interface PhixflowTestServer {
+  s: TestServer;
+  /** A token of `api-user`, who holds "Use API Key" and "Run Actions". */
+  token: string;
+}
+
+/**
+ * The set-up every PhixFlow HTTP test file shares. `beforeAll` starts a test server (in memory,
+ * response validation on) with `config` on top (a function is called then, so it can use what an
+ * earlier `beforeAll` of the file prepared), mints a token for `api-user` and passes both to
+ * `ready`; `afterAll` stops the server. A file states only what differs:
+ *
+ *     let s: TestServer;
+ *     let token: string;
+ *     usePhixflowServer((started) => ({ s, token } = started));
+ */
+export function usePhixflowServer(
+  ready: (started: PhixflowTestServer) => void,
+  config: Partial<FlowmockConfig> | (() => Partial<FlowmockConfig>) = {},
+): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(typeof config === 'function' ? config() : config);
+    ready({ s: server, token: await tokenFor(server, 'api-user') });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+}
 
 export const ACTION = '/phixflow/api/1/action';
 

@@ -2,20 +2,13 @@
  * The flowmock extensions around PhixFlow, over HTTP: the actionflow request/response log
  * (`GET /__flowmock/phixflow/logs`) and issuing tokens (`POST /__flowmock/phixflow/tokens`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-
-beforeAll(async () => {
-  s = await startServer();
-  token = await tokenFor(s, 'api-user');
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s, token } = started));
 
 interface LogEntry {
   id: string; processId: string; application: string; actionflow: string; kind: 'request' | 'response'; at: string;

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, tokenFor, triggerPath } from './helpers.js';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, triggerPath, usePhixflowServer } from './helpers.js';
 
 const DEMO_FLOWS = fileURLToPath(new URL('../../flows/', import.meta.url));
 
@@ -31,17 +31,17 @@ let s: TestServer;
 let token: string;
 let flowsDir: string;
 
+// Hooks run in order of declaration (afterAll in reverse): the folder exists before the server
+// starts and is removed after it stops.
 beforeAll(async () => {
   flowsDir = await mkdtemp(path.join(tmpdir(), 'flowmock-phixflow-params-'));
   await copyFile(path.join(DEMO_FLOWS, 'params.yaml'), path.join(flowsDir, 'params.yaml'));
   await writeFile(path.join(flowsDir, 'show-parameters.yaml'), SHOW_PARAMETERS);
-  s = await startServer({ flowsDir });
-  token = await tokenFor(s, 'api-user');
 });
 afterAll(async () => {
-  await s?.close();
   if (flowsDir) await rm(flowsDir, { recursive: true, force: true });
 });
+usePhixflowServer((started) => ({ s, token } = started), () => ({ flowsDir }));
 
 const PRICES = triggerPath('Demo', 'Regional prices');
 

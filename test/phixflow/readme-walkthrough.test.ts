@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
+import { usePhixflowServer } from './helpers.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,14 +62,13 @@ function setupToken(): Promise<string> {
   return tokenRun;
 }
 
+usePhixflowServer((started) => ({ s } = started), { phixflowApiKey: PHIXFLOW_API_KEY });
 beforeAll(async () => {
-  s = await startServer({ phixflowApiKey: PHIXFLOW_API_KEY });
   scratch = await mkdtemp(path.join(tmpdir(), 'flowmock-readme-phixflow-'));
   blocks = await walkthroughBlocks();
   setup = blocks.find(isSetup) ?? '';
 });
 afterAll(async () => {
-  await s?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 

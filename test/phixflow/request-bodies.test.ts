@@ -3,20 +3,13 @@
  * `body`, and the errors: malformed JSON 400, an unsupported media type 415, a body over the
  * 1 MiB limit 413.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-
-beforeAll(async () => {
-  s = await startServer();
-  token = await tokenFor(s, 'api-user');
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s, token } = started));
 
 const ECHO = triggerPath('Demo', 'Echo and enrich');
 const LEGACY = triggerPath('Legacy', 'Legacy lookup');

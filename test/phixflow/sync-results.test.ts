@@ -2,20 +2,13 @@
  * Wait for result (synchronous) over HTTP: the envelope, data.<Output Name>, per-record
  * failures (error()) and stop().
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, statusPath, get, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, get, statusPath, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-
-beforeAll(async () => {
-  s = await startServer();
-  token = await tokenFor(s, 'api-user');
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s, token } = started));
 
 describe('Echo and enrich (sync)', () => {
   it('answers 200 with status Success, a message, the processId and the records at data.Customers, each with the domain the transform adds', async () => {

@@ -3,20 +3,13 @@
  * 300 ms per record): the 504 Fail answer, the run really aborted, and the URL `?timeout=`
  * override in both directions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, get, sleep, statusPath, tokenFor, triggerPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server.js';
+import { call, envelopeOf, expectProblem, get, sleep, statusPath, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-
-beforeAll(async () => {
-  s = await startServer();
-  token = await tokenFor(s, 'api-user');
-});
-afterAll(async () => {
-  await s?.close();
-});
+usePhixflowServer((started) => ({ s, token } = started));
 
 const SIX = [1, 2, 3, 4, 5, 6]; // 6 × 300 ms = 1.8 s of work
 

@@ -52,10 +52,24 @@ describe('refused starts', () => {
     expect(p.errors).toEqual([expect.objectContaining({ in: 'body', rule: 'mediaType' })]);
   });
 
-  it('JSON shaped like the order is refused (400) before the flow sees it, naming the plug-in fields it lacks', async () => {
-    const res = await post(ORDER, JSON.stringify({ order: { customer: 'ACME', amount: 1500 } }), 'application/json');
-    const p = await expectProblem(res, 400);
-    expect(p.errors!.map((e) => e.pointer)).toEqual(expect.arrayContaining(['/id', '/entity']));
+  it('any JSON sent to the XML flow is a 400 naming the media-type rule first, not the plug-in schema (/id, /entity)', async () => {
+    // Shaped like the order, malformed, or sent to /start: the flow's media types are the first rule.
+    for (const [path, body] of [
+      [`/api/v1/flows/executions${ORDER}`, JSON.stringify({ order: { customer: 'ACME', amount: 1500 } })],
+      [`/api/v1/flows/executions${ORDER}`, '{"order": '],
+      [`/api/v1/flows/executions/start${ORDER}`, JSON.stringify({ order: { customer: 'ACME', amount: 1500 } })],
+    ]) {
+      const res = await s.call(path, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+      const p = await expectProblem(res, 400);
+      expect(p.errors, body).toEqual([{ in: 'body', pointer: '', rule: 'mediaType', message: p.detail }]);
+      expect(p.detail).toMatch(/^The media type application\/json is not accepted\. This flow takes an XML document \(application\/xml or text\/xml\)/);
+    }
+  });
+
+  it('JSON that is not plug-in input, sent to a flow that takes no body, is a 400 saying the flow takes none (not /id, /entity)', async () => {
+    const p = await expectProblem(await post(`?flowId=${FLOW.invoice}`, '{"anything": 1}', 'application/json'), 400);
+    expect(p.errors).toEqual([expect.objectContaining({ in: 'body', pointer: '', rule: 'noBody' })]);
+    expect(p.detail).toMatch(/takes no input/);
   });
 
   it('malformed XML is a 400 saying where', async () => {

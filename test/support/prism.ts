@@ -17,7 +17,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface PrismProcess { base: string; output: () => string; stop(): Promise<void> }
+export interface PrismProcess { base: string; pid: number; output: () => string; stop(): Promise<void> }
 
 export async function startPrism(args: string[], timeoutMs = 30_000): Promise<PrismProcess> {
   const port = await freePort();
@@ -36,7 +36,7 @@ export async function startPrism(args: string[], timeoutMs = 30_000): Promise<Pr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`prism exited early:\n${out}`);
-    if (/Prism is listening/.test(out)) return { base, output: () => out, stop };
+    if (/Prism is listening/.test(out)) return { base, pid: child.pid!, output: () => out, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

@@ -3,13 +3,21 @@
  * 404, so that an execution's existence does not leak.
  */
 import type { Principal } from '../../auth/principal.js';
-import type { ExecutionRecord, Store } from '../../store/types.js';
+import type { ExecutionProgressView, ExecutionRecord, Store } from '../../store/types.js';
 import { notFound } from '../../http/problem.js';
 
 export const seesAll = (p: Principal): boolean => p.permissions.has('read:flowExecutions');
 
 export function visibleExecution(store: Store, p: Principal, id: string): ExecutionRecord {
-  const e = store.executions.byId(id);
+  return visible(store.executions.byId(id), p, id);
+}
+
+/** The same rule, reading only what a progress poll needs. */
+export function visibleProgress(store: Store, p: Principal, id: string): ExecutionProgressView {
+  return visible(store.executions.progressById(id), p, id);
+}
+
+function visible<T extends { createdBy: string }>(e: T | null, p: Principal, id: string): T {
   if (!e || (e.createdBy !== p.user.id && !seesAll(p))) throw notFound(`No flow execution ${id}.`);
   return e;
 }

@@ -2,15 +2,15 @@
  * Smart Flows flow-execution operations: start, progress (long-poll), continue, cancel, callback,
  * read, lists, filter and statistics. The flow engine does the work; this maps HTTP to it.
  */
-import type { Handlers, RequestContext } from '../../http/handler-types.js';
+import type { BodyCheckRequest, Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
 import { ProblemError, conflict, invalidField, notFound } from '../../http/problem.js';
 import type { ConditionGroup, ExecutionRecord, SortField } from '../../store/types.js';
 import { isStable } from '../../store/types.js';
-import { parseFlowInput } from '../../engine/flows/input.js';
+import { checkFlowMediaType, parseFlowInput } from '../../engine/flows/input.js';
 import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
 import { presentExecution, presentProgress } from './presenters.js';
-import { seesAll, visibleExecution } from './access.js';
+import { seesAll, visibleExecution, visibleProgress } from './access.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../http/request-body.js';
 import { checkFilter, normalizeFilter } from './filters.js';
 import { userRef } from '../users/presenters.js';
@@ -22,6 +22,35 @@ type StartCtx = RequestContext<'ExecuteFlow' | 'StartFlowExecution'>;
 
 /** The media types of the spec's FlowInput request body. */
 const START_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'text/xml']);
+
+/**
+ * A start body the flow does not take, as HTTP. The spec (requestBodies.FlowInput): JSON or XML
+ * the flow does not take is a 400 naming the rule; only a media type the operation does not
+ * accept at all is a 415 (the dispatcher answers most of those).
+ */
+function inputProblem(err: InputError, contentType: string | null): ProblemError {
+  if (err.kind === 'unsupportedMediaType' && !START_MEDIA_TYPES.has(contentType ?? '')) return new ProblemError(415, err.message);
+  return new ProblemError(400, err.message, [{ in: 'body', pointer: err.pointer, rule: err.rule, message: err.message }]);
+}
+
+/**
+ * The body check of ExecuteFlow and StartFlowExecution (run by the dispatcher before the body is
+ * parsed and checked against the plug-in schema): the media types the named flow takes are the
+ * first rule, so JSON sent to an XML flow hears that the flow takes XML, not that `/id` and
+ * `/entity` are missing. No known flow, or a media type the operation does not take at all:
+ * nothing here (the dispatcher's 415, the handler's 400 or 404).
+ */
+export function checkStartBody({ query, contentType, raw, services }: BodyCheckRequest): void {
+  if (!START_MEDIA_TYPES.has(contentType ?? '')) return;
+  const flow = typeof query.flowId === 'string' ? services.flowsById().get(query.flowId) : undefined;
+  if (!flow) return;
+  try {
+    checkFlowMediaType(flow.def, { contentType, raw });
+  } catch (err) {
+    if (err instanceof InputError) throw inputProblem(err, contentType);
+    throw err;
+  }
+}
 
 function start(ctx: StartCtx, skipUserInput: boolean) {
   const { flowId } = ctx.query;
@@ -36,14 +65,7 @@ function start(ctx: StartCtx, skipUserInput: boolean) {
   try {
     input = parseFlowInput(flow.def, { contentType: ctx.contentType, raw: ctx.rawBody && ctx.rawBody.length ? ctx.rawBody : null });
   } catch (err) {
-    if (err instanceof InputError) {
-      // The spec (requestBodies.FlowInput): JSON or XML the flow does not take is a 400; only a
-      // media type the operation does not accept at all is a 415 (the dispatcher answers most).
-      if (err.kind === 'unsupportedMediaType' && !START_MEDIA_TYPES.has(ctx.contentType ?? '')) {
-        throw new ProblemError(415, err.message);
-      }
-      throw new ProblemError(400, err.message, [{ in: 'body', pointer: err.pointer, rule: err.rule, message: err.message }]);
-    }
+    if (err instanceof InputError) throw inputProblem(err, ctx.contentType);
     throw err;
   }
   const rec = ctx.services.flows.start({ flowId, userId: principalOf(ctx).user.id, input, skipUserInput, scenario });
@@ -122,7 +144,7 @@ export const executionHandlers: Pick<Handlers,
 
   async GetFlowExecutionProgress(ctx) {
     const { store, flows, config } = ctx.services;
-    const rec = visibleExecution(store, principalOf(ctx), ctx.path.execution);
+    const rec = visibleProgress(store, principalOf(ctx), ctx.path.execution);
     const settled = isStable(rec.status) || rec.status === 'UserInput' || rec.status === 'Waiting';
     const timeoutS = Math.min(ctx.query.timeout ?? 30, config.longPollMaxSeconds);
     const latest = settled || timeoutS === 0 ? rec : (await flows.waitForChange(rec.id, rec.version, timeoutS * 1000, ctx.signal)) ?? rec;

@@ -21,6 +21,11 @@ describe('ActionflowCatalog', () => {
     expect(catalog.byApplicationAndName('sales', 'echo')).toBeNull();
   });
 
+  it('gives the same lookup for application and name as for a version-10 name (found or notFound)', () => {
+    expect(catalog.lookup('Sales', 'Echo')).toMatchObject({ kind: 'found', af: { def: { application: 'Sales', name: 'Echo' } } });
+    expect(catalog.lookup('Billing', 'Echo')).toEqual({ kind: 'notFound' });
+  });
+
   it('resolves a version-10 URL by alias', () => {
     const r = catalog.byV10Name('echo-alias');
     expect(r.kind).toBe('found');

@@ -122,7 +122,7 @@ describe('FlowEngine', () => {
     expect(rec.inputData).toEqual({ contentType: 'application/xml', xml: '<order><customer>ACME</customer><amount>5</amount></order>' });
     const done = await until(engine, store, rec.id, is('Success'));
     expect(saves.some((s) => s.message === 'Checking ACME')).toBe(true);
-    expect(done.report[0].blocks.find((b) => b.id === 'review')).toMatchObject({ status: 'Skipped', type: 'progress' });
+    expect(done.report[0].blocks.find((b) => b.id === 'review')).toMatchObject({ status: 'Skipped', type: 'progress', message: 'Skipped: its condition was false' });
   });
 
   it('queues with maxConcurrent 1: later starts are Queued and run one after another in start order', async () => {
@@ -243,7 +243,7 @@ describe('FlowEngine', () => {
     }
   });
 
-  it('with skipUserInput the form is not shown and the defaults are used', async () => {
+  it('with skipUserInput the form is not shown, the defaults are used and the step is reported Skipped, saying why', async () => {
     const flow = flowDef([{ ...approvalStep, fields: [{ key: 'approver', title: 'Approver', type: 'string', default: 'robot' }] } as StepDef,
       progress('after', 100, 1, { message: 'Approved by {{ form.approver }}' })]);
     const { engine, store, saves, start } = setup([flow]);
@@ -251,6 +251,10 @@ describe('FlowEngine', () => {
     expect(saves.some((s) => s.status === 'UserInput')).toBe(false);
     expect(saves.some((s) => s.message === 'Approved by robot')).toBe(true);
     expect(done.stages).toHaveLength(1);
+    // Skipped like a step whose condition is false (one status for every step that did not run).
+    expect(done.report[0].blocks.find((b) => b.id === 'approval')).toMatchObject({
+      type: 'userInput', status: 'Skipped', message: 'Skipped: started without user input (/start), the form defaults were used',
+    });
   });
 
   it('callback resumes a Waiting execution with a new stage, and its data is in the context', async () => {

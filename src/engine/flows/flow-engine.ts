@@ -404,7 +404,8 @@ export class FlowEngine {
       const cursor = cursorOf(rec);
       cursor.form = { ...cursor.form, ...formDefaults(step) };
       startBlock(rec, step, at);
-      endBlock(rec, step.id, 'Success', at, 'Skipped: started without user input, defaults used');
+      // Skipped, as a step whose condition is false: the message says why.
+      endBlock(rec, step.id, 'Skipped', at, 'Skipped: started without user input (/start), the form defaults were used');
       raisePercentage(rec, step.percentage);
       this.advance(rec);
       return true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowDef } from '../definitions/types.js';
 import { InputError } from './errors.js';
-import { parseFlowInput } from './input.js';
+import { checkFlowMediaType, flowMediaTypes, parseFlowInput } from './input.js';
 
 function flow(input: FlowDef['input']): FlowDef {
   return { kind: 'flow', id: 'f', displayName: 'F', input, steps: [], sourceFile: 'test' };
@@ -125,5 +125,32 @@ describe('parseFlowInput', () => {
     const err = inputError(() => parseFlowInput(any, body('text/plain', 'hello')));
     expect(err.kind).toBe('unsupportedMediaType');
     expect(err.message).toMatch(/no body, an XML document .* or plug-in JSON/);
+  });
+});
+
+describe('checkFlowMediaType (the first rule, before the body is read)', () => {
+  it('lists the media types each input kind takes', () => {
+    expect(flowMediaTypes(flow({ kind: 'none' }))).toEqual([]);
+    expect(flowMediaTypes(orderFlow)).toEqual(['application/xml', 'text/xml']);
+    expect(flowMediaTypes(flow({ kind: 'plugin' }))).toEqual(['application/json']);
+    expect(flowMediaTypes(flow({ kind: 'any' }))).toEqual(['application/json', 'application/xml', 'text/xml']);
+  });
+
+  it('refuses JSON for an XML flow by its media type, whatever the JSON (even malformed)', () => {
+    for (const text of ['{"id":["r-1"],"entity":"account"}', '{"order": ']) {
+      const err = inputError(() => checkFlowMediaType(orderFlow, body('application/json', text)));
+      expect(err).toMatchObject({ kind: 'unsupportedMediaType', rule: 'mediaType', pointer: '' });
+      expect(err.message).toMatch(/^The media type application\/json is not accepted\. This flow takes an XML document \(application\/xml or text\/xml\)/);
+    }
+  });
+
+  it('refuses any body for a flow without input (noBody), and lets no body through for every kind', () => {
+    expect(inputError(() => checkFlowMediaType(flow({ kind: 'none' }), body('application/json', '{}'))).rule).toBe('noBody');
+    for (const kind of ['none', 'xml', 'plugin', 'any'] as const) expect(() => checkFlowMediaType(flow({ kind }), body('application/json', ' '))).not.toThrow();
+  });
+
+  it('passes a media type the flow takes, without reading the body', () => {
+    expect(() => checkFlowMediaType(orderFlow, body('text/xml; charset=utf-8', 'not even xml'))).not.toThrow();
+    expect(() => checkFlowMediaType(flow({ kind: 'plugin' }), body('application/json', '{'))).not.toThrow();
   });
 });

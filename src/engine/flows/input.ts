@@ -37,31 +37,61 @@ export function describeFlowInput(flow: FlowDef): string {
   }
 }
 
+/** The media types a flow takes a body in; empty for a flow that takes no body. */
+export function flowMediaTypes(flow: FlowDef): string[] {
+  switch (flow.input.kind) {
+    case 'none':
+      return [];
+    case 'xml':
+      return [...XML_TYPES];
+    case 'plugin':
+      return [JSON_TYPE];
+    case 'any':
+      return [JSON_TYPE, ...XML_TYPES];
+  }
+}
+
+/**
+ * The first rule of a start body, before anything reads it: a body of a kind the flow takes. A
+ * flow without input takes no body (`noBody`); otherwise the media type must be one of
+ * `flowMediaTypes` (`mediaType`). No body passes: whether one is required comes later.
+ */
+export function checkFlowMediaType(flow: FlowDef, body: RequestBody): void {
+  if (!body.raw || decode(body.raw).trim() === '') return;
+  if (flow.input.kind === 'none') {
+    throw inputError(flow, 'invalid', '', 'noBody', 'The request has a body, but this flow takes none.');
+  }
+  const type = mediaType(body.contentType);
+  if (!type || !flowMediaTypes(flow).includes(type)) {
+    throw inputError(flow, 'unsupportedMediaType', '', 'mediaType', `The media type ${type ?? '(none)'} is not accepted.`);
+  }
+}
+
+function inputError(flow: FlowDef, kind: 'invalid' | 'unsupportedMediaType', pointer: string, rule: string, what: string): InputError {
+  return new InputError({ kind, pointer, rule, message: `${what} ${describeFlowInput(flow)}` });
+}
+
 export function parseFlowInput(flow: FlowDef, body: RequestBody): FlowInput {
   const fail = (kind: 'invalid' | 'unsupportedMediaType', pointer: string, rule: string, what: string): never => {
-    throw new InputError({ kind, pointer, rule, message: `${what} ${describeFlowInput(flow)}` });
+    throw inputError(flow, kind, pointer, rule, what);
   };
+  checkFlowMediaType(flow, body);
   const text = body.raw && body.raw.length > 0 ? decode(body.raw) : '';
   const empty = text.trim() === '';
   const type = mediaType(body.contentType);
 
   switch (flow.input.kind) {
     case 'none':
-      if (!empty) fail('invalid', '', 'noBody', 'The request has a body, but this flow takes none.');
       return { kind: 'none' };
     case 'xml':
       if (empty) fail('invalid', '', 'required', 'The request has no body.');
-      if (!type || !XML_TYPES.has(type)) fail('unsupportedMediaType', '', 'mediaType', `The media type ${type ?? '(none)'} is not accepted.`);
       return parseXml(flow, text, body.contentType ?? type!, fail);
     case 'plugin':
       if (empty) fail('invalid', '', 'required', 'The request has no body.');
-      if (type !== JSON_TYPE) fail('unsupportedMediaType', '', 'mediaType', `The media type ${type ?? '(none)'} is not accepted.`);
       return parsePlugin(text, fail);
     case 'any':
       if (empty) return { kind: 'none' };
-      if (type && XML_TYPES.has(type)) return parseXml(flow, text, body.contentType ?? type, fail);
-      if (type === JSON_TYPE) return parsePlugin(text, fail);
-      return fail('unsupportedMediaType', '', 'mediaType', `The media type ${type ?? '(none)'} is not accepted.`);
+      return type === JSON_TYPE ? parsePlugin(text, fail) : parseXml(flow, text, body.contentType ?? type!, fail);
   }
 }
 

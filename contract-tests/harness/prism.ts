@@ -16,11 +16,11 @@
  *   altered (see unreachable.ts, PRISM_LIMITATIONS).
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = PACKAGE_ROOT;
 export const PRISM_BIN = path.join(ROOT, 'node_modules', '.bin', 'prism');
 export const BUNDLED_SPEC = path.join(ROOT, 'generated', 'openapi.json');
 

@@ -67,7 +67,7 @@ describe('verified API keys are cached, and the cache never outlives a change', 
     expect(statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
   });
 
-  it('a revocation committed by another connection to the same file (the CLI) applies on the next call', () => {
+  it('a revocation committed by another connection to the same file (the CLI) applies on the next request', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-credentials-'));
     const file = path.join(dir, 'db.sqlite');
     const { credentials, key, record } = setUp(file);
@@ -76,6 +76,9 @@ describe('verified API keys are cached, and the cache never outlives a change', 
     const other = openStore(file);
     opened.unshift({ store: other });
     other.apiKeys.revoke(record.id, new Date().toISOString());
+    // The next request: a later turn of the event loop (the store reads another connection's
+    // commits once per turn, see sqlite-store's dataVersion).
+    await new Promise((r) => setImmediate(r));
     expect(statusOf(() => credentials.verifyApiKey(key))).toBe(401);
   });
 

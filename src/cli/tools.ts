@@ -1,10 +1,10 @@
 /** Commands that run the project's tools: spec lint, generation, Prism's mock. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { loadDefinitions } from '../engine/definitions/load.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = PACKAGE_ROOT;
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
 function run(cmd: string, args: string[]): Promise<number> {

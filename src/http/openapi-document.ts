@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, any>;
@@ -39,8 +39,7 @@ export interface OperationSpec {
   permission: string | null;  // x-flowmock-permission
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const GENERATED_DIR = path.resolve(here, '..', '..', 'generated');
+export const GENERATED_DIR = path.join(PACKAGE_ROOT, 'generated');
 
 let cached: Obj | null = null;
 /** The bundled document, read once per process. */

@@ -77,11 +77,16 @@ export class Router {
         else params[seg.param] = decoded[i];
       }
       if (!ok) continue;
-      const op = t.byMethod.get(method);
+      // HEAD is GET without the body (RFC 9110 9.3.2; Node leaves the body out).
+      const op = t.byMethod.get(method) ?? (method === 'HEAD' ? t.byMethod.get('GET') : undefined);
       if (op) return { kind: 'operation', op, pathParams: params };
       pathOnly ??= t;
     }
-    if (pathOnly) return { kind: 'methodNotAllowed', allow: [...pathOnly.byMethod.keys()].sort(), template: pathOnly.path };
+    if (pathOnly) {
+      const allow = [...pathOnly.byMethod.keys()];
+      if (pathOnly.byMethod.has('GET') && !pathOnly.byMethod.has('HEAD')) allow.push('HEAD');
+      return { kind: 'methodNotAllowed', allow: allow.sort(), template: pathOnly.path };
+    }
     return { kind: 'notFound' };
   }
 }

@@ -85,6 +85,30 @@ describe('openStore on files', () => {
     expect(fs.existsSync(file)).toBe(true);
   });
 
+  it('the progress of a stable execution, kept in memory, follows a save here at once and a commit elsewhere on the next turn', async () => {
+    const file = path.join(dir, 'progress.db');
+    const store = openStore(file);
+    try {
+      const e = execution('done', { status: 'Success' });
+      e.progress = { percentage: 100, message: 'first', status: 'Success' };
+      store.executions.insert(e);
+      expect(store.executions.progressById('done')?.progress.message).toBe('first');
+      expect(store.executions.progressById('done')?.progress.message).toBe('first'); // kept
+
+      e.progress = { ...e.progress, message: 'saved here' };
+      store.executions.save(e);
+      expect(store.executions.progressById('done')?.progress.message).toBe('saved here');
+
+      const other = new Database(file);
+      other.prepare(`UPDATE executions SET progress = json_set(progress, '$.message', 'committed elsewhere') WHERE id = 'done'`).run();
+      other.close();
+      await new Promise((r) => setImmediate(r)); // the next request: a later turn of the event loop
+      expect(store.executions.progressById('done')?.progress.message).toBe('committed elsewhere');
+    } finally {
+      store.close();
+    }
+  });
+
   it('applies each migration once, even when the same file is opened twice', () => {
     const file = path.join(dir, 'twice.db');
     const first = openStore(file);

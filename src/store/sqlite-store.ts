@@ -13,6 +13,7 @@ import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
 } from './types.js';
+import { isStable } from './types.js';
 
 /** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
 export class StoreQueryError extends Error {
@@ -202,6 +203,7 @@ const EXECUTION_COLUMNS = 'id, flow_id, flow_name, status, created_at, created_b
 const DOCUMENT_COLUMNS =
   'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size';
 const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
+const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
 
 /** Opens (creating and migrating as needed) the store at `file`, or an in-memory one for ':memory:'. */
@@ -382,6 +384,21 @@ export function openStore(file: string): Store {
 
   let rolesCache: RoleRecord[] | null = null;
   let credentialWrites = 0; // see credentialsVersion
+  // PRAGMA data_version moves when another connection commits. It is read at most once per turn
+  // of the event loop: a request's credential check and its reads share one value, as if the
+  // request had been served at the moment of the first read.
+  let dataVersionNow: number | null = null;
+  const dataVersion = (): number => {
+    if (dataVersionNow === null) {
+      dataVersionNow = s.dataVersion.get() as number;
+      setImmediate(() => { dataVersionNow = null; });
+    }
+    return dataVersionNow;
+  };
+  // Stable executions never change again, and polling one is the API's most frequent call: their
+  // progress is kept here, dropped on any save or insert of the execution here and on any commit
+  // by another connection.
+  const stableProgress = new Map<string, { view: ExecutionProgressView; dataVersion: number }>();
   const credentialWrite = <T>(write: () => T): T => {
     credentialWrites++;
     return write();
@@ -404,7 +421,7 @@ export function openStore(file: string): Store {
     },
 
     // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
-    credentialsVersion: () => `${credentialWrites}:${s.dataVersion.get() as number}`,
+    credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
 
     meta: {
       get: (key) => (s.metaGet.get(key) as string | undefined) ?? null,
@@ -485,8 +502,12 @@ export function openStore(file: string): Store {
     },
 
     executions: {
-      insert: (e) => { s.execInsert.run(executionParams(e)); },
+      insert: (e) => {
+        stableProgress.delete(e.id);
+        s.execInsert.run(executionParams(e));
+      },
       save: (e) => {
+        stableProgress.delete(e.id);
         const { id, status, modified_at, queue_seq, progress, data } = executionParams(e);
         const version = s.execSave.get({ id, status, modified_at, queue_seq, progress, data }) as number | undefined;
         if (version === undefined) throw new Error(`execution ${e.id} not found`);
@@ -498,11 +519,21 @@ export function openStore(file: string): Store {
         return row ? executionFromRow(row) : null;
       },
       progressById: (id) => {
+        const version = dataVersion();
+        const known = stableProgress.get(id);
+        if (known && known.dataVersion === version) return known.view;
         const row = s.execProgressById.get(id) as ProgressRow | undefined;
-        return row ? {
+        if (!row) return null;
+        const view: ExecutionProgressView = {
           id: row.id, status: row.status as ExecutionStatus, createdBy: row.created_by, version: row.version,
           progress: JSON.parse(row.progress) as ExecutionProgressView['progress'],
-        } : null;
+        };
+        if (isStable(view.status) && !db.inTransaction) { // never keep what a rollback could undo
+          if (stableProgress.size >= STABLE_PROGRESS_LIMIT) stableProgress.clear();
+          Object.freeze(view.progress);
+          stableProgress.set(id, { view: Object.freeze(view), dataVersion: version });
+        }
+        return view;
       },
       query: (q) => runQuery(q),
       statistics: (ownerId, filter) => runStatistics(ownerId, filter),

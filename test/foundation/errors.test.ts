@@ -99,8 +99,18 @@ describe('413, 415, 404, 405', () => {
   it('a known path with a wrong method is a 405 with Allow', async () => {
     const res = await s.call('/api/v1/printers', { method: 'PATCH' });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
     await problemOf(res);
+  });
+
+  it('HEAD of a GET operation answers its status and headers without a body', async () => {
+    const get = await s.call('/api/v1/flows');
+    const head = await s.call('/api/v1/flows', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('content-length')).toBe(String((await get.arrayBuffer()).byteLength));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    expect((await s.call('/api/v1/flows', { method: 'HEAD', key: null })).status).toBe(401);
   });
 
   it('a literal segment wins over a parameter: POST /flows/executions/filter is the filter, not an execution', async () => {

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import express from 'express';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// The assets stay in src/ (they are not compiled): found from the package root, also from dist/.
+const here = path.join(PACKAGE_ROOT, 'src', 'http', 'dashboard');
 
 // Only this origin's scripts, styles and connections: the page works offline and cannot leak the key.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

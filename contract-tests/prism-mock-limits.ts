@@ -39,7 +39,7 @@ export function classifyMockDeviation(r: CheckResult): string | undefined {
 export const STATELESS_LIMITS: Partial<Record<CheckName, string>> = {
   auth_enforced: 'the mock checks only that a credential is present: unknown, malformed and forged keys or tokens pass, and with no users there is no 403',
   ownership_not_leaked: 'every caller gets the same example, so another user\'s execution or process is not hidden',
-  location_resolves: 'the Location header has no example in the spec, so the mock sends its type name, "string"',
+  location_resolves: 'passes by chance only: the Location is the spec\'s example path, which the mock answers with its example like any other',
   stable_status_sticky: 'each operation answers its own example: one execution id is Success in one answer and Running in the next',
   percentage_monotonic: 'passes by chance only: each operation answers its own example percentage, whatever came before',
   not_ready_before_success: 'executions never end and documents are always there',

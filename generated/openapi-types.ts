@@ -1472,7 +1472,7 @@ export interface components {
         /** @description An asynchronous run is going on; poll the `Location`. */
         EnvelopeAccepted: {
             headers: {
-                Location: components["headers"]["Location"];
+                Location: components["headers"]["ProcessStatusLocation"];
                 "Preference-Applied": components["headers"]["PreferenceApplied"];
                 [name: string]: unknown;
             };
@@ -1736,8 +1736,21 @@ export interface components {
         };
     };
     headers: {
-        /** @description URL of the created or running resource. */
-        Location: string;
+        /**
+         * @description Path of the created printer.
+         * @example /api/v1/printers/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+         */
+        PrinterLocation: string;
+        /**
+         * @description Path of the user's API keys, where the new key is listed (without its secret).
+         * @example /api/v1/users/integrator/apikeys
+         */
+        ApiKeysLocation: string;
+        /**
+         * @description Path of the run's status URL (`GetActionflowStatus`), to poll until the run ends.
+         * @example /phixflow/api/1/action/Demo/Long%20report/status/4f2c9a1e-8b7d-4c6e-a5f4-3e2d1c0b9a91
+         */
+        ProcessStatusLocation: string;
         /** @description The methods the path has. */
         Allow: string;
         /**
@@ -2339,7 +2352,7 @@ export interface operations {
             /** @description The printer was added. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["PrinterLocation"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2512,7 +2525,7 @@ export interface operations {
             /** @description The new key, shown once. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    Location: components["headers"]["ApiKeysLocation"];
                     [name: string]: unknown;
                 };
                 content: {

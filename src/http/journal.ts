@@ -255,7 +255,8 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   const requestBody = requestRaw && requestRaw.length > 0
     ? bodyOf(requestRaw, requestRaw.length, header(req.headers['content-type']), cap, secrets, fields?.request)
     : declaredBody(req);
-  const responseBody = responseSize > 0 || responseBytes.length > 0
+  // A HEAD answer is written like a GET's, but Node sends no body: none is journaled.
+  const responseBody = req.method !== 'HEAD' && (responseSize > 0 || responseBytes.length > 0)
     ? bodyOf(responseBytes, responseSize, header(res.getHeader('content-type')), cap, secrets, fields?.response)
     : null;
 

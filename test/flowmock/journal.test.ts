@@ -235,6 +235,13 @@ describe('request journal bounds', () => {
     expect(Buffer.byteLength(list.responseBody!.text!)).toBeLessThanOrEqual(1024);
   });
 
+  it('journals a HEAD answer without a body (none was sent)', async () => {
+    await clearJournal(s);
+    expect((await s.call('/api/v1/flows', { method: 'HEAD' })).status).toBe(200);
+    const [entry] = (await journal(s, '?operationId=GetFlows')).content;
+    expect(entry).toMatchObject({ method: 'HEAD', status: 200, responseBody: null });
+  });
+
   it('keeps the newest entries up to the limit, deleting the oldest', async () => {
     await clearJournal(s);
     for (let i = 0; i < 30; i++) await s.call(`/api/v1/flows?page=${i}`);

@@ -4,6 +4,7 @@ import type { ScenarioContext } from './context.js';
 import type { ApiClient, Credentials } from './harness/client.js';
 import { exchangeOf } from './harness/response-checks.js';
 import type { ActionflowRef } from './fixtures.js';
+import { STABLE_EXECUTION_STATUSES } from './lifecycle.js';
 
 /** Thrown when a scenario cannot go on (its failure is already recorded). */
 export class ScenarioAbort extends Error {
@@ -96,7 +97,7 @@ async function pollExecution(ctx: ScenarioContext, api: ApiClient, id: string, u
     }
     last = data as Progress;
     if (until(last.status)) return last;
-    if (last.status === 'UserInput' || last.status === 'Waiting' || ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'].includes(last.status)) {
+    if (last.status === 'UserInput' || last.status === 'Waiting' || STABLE_EXECUTION_STATUSES.includes(last.status)) {
       break; // settled in another state: it will not change by itself
     }
   }
@@ -104,6 +105,21 @@ async function pollExecution(ctx: ScenarioContext, api: ApiClient, id: string, u
   must(ctx, false, `${what}: execution ${id} did not reach the expected status ${why} (last: ${last?.status ?? 'none'})`, 'GetFlowExecutionProgress');
   throw new Error('unreachable');
 }
+
+/** ExecuteFlow of `flowId`, which must answer 200 (`what` names the call in a failure): the first progress. */
+export async function executeFlow(ctx: ScenarioContext, api: ApiClient, flowId: string, what: string) {
+  const started = await api.POST('/api/v1/flows/executions', { params: { query: { flowId } } });
+  mustStatus(ctx, started.response, 200, what);
+  return started.data!;
+}
+
+/** Skip rules the scenarios share: the fixtures they act with (null: run). */
+export const needsUserKey = (ctx: ScenarioContext): string | null => (ctx.main.fixtures.keys.user ? null : 'needs keys.user');
+export const needsPrivilegedToken = (ctx: ScenarioContext): string | null =>
+  (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged');
+/** The flowmock extensions' scenarios: an administrator, and a plain user to make traffic. */
+export const needsAdminAndUserKeys = (ctx: ScenarioContext): string | null =>
+  (ctx.main.fixtures.keys.admin && ctx.main.fixtures.keys.user ? null : 'needs keys.admin and keys.user (flowmock extension)');
 
 /** The first document id of a finished execution's model (`{ <block>: { document: { id } } }`). */
 export function documentIdOf(model: Record<string, unknown> | undefined): string | undefined {

@@ -4,20 +4,18 @@
  * and then the PDF is there.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, documentIdOf, ensure, expectStatus, must, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, documentIdOf, ensure, executeFlow, expectStatus, must, mustStatus, needsUserKey, waitForExecution } from '../scenario-kit.js';
 import { checkBinary } from '../binary.js';
 
 export const callbackScenario: Scenario = {
   name: 'smartflows: callback resume (document not ready before Success)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const creds = apiKey(fx.keys.user);
     const user = ctx.main.strict.as(creds);
-    const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId: fx.flows.callback } } });
-    mustStatus(ctx, started.response, 200, 'ExecuteFlow of the callback flow');
-    const id = started.data!.id;
+    const { id } = await executeFlow(ctx, user, fx.flows.callback, 'ExecuteFlow of the callback flow');
     const waiting = await waitForExecution(ctx, user, id, (s) => s === 'Waiting', 'callback flow');
     ensure(ctx, 'behaves_as_documented', waiting.percentage < 100, `Waiting is not finished (${waiting.percentage}%)`, 'GetFlowExecutionProgress');
 

@@ -1,11 +1,11 @@
 /** Smart Flows: cancel live executions (both URL forms); a canceled one stays Canceled and cannot be canceled again. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, ensure, executeFlow, expectStatus, mustStatus, needsUserKey, waitForExecution } from '../scenario-kit.js';
 
 export const cancelScenario: Scenario = {
   name: 'smartflows: cancel',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
@@ -14,9 +14,7 @@ export const cancelScenario: Scenario = {
       { flowId: fx.flows.callback, live: 'Waiting', path: '/api/v1/flows/executions/{execution}' as const, op: 'CancelFlowExecutionById' },
     ];
     for (const f of forms) {
-      const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId: f.flowId } } });
-      mustStatus(ctx, started.response, 200, `ExecuteFlow (to cancel in ${f.live})`);
-      const id = started.data!.id;
+      const { id } = await executeFlow(ctx, user, f.flowId, `ExecuteFlow (to cancel in ${f.live})`);
       await waitForExecution(ctx, user, id, (s) => s === f.live, `run to ${f.live}`);
       const canceled = await user.DELETE(f.path, { params: { path: { execution: id } } });
       mustStatus(ctx, canceled.response, 200, `${f.op} of a ${f.live} execution`);

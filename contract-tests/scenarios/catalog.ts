@@ -1,6 +1,6 @@
 /** Smart Flows: health, login methods, the current user, flows and their thumbnails. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, randomId } from '../scenario-kit.js';
+import { apiKey, ensure, expectStatus, mustStatus, needsUserKey, randomId } from '../scenario-kit.js';
 import { checkBinary } from '../binary.js';
 
 /** The operations anyone may call: they need no fixtures, so they run against every target. */
@@ -23,7 +23,7 @@ export const anonymousScenario: Scenario = {
 export const catalogScenario: Scenario = {
   name: 'smartflows: current user, flows, thumbnails',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));

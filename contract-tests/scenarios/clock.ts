@@ -5,12 +5,12 @@
  * checks that a start with `Prefer: scenario=` passes the proxy and is echoed.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
 
 export const clockScenario: Scenario = {
   name: 'flowmock: engine clock and Prefer: scenario',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin && ctx.main.fixtures.keys.user ? null : 'needs keys.admin and keys.user (flowmock extension)'),
+  skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const admin = ctx.main.strict.as(apiKey(fx.keys.admin));

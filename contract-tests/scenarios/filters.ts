@@ -4,14 +4,14 @@
  * comparison, malformed filter JSON): always a 400, never an empty list.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, ensure, expectStatus, mustStatus, needsUserKey } from '../scenario-kit.js';
 
 type Group = { type: 'and' | 'or'; nodes: Array<{ id?: string; condition?: { key: 'status' | 'createdAt' | 'modifiedAt' | 'flowId'; operator: 'in' | 'notIn' | 'equalTo' | 'notEqualTo' | 'lessThan' | 'lessThanOrEqualTo' | 'greaterThan' | 'greaterThanOrEqualTo'; values: string[] }; group?: Group }> };
 
 export const filtersScenario: Scenario = {
   name: 'smartflows: lists, sorting, filters and statistics',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));

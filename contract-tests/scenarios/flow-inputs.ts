@@ -1,6 +1,6 @@
 /** Smart Flows: XML and plug-in input, and what a start with the wrong input answers. */
 import type { Scenario } from '../context.js';
-import { apiKey, documentIdOf, ensure, expectStatus, mustStatus, randomId, waitForExecution } from '../scenario-kit.js';
+import { apiKey, documentIdOf, ensure, expectStatus, mustStatus, needsUserKey, randomId, waitForExecution } from '../scenario-kit.js';
 
 const xmlBody = (xml: string, mediaType: 'application/xml' | 'text/xml') => ({
   body: xml as never,
@@ -11,7 +11,7 @@ const xmlBody = (xml: string, mediaType: 'application/xml' | 'text/xml') => ({
 export const flowInputsScenario: Scenario = {
   name: 'smartflows: XML and plug-in input, wrong input',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));

@@ -4,21 +4,19 @@
  * count it), and unknown executions and documents are 404.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, documentIdOf, ensure, expectStatus, must, mustStatus, randomId, waitForExecution } from '../scenario-kit.js';
+import { apiKey, documentIdOf, ensure, executeFlow, expectStatus, must, mustStatus, needsUserKey, randomId, waitForExecution } from '../scenario-kit.js';
 import { checkBinary } from '../binary.js';
 
 export const flowToPdfScenario: Scenario = {
   name: 'smartflows: run a flow to Success and download its PDF',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const creds = apiKey(fx.keys.user);
     const user = ctx.main.strict.as(creds);
 
-    const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId: fx.flows.success } } });
-    mustStatus(ctx, started.response, 200, 'ExecuteFlow without input');
-    const first = started.data!;
+    const first = await executeFlow(ctx, user, fx.flows.success, 'ExecuteFlow without input');
     ensure(ctx, 'behaves_as_documented', first.percentage === 0 && (first.status === 'Running' || first.status === 'Queued'),
       `ExecuteFlow answers the first progress (percentage ${first.percentage}, ${first.status})`, 'ExecuteFlow');
 

@@ -5,21 +5,19 @@
  * Resets the target's journal first: the checks count requests made here.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, ensure, executeFlow, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
 
 export const journalDashboardScenario: Scenario = {
   name: 'flowmock: request journal, verify, client report and dashboard data',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin && ctx.main.fixtures.keys.user ? null : 'needs keys.admin and keys.user (flowmock extension)'),
+  skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
 
     mustStatus(ctx, (await admin.DELETE('/__flowmock/requests')).response, 204, 'ClearRequestJournal');
-    const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId: fx.flows.success } } });
-    mustStatus(ctx, started.response, 200, 'ExecuteFlow (traffic for the journal)');
-    const id = started.data!.id;
+    const { id } = await executeFlow(ctx, user, fx.flows.success, 'ExecuteFlow (traffic for the journal)');
     await waitForExecution(ctx, user, id, (s) => s === 'Success', 'journaled run');
 
     const list = await admin.GET('/__flowmock/requests', { params: { query: { operationId: 'ExecuteFlow', size: 5 } } });

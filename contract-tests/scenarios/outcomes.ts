@@ -1,20 +1,19 @@
 /** Smart Flows: the other end states: Warning (document made, post-processing failed) and Error. */
 import type { Scenario } from '../context.js';
-import { apiKey, documentIdOf, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, documentIdOf, ensure, executeFlow, expectStatus, needsUserKey, waitForExecution } from '../scenario-kit.js';
 
 export const outcomesScenario: Scenario = {
   name: 'smartflows: Warning and Error outcomes',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
     for (const [flowId, end] of [[fx.flows.warning, 'Warning'], [fx.flows.error, 'Error']] as const) {
-      const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId } } });
-      mustStatus(ctx, started.response, 200, `ExecuteFlow (to end ${end})`);
-      const done = await waitForExecution(ctx, user, started.data!.id, (s) => s === end, `run to ${end}`);
+      const { id } = await executeFlow(ctx, user, flowId, `ExecuteFlow (to end ${end})`);
+      const done = await waitForExecution(ctx, user, id, (s) => s === end, `run to ${end}`);
       ensure(ctx, 'behaves_as_documented', typeof done.message === 'string' && done.message.length > 0, `${end} carries a message (${done.message})`, 'GetFlowExecutionProgress');
-      const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: started.data!.id } } });
+      const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: id } } });
       if (expectStatus(ctx, exec.response, 200, `GetFlowExecution of a ${end} execution`)) {
         const blocks = (exec.data!.state.report ?? []).flatMap((z) => z.blocks);
         ensure(ctx, 'behaves_as_documented', blocks.some((b) => b.status === end), `the report has a block with status ${end}`, 'GetFlowExecution');

@@ -5,13 +5,13 @@
  */
 import type { Scenario } from '../context.js';
 import { exchangeOf } from '../harness/response-checks.js';
-import { answerText, bearer, ensure, expectStatus, mustStatus, pollProcess, type Envelope } from '../scenario-kit.js';
+import { answerText, bearer, ensure, type Envelope, expectStatus, mustStatus, needsPrivilegedToken, pollProcess } from '../scenario-kit.js';
 import { followLocation } from '../location.js';
 
 export const phixflowAsyncScenario: Scenario = {
   name: 'phixflow: asynchronous trigger, then poll the Location',
   api: 'phixflow',
-  skip: (ctx) => (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged'),
+  skip: needsPrivilegedToken,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const af = fx.phixflow.actionflows.async;

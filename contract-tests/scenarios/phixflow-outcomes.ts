@@ -3,12 +3,12 @@
  * per-record failures leave the other records' results; stop() fails the run.
  */
 import type { Scenario } from '../context.js';
-import { bearer, ensure, expectStatus, mustStatus, type Envelope } from '../scenario-kit.js';
+import { bearer, ensure, type Envelope, expectStatus, mustStatus, needsPrivilegedToken } from '../scenario-kit.js';
 
 export const phixflowTimeoutScenario: Scenario = {
   name: 'phixflow: synchronous timeout (504)',
   api: 'phixflow',
-  skip: (ctx) => (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged'),
+  skip: needsPrivilegedToken,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const af = fx.phixflow.actionflows.timeout;
@@ -32,7 +32,7 @@ export const phixflowTimeoutScenario: Scenario = {
 export const phixflowFailuresScenario: Scenario = {
   name: 'phixflow: per-record failures and stop()',
   api: 'phixflow',
-  skip: (ctx) => (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged'),
+  skip: needsPrivilegedToken,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const api = ctx.main.strict.as(bearer(fx.phixflow.tokens.privileged));

@@ -4,7 +4,7 @@
  * request/response log, unknown actionflows.
  */
 import type { Scenario } from '../context.js';
-import { bearer, ensure, expectStatus, mustStatus, type Envelope } from '../scenario-kit.js';
+import { bearer, ensure, type Envelope, expectStatus, mustStatus, needsPrivilegedToken } from '../scenario-kit.js';
 
 const customers = [
   { name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -14,7 +14,7 @@ const customers = [
 export const phixflowSyncScenario: Scenario = {
   name: 'phixflow: synchronous trigger, version-10 URL, alias, parameters, logs',
   api: 'phixflow',
-  skip: (ctx) => (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged'),
+  skip: needsPrivilegedToken,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const af = fx.phixflow.actionflows;

@@ -1,11 +1,11 @@
 /** PhixFlow tokens over the flowmock extension: issued to administrators only, for known users, with an expiry. */
 import type { Scenario } from '../context.js';
-import { apiKey, bearer, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, bearer, ensure, expectStatus, mustStatus, needsAdminAndUserKeys } from '../scenario-kit.js';
 
 export const phixflowTokensScenario: Scenario = {
   name: 'phixflow: tokens (CreatePhixFlowToken) and privileges',
   api: 'phixflow',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin && ctx.main.fixtures.keys.user ? null : 'needs keys.admin and keys.user (flowmock extension)'),
+  skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const admin = ctx.main.strict.as(apiKey(fx.keys.admin));

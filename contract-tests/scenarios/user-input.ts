@@ -1,19 +1,17 @@
 /** Smart Flows: a flow stops in UserInput, the form is posted (a bad one first), the run resumes to Success. */
 import type { Scenario } from '../context.js';
-import { apiKey, documentIdOf, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, documentIdOf, ensure, executeFlow, expectStatus, mustStatus, needsUserKey, waitForExecution } from '../scenario-kit.js';
 import { checkBinary } from '../binary.js';
 
 export const userInputScenario: Scenario = {
   name: 'smartflows: user input, then resume',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.user ? null : 'needs keys.user'),
+  skip: needsUserKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const creds = apiKey(fx.keys.user);
     const user = ctx.main.strict.as(creds);
-    const started = await user.POST('/api/v1/flows/executions', { params: { query: { flowId: fx.flows.userInput } } });
-    mustStatus(ctx, started.response, 200, 'ExecuteFlow of the user-input flow');
-    const id = started.data!.id;
+    const { id } = await executeFlow(ctx, user, fx.flows.userInput, 'ExecuteFlow of the user-input flow');
     const waiting = await waitForExecution(ctx, user, id, (s) => s === 'UserInput', 'user-input flow');
     ensure(ctx, 'behaves_as_documented', !!waiting.schema && Array.isArray(waiting.form) && !!waiting.model,
       'in UserInput the progress carries schema, form and model', 'GetFlowExecutionProgress');

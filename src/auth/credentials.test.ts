@@ -30,18 +30,19 @@ function setUp(file = ':memory:', now: () => Date = () => new Date()) {
   return { store, credentials, user, key, record };
 }
 
-const statusOf = (fn: () => unknown): number | 'ok' => {
+/** 'ok', or the status of the CredentialError the check throws (or rejects with). */
+async function statusOf(check: () => unknown): Promise<number | 'ok'> {
   try {
-    fn();
+    await check();
     return 'ok';
   } catch (err) {
     if (err instanceof CredentialError) return err.status;
     throw err;
   }
-};
+}
 
 describe('verified API keys are cached, and the cache never outlives a change', () => {
-  it('a second call with the same key reads no key or user from the store', () => {
+  it('a second call with the same key reads no key or user from the store', async () => {
     const { store, credentials, key } = setUp();
     const first = credentials.verifyApiKey(key);
     const byId = vi.spyOn(store.apiKeys, 'byId');
@@ -51,20 +52,20 @@ describe('verified API keys are cached, and the cache never outlives a change', 
     expect([byId.mock.calls.length, userById.mock.calls.length]).toEqual([0, 0]);
   });
 
-  it('a revoked key is refused on the next call', () => {
+  it('a revoked key is refused on the next call', async () => {
     const { store, credentials, key, record } = setUp();
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
     store.apiKeys.revoke(record.id, new Date().toISOString());
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe(401);
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe(401);
   });
 
-  it("a disabled user's key is refused on the next call (403), and works again once enabled", () => {
+  it("a disabled user's key is refused on the next call (403), and works again once enabled", async () => {
     const { store, credentials, key, user } = setUp();
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
     store.users.setEnabled(user.id, false);
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe(403);
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe(403);
     store.users.setEnabled(user.id, true);
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
   });
 
   it('a revocation committed by another connection to the same file (the CLI) applies on the next request', async () => {
@@ -72,25 +73,25 @@ describe('verified API keys are cached, and the cache never outlives a change', 
     const file = path.join(dir, 'db.sqlite');
     const { credentials, key, record } = setUp(file);
     opened[opened.length - 1].dir = dir;
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe('ok');
     const other = openStore(file);
     opened.unshift({ store: other });
     other.apiKeys.revoke(record.id, new Date().toISOString());
     // The next request: a later turn of the event loop (the store reads another connection's
     // commits once per turn, see sqlite-store's dataVersion).
     await new Promise((r) => setImmediate(r));
-    expect(statusOf(() => credentials.verifyApiKey(key))).toBe(401);
+    expect(await statusOf(() => credentials.verifyApiKey(key))).toBe(401);
   });
 
-  it('a wrong key with the id of a cached one is still refused (the cache is keyed by the whole key)', () => {
+  it('a wrong key with the id of a cached one is still refused (the cache is keyed by the whole key)', async () => {
     const { credentials, key } = setUp();
     credentials.verifyApiKey(key);
     const last = key.at(-1) === 'A' ? 'E' : 'A';
-    expect(statusOf(() => credentials.verifyApiKey(key.slice(0, -1) + last))).toBe(401);
-    expect(statusOf(() => credentials.verifyApiKey(key.slice(0, -2) + 'zz'))).toBe(401);
+    expect(await statusOf(() => credentials.verifyApiKey(key.slice(0, -1) + last))).toBe(401);
+    expect(await statusOf(() => credentials.verifyApiKey(key.slice(0, -2) + 'zz'))).toBe(401);
   });
 
-  it('lastUsedAt is still written once a minute while the key is served from the cache', () => {
+  it('lastUsedAt is still written once a minute while the key is served from the cache', async () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
     const { store, credentials, key, record } = setUp(':memory:', () => new Date(t));
     credentials.verifyApiKey(key);
@@ -107,35 +108,25 @@ describe('verified API keys are cached, and the cache never outlives a change', 
 });
 
 describe('verified PhixFlow tokens are cached the same way, their expiry checked on every use', () => {
-  const statusOfAsync = async (p: Promise<unknown>): Promise<number | 'ok'> => {
-    try {
-      await p;
-      return 'ok';
-    } catch (err) {
-      if (err instanceof CredentialError) return err.status;
-      throw err;
-    }
-  };
-
   it('a second call reads no user; the cached token still expires on time (engine clock)', async () => {
     let t = Date.parse('2026-01-01T00:00:00Z');
     const { store, credentials } = setUp(':memory:', () => new Date(t));
     const { token } = await credentials.issuePhixflowToken('api-user', 60);
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(token))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyPhixflowToken(token))).toBe('ok');
     const byUsername = vi.spyOn(store.users, 'byUsername');
     t += 59_000;
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(token))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyPhixflowToken(token))).toBe('ok');
     expect(byUsername).not.toHaveBeenCalled();
     t += 1_000; // exp reached
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(token))).toBe(401);
+    expect(await statusOf(() => credentials.verifyPhixflowToken(token))).toBe(401);
   });
 
   it("a disabled user's token is refused on the next call", async () => {
     const { store, credentials } = setUp();
     const { token } = await credentials.issuePhixflowToken('api-user');
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(token))).toBe('ok');
+    expect(await statusOf(() => credentials.verifyPhixflowToken(token))).toBe('ok');
     store.users.setEnabled(store.users.byUsername('api-user')!.id, false);
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(token))).toBe(403);
+    expect(await statusOf(() => credentials.verifyPhixflowToken(token))).toBe(403);
   });
 
   it('a token with a changed signature is refused even while the real one is cached', async () => {
@@ -143,6 +134,6 @@ describe('verified PhixFlow tokens are cached the same way, their expiry checked
     const { token } = await credentials.issuePhixflowToken('api-user');
     await credentials.verifyPhixflowToken(token);
     const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
-    expect(await statusOfAsync(credentials.verifyPhixflowToken(forged))).toBe(401);
+    expect(await statusOf(() => credentials.verifyPhixflowToken(forged))).toBe(401);
   });
 });

@@ -18,7 +18,26 @@ export class CredentialError extends Error {
 }
 
 const LAST_USED_PRECISION_MS = 60_000; // lastUsedAt is written at most once a minute per key: no write per request
-const VERIFIED_KEYS_LIMIT = 1024; // a bound on each cache of verified credentials; emptied when full
+
+/**
+ * Credentials verified while the store's credentials were at `version`, by SHA-256 of the
+ * credential: the lookup's timing says nothing about how much of a wrong one matches, and none is
+ * held in clear. An entry counts only under the version it was verified at; at most 1,024 are
+ * kept (all dropped when full).
+ */
+class VerifiedCredentials<T> {
+  private readonly byDigest = new Map<string, { version: string; value: T }>();
+
+  get(digest: string, version: string): T | undefined {
+    const entry = this.byDigest.get(digest);
+    return entry && entry.version === version ? entry.value : undefined;
+  }
+
+  set(digest: string, version: string, value: T): void {
+    if (this.byDigest.size >= 1024) this.byDigest.clear();
+    this.byDigest.set(digest, { version, value });
+  }
+}
 
 /** Keys in flowmock's own format carry their id; any other key (a configured admin key) gets an id from its digest. */
 export function keyIdFor(key: string): string {
@@ -49,10 +68,9 @@ export class Credentials {
    * the key again on every call, which doubled the cost of checking a token.
    */
   private readonly verifyKeys = new Map<Uint8Array, Promise<webcrypto.CryptoKey>>();
-  /** API keys verified under `version` of the store's credentials, by SHA-256 of the key (see verifyApiKey). */
-  private readonly verifiedKeys = new Map<string, { version: string; rec: ApiKeyRecord; principal: Principal }>();
-  /** PhixFlow tokens verified under `version`, by SHA-256 of the token, with their time claims. */
-  private readonly verifiedTokens = new Map<string, TimeClaims & { version: string; principal: Principal }>();
+  private readonly verifiedKeys = new VerifiedCredentials<{ rec: ApiKeyRecord; principal: Principal }>();
+  /** With their time claims, checked on every use. */
+  private readonly verifiedTokens = new VerifiedCredentials<TimeClaims & { principal: Principal }>();
 
   private verifyKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
     let key = this.verifyKeys.get(secret);
@@ -115,13 +133,12 @@ export class Credentials {
     if (key.length < 16 || key.length > 512 || /[\s,]/.test(key)) {
       throw new CredentialError(401, 'The X-API-Key header does not hold one well-formed API key.');
     }
-    // A key verified before, with no user, role or key changed since: no HMAC, no store reads.
-    // Keyed by a SHA-256 digest of the key (a third of an HMAC's cost), so the lookup's timing
-    // says nothing about how much of a wrong key matches, and no key is held in clear.
+    // A key verified before, with no user, role or key changed since: no HMAC (its SHA-256 costs
+    // a third of one), no store reads.
     const digest = digestOf('sha256', key);
     const version = this.store.credentialsVersion();
-    const known = this.verifiedKeys.get(digest);
-    if (known && known.version === version) {
+    const known = this.verifiedKeys.get(digest, version);
+    if (known) {
       this.touchIfDue(known.rec);
       return known.principal;
     }
@@ -136,8 +153,7 @@ export class Credentials {
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
     this.touchIfDue(rec);
     const principal = this.principalOf(user, 'apiKey', rec.id);
-    if (this.verifiedKeys.size >= VERIFIED_KEYS_LIMIT) this.verifiedKeys.clear();
-    this.verifiedKeys.set(digest, { version, rec, principal });
+    this.verifiedKeys.set(digest, version, { rec, principal });
     return principal;
   }
 
@@ -205,9 +221,8 @@ export class Credentials {
     // has changed, but its time claims are checked on every use, against the engine's clock.
     const digest = digestOf('sha256', token);
     const version = this.store.credentialsVersion();
-    const known = this.verifiedTokens.get(digest);
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    if (known && known.version === version && withinTimeClaims(known, nowSeconds)) return known.principal;
+    const known = this.verifiedTokens.get(digest, version);
+    if (known && withinTimeClaims(known, Math.floor(this.now().getTime() / 1000))) return known.principal;
 
     let sub: string | undefined;
     let claims: TimeClaims;
@@ -224,8 +239,7 @@ export class Credentials {
     const principal = this.principalOf(user, 'phixflowToken');
     const missing = PHIXFLOW_PRIVILEGES.filter((p) => !principal.privileges.has(p));
     if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
-    if (this.verifiedTokens.size >= VERIFIED_KEYS_LIMIT) this.verifiedTokens.clear();
-    this.verifiedTokens.set(digest, { ...claims, version, principal });
+    this.verifiedTokens.set(digest, version, { ...claims, principal });
     return principal;
   }
 }

@@ -33,7 +33,8 @@ interface AnyReply { status: number | string; body?: unknown; headers?: Record<s
 export function sendProblem(res: Response, status: number, detail: string, opts: { errors?: FieldError[]; headers?: Record<string, string>; requestId?: string } = {}): void {
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
-  res.status(status).type('application/problem+json').send(JSON.stringify(problemBody(status, detail, opts.errors, opts.requestId)));
+  res.status(status);
+  sendText(res, 'application/problem+json', JSON.stringify(problemBody(status, detail, opts.errors, opts.requestId)));
 }
 
 export function createDispatcher(opts: DispatchOptions) {
@@ -156,7 +157,8 @@ export function createDispatcher(opts: DispatchOptions) {
       validateParams(op, 'header', headerValues);
 
       const raw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
-      opts.bodyChecks?.[op.operationId as OperationId]?.({ query: typedQuery, contentType: mediaTypeOf(req.headers['content-type']), raw, services });
+      const contentType = mediaTypeOf(req.headers['content-type']);
+      opts.bodyChecks?.[op.operationId as OperationId]?.({ query: typedQuery, contentType, raw, services });
       const parsed = parseRequestBody(op, raw, req.headers['content-type']);
       if (parsed.mediaType && parsed.value !== undefined) {
         const fn = validator.get(op.operationId).body.get(parsed.mediaType);
@@ -174,7 +176,7 @@ export function createDispatcher(opts: DispatchOptions) {
         headers: req.headers,
         body: parsed.value as never,
         rawBody: raw,
-        contentType: mediaTypeOf(req.headers['content-type']),
+        contentType,
         principal,
         services,
         get signal() {

@@ -399,10 +399,6 @@ export function openStore(file: string): Store {
   // progress is kept here, dropped on any save or insert of the execution here and on any commit
   // by another connection.
   const stableProgress = new Map<string, { view: ExecutionProgressView; dataVersion: number }>();
-  const credentialWrite = <T>(write: () => T): T => {
-    credentialWrites++;
-    return write();
-  };
 
   // WAL checkpoints (and their fsyncs) in a worker thread; the automatic one, raised from 1000
   // pages, is only a backstop. See checkpointer.ts.
@@ -464,8 +460,14 @@ export function openStore(file: string): Store {
       },
       resolve: (idOrName) => store.users.byId(idOrName) ?? store.users.byUsername(idOrName),
       list: () => (s.usersList.all() as UserRow[]).map(userFromRow),
-      setPassword: (userId, hash) => mustChange(credentialWrite(() => s.userSetPassword.run(hash, userId)).changes, 'user', userId),
-      setEnabled: (userId, enabled) => mustChange(credentialWrite(() => s.userSetEnabled.run(enabled ? 1 : 0, userId)).changes, 'user', userId),
+      setPassword: (userId, hash) => {
+        credentialWrites++;
+        mustChange(s.userSetPassword.run(hash, userId).changes, 'user', userId);
+      },
+      setEnabled: (userId, enabled) => {
+        credentialWrites++;
+        mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
+      },
       count: () => s.usersCount.get() as number,
     },
 
@@ -482,7 +484,10 @@ export function openStore(file: string): Store {
         return row ? apiKeyFromRow(row) : null;
       },
       listActive: (userId) => (s.keysActive.all(userId) as ApiKeyRow[]).map(apiKeyFromRow),
-      revoke: (id, at) => credentialWrite(() => s.keyRevoke.run(at, id)).changes > 0,
+      revoke: (id, at) => {
+        credentialWrites++;
+        return s.keyRevoke.run(at, id).changes > 0;
+      },
       touch: (id, at) => { s.keyTouch.run(at, id); }, // an unknown id is harmless here
     },
 

@@ -76,6 +76,8 @@ export function parseVendorType(contract: VendorContract, type: string, enumValu
   const model = contract.models[t];
   if (model) return isEnumModel(model) ? { kind: 'enum', name: t, values: model.enum } : { kind: 'model', name: t };
   if (enumValues) return { kind: 'enum', name: t, values: enumValues };
+  // Four List<...Enum> fields come without their values in the SDK: a string, values unknown.
+  if (/Enum$/.test(t)) return { kind: 'primitive', json: 'string', csharp: `${t} (values not published)` };
   throw new Error(`unknown vendor type ${t}`);
 }
 

@@ -44,7 +44,7 @@ export type VendorType =
   | { kind: 'binary' } // System.IO.Stream: a binary answer, not JSON
   | { kind: 'list'; items: VendorType }
   | { kind: 'map'; values: VendorType }
-  | { kind: 'enum'; name: string; values: string[] }
+  | { kind: 'enum'; name: string; values: string[]; /** a named enum model, not a field's own enum */ model?: boolean }
   | { kind: 'model'; name: string };
 
 const PRIMITIVES: Record<string, 'string' | 'integer' | 'number' | 'boolean'> = {
@@ -74,7 +74,7 @@ export function parseVendorType(contract: VendorContract, type: string, enumValu
   if (t === 'System.IO.Stream') return { kind: 'binary' };
   if (t in PRIMITIVES) return { kind: 'primitive', json: PRIMITIVES[t], csharp: t };
   const model = contract.models[t];
-  if (model) return isEnumModel(model) ? { kind: 'enum', name: t, values: model.enum } : { kind: 'model', name: t };
+  if (model) return isEnumModel(model) ? { kind: 'enum', name: t, values: model.enum, model: true } : { kind: 'model', name: t };
   if (enumValues) return { kind: 'enum', name: t, values: enumValues };
   // Four List<...Enum> fields come without their values in the SDK: a string, values unknown.
   if (/Enum$/.test(t)) return { kind: 'primitive', json: 'string', csharp: `${t} (values not published)` };

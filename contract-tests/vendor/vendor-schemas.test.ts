@@ -20,7 +20,7 @@ describe('vendorSchemaDocument', () => {
       active: { type: ['boolean', 'null'] },
       createdAt: { type: ['string', 'null'] },
       status: { type: ['string', 'null'], enum: ['Open', 'Closed', null] },
-      kind: { type: ['string', 'null'], enum: ['simple', 'advanced', null] },
+      kind: { anyOf: [{ $ref: '#/$defs/ItemKind' }, { type: 'null' }] },
       tags: { type: ['array', 'null'], items: { type: 'string' } },
       labels: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
       owner: { anyOf: [{ $ref: '#/$defs/IdWithName' }, { type: 'null' }] },

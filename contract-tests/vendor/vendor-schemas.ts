@@ -21,7 +21,7 @@ export function schemaOfType(t: VendorType): JsonSchema {
     case 'binary': return { type: 'string', contentMediaType: 'application/octet-stream' };
     case 'list': return { type: 'array', items: schemaOfType(t.items) };
     case 'map': return { type: 'object', additionalProperties: schemaOfType(t.values) };
-    case 'enum': return { type: 'string', enum: t.values };
+    case 'enum': return t.model ? { $ref: `#/$defs/${t.name}` } : { type: 'string', enum: t.values };
     case 'model': return { $ref: `#/$defs/${t.name}` };
   }
 }

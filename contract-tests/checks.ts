@@ -14,6 +14,7 @@ export const CHECKS = {
   binary_is_real: 'PDF/PNG bodies: magic bytes, Content-Type and Content-Length agree',
   negative_input_rejected: 'a request breaking a declared rule gets the documented 4xx, never a 5xx',
   behaves_as_documented: "the scenario's expectations taken from the operation descriptions",
+  vendor_shape_conformance: "a 2xx JSON answer of a vendor Smart Flows operation fits the vendor's model (JSON Schemas derived from reference/smart-flows-vendor-contract.json)",
 } as const;
 
 export type CheckName = keyof typeof CHECKS;
@@ -27,7 +28,7 @@ export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
  */
 export const CONFORMANCE_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>([
   'status_code_conformance', 'content_type_conformance', 'response_schema_conformance', 'not_a_server_error',
-  'valid_request_accepted', 'binary_is_real',
+  'valid_request_accepted', 'binary_is_real', 'vendor_shape_conformance',
 ]);
 
 export const isConformanceCheck = (check: CheckName): boolean => CONFORMANCE_CHECKS.has(check);

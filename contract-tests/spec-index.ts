@@ -5,6 +5,8 @@
  */
 import { listOperations, loadBundledSpec, type OperationSpec } from '../src/http/openapi-document.js';
 import { SpecValidator, isJsonMedia, toFieldErrors, describeErrors } from '../src/http/validation.js';
+import { loadVendorContract } from './vendor/contract.js';
+import { VendorValidator } from './vendor/vendor-schemas.js';
 
 export type { OperationSpec };
 type Obj = Record<string, any>;
@@ -13,6 +15,8 @@ export class SpecIndex {
   readonly doc: Obj = loadBundledSpec();
   readonly ops: OperationSpec[] = listOperations(this.doc);
   readonly validator = new SpecValidator(this.doc, this.ops);
+  /** The vendor's view of the Smart Flows answers (vendor_shape_conformance). */
+  readonly vendor = new VendorValidator(loadVendorContract());
   private readonly byId = new Map(this.ops.map((o) => [o.operationId, o]));
   private readonly byRoute = new Map(this.ops.map((o) => [`${o.method} ${o.path}`, o]));
   private readonly matchers = this.ops.map((o) => ({

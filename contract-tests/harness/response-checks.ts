@@ -17,6 +17,7 @@ import type { CheckName } from '../checks.js';
 import { prismVerdict, checkOfViolation, describeViolation, type PrismVerdict } from './prism-verdict.js';
 import { feedLifecycle } from './lifecycle-feed.js';
 import { documentedHeaderPresence } from '../compare/trace.js';
+import { describeVendorShape, vendorShapeVerdict } from '../vendor/shape-check.js';
 
 /** What the harness saw of one exchange; scenarios read it with `exchangeOf(response)`. */
 export interface Exchange {
@@ -107,6 +108,8 @@ export function responseChecks(opts: { mode: ProxyMode; recorder: Recorder; spec
       for (const [check, list] of findings) {
         recorder.record(check, list.length === 0, list.length ? `${where}: ${list.join('; ')}${excerpt(bytes, mediaType)}` : `${id} ${where}`, extra);
       }
+      const vendorShape = vendorShapeVerdict(spec.vendor, request.method, op.path, response.status, mediaType, json);
+      if (vendorShape) recorder.record('vendor_shape_conformance', vendorShape.violations.length === 0, describeVendorShape(vendorShape, where), extra);
       const documented = op.responses.has(String(response.status));
       const serverError = response.status >= 500 && !documented;
       recorder.record('not_a_server_error', !serverError, serverError ? `${id} ${where}${excerpt(bytes, mediaType)}` : `${id} ${where}`, extra);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { assembleSpec } from './spec-bundle.js';
 import { loadVendorContract, selectOperations, DEFAULT_CONTRACT_FILE, type OperationSet } from '../contract-tests/vendor/contract.js';
-import { compareSpecWithContract, formatDifference } from '../contract-tests/vendor/compare-spec.js';
+import { compareSpecWithContract, extraOperations, formatDifference } from '../contract-tests/vendor/compare-spec.js';
 import { applyExceptions, loadVendorExceptions, DEFAULT_EXCEPTIONS_FILE } from '../contract-tests/vendor/exceptions.js';
 
 interface Options { spec: string; ops: OperationSet; json: boolean; contract: string; exceptions: string }
@@ -64,13 +64,16 @@ async function main(): Promise<void> {
   const exceptions = loadVendorExceptions(o.exceptions);
   const doc = await loadSpec(specFile);
   const results = compareSpecWithContract(doc, contract, selectOperations(contract, o.ops));
-  const all = results.flatMap((r) => r.differences);
+  const extra = extraOperations(doc, contract);
+  const all = [...results.flatMap((r) => r.differences), ...extra];
   const { failing, excepted } = applyExceptions(all, exceptions);
+  const extraFailing = extra.filter((d) => failing.includes(d));
 
   if (o.json) {
     console.log(JSON.stringify({
       spec: specFile, operations: results.length,
       differing: results.filter((r) => r.differences.some((d) => failing.includes(d))).length,
+      extraOperations: extraFailing.length,
       differences: failing, excepted, notes: results.flatMap((r) => r.notes),
     }, null, 2));
   } else {
@@ -86,10 +89,14 @@ async function main(): Promise<void> {
       for (const d of own) console.log(`     - ${formatDifference(d)}`);
       for (const n of r.notes) console.log(`     note: ${n.message}`);
     }
+    if (extraFailing.length) {
+      console.log(`\nSpec operations under /api/v1 the vendor does not have (${extraFailing.length}):`);
+      for (const d of extraFailing) console.log(`     - ${d.operation} ${d.spec}`);
+    }
     const byKind = new Map<string, number>();
     for (const d of failing) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
     const conformant = results.filter((r) => !r.differences.some((d) => failing.includes(d))).length;
-    console.log(`\n${conformant}/${results.length} vendor operations (${o.ops}) conform; ${failing.length} difference(s), ${excepted.length} excepted.`);
+    console.log(`\n${conformant}/${results.length} vendor operations (${o.ops}) conform; ${extraFailing.length} spec operation(s) the vendor does not have; ${failing.length} difference(s) in all, ${excepted.length} excepted.`);
     if (byKind.size) console.log(`by kind: ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
   process.exit(failing.length ? 1 : 0);

@@ -17,6 +17,7 @@ import {
 export type DifferenceKind =
   | 'operation-missing' // no operation at the vendor's method and path
   | 'operation-id' // the operationId is not the vendor's operation name
+  | 'operation-extra' // a spec operation in the vendor's namespace that the vendor does not have
   | 'path-param' // a path parameter named or typed differently
   | 'query-missing' | 'query-extra' | 'query-type' | 'query-required'
   | 'body-missing' | 'body-extra'
@@ -41,6 +42,24 @@ export interface VendorDifference {
   where: string;
   vendor: string;
   spec: string;
+}
+
+/**
+ * Spec operations under the vendor's prefix (`/api/v1`) that the vendor does not have at that
+ * method and path (whatever the operation set: such an operation belongs to no vendor family): an
+ * integrator relying on one breaks on the real server. Reported under the spec's operationId.
+ */
+export function extraOperations(doc: Json, contract: VendorContract): VendorDifference[] {
+  const vendor = new Set(contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`));
+  const vendorSkeletons = new Set(contract.operations.map((o) => `${o.method.toUpperCase()} ${pathSkeleton(o.path)}`));
+  return specOperations(doc)
+    .filter((o) => o.path.startsWith('/api/v1/') && !vendor.has(`${o.method} ${o.path}`))
+    // A vendor operation whose path parameters are named differently is reported there (operation-missing).
+    .filter((o) => !vendorSkeletons.has(`${o.method} ${pathSkeleton(o.path)}`))
+    .map((o) => ({
+      operation: o.operationId ?? `${o.method} ${o.path}`, method: o.method, path: o.path, kind: 'operation-extra' as const,
+      where: 'operation', vendor: '(no such operation)', spec: `${o.method} ${o.path}`,
+    }));
 }
 
 /** Informational findings that are not differences (a body component named otherwise than the vendor's model). */

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadVendorContract, selectOperations, type OperationSet } from '../../contract-tests/vendor/contract.js';
-import { compareSpecWithContract, formatDifference, type VendorDifference } from '../../contract-tests/vendor/compare-spec.js';
+import { compareSpecWithContract, extraOperations, formatDifference, type VendorDifference } from '../../contract-tests/vendor/compare-spec.js';
 import { applyExceptions, exceptionCovers, loadVendorExceptions } from '../../contract-tests/vendor/exceptions.js';
 import { specFromContract } from '../../contract-tests/vendor/fixtures/spec-from-contract.js';
 
@@ -36,8 +36,13 @@ describe(`vendor contract: the spec has the vendor's shapes (${OPERATION_SET}: $
     });
   }
 
+  it('no operation under /api/v1 that the vendor does not have', () => {
+    const { failing } = applyExceptions(extraOperations(spec, contract), exceptions);
+    expect(failing.map((d) => `${d.operation}: ${d.spec}`), 'spec operations the vendor does not have, not listed in spec/vendor-exceptions.yaml').toEqual([]);
+  });
+
   it('every entry of spec/vendor-exceptions.yaml still covers a difference (no stale exceptions)', () => {
-    const all = compareSpecWithContract(spec, contract, contract.operations).flatMap((r) => r.differences);
+    const all = [...compareSpecWithContract(spec, contract, contract.operations).flatMap((r) => r.differences), ...extraOperations(spec, contract)];
     const stale = exceptions.filter((e) => !all.some((d) => exceptionCovers(e, d)));
     expect(stale, 'exceptions that cover no difference: remove them').toEqual([]);
   });
@@ -51,6 +56,13 @@ describe('the vendor comparison itself', () => {
 
   it('finds no difference in a spec written from the contract, over all 166 operations', () => {
     expect(compareSpecWithContract(conforming(), contract, contract.operations).flatMap((r) => r.differences).map(formatDifference)).toEqual([]);
+    expect(extraOperations(conforming(), contract)).toEqual([]);
+  });
+
+  it('reports an operation the vendor does not have (API keys beside the vendor\'s tokens)', () => {
+    const doc = conforming();
+    doc.paths['/api/v1/users/{user}/apikeys'] = { get: { operationId: 'GetApiKeys', responses: {} } };
+    expect(extraOperations(doc, contract).map((d) => `${d.operation} ${d.kind} ${d.spec}`)).toEqual(['GetApiKeys operation-extra GET /api/v1/users/{user}/apikeys']);
   });
 
   it('fails on a renamed field (FlowExecution.createdAt -> created), in every surface operation reaching FlowExecution', () => {

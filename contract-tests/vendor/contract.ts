@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 
 export interface VendorParam { name: string; type: string; required: boolean }
 export interface VendorBody { type: string; required: boolean; contentTypes: string[] }
@@ -108,8 +108,8 @@ export function describeVendorType(t: VendorType): string {
   }
 }
 
-/** The committed copy (reference/), next to this module's repository, wherever the caller runs from. */
-export const DEFAULT_CONTRACT_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'reference', 'smart-flows-vendor-contract.json');
+/** The committed copy (reference/) in this package, wherever the caller runs from (sources or dist/). */
+export const DEFAULT_CONTRACT_FILE = path.join(PACKAGE_ROOT, 'reference', 'smart-flows-vendor-contract.json');
 
 export function loadVendorContract(file: string = DEFAULT_CONTRACT_FILE): VendorContract {
   return JSON.parse(readFileSync(file, 'utf8')) as VendorContract;

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 import type { DifferenceKind, VendorDifference } from './compare-spec.js';
 
 export interface VendorException {
@@ -17,7 +17,7 @@ export interface VendorException {
   reason: string;
 }
 
-export const DEFAULT_EXCEPTIONS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'vendor-exceptions.yaml');
+export const DEFAULT_EXCEPTIONS_FILE = path.join(PACKAGE_ROOT, 'spec', 'vendor-exceptions.yaml');
 
 const KEYS = new Set(['operation', 'model', 'field', 'kind', 'reason']);
 

@@ -60,8 +60,10 @@ describe('VendorValidator', () => {
     expect(v.validate(op(operation as string), answer).map(({ pointer, rule }) => ({ pointer, rule }))).toEqual(expected);
   });
 
-  it('finds the vendor operation by method and path template', () => {
+  it('finds the vendor operation by method and path template, whatever the parameter names', () => {
     expect(v.operation('get', '/api/v1/items/{item}')?.operation).toBe('GetItem');
-    expect(v.operation('GET', '/api/v1/items/{id}')).toBeUndefined();
+    expect(v.operation('GET', '/api/v1/items/{id}')?.operation).toBe('GetItem');
+    expect(v.operation('DELETE', '/api/v1/items/{item}')).toBeUndefined();
+    expect(v.operation('GET', '/api/v1/items/{item}/other')).toBeUndefined();
   });
 });

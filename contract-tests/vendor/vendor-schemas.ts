@@ -77,16 +77,22 @@ export class VendorValidator {
   private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction | null>();
   private readonly byRoute: Map<string, VendorOperation>;
+  private readonly bySkeleton: Map<string, VendorOperation>;
 
   constructor(private readonly contract: VendorContract) {
     this.ajv = new Ajv2020({ allErrors: true, strict: false });
     this.ajv.addSchema(vendorSchemaDocument(contract));
     this.byRoute = new Map(contract.operations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o]));
+    this.bySkeleton = new Map(contract.operations.map((o) => [`${o.method.toUpperCase()} ${skeleton(o.path)}`, o]));
   }
 
-  /** The vendor operation at a method and path template, if any. */
+  /**
+   * The vendor operation at a method and path template, if any; a template whose parameters are
+   * named otherwise (`{id}` for `{execution}`) still matches, so its answers are judged too.
+   */
   operation(method: string, pathTemplate: string): VendorOperation | undefined {
-    return this.byRoute.get(`${method.toUpperCase()} ${pathTemplate}`);
+    const m = method.toUpperCase();
+    return this.byRoute.get(`${m} ${pathTemplate}`) ?? this.bySkeleton.get(`${m} ${skeleton(pathTemplate)}`);
   }
 
   /** Violations of one JSON answer of `op`; [] when it fits, or when the vendor's answer is binary. */
@@ -101,6 +107,8 @@ export class VendorValidator {
     return simplify(v.errors ?? []).map(describe);
   }
 }
+
+const skeleton = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
 
 /** An anyOf [model, null] failure repeats the model's errors plus "must be null": keep the useful ones. */
 function simplify(errors: ErrorObject[]): ErrorObject[] {

@@ -6,13 +6,14 @@
  * Flows contract (reference/smart-flows-vendor-contract.json): the operation itself, operationId,
  * path and query parameters, request body, list-versus-object answer, security, and the field
  * names, types and enum values of every model the operation reaches. `--spec` is resolved from the
- * current directory (so another worktree can point it at its own bundle); the contract and the
- * exceptions file default to this repository's copies. A spec whose head lists parts
- * (spec/openapi.yaml) is assembled first.
+ * current directory (so another checkout can point it at its own bundle); the exceptions file is
+ * the current directory's spec/vendor-exceptions.yaml when there is one, else this repository's;
+ * the contract is this repository's copy. A spec whose head lists parts (spec/openapi.yaml) is
+ * assembled first.
  *
  * Exit code: 0 when every difference is covered by spec/vendor-exceptions.yaml, 1 otherwise, 2 on bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { assembleSpec } from './spec-bundle.js';
@@ -23,7 +24,8 @@ import { applyExceptions, loadVendorExceptions, DEFAULT_EXCEPTIONS_FILE } from '
 interface Options { spec: string; ops: OperationSet; json: boolean; contract: string; exceptions: string }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { spec: 'generated/openapi.json', ops: 'surface', json: false, contract: DEFAULT_CONTRACT_FILE, exceptions: DEFAULT_EXCEPTIONS_FILE };
+  const local = path.resolve('spec', 'vendor-exceptions.yaml');
+  const o: Options = { spec: 'generated/openapi.json', ops: 'surface', json: false, contract: DEFAULT_CONTRACT_FILE, exceptions: existsSync(local) ? local : DEFAULT_EXCEPTIONS_FILE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {

@@ -1,6 +1,6 @@
 /**
- * `npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops surface|all] [--json]
- *   [--contract file] [--exceptions file]`
+ * `npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops surface|all] [--json | --summary]
+ *   [--contract file] [--exceptions file]`   (`--summary`: one line per operation, counts by kind)
  *
  * Prints, per vendor operation, every difference between an OpenAPI document and the vendor's Smart
  * Flows contract (reference/smart-flows-vendor-contract.json): the operation itself, operationId,
@@ -21,11 +21,11 @@ import { loadVendorContract, selectOperations, DEFAULT_CONTRACT_FILE, type Opera
 import { compareSpecWithContract, extraOperations, formatDifference } from '../contract-tests/vendor/compare-spec.js';
 import { applyExceptions, loadVendorExceptions, DEFAULT_EXCEPTIONS_FILE } from '../contract-tests/vendor/exceptions.js';
 
-interface Options { spec: string; ops: OperationSet; json: boolean; contract: string; exceptions: string }
+interface Options { spec: string; ops: OperationSet; json: boolean; summary: boolean; contract: string; exceptions: string }
 
 function parseArgs(argv: string[]): Options {
   const local = path.resolve('spec', 'vendor-exceptions.yaml');
-  const o: Options = { spec: 'generated/openapi.json', ops: 'surface', json: false, contract: DEFAULT_CONTRACT_FILE, exceptions: existsSync(local) ? local : DEFAULT_EXCEPTIONS_FILE };
+  const o: Options = { spec: 'generated/openapi.json', ops: 'surface', json: false, summary: false, contract: DEFAULT_CONTRACT_FILE, exceptions: existsSync(local) ? local : DEFAULT_EXCEPTIONS_FILE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -34,6 +34,7 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     if (a === '--json') o.json = true;
+    else if (a === '--summary') o.summary = true;
     else if (a.startsWith('--spec')) o.spec = value();
     else if (a.startsWith('--contract')) o.contract = value();
     else if (a.startsWith('--exceptions')) o.exceptions = value();
@@ -49,7 +50,7 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem?: string): never {
   if (problem) console.error(problem);
-  console.error('usage: npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops surface|all] [--json] [--contract file] [--exceptions file]');
+  console.error('usage: npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops surface|all] [--json | --summary] [--contract file] [--exceptions file]');
   process.exit(problem ? 2 : 0);
 }
 
@@ -80,6 +81,13 @@ async function main(): Promise<void> {
     }, null, 2));
   } else {
     for (const r of results) {
+      if (o.summary) {
+        const own = r.differences.filter((d) => failing.includes(d));
+        const kinds = new Map<string, number>();
+        for (const d of own) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+        console.log(`${String(own.length).padStart(4)}  ${r.operation.operation.padEnd(28)} ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+        continue;
+      }
       const own = r.differences.filter((d) => failing.includes(d));
       const ownExcepted = excepted.filter((e) => r.differences.includes(e.difference)).length;
       const head = `${r.operation.operation} ${r.operation.method} ${r.operation.path}`;

@@ -31,6 +31,19 @@ describe('compareSpecWithContract', () => {
       expected: [{ operation: 'GetItems', kind: 'list-vs-object' }],
     },
     {
+      name: 'inside a page object, the items are still compared with the vendor model',
+      mutate: (s) => {
+        s.paths['/api/v1/items'].get.responses['200'].content['application/json'].schema = {
+          type: 'object', properties: { total: { type: 'integer' }, content: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' } } } } },
+        };
+      },
+      expected: [
+        { operation: 'GetItems', kind: 'list-vs-object' },
+        { operation: 'GetItems', kind: 'type', model: 'Item', field: 'id' },
+        ...['count', 'price', 'active', 'createdAt', 'status', 'kind', 'tags', 'labels', 'owner', 'history', 'settings'].map((field) => ({ operation: 'GetItems', kind: 'field-missing', model: 'Item', field })),
+      ],
+    },
+    {
       name: 'an array where the vendor answers one object is list-vs-object',
       mutate: (s) => { s.paths['/api/v1/items/{item}'].get.responses['200'].content['application/json'].schema = { type: 'array', items: { $ref: '#/components/schemas/Thing' } }; },
       expected: [{ operation: 'GetItem', kind: 'list-vs-object' }],

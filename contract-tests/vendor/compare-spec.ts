@@ -245,6 +245,12 @@ class ModelWalker {
       case 'list':
         if (got.kind !== 'array') {
           this.diff({ kind: top || got.kind === 'object' ? 'list-vs-object' : 'type', model, field, where, vendor: describeVendorType(want), spec: describeShape(got) });
+          // A page object around the list: still compare its items, so the model's differences show now.
+          const lists = got.kind === 'object' ? Object.entries(got.properties).filter(([, v]) => shapeOf(this.doc, v).kind === 'array') : [];
+          if (lists.length === 1) {
+            const inner = shapeOf(this.doc, lists[0][1]);
+            if (inner.kind === 'array') this.compare(want.items, inner.items, `${where}(page).${lists[0][0]}[]`, model, field);
+          }
           return;
         }
         this.compare(want.items, got.items, `${where}[]`, model, field);

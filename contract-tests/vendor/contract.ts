@@ -98,7 +98,7 @@ export const propertyType = (contract: VendorContract, p: VendorProperty): Vendo
 export function describeVendorType(t: VendorType): string {
   switch (t.kind) {
     case 'any': return 'Object (any JSON)';
-    case 'primitive': return `${t.csharp} (${t.json})`;
+    case 'primitive': return t.csharp === t.json ? t.csharp : `${t.csharp} (${t.json})`;
     case 'bytes': return 'byte[] (base64 string)';
     case 'binary': return 'System.IO.Stream (binary)';
     case 'list': return `List<${describeVendorType(t.items)}>`;

@@ -14,7 +14,10 @@ const shared = path.resolve(root, '..', 'shared', 'reference', 'smart-flows-vend
 const sharedPresent = existsSync(shared);
 
 describe('the committed vendor contract', () => {
-  it.skipIf(!sharedPresent)(`is byte-identical to ../shared/reference/smart-flows-vendor-contract.json (skipped when that file is absent: ${shared} not found means a checkout without the shared folder)`, () => {
+  const title = sharedPresent
+    ? 'is byte-identical to ../shared/reference/smart-flows-vendor-contract.json'
+    : `is byte-identical to ../shared/reference/smart-flows-vendor-contract.json — SKIPPED: ${shared} does not exist (a checkout without the shared folder beside it; CI has it)`;
+  it.skipIf(!sharedPresent)(title, () => {
     expect(readFileSync(DEFAULT_CONTRACT_FILE).equals(readFileSync(shared))).toBe(true);
   });
 

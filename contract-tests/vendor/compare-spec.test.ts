@@ -40,7 +40,7 @@ describe('compareSpecWithContract', () => {
       expected: [
         { operation: 'GetItems', kind: 'list-vs-object' },
         { operation: 'GetItems', kind: 'type', model: 'Item', field: 'id' },
-        ...['count', 'price', 'active', 'createdAt', 'status', 'kind', 'tags', 'labels', 'owner', 'history', 'settings'].map((field) => ({ operation: 'GetItems', kind: 'field-missing', model: 'Item', field })),
+        ...['count', 'price', 'active', 'createdAt', 'status', 'kind', 'tags', 'labels', 'owner', 'history', 'settings'].map((field) => ({ operation: 'GetItems', kind: 'field-missing' as const, model: 'Item', field })),
       ],
     },
     {

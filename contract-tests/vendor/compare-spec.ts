@@ -99,14 +99,17 @@ export function compareOperation(doc: Json, contract: VendorContract, vop: Vendo
     diff({ kind: 'operation-id', where: 'operationId', vendor: vop.operation, spec: sop.operationId ?? '(none)' });
   }
 
-  // Path parameters, by position (names differ only when the path differs).
-  const specPathNames = [...sop.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-  vop.pathParams.forEach((vp, i) => {
+  // Path parameters, by position in the template (names differ only when the path differs), then by type.
+  const placeholders = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const specPathNames = placeholders(sop.path);
+  placeholders(vop.path).forEach((vendorName, i) => {
     const name = specPathNames[i];
-    if (name !== vp.name) {
-      diff({ kind: 'path-param', field: vp.name, where: `path parameter ${i + 1}`, vendor: vp.name, spec: name ?? '(none)' });
+    if (name !== vendorName) {
+      diff({ kind: 'path-param', field: vendorName, where: `path parameter ${i + 1}`, vendor: vendorName, spec: name ?? '(none)' });
       return;
     }
+    const vp = vop.pathParams.find((p) => p.name === vendorName);
+    if (!vp) return;
     const sp = sop!.parameters.find((p) => p.in === 'path' && p.name === name);
     const want = parseVendorType(contract, vp.type);
     const got = sp ? shapeOf(doc, sp.schema) : { kind: 'any' as const };

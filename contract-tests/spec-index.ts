@@ -6,6 +6,7 @@
 import { listOperations, loadBundledSpec, type OperationSpec } from '../src/http/openapi-document.js';
 import { SpecValidator, isJsonMedia, toFieldErrors, describeErrors } from '../src/http/validation.js';
 import { loadVendorContract } from './vendor/contract.js';
+import { loadVendorExceptions } from './vendor/exceptions.js';
 import { VendorValidator } from './vendor/vendor-schemas.js';
 
 export type { OperationSpec };
@@ -16,7 +17,7 @@ export class SpecIndex {
   readonly ops: OperationSpec[] = listOperations(this.doc);
   readonly validator = new SpecValidator(this.doc, this.ops);
   /** The vendor's view of the Smart Flows answers (vendor_shape_conformance). */
-  readonly vendor = new VendorValidator(loadVendorContract());
+  readonly vendor = new VendorValidator(loadVendorContract(), loadVendorExceptions());
   private readonly byId = new Map(this.ops.map((o) => [o.operationId, o]));
   private readonly byRoute = new Map(this.ops.map((o) => [`${o.method} ${o.path}`, o]));
   private readonly matchers = this.ops.map((o) => ({

@@ -60,6 +60,18 @@ describe('VendorValidator', () => {
     expect(v.validate(op(operation as string), answer).map(({ pointer, rule }) => ({ pointer, rule }))).toEqual(expected);
   });
 
+  it('honours the accepted differences: a model field excepted may be anything or extra; an operation excepted about its answer is not judged', () => {
+    const lenient = new VendorValidator(miniContract, [
+      { model: 'Item', field: 'count', reason: 'test' },
+      { model: 'Item', field: 'size', kind: 'field-extra', reason: 'test' },
+      { operation: 'GetItems', kind: 'list-vs-object', reason: 'test' },
+    ]);
+    expect(lenient.validate(op('GetItem'), { ...item, count: 'many', size: 3 })).toEqual([]);
+    expect(lenient.validate(op('GetItem'), { ...item, other: 3 }).map((x) => x.pointer)).toEqual(['/other']);
+    expect(lenient.validate(op('GetItems'), { content: [] })).toEqual([]);
+    expect(v.validate(op('GetItem'), { ...item, count: 'many', size: 3 }).map((x) => x.pointer)).toEqual(['/size', '/count']);
+  });
+
   it('finds the vendor operation by method and path template, whatever the parameter names', () => {
     expect(v.operation('get', '/api/v1/items/{item}')?.operation).toBe('GetItem');
     expect(v.operation('GET', '/api/v1/items/{id}')?.operation).toBe('GetItem');

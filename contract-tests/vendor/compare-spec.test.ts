@@ -159,6 +159,7 @@ exceptions:
     ['an empty reason', 'exceptions:\n  - operation: X\n    reason: ""\n'],
     ['an entry naming neither operation nor model', 'exceptions:\n  - field: x\n    reason: r\n'],
     ['an unknown key', 'exceptions:\n  - operation: X\n    reason: r\n    because: y\n'],
+    ['an unknown kind', 'exceptions:\n  - operation: X\n    kind: renamed\n    reason: r\n'],
   ])('rejects %s', (_name, text) => {
     expect(() => parseVendorExceptions(text)).toThrow();
   });

@@ -28,6 +28,12 @@ export type DifferenceKind =
   | 'enum-missing' | 'enum-extra' // enum values the spec lacks / adds
   | 'security'; // anonymous in one, credentials in the other
 
+export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
+  'operation-missing', 'operation-id', 'operation-extra', 'path-param', 'query-missing', 'query-extra', 'query-type',
+  'query-required', 'body-missing', 'body-extra', 'response-missing', 'list-vs-object', 'field-missing', 'field-extra',
+  'type', 'enum-missing', 'enum-extra', 'security',
+];
+
 export interface VendorDifference {
   /** The vendor's operation name. */
   operation: string;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
-import type { DifferenceKind, VendorDifference } from './compare-spec.js';
+import { DIFFERENCE_KINDS, type DifferenceKind, type VendorDifference } from './compare-spec.js';
 
 export interface VendorException {
   operation?: string;
@@ -35,6 +35,7 @@ export function parseVendorExceptions(text: string, source = 'vendor-exceptions.
       if (k in entry && (typeof entry[k] !== 'string' || !(entry[k] as string).trim())) throw new Error(`${where}.${k} must be a non-empty string`);
     }
     if (!entry.reason) throw new Error(`${where} needs a reason`);
+    if (entry.kind && !DIFFERENCE_KINDS.includes(entry.kind as DifferenceKind)) throw new Error(`${where}.kind ${String(entry.kind)} is not one of ${DIFFERENCE_KINDS.join(', ')}`);
     if (!entry.operation && !entry.model) throw new Error(`${where} names neither an operation nor a model`);
     if (entry.field && !entry.model && !entry.operation) throw new Error(`${where}: a field belongs to a model or an operation`);
     return entry as unknown as VendorException;

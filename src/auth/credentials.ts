@@ -82,14 +82,9 @@ export class Credentials {
     return key;
   }
 
-  /** A random 32-byte secret kept in the store's meta table, made on first use. */
+  /** A random 32-byte secret kept in the server's key file (never in the database), made on first use. */
   private secret(name: string): string {
-    let v = this.store.meta.get(name);
-    if (!v) {
-      v = randomBytes(32).toString('hex');
-      this.store.meta.set(name, v);
-    }
-    return v;
+    return this.store.secrets.ensure(name, () => randomBytes(32).toString('hex'));
   }
 
   principalOf(user: UserRecord, via: Principal['via'], apiKeyId?: string): Principal {

@@ -15,7 +15,8 @@ export class CliError extends Error {}
 /** Opens the database (seeded like the server's), runs fn, and closes it when fn has finished. */
 async function withStore<T>(db: string | undefined, fn: (store: Store, credentials: Credentials, cfg: FlowmockConfig) => T | Promise<T>): Promise<T> {
   const cfg = resolveConfig(configFromEnv(), db ? { db } : {});
-  const store = openStore(cfg.db);
+  // A command serves no one while it waits: it may wait for the server's write lock.
+  const store = openStore(cfg.db, { busyTimeoutMs: 5000 });
   try {
     const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
     seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });

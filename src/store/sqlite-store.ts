@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
+import { fileSecrets, memorySecrets, secretsFileFor, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
+import { prepareStoreFiles } from './store-files.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
 import type {
@@ -207,17 +209,27 @@ const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept 
 const STATEMENT_CACHE_LIMIT = 200;
 
 /** Opens (creating and migrating as needed) the store at `file`, or an in-memory one for ':memory:'. */
-export function openStore(file: string): Store {
+export function openStore(file: string, opts: { env?: NodeJS.ProcessEnv; busyTimeoutMs?: number } = {}): Store {
   const inMemory = file === ':memory:' || file === '';
-  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // Owner-only folder and files; writable WAL and SHM checked before SQLite maps them (SIGBUS otherwise).
+  if (!inMemory) prepareStoreFiles(file);
 
   const db = new Database(file);
+  let secrets: ServerSecrets;
   try {
+    // A short wait only while opening (start-up, migrations); afterwards 0 (see below).
     db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer
     if (!inMemory) db.pragma('journal_mode = WAL'); // readers and the writer do not block each other
     db.pragma('synchronous = NORMAL'); // safe with WAL; only the last commits may be lost on power loss
     db.pragma('foreign_keys = ON');
-    applyMigrations(db);
+    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).pluck().get() !== undefined;
+    const expectedId = hasMeta ? ((db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SECRETS_FILE_ID_META_KEY) as string | undefined) ?? null) : null;
+    secrets = inMemory ? memorySecrets() : fileSecrets(secretsFileFor(file, opts.env), expectedId);
+    applyMigrations(db, undefined, { secrets });
+    // No request may wait for another process's lock with the event loop blocked: a busy
+    // database fails at once (SQLITE_BUSY), and callers retry later (src/store/store-health.ts)
+    // or answer 503. Only the CLI, which serves no one meanwhile, passes a wait.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 0))}`);
   } catch (err) {
     db.close();
     throw err;
@@ -418,6 +430,8 @@ export function openStore(file: string): Store {
 
     // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
     credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
+
+    secrets,
 
     meta: {
       get: (key) => (s.metaGet.get(key) as string | undefined) ?? null,

@@ -4,6 +4,7 @@
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
 import type { JournalStore, OverviewStore } from './journal-store.js';
+import type { ServerSecrets } from './server-secrets.js';
 
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
@@ -196,6 +197,9 @@ export interface Store {
   /** Runs fn in one SQLite transaction (synchronous). */
   transaction<T>(fn: () => T): T;
   close(): void;
+
+  /** The server's secrets, kept apart from the database (src/store/server-secrets.ts). */
+  secrets: ServerSecrets;
 
   meta: {
     get(key: string): string | null;

@@ -666,9 +666,13 @@ export interface paths {
          *     (the API key's id and user, or a bearer token's subject), request and response headers
          *     and bodies.
          *
-         *     * `X-API-Key`, `Authorization`, `Cookie`, `Proxy-Authorization` and `Set-Cookie` are
-         *       shown as `[redacted]`; so are secrets in bodies (the password of a login, the token of
-         *       a login or of `CreatePhixFlowToken`, the key of `CreateApiKey`).
+         *     * Credentials are shown as `[redacted]` wherever they were sent, by one list of secret
+         *       names (README, Security): headers (`X-API-Key`, `Authorization`, `Cookie`,
+         *       `Proxy-Authorization`, `Set-Cookie`, `X-Auth-Token`, `X-Access-Token`, …), query
+         *       parameters (`api_key`, `token`, `access_token`, …) and body fields at any depth, in
+         *       objects, arrays, form and XML bodies (`password`, `token`, `apiKey`, `secret`, …); so are
+         *       the token of a login or of `CreatePhixFlowToken` and the key of `CreateApiKey`. `user`
+         *       comes only from verified credentials; `tokenSubject` is a bearer token's `sub` as sent.
          *     * Bodies are kept up to 16 KiB (`truncated` and a `note` say when one was cut); binary
          *       bodies (PDF, PNG, …) are summarised by media type and size.
          *     * The journal keeps the latest 10,000 entries; older ones are deleted as new ones come.
@@ -1111,7 +1115,7 @@ export interface components {
             client: string;
             /** @description The id of the X-API-Key sent (also for an unknown key; the key itself is never kept). */
             apiKeyId?: string | null;
-            /** @description The user the credentials were accepted for (API key or login token), or the subject of a PhixFlow token. */
+            /** @description The user the credentials were verified for (API key, login token or PhixFlow token); null when none were verified. */
             user?: string | null;
             /** @description The `sub` claim of a bearer token as sent (not verified). */
             tokenSubject?: string | null;

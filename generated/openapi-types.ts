@@ -560,7 +560,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness (flowmock extension) */
+        /**
+         * Liveness (flowmock extension)
+         * @description **flowmock extension**. Also says whether the store can be written (`store`): it tries to
+         *     take the database's write lock without waiting. `degraded` (200): another process holds
+         *     the lock; writes wait for it (asynchronously, up to 30 s) and are retried. `unavailable`
+         *     (503): the database file was deleted or replaced under the running server, or cannot be
+         *     written at all; other operations then answer `ServiceUnavailable` (503) too.
+         */
         get: operations["GetHealth"];
         put?: never;
         post?: never;
@@ -1070,8 +1077,13 @@ export interface components {
             to?: string;
         } & (unknown | unknown);
         Health: {
-            /** @constant */
-            status: "ok";
+            /** @enum {string} */
+            status: "ok" | "degraded" | "unavailable";
+            /** @description Whether the store can be written now, and why not. */
+            store?: {
+                writable: boolean;
+                problem: string | null;
+            };
             version: string;
             flows?: number;
             actionflows?: number;
@@ -1614,8 +1626,13 @@ export interface components {
             };
         };
         /**
-         * @description **Server-wide**, injected fault only (`Prefer: fault=503`, or a `--fault` rule of the
-         *     server): the client should wait `Retry-After` seconds before trying again.
+         * @description **Server-wide**: an injected fault (`Prefer: fault=503`, or a `--fault` rule of the
+         *     server), or the store cannot be written: another process held the database's write lock
+         *     for longer than 30 s (until then the request waits for it, without holding up other
+         *     requests), the database is read-only or its disk full, or its file was deleted or
+         *     replaced while the server ran (then every operation but `GetHealth` answers 503 until
+         *     the server is restarted on a present file; nothing is silently started afresh). The
+         *     client should wait `Retry-After` seconds before trying again.
          */
         ServiceUnavailable: {
             headers: {
@@ -2790,8 +2807,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The server is up. */
+            /** @description The server is up (`ok`), or up while another process holds the database lock (`degraded`). */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The store cannot be written (its file was deleted or replaced, or it is read-only). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

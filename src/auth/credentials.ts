@@ -8,6 +8,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
 import type { Principal } from './principal.js';
+import { isStoreUnavailable } from '../store/store-health.js';
 import { PHIXFLOW_PRIVILEGES } from './permissions.js';
 
 export class CredentialError extends Error {
@@ -157,7 +158,12 @@ export class Credentials {
     const now = this.now();
     if (!rec.lastUsedAt || now.getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS) {
       rec.lastUsedAt = now.toISOString();
-      this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
+      try {
+        this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
+      } catch (err) {
+        // lastUsedAt is a hint: a database locked by another process must not refuse the key.
+        if (!isStoreUnavailable(err)) throw err;
+      }
     }
   }
 

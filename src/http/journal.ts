@@ -19,11 +19,13 @@ import type { Request, Response, NextFunction } from 'express';
 import { keyIdFor } from '../auth/credentials.js';
 import { REDACTED, isSecretField, isSecretHeader, redactJson, redactText, secretValues } from '../auth/secret-names.js';
 import type { Services } from '../services.js';
+import { isTransientStoreError } from '../store/store-health.js';
 import type { JournalBody, NewJournalEntry } from '../store/journal-store.js';
 
 export const JOURNAL_DEFAULTS = { maxEntries: 10_000, bodyCapBytes: 16 * 1024 };
 const FLUSH_AFTER_MS = 100;
 const FLUSH_AT_ENTRIES = 128; // a flush blocks the event loop about 20 µs per entry
+const JOURNAL_BACKLOG_LIMIT = 10_000; // entries kept in memory while the database is locked
 export { REDACTED };
 
 /** Secret fields of bodies, per operation: `request` and `response` top-level JSON properties. */
@@ -78,6 +80,15 @@ export class RequestJournal {
     try {
       this.services.store.journal.insertMany(entries, this.maxEntries);
     } catch (err) {
+      if (isTransientStoreError(err) && entries.length + this.pending.length <= JOURNAL_BACKLOG_LIMIT) {
+        // Another process holds the database lock: kept, written with the next batch.
+        this.pending = entries.concat(this.pending);
+        if (!this.timer) {
+          this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS * 5);
+          this.timer.unref();
+        }
+        return;
+      }
       // The store is closing, or full: the journal is a diagnostic, never a reason to fail.
       this.services.logger.warn({ err, dropped: entries.length }, 'request journal entries dropped');
     }

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
 import { fileSecrets, memorySecrets, secretsFileFor, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
 import { prepareStoreFiles } from './store-files.js';
+import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
 import type {
@@ -141,13 +142,24 @@ const SORT_COLUMNS = new Map<string, string>([
 ]);
 /** Far below SQLite's expression depth limit (1000); the API never needs more (checkFilter answers 400 above). */
 export const MAX_FILTER_DEPTH = 32;
+/**
+ * Values and nodes (conditions and groups) in one filter, all levels together. Each value is a
+ * bound SQL variable: SQLite refuses more than 32,766 in a statement ("too many SQL variables"),
+ * and nodes each add SQL text. Far above what a client needs; stated in the spec.
+ */
+export const MAX_FILTER_VALUES = 1000;
+export const MAX_FILTER_NODES = 500;
 
 /**
  * Translates a condition group into a SQL expression. Only column names and operators from the
  * fixed maps above reach the SQL text; every value is pushed to `params` as a bound parameter.
  */
-function groupToSql(group: ConditionGroup, params: string[], depth = 0): string {
+function groupToSql(group: ConditionGroup, params: string[], depth = 0, budget = { nodes: 0 }): string {
   if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
+  if (Array.isArray(group?.nodes)) {
+    budget.nodes += group.nodes.length;
+    if (budget.nodes > MAX_FILTER_NODES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_NODES} conditions and groups`);
+  }
   if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
   if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
   if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
@@ -155,7 +167,7 @@ function groupToSql(group: ConditionGroup, params: string[], depth = 0): string 
 
   const parts = group.nodes.map((node) => {
     if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
-    if (node?.group) return groupToSql(node.group, params, depth + 1);
+    if (node?.group) return groupToSql(node.group, params, depth + 1, budget);
     if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
 
     const { key, operator, values } = node.condition;
@@ -164,6 +176,7 @@ function groupToSql(group: ConditionGroup, params: string[], depth = 0): string 
     if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
       throw new StoreQueryError(`filter values for ${key} must be strings`);
     }
+    if (params.length + values.length > MAX_FILTER_VALUES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_VALUES} values`);
     if (operator === 'in' || operator === 'notIn') {
       if (values.length === 0) return operator === 'in' ? '0' : '1';
       params.push(...values);
@@ -208,8 +221,30 @@ const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued
 const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
 
+function watchWrites(stmt: Database.Statement, health: StoreHealth): void {
+  for (const method of ['run', 'get', 'all'] as const) {
+    const original = stmt[method] as (...args: unknown[]) => unknown;
+    (stmt as unknown as Record<string, unknown>)[method] = function watchedWrite(this: Database.Statement, ...args: unknown[]) {
+      health.assertPresent();
+      try {
+        const result = original.apply(this, args);
+        health.noteWritten();
+        return result;
+      } catch (err) {
+        if (isTransientStoreError(err)) health.noteBusy();
+        throw err;
+      }
+    };
+  }
+}
+
 /** Opens (creating and migrating as needed) the store at `file`, or an in-memory one for ':memory:'. */
-export function openStore(file: string, opts: { env?: NodeJS.ProcessEnv; busyTimeoutMs?: number } = {}): Store {
+export function openStore(file: string, opts: {
+  env?: NodeJS.ProcessEnv;
+  busyTimeoutMs?: number;
+  /** Told once when the database file is deleted or replaced under the running store. */
+  onLost?: (reason: string) => void;
+} = {}): Store {
   const inMemory = file === ':memory:' || file === '';
   // Owner-only folder and files; writable WAL and SHM checked before SQLite maps them (SIGBUS otherwise).
   if (!inMemory) prepareStoreFiles(file);
@@ -234,6 +269,18 @@ export function openStore(file: string, opts: { env?: NodeJS.ProcessEnv; busyTim
     db.close();
     throw err;
   }
+
+  // Every writing statement first makes sure the file is still the one opened (a deleted or
+  // replaced database is never written silently), and tells the health when a lock got in the way.
+  const health = new StoreHealth(inMemory ? null : storeFileOf(file), opts.onLost);
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
+    const stmt = prepare(sql);
+    if (!stmt.readonly) watchWrites(stmt, health);
+    return stmt;
+  }) as typeof db.prepare;
+  const fileWatch = inMemory ? null : setInterval(() => health.check(), 1000);
+  fileWatch?.unref();
 
   // Filter SQL varies with the filter's shape only, so a small cache keyed by text avoids
   // recompiling the usual few shapes; Map order gives cheap oldest-first eviction.
@@ -422,7 +469,23 @@ export function openStore(file: string, opts: { env?: NodeJS.ProcessEnv; busyTim
 
   const store: Store = {
     transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
+    health,
+    probeWritable: () => {
+      // BEGIN IMMEDIATE takes the write lock or fails at once (busy_timeout 0): never blocks.
+      if (db.inTransaction) return health.state();
+      try {
+        health.assertPresent();
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        health.noteWritten();
+      } catch (err) {
+        if (isTransientStoreError(err)) health.noteBusy();
+        else if (!health.state().lost) return { ...health.state(), ok: false, problem: (err as Error).message };
+      }
+      return health.state();
+    },
     close: () => {
+      if (fileWatch) clearInterval(fileWatch);
       dynamic.clear();
       checkpointer?.stop();
       db.close();

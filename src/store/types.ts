@@ -5,6 +5,7 @@
  */
 import type { JournalStore, OverviewStore } from './journal-store.js';
 import type { ServerSecrets } from './server-secrets.js';
+import type { StoreHealth, StoreHealthState } from './store-health.js';
 
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
@@ -198,6 +199,10 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   close(): void;
 
+  /** Whether the store can be written, and why not (src/store/store-health.ts). */
+  health: StoreHealth;
+  /** Tries to take the write lock without waiting (and lets it go): the health of the store now. */
+  probeWritable(): StoreHealthState;
   /** The server's secrets, kept apart from the database (src/store/server-secrets.ts). */
   secrets: ServerSecrets;
 

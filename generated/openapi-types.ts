@@ -849,6 +849,11 @@ export interface components {
         ConditionGroupBody: {
             group: components["schemas"]["ConditionGroup"];
         };
+        /**
+         * @description A group of conditions and groups. Limits (all levels of one filter together): at most
+         *     32 levels of groups, 1,000 values and 500 conditions and groups; beyond them the answer is
+         *     400 naming the rule (`maxDepth`, `maxValues`, `maxNodes`).
+         */
         ConditionGroup: {
             /** @enum {string} */
             type: "and" | "or";

@@ -458,6 +458,13 @@ export interface paths {
          * @description Answers a JWT to send as `Authorization: Bearer <jwt>`. It expires after the server's
          *     configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`). Users get a password with
          *     `flowmock users set-password`; seeded users have none until then.
+         *
+         *     **flowmock choice** (throttling): after 5 failed logins for one user name, or 20 from one
+         *     client address, within 15 minutes, further attempts answer 429 with `Retry-After` (the
+         *     seconds until the oldest failure leaves the window) before any password is checked; a
+         *     successful login clears the name's count. Passwords are checked off the server's event
+         *     loop, two at a time; more than 64 logins waiting also answer 429. A token ends when the
+         *     user's password changes.
          */
         post: operations["Login"];
         delete?: never;
@@ -1614,8 +1621,9 @@ export interface components {
             };
         };
         /**
-         * @description **Server-wide**, injected fault only (`Prefer: fault=429`, or a `--fault` rule of the
-         *     server): the client should wait `Retry-After` seconds before trying again.
+         * @description **Server-wide**: an injected fault (`Prefer: fault=429`, or a `--fault` rule of the
+         *     server), or too many failed logins (see `Login`): the client should wait `Retry-After`
+         *     seconds before trying again.
          */
         TooManyRequests: {
             headers: {
@@ -2638,6 +2646,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     TriggerActionflow: {

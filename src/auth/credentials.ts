@@ -6,7 +6,9 @@
 import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
-import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
+import { createHmac } from 'node:crypto';
+import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from '../store/secrets.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
 import { isStoreUnavailable } from '../store/store-health.js';
 import { PHIXFLOW_PRIVILEGES } from './permissions.js';
@@ -169,14 +171,27 @@ export class Credentials {
 
   // ---------------------------------------------------------------- Smart Flows login JWT
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+  /** Failed logins per user name and client address (src/auth/login-throttle.ts); real time. */
+  readonly loginThrottle = new LoginThrottle();
+
+  /**
+   * Checks the password off the event loop, after the throttle (LoginThrottledError: 429).
+   * `clientAddress` is the caller's address as the server sees it.
+   */
+  async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: string }> {
+    this.loginThrottle.check(username, clientAddress);
     const user = this.store.users.byUsername(username);
     // Verify against something even for unknown users, so timing does not reveal which names exist.
-    const ok = verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH) && !!user?.passwordHash;
-    if (!user || !ok) throw new CredentialError(401, 'Wrong user name or password.');
+    const ok = await this.loginThrottle.checking(() => verifyPasswordAsync(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.passwordHash;
+    if (!user || !ok) {
+      this.loginThrottle.failed(username, clientAddress);
+      throw new CredentialError(401, 'Wrong user name or password.');
+    }
     if (!user.enabled) throw new CredentialError(401, `User ${user.username} is disabled.`);
+    this.loginThrottle.succeeded(username);
     const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
-    const token = await new SignJWT({ typ: 'smartflows' })
+    // `pwv` ties the token to the password it was issued for: a password change ends it.
+    const token = await new SignJWT({ typ: 'smartflows', pwv: this.passwordVersion(user) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuedAt(Math.floor(this.now().getTime() / 1000))
@@ -194,11 +209,17 @@ export class Credentials {
       });
       const user = payload.sub ? this.store.users.byId(payload.sub) : null;
       if (!user) throw new CredentialError(401, 'The token names no known user.');
+      if (payload.pwv !== this.passwordVersion(user)) throw new CredentialError(401, 'The bearer token was issued before the password last changed; log in again.');
       if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
       return this.principalOf(user, 'jwt');
     } catch (err) {
       throw asCredentialError(err, 'bearer token');
     }
+  }
+
+  /** A short MAC of the user's password hash: changes with every password change, says nothing of the hash. */
+  private passwordVersion(user: UserRecord): string {
+    return createHmac('sha256', this.jwtSecret).update(`pwv:${user.id}:${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22);
   }
 
   // ---------------------------------------------------------------- PhixFlow tokens

@@ -16,6 +16,7 @@ import type { Services } from '../services.js';
 import { CredentialError } from '../auth/credentials.js';
 import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
 import { StoreQueryError } from '../store/sqlite-store.js';
+import { LoginThrottledError } from '../auth/login-throttle.js';
 import { isStoreUnavailable, isTransientStoreError } from '../store/store-health.js';
 import { storeRetryDelayMs, STORE_RETRY_BUDGET_MS } from '../store/store-retry.js';
 import type { Principal } from '../auth/principal.js';
@@ -239,6 +240,11 @@ export function createDispatcher(opts: DispatchOptions) {
         send(res, op, { status: err.status, body: err.toProblem(requestId), headers: err.headers }, requestId);
       } else if (err instanceof CredentialError) {
         send(res, op, { status: err.status, body: problemBody(err.status, err.message, undefined, requestId) }, requestId);
+      } else if (err instanceof LoginThrottledError) {
+        const headers = { 'Retry-After': String(err.retryAfterSeconds) };
+        const body = problemBody(429, err.message, undefined, requestId);
+        if (validator.get(op.operationId).responses.has('429') || !opts.serverWide) send(res, op, { status: 429, body, headers }, requestId);
+        else opts.serverWide.send(res, 429, body, headers, requestId);
       } else if (err instanceof StoreQueryError) {
         // A query the store refuses (a bound of a filter): the caller's, named, never a 500.
         send(res, op, { status: 400, body: problemBody(400, `Invalid query: ${err.message}.`, [{ in: 'query', pointer: '', rule: 'storeQuery', message: err.message }], requestId) }, requestId);

@@ -62,6 +62,7 @@ export class Credentials {
     this.jwtTtlSeconds = opts.jwtTtlSeconds;
     this.now = opts.now ?? (() => new Date());
     this.dummyHash = hashApiKey('dummy-key-for-constant-work', this.pepper);
+    this.store.onCredentialsChange(() => this.credentialsChanged());
   }
 
   private readonly jwtTtlSeconds: number;
@@ -220,6 +221,81 @@ export class Credentials {
   /** A short MAC of the user's password hash: changes with every password change, says nothing of the hash. */
   private passwordVersion(user: UserRecord): string {
     return createHmac('sha256', this.jwtSecret).update(`pwv:${user.id}:${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22);
+  }
+
+  // ---------------------------------------------------------------- open requests of a credential
+
+  private readonly watched = new Set<{ principal: Principal; pwv: string; onRevoked: (reason: string) => void }>();
+  private watchTimer: NodeJS.Timeout | null = null;
+  private watchedVersion = '';
+
+  /**
+   * Calls `onRevoked` (once) when the credentials a request was accepted with stop being valid
+   * while it is still open (an event stream, a long-poll): the key revoked, the user disabled or
+   * removed, or (login token) the password changed. Credential changes made by this server are
+   * seen at once (`credentialsChanged`); those of another process (a CLI command) within 250 ms.
+   * Returns the function that stops watching.
+   */
+  watch(principal: Principal, onRevoked: (reason: string) => void): () => void {
+    const entry = { principal, pwv: principal.via === 'jwt' ? this.passwordVersion(principal.user) : '', onRevoked };
+    this.watched.add(entry);
+    if (!this.watchTimer) {
+      this.watchedVersion = this.store.credentialsVersion();
+      this.watchTimer = setInterval(() => this.recheckIfChanged(), 250);
+      this.watchTimer.unref();
+    }
+    return () => {
+      this.watched.delete(entry);
+      if (this.watched.size === 0 && this.watchTimer) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = null;
+      }
+    };
+  }
+
+  /** Re-checks every watched request now (the store calls it after a credential write). */
+  credentialsChanged(): void {
+    if (this.watched.size) this.recheck();
+  }
+
+  private recheckIfChanged(): void {
+    let version: string;
+    try {
+      version = this.store.credentialsVersion();
+    } catch {
+      return; // the store is closing
+    }
+    if (version === this.watchedVersion) return;
+    this.watchedVersion = version;
+    this.recheck();
+  }
+
+  private recheck(): void {
+    for (const entry of [...this.watched]) {
+      let reason: string | null;
+      try {
+        reason = this.revocationOf(entry.principal, entry.pwv);
+      } catch {
+        continue; // unreadable now (locked, closing): next time
+      }
+      if (reason) {
+        this.watched.delete(entry);
+        entry.onRevoked(reason);
+      }
+    }
+  }
+
+  /** Why a principal's credentials are no longer valid, or null. */
+  private revocationOf(p: Principal, pwv: string): string | null {
+    const user = this.store.users.byId(p.user.id);
+    if (!user) return 'The user no longer exists.';
+    if (!user.enabled) return `User ${user.username} was disabled.`;
+    if (p.via === 'apiKey' && p.apiKeyId) {
+      const key = this.store.apiKeys.byId(p.apiKeyId);
+      if (!key || key.revokedAt) return 'This API key was revoked.';
+    }
+    if (p.via === 'jwt' && this.passwordVersion(user) !== pwv) return 'The password changed; log in again.';
+    return null;
   }
 
   // ---------------------------------------------------------------- PhixFlow tokens

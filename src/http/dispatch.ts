@@ -177,6 +177,18 @@ export function createDispatcher(opts: DispatchOptions) {
       const principal = await authenticate(op, req);
       res.locals.user = principal?.user.username;
       checkPermission(op, principal);
+      // A request that stays open (an event stream, a long-poll) ends when its credentials are
+      // revoked meanwhile: a long-poll answers 401, a stream is closed.
+      let revoked: string | null = null;
+      if (principal && !res.closed) {
+        const unwatch = services.credentials.watch(principal, (reason) => {
+          revoked = reason;
+          signal();
+          abort!.abort();
+          if (res.headersSent && !res.writableEnded) res.end();
+        });
+        res.once('close', unwatch);
+      }
 
       const query = parseQuery(new URLSearchParams(search));
       const typedQuery: Record<string, unknown> = { ...query };
@@ -225,6 +237,7 @@ export function createDispatcher(opts: DispatchOptions) {
       };
       const handler = handlers[op.operationId as OperationId] as (c: typeof ctx) => Promise<AnyReply> | AnyReply;
       const reply = await handler(ctx);
+      if (revoked !== null) throw new CredentialError(401, revoked);
       send(res, op, reply, requestId);
     }
 

@@ -443,6 +443,11 @@ export function openStore(file: string, opts: {
 
   let rolesCache: RoleRecord[] | null = null;
   let credentialWrites = 0; // see credentialsVersion
+  const credentialListeners = new Set<() => void>();
+  const bumpCredentials = (): void => {
+    credentialWrites++;
+    for (const fn of credentialListeners) queueMicrotask(fn);
+  };
   // PRAGMA data_version moves when another connection commits. It is read at most once per turn
   // of the event loop: a request's credential check and its reads share one value, as if the
   // request had been served at the moment of the first read.
@@ -493,6 +498,10 @@ export function openStore(file: string, opts: {
 
     // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
     credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
+    onCredentialsChange: (fn) => {
+      credentialListeners.add(fn);
+      return () => { credentialListeners.delete(fn); };
+    },
 
     secrets,
 
@@ -514,14 +523,14 @@ export function openStore(file: string, opts: {
       },
       upsertRole: (r) => {
         rolesCache = null;
-        credentialWrites++;
+        bumpCredentials();
         s.roleUpsert.run({
           id: r.id, name: r.name, display_name: r.displayName, description: r.description,
           permissions: toJson(r.permissions), privileges: toJson(r.privileges),
         });
       },
       create: (u) => {
-        credentialWrites++;
+        bumpCredentials();
         s.userInsert.run({
           id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
           role_ids: toJson(u.roleIds), password_hash: u.passwordHash, created_at: u.createdAt,
@@ -538,11 +547,11 @@ export function openStore(file: string, opts: {
       resolve: (idOrName) => store.users.byId(idOrName) ?? store.users.byUsername(idOrName),
       list: () => (s.usersList.all() as UserRow[]).map(userFromRow),
       setPassword: (userId, hash) => {
-        credentialWrites++;
+        bumpCredentials();
         mustChange(s.userSetPassword.run(hash, userId).changes, 'user', userId);
       },
       setEnabled: (userId, enabled) => {
-        credentialWrites++;
+        bumpCredentials();
         mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
       },
       count: () => s.usersCount.get() as number,
@@ -550,7 +559,7 @@ export function openStore(file: string, opts: {
 
     apiKeys: {
       create: (k) => {
-        credentialWrites++;
+        bumpCredentials();
         s.keyInsert.run({
           id: k.id, user_id: k.userId, name: k.name, hash: k.hash, last4: k.last4,
           created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
@@ -562,7 +571,7 @@ export function openStore(file: string, opts: {
       },
       listActive: (userId) => (s.keysActive.all(userId) as ApiKeyRow[]).map(apiKeyFromRow),
       revoke: (id, at) => {
-        credentialWrites++;
+        bumpCredentials();
         return s.keyRevoke.run(at, id).changes > 0;
       },
       touch: (id, at) => { s.keyTouch.run(at, id); }, // an unknown id is harmless here

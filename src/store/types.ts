@@ -216,6 +216,8 @@ export interface Store {
    * another connection to the same file (a `flowmock keys revoke` while the server runs): what
    * caches verified credentials compares it on every use.
    */
+  /** Calls `fn` (in a microtask) after every credential write through this store; returns the unsubscribe. */
+  onCredentialsChange(fn: () => void): () => void;
   credentialsVersion(): string;
 
   users: {

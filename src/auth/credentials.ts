@@ -20,6 +20,18 @@ export class CredentialError extends Error {
   }
 }
 
+/** Active API keys one user may hold (documented in the spec's input limits). */
+export const MAX_ACTIVE_KEYS_PER_USER = 100;
+
+/** A new key would pass MAX_ACTIVE_KEYS_PER_USER: the caller's to fix (a 400 naming the rule). */
+export class KeyLimitError extends Error {
+  readonly rule = 'maxKeysPerUser';
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyLimitError';
+  }
+}
+
 const LAST_USED_PRECISION_MS = 60_000; // lastUsedAt is written at most once a minute per key: no write per request
 
 /**
@@ -105,6 +117,10 @@ export class Credentials {
   // ---------------------------------------------------------------- API keys
 
   createApiKey(userId: string, name: string, fixedKey?: string): { record: ApiKeyRecord; key: string } {
+    // A configured admin key is never refused; every other key counts against the limit.
+    if (fixedKey === undefined && this.store.apiKeys.listActive(userId).length >= MAX_ACTIVE_KEYS_PER_USER) {
+      throw new KeyLimitError(`A user may hold at most ${MAX_ACTIVE_KEYS_PER_USER} active API keys; revoke one first.`);
+    }
     const generated = generateApiKey();
     const key = fixedKey ?? generated.key;
     const id = fixedKey ? keyIdFor(fixedKey) : generated.id;

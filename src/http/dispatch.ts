@@ -13,7 +13,7 @@ import { parseRequestBody, mediaTypeOf } from './request-body.js';
 import { isEventStreamBody } from './event-stream.js';
 import type { BodyChecks, Handlers, RequestContext, OperationId } from './handler-types.js';
 import type { Services } from '../services.js';
-import { CredentialError } from '../auth/credentials.js';
+import { CredentialError, KeyLimitError } from '../auth/credentials.js';
 import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
 import { StoreQueryError } from '../store/sqlite-store.js';
 import { LoginThrottledError } from '../auth/login-throttle.js';
@@ -258,6 +258,8 @@ export function createDispatcher(opts: DispatchOptions) {
         const body = problemBody(429, err.message, undefined, requestId);
         if (validator.get(op.operationId).responses.has('429') || !opts.serverWide) send(res, op, { status: 429, body, headers }, requestId);
         else opts.serverWide.send(res, 429, body, headers, requestId);
+      } else if (err instanceof KeyLimitError) {
+        send(res, op, { status: 400, body: problemBody(400, err.message, [{ in: 'body', pointer: '', rule: err.rule, message: err.message }], requestId) }, requestId);
       } else if (err instanceof StoreQueryError) {
         // A query the store refuses (a bound of a filter): the caller's, named, never a 500.
         send(res, op, { status: 400, body: problemBody(400, `Invalid query: ${err.message}.`, [{ in: 'query', pointer: '', rule: 'storeQuery', message: err.message }], requestId) }, requestId);

@@ -376,6 +376,9 @@ export function openStore(file: string, opts: {
       WHERE id = @id`),
     procById: db.prepare('SELECT * FROM processes WHERE id = ?'),
     procRunning: db.prepare(`SELECT * FROM processes WHERE status = 'Running' ORDER BY created_at, id`),
+    procPruneLogs: db.prepare(`DELETE FROM actionflow_logs WHERE process_id IN
+      (SELECT id FROM processes WHERE user_id IS NULL AND status <> 'Running' AND finished_at < ?)`),
+    procPrune: db.prepare(`DELETE FROM processes WHERE user_id IS NULL AND status <> 'Running' AND finished_at < ?`),
 
     logInsert: db.prepare(`INSERT INTO actionflow_logs (id, process_id, application, actionflow, kind, at, content)
       VALUES (@id, @process_id, @application, @actionflow, @kind, @at, @content)`),
@@ -660,6 +663,10 @@ export function openStore(file: string, opts: {
         return row ? processFromRow(row) : null;
       },
       listRunning: () => (s.procRunning.all() as ProcessRow[]).map(processFromRow),
+      pruneAnonymous: (before) => inTransaction(() => {
+        s.procPruneLogs.run(before);
+        return s.procPrune.run(before).changes;
+      }) as number,
     },
 
     actionflowLogs: {

@@ -283,6 +283,8 @@ export interface Store {
     save(p: ProcessRecord): void;
     byId(id: string): ProcessRecord | null;
     listRunning(): ProcessRecord[];
+    /** Deletes finished anonymous runs (no user) that finished before `before`, with their logs; returns how many. */
+    pruneAnonymous(before: string): number;
   };
 
   actionflowLogs: {

@@ -5,7 +5,9 @@
  * file is gone does not silently start afresh, an unwritable WAL/SHM file stops start-up with a
  * message, and a newly configured admin key replaces the one configured before.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +19,9 @@ import { hashApiKey, generateApiKey } from '../../src/store/secrets.js';
 import { SERVER_SECRET_NAMES } from '../../src/store/server-secrets.js';
 import { openStore } from '../../src/store/sqlite-store.js';
 import { ROLES } from '../../src/auth/permissions.js';
+import { ROOT } from './support.js';
+
+const run = promisify(execFile);
 
 const root = mkdtempSync(path.join(tmpdir(), 'flowmock-secrets-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -109,15 +114,34 @@ describe('secrets apart from the database, owner-only files', () => {
     expect(readFileSync(db).toString('latin1').includes(pepper)).toBe(false);
   });
 
-  it('an unwritable WAL or SHM file stops start-up with a message naming it (no SIGBUS)', () => {
-    if (process.getuid?.() === 0) return; // root writes anything: nothing to check
-    const db = path.join(root, 'ro', 'flowmock.db');
+  it('an unwritable WAL or SHM file stops start-up with a message naming it (no SIGBUS)', async () => {
+    const folder = path.join(root, 'ro');
+    const db = path.join(folder, 'flowmock.db');
     openStore(db).close();
+    // Root may write any file: then the check runs as the user nobody, in a child process, on a
+    // database nobody owns and WAL/SHM files only root may write.
+    const asRoot = process.getuid?.() === 0;
+    const script = path.join(folder, 'open.ts');
+    writeFileSync(script, `import { openStore } from ${JSON.stringify(path.join(ROOT, 'src', 'store', 'sqlite-store.ts'))};\n`
+      + 'try { openStore(process.argv[2]).close(); console.log("opened"); } catch (err) { console.log(String(err)); }\n');
+    const open = async (): Promise<string> => {
+      if (!asRoot) {
+        try { openStore(db).close(); return 'opened'; } catch (err) { return String(err); }
+      }
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', script, db], { cwd: ROOT, uid: 65534, gid: 65534, env: { ...process.env, HOME: folder, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json') } });
+      return stdout.trim();
+    };
+    if (asRoot) {
+      chmodSync(root, 0o755);
+      chmodSync(folder, 0o777);
+      for (const f of [db, `${db}.secrets`, script]) chownSync(f, 65534, 65534);
+      chmodSync(script, 0o644);
+    }
+    expect(await open()).toBe('opened');
     for (const suffix of ['-wal', '-shm']) {
       writeFileSync(db + suffix, '');
-      chmodSync(db + suffix, 0o400);
-      expect(() => openStore(db)).toThrow(new RegExp(`${suffix.slice(1).toUpperCase()} file`));
-      chmodSync(db + suffix, 0o600);
+      chmodSync(db + suffix, asRoot ? 0o644 : 0o400); // root's file: nobody may read it, not write it
+      expect(await open()).toMatch(new RegExp(`${suffix.slice(1).toUpperCase()} file`));
       unlinkSync(db + suffix);
     }
   });

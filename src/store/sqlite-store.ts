@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
 import { fileSecrets, memorySecrets, secretsFileFor, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
-import { prepareStoreFiles } from './store-files.js';
+import { prepareStoreFiles, StoreFilesError } from './store-files.js';
 import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
@@ -247,7 +247,16 @@ export function openStore(file: string, opts: {
 } = {}): Store {
   const inMemory = file === ':memory:' || file === '';
   // Owner-only folder and files; writable WAL and SHM checked before SQLite maps them (SIGBUS otherwise).
-  if (!inMemory) prepareStoreFiles(file);
+  const created = !inMemory && prepareStoreFiles(file);
+  // A new database beside the key file of an old one: the database was deleted or moved. Starting
+  // afresh would mint new keys silently; say so instead (a key file named by
+  // FLOWMOCK_SECRETS_FILE is shared on purpose and exempt).
+  const env = opts.env ?? process.env;
+  if (created && !env.FLOWMOCK_SECRETS_FILE && fs.existsSync(secretsFileFor(file, env))) {
+    fs.rmSync(path.resolve(file), { force: true });
+    throw new StoreFilesError(`the database ${path.resolve(file)} is missing but its secrets file ${secretsFileFor(file, env)} is there: `
+      + 'the database was deleted or moved. Restore it, or remove the secrets file too to start afresh with a new database and new keys.');
+  }
 
   const db = new Database(file);
   let secrets: ServerSecrets;

@@ -24,8 +24,9 @@ function writable(p: string): boolean {
   }
 }
 
-/** Creates the folder (0700) and the database file (0600) when missing; tightens rights of existing files. */
-export function prepareStoreFiles(file: string): void {
+/** Creates the folder (0700) and the database file (0600) when missing; tightens rights of existing files. True when it created the database file. */
+export function prepareStoreFiles(file: string): boolean {
+  let created = false;
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
   if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -33,6 +34,7 @@ export function prepareStoreFiles(file: string): void {
   try {
     // An empty file is a valid, empty SQLite database: creating it here gives it our rights.
     fs.closeSync(fs.openSync(abs, 'wx', 0o600));
+    created = true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreFilesError(`cannot create the database ${abs}: ${(err as Error).message}`);
   }
@@ -47,4 +49,5 @@ export function prepareStoreFiles(file: string): void {
       if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(f, 0o600);
     } catch { /* rights are tightened best-effort; writing was checked above */ }
   }
+  return created;
 }

@@ -4,7 +4,7 @@
  * health answers while a start waits for the lock), a waiting start succeeds once the lock is
  * let go, a running execution whose step hits the lock is retried, not ended `Error`; and a
  * database deleted under the running server is detected, logged, answered with the documented
- * 503, and not silently recreated.
+ * 503, and not silently recreated (nor at the next start).
  */
 import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,10 @@ describe('the database deleted while the server runs', () => {
     expect((await res.json()).detail).toMatch(/deleted/);
     expect((await call('/api/v1/users/me')).status).toBe(503);
     expect(log()).toMatch(/database lost/);
+    expect(existsSync(db)).toBe(false);
+    // Nor at the next start: a new database beside the old one's key file is refused, not made.
+    await apps.pop()!.close();
+    await expect(createApp({ db, port: 0, speed: 0, printStartup: false, logLevel: 'silent', adminKey: ADMIN_KEY })).rejects.toThrow(/database .* is missing but its secrets file/);
     expect(existsSync(db)).toBe(false);
   });
 });

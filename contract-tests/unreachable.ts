@@ -12,6 +12,16 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 200,
     reason: 'the reference server of a contract run uses the real clock, where AdvanceClock answers 409; 200 needs --clock virtual (test/integrator/clock.test.ts)',
   },
+  {
+    operationId: 'GetHealth',
+    status: 503,
+    reason: 'needs the database file deleted under the running server (test/reliability/store-locks.test.ts)',
+  },
+  {
+    operationId: 'Login',
+    status: 429,
+    reason: 'needs 5 failed logins for one user within 15 minutes, which would lock the run out of its own login checks (test/reliability/login-throttle.test.ts)',
+  },
 ];
 
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }

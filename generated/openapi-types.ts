@@ -458,6 +458,13 @@ export interface paths {
          * @description Answers a JWT to send as `Authorization: Bearer <jwt>`. It expires after the server's
          *     configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`). Users get a password with
          *     `flowmock users set-password`; seeded users have none until then.
+         *
+         *     **flowmock choice** (throttling): after 5 failed logins for one user name, or 20 from one
+         *     client address, within 15 minutes, further attempts answer 429 with `Retry-After` (the
+         *     seconds until the oldest failure leaves the window) before any password is checked; a
+         *     successful login clears the name's count. Passwords are checked off the server's event
+         *     loop, two at a time; more than 64 logins waiting also answer 429. A token ends when the
+         *     user's password changes.
          */
         post: operations["Login"];
         delete?: never;
@@ -560,7 +567,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness (flowmock extension) */
+        /**
+         * Liveness (flowmock extension)
+         * @description **flowmock extension**. Also says whether the store can be written (`store`): it tries to
+         *     take the database's write lock without waiting. `degraded` (200): another process holds
+         *     the lock; writes wait for it (asynchronously, up to 30 s) and are retried. `unavailable`
+         *     (503): the database file was deleted or replaced under the running server, or cannot be
+         *     written at all; other operations then answer `ServiceUnavailable` (503) too.
+         */
         get: operations["GetHealth"];
         put?: never;
         post?: never;
@@ -666,9 +680,13 @@ export interface paths {
          *     (the API key's id and user, or a bearer token's subject), request and response headers
          *     and bodies.
          *
-         *     * `X-API-Key`, `Authorization`, `Cookie`, `Proxy-Authorization` and `Set-Cookie` are
-         *       shown as `[redacted]`; so are secrets in bodies (the password of a login, the token of
-         *       a login or of `CreatePhixFlowToken`, the key of `CreateApiKey`).
+         *     * Credentials are shown as `[redacted]` wherever they were sent, by one list of secret
+         *       names (README, Security): headers (`X-API-Key`, `Authorization`, `Cookie`,
+         *       `Proxy-Authorization`, `Set-Cookie`, `X-Auth-Token`, `X-Access-Token`, …), query
+         *       parameters (`api_key`, `token`, `access_token`, …) and body fields at any depth, in
+         *       objects, arrays, form and XML bodies (`password`, `token`, `apiKey`, `secret`, …); so are
+         *       the token of a login or of `CreatePhixFlowToken` and the key of `CreateApiKey`. `user`
+         *       comes only from verified credentials; `tokenSubject` is a bearer token's `sub` as sent.
          *     * Bodies are kept up to 16 KiB (`truncated` and a `note` say when one was cut); binary
          *       bodies (PDF, PNG, …) are summarised by media type and size.
          *     * The journal keeps the latest 10,000 entries; older ones are deleted as new ones come.
@@ -838,6 +856,11 @@ export interface components {
         ConditionGroupBody: {
             group: components["schemas"]["ConditionGroup"];
         };
+        /**
+         * @description A group of conditions and groups. Limits (all levels of one filter together): at most
+         *     32 levels of groups, 1,000 values and 500 conditions and groups; beyond them the answer is
+         *     400 naming the rule (`maxDepth`, `maxValues`, `maxNodes`).
+         */
         ConditionGroup: {
             /** @enum {string} */
             type: "and" | "or";
@@ -1066,8 +1089,13 @@ export interface components {
             to?: string;
         } & (unknown | unknown);
         Health: {
-            /** @constant */
-            status: "ok";
+            /** @enum {string} */
+            status: "ok" | "degraded" | "unavailable";
+            /** @description Whether the store can be written now, and why not. */
+            store?: {
+                writable: boolean;
+                problem: string | null;
+            };
             version: string;
             flows?: number;
             actionflows?: number;
@@ -1111,7 +1139,7 @@ export interface components {
             client: string;
             /** @description The id of the X-API-Key sent (also for an unknown key; the key itself is never kept). */
             apiKeyId?: string | null;
-            /** @description The user the credentials were accepted for (API key or login token), or the subject of a PhixFlow token. */
+            /** @description The user the credentials were verified for (API key, login token or PhixFlow token); null when none were verified. */
             user?: string | null;
             /** @description The `sub` claim of a bearer token as sent (not verified). */
             tokenSubject?: string | null;
@@ -1593,8 +1621,9 @@ export interface components {
             };
         };
         /**
-         * @description **Server-wide**, injected fault only (`Prefer: fault=429`, or a `--fault` rule of the
-         *     server): the client should wait `Retry-After` seconds before trying again.
+         * @description **Server-wide**: an injected fault (`Prefer: fault=429`, or a `--fault` rule of the
+         *     server), or too many failed logins (see `Login`): the client should wait `Retry-After`
+         *     seconds before trying again.
          */
         TooManyRequests: {
             headers: {
@@ -1610,8 +1639,13 @@ export interface components {
             };
         };
         /**
-         * @description **Server-wide**, injected fault only (`Prefer: fault=503`, or a `--fault` rule of the
-         *     server): the client should wait `Retry-After` seconds before trying again.
+         * @description **Server-wide**: an injected fault (`Prefer: fault=503`, or a `--fault` rule of the
+         *     server), or the store cannot be written: another process held the database's write lock
+         *     for longer than 30 s (until then the request waits for it, without holding up other
+         *     requests), the database is read-only or its disk full, or its file was deleted or
+         *     replaced while the server ran (then every operation but `GetHealth` answers 503 until
+         *     the server is restarted on a present file; nothing is silently started afresh). The
+         *     client should wait `Retry-After` seconds before trying again.
          */
         ServiceUnavailable: {
             headers: {
@@ -2612,6 +2646,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     TriggerActionflow: {
@@ -2786,8 +2821,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The server is up. */
+            /** @description The server is up (`ok`), or up while another process holds the database lock (`degraded`). */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The store cannot be written (its file was deleted or replaced, or it is read-only). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

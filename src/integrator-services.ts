@@ -42,13 +42,7 @@ export function createIntegratorKit(opts: {
     clock,
     logger: opts.logger.child({ component: 'webhooks' }),
     secret: () => {
-      if (serverSecret === undefined) {
-        serverSecret = store.meta.get(WEBHOOK_SECRET_META_KEY) ?? undefined;
-        if (!serverSecret) {
-          serverSecret = randomBytes(32).toString('hex');
-          store.meta.set(WEBHOOK_SECRET_META_KEY, serverSecret);
-        }
-      }
+      serverSecret ??= store.secrets.ensure(WEBHOOK_SECRET_META_KEY, () => randomBytes(32).toString('hex'));
       return serverSecret;
     },
   });

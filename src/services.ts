@@ -52,7 +52,8 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   // Held, not captured: everything below reads them through the holder, so a reload is seen.
   const definitionsHolder = new DefinitionsHolder(await loadDefinitions(config.flowsDir));
   const random = createRandom(config.seed);
-  const store = openStore(config.db);
+  const storeLog = logger.child({ component: 'store' });
+  const store = openStore(config.db, { onLost: (reason) => storeLog.error({ db: config.db }, `database lost: ${reason}`) });
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now });
     const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });

@@ -6,14 +6,29 @@
 import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
-import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
+import { createHmac } from 'node:crypto';
+import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from '../store/secrets.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
+import { isStoreUnavailable } from '../store/store-health.js';
 import { PHIXFLOW_PRIVILEGES } from './permissions.js';
 
 export class CredentialError extends Error {
   constructor(readonly status: 401 | 403 | 404, message: string) {
     super(message);
     this.name = 'CredentialError';
+  }
+}
+
+/** Active API keys one user may hold (documented in the spec's input limits). */
+export const MAX_ACTIVE_KEYS_PER_USER = 100;
+
+/** A new key would pass MAX_ACTIVE_KEYS_PER_USER: the caller's to fix (a 400 naming the rule). */
+export class KeyLimitError extends Error {
+  readonly rule = 'maxKeysPerUser';
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyLimitError';
   }
 }
 
@@ -59,6 +74,7 @@ export class Credentials {
     this.jwtTtlSeconds = opts.jwtTtlSeconds;
     this.now = opts.now ?? (() => new Date());
     this.dummyHash = hashApiKey('dummy-key-for-constant-work', this.pepper);
+    this.store.onCredentialsChange(() => this.credentialsChanged());
   }
 
   private readonly jwtTtlSeconds: number;
@@ -82,14 +98,9 @@ export class Credentials {
     return key;
   }
 
-  /** A random 32-byte secret kept in the store's meta table, made on first use. */
+  /** A random 32-byte secret kept in the server's key file (never in the database), made on first use. */
   private secret(name: string): string {
-    let v = this.store.meta.get(name);
-    if (!v) {
-      v = randomBytes(32).toString('hex');
-      this.store.meta.set(name, v);
-    }
-    return v;
+    return this.store.secrets.ensure(name, () => randomBytes(32).toString('hex'));
   }
 
   principalOf(user: UserRecord, via: Principal['via'], apiKeyId?: string): Principal {
@@ -106,6 +117,10 @@ export class Credentials {
   // ---------------------------------------------------------------- API keys
 
   createApiKey(userId: string, name: string, fixedKey?: string): { record: ApiKeyRecord; key: string } {
+    // A configured admin key is never refused; every other key counts against the limit.
+    if (fixedKey === undefined && this.store.apiKeys.listActive(userId).length >= MAX_ACTIVE_KEYS_PER_USER) {
+      throw new KeyLimitError(`A user may hold at most ${MAX_ACTIVE_KEYS_PER_USER} active API keys; revoke one first.`);
+    }
     const generated = generateApiKey();
     const key = fixedKey ?? generated.key;
     const id = fixedKey ? keyIdFor(fixedKey) : generated.id;
@@ -162,20 +177,38 @@ export class Credentials {
     const now = this.now();
     if (!rec.lastUsedAt || now.getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS) {
       rec.lastUsedAt = now.toISOString();
-      this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
+      try {
+        this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
+      } catch (err) {
+        // lastUsedAt is a hint: a database locked by another process must not refuse the key.
+        if (!isStoreUnavailable(err)) throw err;
+      }
     }
   }
 
   // ---------------------------------------------------------------- Smart Flows login JWT
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+  /** Failed logins per user name and client address (src/auth/login-throttle.ts); real time. */
+  readonly loginThrottle = new LoginThrottle();
+
+  /**
+   * Checks the password off the event loop, after the throttle (LoginThrottledError: 429).
+   * `clientAddress` is the caller's address as the server sees it.
+   */
+  async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: string }> {
+    this.loginThrottle.check(username, clientAddress);
     const user = this.store.users.byUsername(username);
     // Verify against something even for unknown users, so timing does not reveal which names exist.
-    const ok = verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH) && !!user?.passwordHash;
-    if (!user || !ok) throw new CredentialError(401, 'Wrong user name or password.');
+    const ok = await this.loginThrottle.checking(() => verifyPasswordAsync(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.passwordHash;
+    if (!user || !ok) {
+      this.loginThrottle.failed(username, clientAddress);
+      throw new CredentialError(401, 'Wrong user name or password.');
+    }
     if (!user.enabled) throw new CredentialError(401, `User ${user.username} is disabled.`);
+    this.loginThrottle.succeeded(username);
     const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
-    const token = await new SignJWT({ typ: 'smartflows' })
+    // `pwv` ties the token to the password it was issued for: a password change ends it.
+    const token = await new SignJWT({ typ: 'smartflows', pwv: this.passwordVersion(user) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuedAt(Math.floor(this.now().getTime() / 1000))
@@ -193,11 +226,92 @@ export class Credentials {
       });
       const user = payload.sub ? this.store.users.byId(payload.sub) : null;
       if (!user) throw new CredentialError(401, 'The token names no known user.');
+      if (payload.pwv !== this.passwordVersion(user)) throw new CredentialError(401, 'The bearer token was issued before the password last changed; log in again.');
       if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
       return this.principalOf(user, 'jwt');
     } catch (err) {
       throw asCredentialError(err, 'bearer token');
     }
+  }
+
+  /** A short MAC of the user's password hash: changes with every password change, says nothing of the hash. */
+  private passwordVersion(user: UserRecord): string {
+    return createHmac('sha256', this.jwtSecret).update(`pwv:${user.id}:${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22);
+  }
+
+  // ---------------------------------------------------------------- open requests of a credential
+
+  private readonly watched = new Set<{ principal: Principal; pwv: string; onRevoked: (reason: string) => void }>();
+  private watchTimer: NodeJS.Timeout | null = null;
+  private watchedVersion = '';
+
+  /**
+   * Calls `onRevoked` (once) when the credentials a request was accepted with stop being valid
+   * while it is still open (an event stream, a long-poll): the key revoked, the user disabled or
+   * removed, or (login token) the password changed. Credential changes made by this server are
+   * seen at once (`credentialsChanged`); those of another process (a CLI command) within 250 ms.
+   * Returns the function that stops watching.
+   */
+  watch(principal: Principal, onRevoked: (reason: string) => void): () => void {
+    const entry = { principal, pwv: principal.via === 'jwt' ? this.passwordVersion(principal.user) : '', onRevoked };
+    this.watched.add(entry);
+    if (!this.watchTimer) {
+      this.watchedVersion = this.store.credentialsVersion();
+      this.watchTimer = setInterval(() => this.recheckIfChanged(), 250);
+      this.watchTimer.unref();
+    }
+    return () => {
+      this.watched.delete(entry);
+      if (this.watched.size === 0 && this.watchTimer) {
+        clearInterval(this.watchTimer);
+        this.watchTimer = null;
+      }
+    };
+  }
+
+  /** Re-checks every watched request now (the store calls it after a credential write). */
+  credentialsChanged(): void {
+    if (this.watched.size) this.recheck();
+  }
+
+  private recheckIfChanged(): void {
+    let version: string;
+    try {
+      version = this.store.credentialsVersion();
+    } catch {
+      return; // the store is closing
+    }
+    if (version === this.watchedVersion) return;
+    this.watchedVersion = version;
+    this.recheck();
+  }
+
+  private recheck(): void {
+    for (const entry of [...this.watched]) {
+      let reason: string | null;
+      try {
+        reason = this.revocationOf(entry.principal, entry.pwv);
+      } catch {
+        continue; // unreadable now (locked, closing): next time
+      }
+      if (reason) {
+        this.watched.delete(entry);
+        entry.onRevoked(reason);
+      }
+    }
+  }
+
+  /** Why a principal's credentials are no longer valid, or null. */
+  private revocationOf(p: Principal, pwv: string): string | null {
+    const user = this.store.users.byId(p.user.id);
+    if (!user) return 'The user no longer exists.';
+    if (!user.enabled) return `User ${user.username} was disabled.`;
+    if (p.via === 'apiKey' && p.apiKeyId) {
+      const key = this.store.apiKeys.byId(p.apiKeyId);
+      if (!key || key.revokedAt) return 'This API key was revoked.';
+    }
+    if (p.via === 'jwt' && this.passwordVersion(user) !== pwv) return 'The password changed; log in again.';
+    return null;
   }
 
   // ---------------------------------------------------------------- PhixFlow tokens

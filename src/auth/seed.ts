@@ -5,8 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
-import type { Credentials } from './credentials.js';
+import { keyIdFor, type Credentials } from './credentials.js';
 import { ROLES, SEED_USERS } from './permissions.js';
+
+const CONFIGURED_ADMIN_KEY_NAME = 'Configured admin key';
+/** The id (not the key) of the admin key configured at the last start. */
+const CONFIGURED_ADMIN_KEY_META_KEY = 'configured-admin-key-id';
 
 export interface SeedResult {
   freshDatabase: boolean;
@@ -32,7 +36,19 @@ export function seedStore(store: Store, credentials: Credentials, opts: { adminK
     }
     if (opts.adminKey !== undefined) {
       const admin = store.users.byUsername('admin');
-      if (admin) credentials.ensureApiKey(admin.id, opts.adminKey, 'Configured admin key');
+      if (admin) {
+        credentials.ensureApiKey(admin.id, opts.adminKey, CONFIGURED_ADMIN_KEY_NAME);
+        // The configured key replaces the one configured before: that one is revoked, so that
+        // changing FLOWMOCK_ADMIN_KEY / --admin-key ends the old key (it may have leaked).
+        // Databases from before this rule have no record: every other configured key of admin goes.
+        const id = keyIdFor(opts.adminKey);
+        const previous = store.meta.get(CONFIGURED_ADMIN_KEY_META_KEY);
+        const stale = previous !== null
+          ? [previous]
+          : store.apiKeys.listActive(admin.id).filter((k) => k.name === CONFIGURED_ADMIN_KEY_NAME && k.id.startsWith('cfg')).map((k) => k.id);
+        for (const old of stale) if (old !== id) store.apiKeys.revoke(old, opts.now().toISOString());
+        store.meta.set(CONFIGURED_ADMIN_KEY_META_KEY, id);
+      }
     }
     return { freshDatabase: fresh, newKeys };
   });

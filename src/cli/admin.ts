@@ -12,10 +12,20 @@ import type { Store } from '../store/types.js';
 
 export class CliError extends Error {}
 
+/**
+ * Text from the database made safe for a terminal: control characters (escape sequences that
+ * could move the cursor, rewrite earlier lines or set the window title) become U+FFFD.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
 /** Opens the database (seeded like the server's), runs fn, and closes it when fn has finished. */
 async function withStore<T>(db: string | undefined, fn: (store: Store, credentials: Credentials, cfg: FlowmockConfig) => T | Promise<T>): Promise<T> {
   const cfg = resolveConfig(configFromEnv(), db ? { db } : {});
-  const store = openStore(cfg.db);
+  // A command serves no one while it waits: it may wait for the server's write lock.
+  const store = openStore(cfg.db, { busyTimeoutMs: 5000 });
   try {
     const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
     seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
@@ -43,10 +53,12 @@ export async function keysList(opts: { user: string; db?: string }): Promise<voi
   return withStore(opts.db, (store) => {
     const user = userOrFail(store, opts.user);
     const keys = store.apiKeys.listActive(user.id);
-    if (!keys.length) return console.log(`${user.username} has no active API keys.`);
+    if (!keys.length) return console.log(`${printable(user.username)} has no active API keys.`);
     console.log(['id'.padEnd(35), 'name'.padEnd(32), 'created'.padEnd(25), 'last used'.padEnd(25), 'ends with'].join(' '));
     for (const k of keys) {
-      console.log([k.id.padEnd(35), k.name.slice(0, 32).padEnd(32), k.createdAt.padEnd(25), (k.lastUsedAt ?? '-').padEnd(25), `…${k.last4}`].join(' '));
+      // Names (and everything else read from the database) lose their control characters.
+      console.log([printable(k.id).padEnd(35), printable(k.name).slice(0, 32).padEnd(32), printable(k.createdAt).padEnd(25),
+        printable(k.lastUsedAt ?? '-').padEnd(25), `…${printable(k.last4)}`].join(' '));
     }
   });
 }

@@ -63,9 +63,19 @@ export function buildExpressApp(config: FlowmockConfig, services: Services, logg
   const uiDir = getSwaggerUiPath();
   // Express matches '/swagger-ui/' here too (non-strict routing): redirect only the bare path.
   app.get('/swagger-ui', (req, res, next) => (req.path === '/swagger-ui' ? res.redirect(301, '/swagger-ui/') : next()));
+  // Swagger UI holds the caller's key: no framing (clickjacking), no sniffing, scripts and styles
+  // from this origin only (its bundle needs inline styles and data: images), and the key is not
+  // kept in localStorage (persistAuthorization off: it lasts as long as the page).
+  app.use('/swagger-ui', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
   app.get('/swagger-ui/swagger-initializer.js', (_req, res) => {
     res.type('application/javascript').send(
-      `window.onload = function () {\n  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true,\n    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });\n};\n`,
+      `window.onload = function () {\n  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: false,\n    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });\n};\n`,
     );
   });
   app.use('/swagger-ui/', express.static(uiDir, { index: 'index.html', maxAge: '1h' }));

@@ -13,8 +13,12 @@ import { parseRequestBody, mediaTypeOf } from './request-body.js';
 import { isEventStreamBody } from './event-stream.js';
 import type { BodyChecks, Handlers, RequestContext, OperationId } from './handler-types.js';
 import type { Services } from '../services.js';
-import { CredentialError } from '../auth/credentials.js';
-import { ServerWideProblem } from './server-wide.js';
+import { CredentialError, KeyLimitError } from '../auth/credentials.js';
+import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
+import { StoreQueryError } from '../store/sqlite-store.js';
+import { LoginThrottledError } from '../auth/login-throttle.js';
+import { isStoreUnavailable, isTransientStoreError } from '../store/store-health.js';
+import { storeRetryDelayMs, STORE_RETRY_BUDGET_MS } from '../store/store-retry.js';
 import type { Principal } from '../auth/principal.js';
 
 export interface DispatchOptions {
@@ -26,6 +30,10 @@ export interface DispatchOptions {
   services: Services;
   validateResponses: boolean;
   logger: Logger;
+  /** The spec's server-wide answers: 503 when the store cannot be written. */
+  serverWide?: ServerWideAnswers;
+  /** How long a request waits (asynchronously) for another process's write lock before its 503. */
+  storeRetryBudgetMs?: number;
 }
 
 interface AnyReply { status: number | string; body?: unknown; headers?: Record<string, string>; contentType?: string }
@@ -143,10 +151,44 @@ export function createDispatcher(opts: DispatchOptions) {
       }
       return abort.signal;
     };
-    try {
+    const budgetMs = opts.storeRetryBudgetMs ?? STORE_RETRY_BUDGET_MS;
+    const startedMs = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // A deleted or replaced database: every answer says so (health reports it too).
+        const lost = services.store.health.state();
+        if (lost.lost && op.operationId !== 'GetHealth') throw Object.assign(new Error(lost.problem ?? 'store lost'), { code: 'SQLITE_CANTOPEN' });
+        await handle();
+        return;
+      } catch (err) {
+        // Another process holds the write lock (busy_timeout 0: nothing waited for it). The
+        // handler's writes were rolled back; it runs again after a pause, off the event loop,
+        // until the budget is spent, and only then answers 503.
+        if (isTransientStoreError(err) && !res.headersSent && !res.closed && Date.now() - startedMs < budgetMs) {
+          await new Promise((r) => setTimeout(r, storeRetryDelayMs(attempt)));
+          continue;
+        }
+        fail(err);
+        return;
+      }
+    }
+
+    async function handle(): Promise<void> {
       const principal = await authenticate(op, req);
       res.locals.user = principal?.user.username;
       checkPermission(op, principal);
+      // A request that stays open (an event stream, a long-poll) ends when its credentials are
+      // revoked meanwhile: a long-poll answers 401, a stream is closed.
+      let revoked: string | null = null;
+      if (principal && !res.closed) {
+        const unwatch = services.credentials.watch(principal, (reason) => {
+          revoked = reason;
+          signal();
+          abort!.abort();
+          if (res.headersSent && !res.writableEnded) res.end();
+        });
+        res.once('close', unwatch);
+      }
 
       const query = parseQuery(new URLSearchParams(search));
       const typedQuery: Record<string, unknown> = { ...query };
@@ -195,8 +237,11 @@ export function createDispatcher(opts: DispatchOptions) {
       };
       const handler = handlers[op.operationId as OperationId] as (c: typeof ctx) => Promise<AnyReply> | AnyReply;
       const reply = await handler(ctx);
+      if (revoked !== null) throw new CredentialError(401, revoked);
       send(res, op, reply, requestId);
-    } catch (err) {
+    }
+
+    function fail(err: unknown): void {
       if (res.headersSent) {
         logger.error({ err, requestId }, 'error after the response started');
         return;
@@ -208,6 +253,21 @@ export function createDispatcher(opts: DispatchOptions) {
         send(res, op, { status: err.status, body: err.toProblem(requestId), headers: err.headers }, requestId);
       } else if (err instanceof CredentialError) {
         send(res, op, { status: err.status, body: problemBody(err.status, err.message, undefined, requestId) }, requestId);
+      } else if (err instanceof LoginThrottledError) {
+        const headers = { 'Retry-After': String(err.retryAfterSeconds) };
+        const body = problemBody(429, err.message, undefined, requestId);
+        if (validator.get(op.operationId).responses.has('429') || !opts.serverWide) send(res, op, { status: 429, body, headers }, requestId);
+        else opts.serverWide.send(res, 429, body, headers, requestId);
+      } else if (err instanceof KeyLimitError) {
+        send(res, op, { status: 400, body: problemBody(400, err.message, [{ in: 'body', pointer: '', rule: err.rule, message: err.message }], requestId) }, requestId);
+      } else if (err instanceof StoreQueryError) {
+        // A query the store refuses (a bound of a filter): the caller's, named, never a 500.
+        send(res, op, { status: 400, body: problemBody(400, `Invalid query: ${err.message}.`, [{ in: 'query', pointer: '', rule: 'storeQuery', message: err.message }], requestId) }, requestId);
+      } else if (isStoreUnavailable(err)) {
+        logger.warn({ err, requestId, operationId: op.operationId }, 'store unavailable');
+        const detail = `The store cannot be written now (${storeReason(err)}); retry after 1 s.`;
+        if (opts.serverWide) opts.serverWide.send(res, 503, problemBody(503, detail, undefined, requestId), { 'Retry-After': '1' }, requestId);
+        else sendProblem(res, 503, detail, { headers: { 'Retry-After': '1' }, requestId });
       } else {
         logger.error({ err, requestId, operationId: op.operationId }, 'unhandled error in handler');
         sendProblem(res, 500, `Internal error; see the server log for request ${requestId}.`, { requestId });
@@ -226,6 +286,12 @@ function sendText(res: Response, mediaType: string, text: string): void {
   res.setHeader('Content-Type', `${mediaType}; charset=utf-8`);
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);
+}
+
+function storeReason(err: unknown): string {
+  if (isTransientStoreError(err)) return 'another process holds the database write lock';
+  const message = (err as Error)?.message ?? String(err);
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 function isProblem(body: unknown): boolean {

@@ -6,23 +6,27 @@
  * request. Whatever reads the journal flushes the queue first, so it sees every finished
  * request. Nothing is written on the response's path: the client has its answer first.
  *
- * Secrets never reach the store: credential headers are replaced by `[redacted]`, the request's
- * own key or token is blanked wherever else it appears (query, bodies), and the secret fields of
- * login, API-key and token answers are redacted. Bodies are kept up to a cap; binary bodies are
+ * Secrets never reach the store: by the one list of secret names (src/auth/secret-names.ts),
+ * credential headers, query parameters and body fields at any depth (also in arrays, form
+ * bodies and XML) are replaced by `[redacted]`; every value so found, and the request's own key or
+ * token, is blanked wherever else it appears (query, headers, bodies); and the secret fields of
+ * login, API-key and token answers are redacted. The caller (`user`) comes only from verified
+ * credentials. Bodies are kept up to a cap; binary bodies are
  * summarised by media type and size.
  */
 import { isUtf8 } from 'node:buffer';
 import type { Request, Response, NextFunction } from 'express';
 import { keyIdFor } from '../auth/credentials.js';
+import { REDACTED, isSecretField, isSecretHeader, redactJson, redactText, secretValues } from '../auth/secret-names.js';
 import type { Services } from '../services.js';
+import { isTransientStoreError } from '../store/store-health.js';
 import type { JournalBody, NewJournalEntry } from '../store/journal-store.js';
 
 export const JOURNAL_DEFAULTS = { maxEntries: 10_000, bodyCapBytes: 16 * 1024 };
 const FLUSH_AFTER_MS = 100;
 const FLUSH_AT_ENTRIES = 128; // a flush blocks the event loop about 20 µs per entry
-export const REDACTED = '[redacted]';
-const REQUEST_SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'cookie', 'proxy-authorization']);
-const RESPONSE_SECRET_HEADERS = new Set(['set-cookie']);
+const JOURNAL_BACKLOG_LIMIT = 10_000; // entries kept in memory while the database is locked
+export { REDACTED };
 
 /** Secret fields of bodies, per operation: `request` and `response` top-level JSON properties. */
 const SECRET_FIELDS: Record<string, { request?: string[]; response?: string[] }> = {
@@ -76,6 +80,15 @@ export class RequestJournal {
     try {
       this.services.store.journal.insertMany(entries, this.maxEntries);
     } catch (err) {
+      if (isTransientStoreError(err) && entries.length + this.pending.length <= JOURNAL_BACKLOG_LIMIT) {
+        // Another process holds the database lock: kept, written with the next batch.
+        this.pending = entries.concat(this.pending);
+        if (!this.timer) {
+          this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS * 5);
+          this.timer.unref();
+        }
+        return;
+      }
       // The store is closing, or full: the journal is a diagnostic, never a reason to fail.
       this.services.logger.warn({ err, dropped: entries.length }, 'request journal entries dropped');
     }
@@ -240,18 +253,25 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   const secrets: string[] = [];
   for (const v of [apiKey, bearer, ...cookieValues(req.headers.cookie)]) if (v && v.length >= 8) secrets.push(v);
 
+  for (const name in req.headers) {
+    const v = req.headers[name];
+    if (isSecretHeader(name)) for (const x of [v ?? []].flat()) if (x.length >= 8) secrets.push(x);
+  }
+
   const status = res.writableFinished ? res.statusCode : 499;
   const fields = operationId ? SECRET_FIELDS[operationId] : undefined;
   const q = req.originalUrl.indexOf('?');
   const search = q === -1 ? null : new URLSearchParams(req.originalUrl.slice(q + 1));
+  for (const [k, v] of search ?? []) if (isSecretField(k) && v.length >= 8) secrets.push(v);
+  const requestRaw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
+  if (requestRaw && requestRaw.length > 0 && requestRaw.length <= 1024 * 1024) collectBodySecrets(requestRaw, secrets);
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of search ?? []) {
-    const value = blank(v, secrets);
+    const value = isSecretField(k) ? REDACTED : blank(v, secrets);
     const prev = query[k];
     query[k] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
 
-  const requestRaw = Buffer.isBuffer(req.body) ? (req.body as Buffer) : null;
   const requestBody = requestRaw && requestRaw.length > 0
     ? bodyOf(requestRaw, requestRaw.length, header(req.headers['content-type']), cap, secrets, fields?.request)
     : declaredBody(req);
@@ -272,11 +292,12 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   return {
     atMs, durationMs, method: req.method, path: pathname, query, status, operationId,
     apiKeyId: apiKey ? keyIdOf(apiKey) : null,
-    // PhixFlow handlers check their token themselves: its subject, unless the token was refused.
-    user: (res.locals.user as string | undefined) ?? (bearer && pathname.startsWith('/phixflow/') && status !== 401 ? tokenSubject : null),
+    // Only verified credentials name the caller (the dispatcher and the PhixFlow handlers set
+    // it): a forged token's `sub` is reported as sent (tokenSubject), never as the user.
+    user: (res.locals.user as string | undefined) ?? null,
     tokenSubject, executionId,
-    requestHeaders: headersOf(req.headers, REQUEST_SECRET_HEADERS, secrets),
-    responseHeaders: headersOf(res.getHeaders(), RESPONSE_SECRET_HEADERS, secrets),
+    requestHeaders: headersOf(req.headers, secrets),
+    responseHeaders: headersOf(res.getHeaders(), secrets),
     requestBody, responseBody,
   };
 }
@@ -289,15 +310,24 @@ function blank(text: string, secrets: string[]): string {
   return text;
 }
 
-function headersOf(headers: Record<string, unknown>, secret: Set<string>, secrets: string[]): Record<string, string> {
+function headersOf(headers: Record<string, unknown>, secrets: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     const k = name.toLowerCase();
-    out[k] = secret.has(k) ? REDACTED : blank(Array.isArray(value) ? value.join(', ') : String(value), secrets);
+    out[k] = isSecretHeader(k) ? REDACTED : blank(Array.isArray(value) ? value.join(', ') : String(value), secrets);
   }
   return out;
+}
+
+/** Values of secret-named fields in a JSON request body, to blank them in the answer too (an echo). */
+function collectBodySecrets(raw: Buffer, secrets: string[]): void {
+  const first = raw[0];
+  if (first !== 0x7b && first !== 0x5b && first !== 0x20 && first !== 0x0a) return; // not JSON: redactText covers it
+  try {
+    for (const v of secretValues(JSON.parse(raw.toString('utf8')))) if (v.length >= 8) secrets.push(v);
+  } catch { /* not JSON */ }
 }
 
 /** A request whose body was not read (refused before parsing, e.g. 413): its declared size. */
@@ -318,14 +348,16 @@ function bodyOf(bytes: Buffer | string, size: number, contentType: string | null
   const truncated = size > cap;
   // A kept string is whole and within the cap (see captureChunk).
   let text = typeof bytes === 'string' ? bytes : (truncated ? bytes.subarray(0, cap) : bytes).toString('utf8');
-  if (secretFields?.length) {
+  let parsed = false;
+  if (!truncated && /^\s*[[{]/.test(text)) {
     try {
-      const value = JSON.parse(text) as Record<string, unknown>;
-      if (value && typeof value === 'object') for (const f of secretFields) if (f in value) value[f] = REDACTED;
-      text = JSON.stringify(value);
-    } catch {
-      return { contentType, size, truncated: true, note: 'holds a secret and is not valid JSON: not kept' };
-    }
+      text = JSON.stringify(redactJson(JSON.parse(text), secretFields ?? []));
+      parsed = true;
+    } catch { /* not JSON after all: as text below */ }
+  }
+  if (!parsed) {
+    if (secretFields?.length) return { contentType, size, truncated: true, note: 'holds a secret and is not valid JSON: not kept' };
+    text = redactText(text);
   }
   text = blank(text, secrets);
   return truncated

@@ -1,12 +1,15 @@
 /**
  * Structured request logging with pino. Credentials never reach the log: headers are logged only
- * at debug level and with X-API-Key, Authorization and Cookie redacted.
+ * at debug level, with every credential header of src/auth/secret-names.ts redacted; the query
+ * string is not logged.
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
 import pino, { type Logger, type DestinationStream } from 'pino';
+import { SECRET_HEADERS } from '../auth/secret-names.js';
 
-export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'cookie', 'proxy-authorization'];
+/** Redacted in logged headers: the one list of credential headers (src/auth/secret-names.ts). */
+export const REDACTED_HEADERS = SECRET_HEADERS;
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(

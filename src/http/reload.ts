@@ -88,7 +88,7 @@ export function buildSpecRuntime(files: { doc: Obj; json: Buffer; yaml: Buffer }
   const prefer = new PreferAnswers({ doc, ops, validator, serverWide, random: deps.preferRandom });
   const dispatch = createDispatcher({
     router, validator, handlers: prefer.wrap(deps.handlers), bodyChecks: deps.bodyChecks, services: deps.services,
-    validateResponses: deps.config.validateResponses, logger: deps.logger,
+    validateResponses: deps.config.validateResponses, logger: deps.logger, serverWide,
   });
   return { doc, ops, router, validator, serverWide, prefer, dispatch, json: files.json, yaml: files.yaml, loadedAt: new Date() };
 }

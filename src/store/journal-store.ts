@@ -161,10 +161,63 @@ const entryFromRow = (r: JournalRow): JournalEntry => ({
   requestBody: parseOrNull(r.req_body), responseBody: parseOrNull(r.res_body),
 });
 
-/** `/a/{x}/b` → /^\/a\/[^/]+\/b$/ ; literal parts escaped. */
-export function templateToRegExp(template: string): RegExp {
-  const parts = template.split(/(\{[^}/]*\})/).map((p) => (/^\{[^}/]*\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`^${parts.join('')}$`);
+/**
+ * A path template (`/a/{x}/b`, `/f/{name}.{ext}`) as a matcher: each `{param}` stands for one or
+ * more characters other than `/`. Matched segment by segment with the greedy wildcard algorithm
+ * (no regular expression: `{a}{b}{c}…` once backtracked for seconds), in at most (segment length
+ * × template segment length) steps.
+ */
+export function templateToRegExp(template: string): { test(path: string): boolean } {
+  const segments = template.split('/').map(compileSegment);
+  return {
+    test(path: string): boolean {
+      const parts = path.split('/');
+      if (parts.length !== segments.length) return false;
+      return segments.every((seg, i) => seg(parts[i]));
+    },
+  };
+}
+
+/** One segment: literal pieces and runs of parameters (a run of n parameters needs at least n characters). */
+function compileSegment(template: string): (text: string) => boolean {
+  const tokens: Array<{ literal: string } | { min: number }> = [];
+  for (const piece of template.split(/(\{[^}/]*\})/)) {
+    if (piece === '') continue;
+    if (/^\{[^}/]*\}$/.test(piece)) {
+      const last = tokens[tokens.length - 1];
+      if (last && 'min' in last) last.min++;
+      else tokens.push({ min: 1 });
+    } else {
+      tokens.push({ literal: piece });
+    }
+  }
+  if (tokens.every((t) => 'literal' in t)) return (text) => text === template;
+  return (text) => {
+    // Greedy: literals must appear in order; a parameter run takes its minimum, then as little
+    // as the next literal's first later occurrence allows (the last literal must end the text).
+    let at = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if ('literal' in t) {
+        if (i === 0) {
+          if (!text.startsWith(t.literal)) return false;
+          at = t.literal.length;
+        } else if (i === tokens.length - 1) {
+          if (text.length - t.literal.length < at || !text.endsWith(t.literal)) return false;
+          at = text.length;
+        } else {
+          const found = text.indexOf(t.literal, at);
+          if (found === -1) return false;
+          at = found + t.literal.length;
+        }
+      } else {
+        at += t.min;
+        if (at > text.length) return false;
+        if (i === tokens.length - 1) at = text.length;
+      }
+    }
+    return at === text.length;
+  };
 }
 const isTemplate = (path: string) => /\{[^}/]*\}/.test(path);
 
@@ -177,7 +230,7 @@ const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
 const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
 
 export function createJournalStore(db: Database.Database): JournalStore {
-  const regexps = new Map<string, RegExp>();
+  const regexps = new Map<string, { test(path: string): boolean }>();
   db.function('flowmock_path_match', { deterministic: true }, (template: unknown, path: unknown) => {
     if (typeof template !== 'string' || typeof path !== 'string') return 0;
     let re = regexps.get(template);

@@ -4,12 +4,18 @@
  */
 import type Database from 'better-sqlite3';
 import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
+import { SERVER_SECRET_NAMES, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
+
+/** What a migration may need beyond the database: the server's key file (server-secrets.ts). */
+export interface MigrationContext {
+  secrets?: ServerSecrets;
+}
 
 export interface Migration {
   version: number;
   name: string;
   /** SQL script (several statements) or a function for changes SQL alone cannot express. */
-  up: string | ((db: Database.Database) => void);
+  up: string | ((db: Database.Database, ctx: MigrationContext) => void);
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -156,6 +162,26 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS request_journal_status;
     `,
   },
+  {
+    version: 40,
+    name: 'server secrets moved out of meta into the key file',
+    // Earlier versions kept the key pepper, JWT secret, PhixFlow signing secret and webhook
+    // secret in clear in meta: a copy of the database was enough to forge any credential. They
+    // are written to the key file first (fsynced), then deleted here in the same transaction that
+    // records the migration; a crash in between leaves both, and the next start repeats it.
+    up: (db, ctx) => {
+      const rows = db.prepare(`SELECT key, value FROM meta WHERE key IN (${SERVER_SECRET_NAMES.map(() => '?').join(', ')})`)
+        .all(...SERVER_SECRET_NAMES) as Array<{ key: string; value: string }>;
+      if (!ctx.secrets) {
+        if (rows.length) throw new Error('migration 40 needs the server secrets file to move the secrets into');
+        return; // a bare database (tests of the migrations themselves): nothing to move
+      }
+      ctx.secrets.merge(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+      db.prepare(`DELETE FROM meta WHERE key IN (${SERVER_SECRET_NAMES.map(() => '?').join(', ')})`).run(...SERVER_SECRET_NAMES);
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(SECRETS_FILE_ID_META_KEY, ctx.secrets.id);
+    },
+  },
 ];
 
 /**
@@ -163,7 +189,7 @@ export const MIGRATIONS: readonly Migration[] = [
  * transaction (so two processes opening the same file cannot both apply one).
  * Returns the versions applied by this call.
  */
-export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, ctx: MigrationContext = {}): number[] {
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i].version <= migrations[i - 1].version) {
       throw new Error(`migrations out of order: ${migrations[i].version} after ${migrations[i - 1].version}`);
@@ -187,7 +213,7 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const applyOne = db.transaction((m: Migration): boolean => {
     if (isApplied.get(m.version)) return false; // re-checked under the write lock
     if (typeof m.up === 'string') db.exec(m.up);
-    else m.up(db);
+    else m.up(db, ctx);
     record.run(m.version, m.name, new Date().toISOString());
     return true;
   });

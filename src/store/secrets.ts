@@ -2,7 +2,7 @@
  * Password and API-key helpers used with the store. Neither passwords nor API keys are stored
  * in clear: passwords as salted scrypt hashes, keys as an HMAC under a server-side pepper.
  */
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // scrypt cost: 2^14 with r=8 needs 16 MiB, inside Node's default 32 MiB maxmem.
 const SCRYPT_N = 16384;
@@ -19,6 +19,41 @@ export function hashPassword(password: string): string {
 }
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/** scrypt in libuv's thread pool: the server's event loop keeps serving while a password is hashed. */
+function scryptAsync(password: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** hashPassword off the event loop (the server uses this one). */
+export async function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const hash = await scryptAsync(password.normalize('NFC'), salt, HASH_BYTES, { N: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P });
+  return ['scrypt', SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/** verifyPassword off the event loop (the server uses this one). */
+export async function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const p = parseStoredHash(password, stored);
+  if (!p) return false;
+  const actual = await scryptAsync(password.normalize('NFC'), p.salt, p.expected.length, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r * p.p });
+  return timingSafeEqual(actual, p.expected);
+}
+
+function parseStoredHash(password: string, stored: string): { N: number; r: number; p: number; salt: Buffer; expected: Buffer } | null {
+  if (typeof password !== 'string' || typeof stored !== 'string' || stored.length > 512) return null;
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
+  const [, nText, rText, pText, saltText, hashText] = parts;
+  if (![nText, rText, pText].every((t) => /^[1-9][0-9]{0,6}$/.test(t))) return null;
+  const N = Number(nText), r = Number(rText), p = Number(pText);
+  if (N < 1024 || N > 2 ** 17 || (N & (N - 1)) !== 0 || r > 16 || p > 4) return null;
+  if (!B64URL.test(saltText) || !B64URL.test(hashText)) return null;
+  const salt = Buffer.from(saltText, 'base64url');
+  const expected = Buffer.from(hashText, 'base64url');
+  if (salt.length < 8 || expected.length < 16 || expected.length > 64) return null;
+  return { N, r, p, salt, expected };
+}
 
 /** Checks a password against a stored hash; false (never an exception) for malformed hashes. */
 export function verifyPassword(password: string, stored: string): boolean {

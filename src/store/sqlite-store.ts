@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
+import { fileSecrets, memorySecrets, secretsFileFor, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
+import { prepareStoreFiles, StoreFilesError } from './store-files.js';
+import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
 import type {
@@ -139,13 +142,24 @@ const SORT_COLUMNS = new Map<string, string>([
 ]);
 /** Far below SQLite's expression depth limit (1000); the API never needs more (checkFilter answers 400 above). */
 export const MAX_FILTER_DEPTH = 32;
+/**
+ * Values and nodes (conditions and groups) in one filter, all levels together. Each value is a
+ * bound SQL variable: SQLite refuses more than 32,766 in a statement ("too many SQL variables"),
+ * and nodes each add SQL text. Far above what a client needs; stated in the spec.
+ */
+export const MAX_FILTER_VALUES = 1000;
+export const MAX_FILTER_NODES = 500;
 
 /**
  * Translates a condition group into a SQL expression. Only column names and operators from the
  * fixed maps above reach the SQL text; every value is pushed to `params` as a bound parameter.
  */
-function groupToSql(group: ConditionGroup, params: string[], depth = 0): string {
+function groupToSql(group: ConditionGroup, params: string[], depth = 0, budget = { nodes: 0 }): string {
   if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
+  if (Array.isArray(group?.nodes)) {
+    budget.nodes += group.nodes.length;
+    if (budget.nodes > MAX_FILTER_NODES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_NODES} conditions and groups`);
+  }
   if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
   if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
   if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
@@ -153,7 +167,7 @@ function groupToSql(group: ConditionGroup, params: string[], depth = 0): string 
 
   const parts = group.nodes.map((node) => {
     if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
-    if (node?.group) return groupToSql(node.group, params, depth + 1);
+    if (node?.group) return groupToSql(node.group, params, depth + 1, budget);
     if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
 
     const { key, operator, values } = node.condition;
@@ -162,6 +176,7 @@ function groupToSql(group: ConditionGroup, params: string[], depth = 0): string 
     if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
       throw new StoreQueryError(`filter values for ${key} must be strings`);
     }
+    if (params.length + values.length > MAX_FILTER_VALUES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_VALUES} values`);
     if (operator === 'in' || operator === 'notIn') {
       if (values.length === 0) return operator === 'in' ? '0' : '1';
       params.push(...values);
@@ -206,22 +221,75 @@ const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued
 const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
 
+function watchWrites(stmt: Database.Statement, health: StoreHealth): void {
+  for (const method of ['run', 'get', 'all'] as const) {
+    const original = stmt[method] as (...args: unknown[]) => unknown;
+    (stmt as unknown as Record<string, unknown>)[method] = function watchedWrite(this: Database.Statement, ...args: unknown[]) {
+      health.assertPresent();
+      try {
+        const result = original.apply(this, args);
+        health.noteWritten();
+        return result;
+      } catch (err) {
+        if (isTransientStoreError(err)) health.noteBusy();
+        throw err;
+      }
+    };
+  }
+}
+
 /** Opens (creating and migrating as needed) the store at `file`, or an in-memory one for ':memory:'. */
-export function openStore(file: string): Store {
+export function openStore(file: string, opts: {
+  env?: NodeJS.ProcessEnv;
+  busyTimeoutMs?: number;
+  /** Told once when the database file is deleted or replaced under the running store. */
+  onLost?: (reason: string) => void;
+} = {}): Store {
   const inMemory = file === ':memory:' || file === '';
-  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // Owner-only folder and files; writable WAL and SHM checked before SQLite maps them (SIGBUS otherwise).
+  const created = !inMemory && prepareStoreFiles(file);
+  // A new database beside the key file of an old one: the database was deleted or moved. Starting
+  // afresh would mint new keys silently; say so instead (a key file named by
+  // FLOWMOCK_SECRETS_FILE is shared on purpose and exempt).
+  const env = opts.env ?? process.env;
+  if (created && !env.FLOWMOCK_SECRETS_FILE && fs.existsSync(secretsFileFor(file, env))) {
+    fs.rmSync(path.resolve(file), { force: true });
+    throw new StoreFilesError(`the database ${path.resolve(file)} is missing but its secrets file ${secretsFileFor(file, env)} is there: `
+      + 'the database was deleted or moved. Restore it, or remove the secrets file too to start afresh with a new database and new keys.');
+  }
 
   const db = new Database(file);
+  let secrets: ServerSecrets;
   try {
+    // A short wait only while opening (start-up, migrations); afterwards 0 (see below).
     db.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for a busy writer
     if (!inMemory) db.pragma('journal_mode = WAL'); // readers and the writer do not block each other
     db.pragma('synchronous = NORMAL'); // safe with WAL; only the last commits may be lost on power loss
     db.pragma('foreign_keys = ON');
-    applyMigrations(db);
+    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).pluck().get() !== undefined;
+    const expectedId = hasMeta ? ((db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SECRETS_FILE_ID_META_KEY) as string | undefined) ?? null) : null;
+    secrets = inMemory ? memorySecrets() : fileSecrets(secretsFileFor(file, opts.env), expectedId);
+    applyMigrations(db, undefined, { secrets });
+    // No request may wait for another process's lock with the event loop blocked: a busy
+    // database fails at once (SQLITE_BUSY), and callers retry later (src/store/store-health.ts)
+    // or answer 503. Only the CLI, which serves no one meanwhile, passes a wait.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 0))}`);
   } catch (err) {
     db.close();
     throw err;
   }
+
+  // Every writing statement first makes sure the file is still the one opened (a deleted or
+  // replaced database is never written silently), and tells the health when a lock got in the way.
+  const health = new StoreHealth(inMemory ? null : storeFileOf(file), opts.onLost);
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
+    const stmt = prepare(sql);
+    if (!stmt.readonly) watchWrites(stmt, health);
+    return stmt;
+  }) as typeof db.prepare;
+  const fileWatch = inMemory ? null : setInterval(() => health.check(), 1000);
+  fileWatch?.unref();
 
   // Filter SQL varies with the filter's shape only, so a small cache keyed by text avoids
   // recompiling the usual few shapes; Map order gives cheap oldest-first eviction.
@@ -317,6 +385,9 @@ export function openStore(file: string): Store {
       WHERE id = @id`),
     procById: db.prepare('SELECT * FROM processes WHERE id = ?'),
     procRunning: db.prepare(`SELECT * FROM processes WHERE status = 'Running' ORDER BY created_at, id`),
+    procPruneLogs: db.prepare(`DELETE FROM actionflow_logs WHERE process_id IN
+      (SELECT id FROM processes WHERE user_id IS NULL AND status <> 'Running' AND finished_at < ?)`),
+    procPrune: db.prepare(`DELETE FROM processes WHERE user_id IS NULL AND status <> 'Running' AND finished_at < ?`),
 
     logInsert: db.prepare(`INSERT INTO actionflow_logs (id, process_id, application, actionflow, kind, at, content)
       VALUES (@id, @process_id, @application, @actionflow, @kind, @at, @content)`),
@@ -384,6 +455,11 @@ export function openStore(file: string): Store {
 
   let rolesCache: RoleRecord[] | null = null;
   let credentialWrites = 0; // see credentialsVersion
+  const credentialListeners = new Set<() => void>();
+  const bumpCredentials = (): void => {
+    credentialWrites++;
+    for (const fn of credentialListeners) queueMicrotask(fn);
+  };
   // PRAGMA data_version moves when another connection commits. It is read at most once per turn
   // of the event loop: a request's credential check and its reads share one value, as if the
   // request had been served at the moment of the first read.
@@ -410,7 +486,23 @@ export function openStore(file: string): Store {
 
   const store: Store = {
     transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
+    health,
+    probeWritable: () => {
+      // BEGIN IMMEDIATE takes the write lock or fails at once (busy_timeout 0): never blocks.
+      if (db.inTransaction) return health.state();
+      try {
+        health.assertPresent();
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        health.noteWritten();
+      } catch (err) {
+        if (isTransientStoreError(err)) health.noteBusy();
+        else if (!health.state().lost) return { ...health.state(), ok: false, problem: (err as Error).message };
+      }
+      return health.state();
+    },
     close: () => {
+      if (fileWatch) clearInterval(fileWatch);
       dynamic.clear();
       checkpointer?.stop();
       db.close();
@@ -418,6 +510,12 @@ export function openStore(file: string): Store {
 
     // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
     credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
+    onCredentialsChange: (fn) => {
+      credentialListeners.add(fn);
+      return () => { credentialListeners.delete(fn); };
+    },
+
+    secrets,
 
     meta: {
       get: (key) => (s.metaGet.get(key) as string | undefined) ?? null,
@@ -437,14 +535,14 @@ export function openStore(file: string): Store {
       },
       upsertRole: (r) => {
         rolesCache = null;
-        credentialWrites++;
+        bumpCredentials();
         s.roleUpsert.run({
           id: r.id, name: r.name, display_name: r.displayName, description: r.description,
           permissions: toJson(r.permissions), privileges: toJson(r.privileges),
         });
       },
       create: (u) => {
-        credentialWrites++;
+        bumpCredentials();
         s.userInsert.run({
           id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
           role_ids: toJson(u.roleIds), password_hash: u.passwordHash, created_at: u.createdAt,
@@ -461,11 +559,11 @@ export function openStore(file: string): Store {
       resolve: (idOrName) => store.users.byId(idOrName) ?? store.users.byUsername(idOrName),
       list: () => (s.usersList.all() as UserRow[]).map(userFromRow),
       setPassword: (userId, hash) => {
-        credentialWrites++;
+        bumpCredentials();
         mustChange(s.userSetPassword.run(hash, userId).changes, 'user', userId);
       },
       setEnabled: (userId, enabled) => {
-        credentialWrites++;
+        bumpCredentials();
         mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
       },
       count: () => s.usersCount.get() as number,
@@ -473,7 +571,7 @@ export function openStore(file: string): Store {
 
     apiKeys: {
       create: (k) => {
-        credentialWrites++;
+        bumpCredentials();
         s.keyInsert.run({
           id: k.id, user_id: k.userId, name: k.name, hash: k.hash, last4: k.last4,
           created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
@@ -485,7 +583,7 @@ export function openStore(file: string): Store {
       },
       listActive: (userId) => (s.keysActive.all(userId) as ApiKeyRow[]).map(apiKeyFromRow),
       revoke: (id, at) => {
-        credentialWrites++;
+        bumpCredentials();
         return s.keyRevoke.run(at, id).changes > 0;
       },
       touch: (id, at) => { s.keyTouch.run(at, id); }, // an unknown id is harmless here
@@ -574,6 +672,10 @@ export function openStore(file: string): Store {
         return row ? processFromRow(row) : null;
       },
       listRunning: () => (s.procRunning.all() as ProcessRow[]).map(processFromRow),
+      pruneAnonymous: (before) => inTransaction(() => {
+        s.procPruneLogs.run(before);
+        return s.procPrune.run(before).changes;
+      }) as number,
     },
 
     actionflowLogs: {

@@ -4,6 +4,8 @@
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
 import type { JournalStore, OverviewStore } from './journal-store.js';
+import type { ServerSecrets } from './server-secrets.js';
+import type { StoreHealth, StoreHealthState } from './store-health.js';
 
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
@@ -197,6 +199,13 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   close(): void;
 
+  /** Whether the store can be written, and why not (src/store/store-health.ts). */
+  health: StoreHealth;
+  /** Tries to take the write lock without waiting (and lets it go): the health of the store now. */
+  probeWritable(): StoreHealthState;
+  /** The server's secrets, kept apart from the database (src/store/server-secrets.ts). */
+  secrets: ServerSecrets;
+
   meta: {
     get(key: string): string | null;
     set(key: string, value: string): void;
@@ -207,6 +216,8 @@ export interface Store {
    * another connection to the same file (a `flowmock keys revoke` while the server runs): what
    * caches verified credentials compares it on every use.
    */
+  /** Calls `fn` (in a microtask) after every credential write through this store; returns the unsubscribe. */
+  onCredentialsChange(fn: () => void): () => void;
   credentialsVersion(): string;
 
   users: {
@@ -272,6 +283,8 @@ export interface Store {
     save(p: ProcessRecord): void;
     byId(id: string): ProcessRecord | null;
     listRunning(): ProcessRecord[];
+    /** Deletes finished anonymous runs (no user) that finished before `before`, with their logs; returns how many. */
+    pruneAnonymous(before: string): number;
   };
 
   actionflowLogs: {

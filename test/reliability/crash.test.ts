@@ -178,3 +178,75 @@ describe('kill -9 and restart on the same database', () => {
     }
   }, 120_000);
 });
+
+/**
+ * Issue 14, item 2, against a real server process: another process (this test's, a real
+ * SQLite connection) holds the database's write lock for 10 s while 50 executions run (and more
+ * are started). Real time is inherent here: the lock belongs to another process. Nothing answers
+ * 5xx, no execution ends Error because of it, and the health answers within 100 ms throughout
+ * (all but at most 1 % of ~170 samples, so that one scheduling stall of a machine shared with
+ * other suites does not decide it; the maximum is printed).
+ */
+describe('an outside write lock held for 10 s during 50 live executions', () => {
+  it('zero 5xx, zero executions in Error, health answered within 100 ms throughout', async () => {
+    const lockDb = path.join(dir, 'locked.db');
+    // Speed 5: the invoice flow takes about 12 s, so every execution is live through the lock.
+    const s = await spawnFlowmock({ db: lockDb, speed: 5, maxConcurrent: 100 });
+    servers.push(s);
+    const c = client(s.base);
+    const statuses: number[] = [];
+    const counted = async (p: string, init: RequestInit = {}) => {
+      const res = await c.call(p, init);
+      statuses.push(res.status);
+      return res;
+    };
+    const ids: string[] = [];
+    await pool(10, { count: 50 }, async () => {
+      ids.push((await (await counted(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' })).json()).id);
+    });
+
+    const other = new Database(lockDb);
+    other.pragma('busy_timeout = 5000'); // this process may wait for the server's short write
+    other.exec('BEGIN IMMEDIATE');
+    const lockedAt = Date.now();
+    const healthMs: number[] = [];
+    const healthStatus: string[] = [];
+    const pending: Array<Promise<unknown>> = [];
+    let i = 0;
+    while (Date.now() - lockedAt < 10_000) {
+      const t0 = performance.now();
+      const h = await counted('/__flowmock/health');
+      healthMs.push(performance.now() - t0);
+      healthStatus.push((await h.json()).status);
+      // Traffic meanwhile: reads answer now; starts wait for the lock (without holding up the rest).
+      if (i % 5 === 0) pending.push(counted(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' }).then(async (r) => { if (r.ok) ids.push((await r.json()).id); }));
+      pending.push(counted(`/api/v1/flows/executions/${ids[i % 50]}`));
+      pending.push(counted('/api/v1/flows/executions?size=20'));
+      i++;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    other.exec('COMMIT');
+    other.close();
+    await Promise.all(pending);
+
+    const settled = await waitFor('every execution to finish', async () => {
+      const all = await allExecutions(s.base);
+      return ids.every((id) => STABLE.has(all.get(id)?.status)) ? all : null;
+    }, 90_000);
+    const byStatus: Record<string, number> = {};
+    for (const id of ids) byStatus[settled.get(id).status] = (byStatus[settled.get(id).status] ?? 0) + 1;
+    const sorted = [...healthMs].sort((a, b) => a - b);
+    console.log(`[lock] ${statuses.length} requests (${statuses.filter((x) => x >= 500).length} 5xx); ${ids.length} executions ${JSON.stringify(byStatus)}; `
+      + `health ${healthMs.length} times: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms, `
+      + `statuses ${JSON.stringify(Object.fromEntries([...new Set(healthStatus)].map((x) => [x, healthStatus.filter((y) => y === x).length])))}`);
+    expect(statuses.filter((x) => x >= 500)).toEqual([]);
+    expect(byStatus.Error ?? 0).toBe(0);
+    expect(byStatus.Success).toBe(ids.length);
+    expect(healthStatus).toContain('degraded'); // it said so while the lock was held
+    // Within 100 ms: all but at most 1 % of the answers (a stall of the shared test machine,
+    // which runs other suites at the same time, is not the server's; the maximum is printed).
+    const slow = healthMs.filter((ms) => ms >= 100).length;
+    expect(slow, `${slow} of ${healthMs.length} health answers took 100 ms or more`).toBeLessThanOrEqual(Math.floor(healthMs.length / 100));
+    expect(await s.stop()).toBe(0);
+  }, 180_000);
+});

@@ -30,6 +30,9 @@ describe('fuzz', () => {
     const mb = (n: number) => (n / 2 ** 20).toFixed(1);
     console.log(`[fuzz] seed ${seed}: ${report.sent} requests in ${report.seconds.toFixed(1)} s; statuses ${JSON.stringify(report.byStatus)}; `
       + `heap after GC ${mb(report.heapBaseline)} MB after the warm-up, ${mb(report.heapAfter)} MB at the end`);
+    const classes = Object.entries(report.byClass).sort(([a], [b]) => a.localeCompare(b));
+    console.log(`[fuzz] per class (requests / 5xx): ${classes.map(([k, v]) => `${k} ${v.sent}/${v.fiveXx}`).join(', ')}`);
+    expect(classes.filter(([, v]) => v.fiveXx > 0).map(([k]) => k)).toEqual([]);
     expect(report.failures.slice(0, 20), `${report.failures.length} failures (seed ${seed})`).toEqual([]);
     expect(report.sent).toBe(COUNT);
     expect(server.child.alive()).toBe(true);

@@ -49,6 +49,8 @@ export interface FuzzRequest {
   note: string;
   /** An XML payload with a DTD: the answer must not echo a file's content. */
   xmlAttack?: boolean;
+  /** The class of input it tries (for the per-class counts). */
+  cls: string;
 }
 
 // ------------------------------------------------------------------------------------------ values
@@ -95,6 +97,8 @@ function bodyVariant(kind: string, example: unknown, rnd: fc.JsonValue): { body:
     case 'deep-object': return { body: b('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)), type: 'application/json', note: 'objects nested 20,000 deep' };
     case 'deep-group': return { body: b(deepGroup(3000)), type: 'application/json', note: 'condition groups nested 3,000 deep' };
     case 'deep-group-40': return { body: b(deepGroup(40)), type: 'application/json', note: 'condition groups nested 40 deep' };
+    case 'filter-40000-values': return { body: b(JSON.stringify(filterWithValues(40_000))), type: 'application/json', note: 'a valid filter with 40,000 values' };
+    case 'filter-1001-values': return { body: b(JSON.stringify(filterWithValues(1001))), type: 'application/json', note: 'a valid filter with 1,001 values' };
     case 'invalid-utf8': return { body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]), type: 'application/json', note: 'invalid UTF-8' };
     case 'bad-json': return { body: b(['{', '{"a":1,}', "{'a':1}", 'NaN', '\u0000', '{"a":"\\x"}', '[1,2', '{"a" 1}'][Math.abs(JSON.stringify(rnd).length) % 8]), type: 'application/json', note: 'malformed JSON' };
     case 'wrong-media': return { body: b(JSON.stringify(example)), type: ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '???', 'application/json-patch+json'][JSON.stringify(rnd).length % 5], note: 'wrong media type' };
@@ -104,8 +108,24 @@ function bodyVariant(kind: string, example: unknown, rnd: fc.JsonValue): { body:
   }
 }
 const BODY_KINDS = ['example', 'random', 'empty-object', 'wrong-root', 'wrong-types', 'extra-fields', 'bad-json', 'invalid-utf8',
-  'wrong-media', 'no-media', 'charset', 'deep-group-40'] as const;
-const RARE_BODY_KINDS = ['huge-string', 'huge-array', 'over-limit', 'deep-array', 'deep-object', 'deep-group'] as const;
+  'wrong-media', 'no-media', 'charset', 'deep-group-40', 'filter-1001-values'] as const;
+const RARE_BODY_KINDS = ['huge-string', 'huge-array', 'over-limit', 'deep-array', 'deep-object', 'deep-group', 'filter-40000-values'] as const;
+
+/** A valid condition group body with `values` values in all (groups of 50 conditions of 100 values). */
+function filterWithValues(values: number): unknown {
+  const groups: unknown[] = [];
+  let left = values;
+  while (left > 0) {
+    const conditions: unknown[] = [];
+    for (let c = 0; c < 50 && left > 0; c++) {
+      const n = Math.min(100, left);
+      left -= n;
+      conditions.push({ condition: { key: 'status', operator: 'in', values: Array.from({ length: n }, (_, i) => ['Success', 'Error', 'Running'][i % 3]) } });
+    }
+    groups.push({ group: { type: 'or', nodes: conditions } });
+  }
+  return { group: { type: 'or', nodes: groups } };
+}
 
 const XML_ATTACKS = [
   // Billion laughs: nested internal entities.
@@ -122,7 +142,17 @@ const XML_ATTACKS = [
   `<order>${'<customer>x</customer>'.repeat(30_000)}<amount>1</amount></order>`,
   `<order><customer>ACME</customer><amount>1500</amount></order>`,
   `<notorder/>`,
+  // Nesting past the XML limit (100) and far past it; names that are object properties.
+  `<order><customer>x</customer><amount>1</amount>${'<n>'.repeat(101)}x${'</n>'.repeat(101)}</order>`,
+  `<order><customer>x</customer><amount>1</amount>${'<n>'.repeat(20_000)}x${'</n>'.repeat(20_000)}</order>`,
+  `<order><customer>x</customer><amount>1</amount><__proto__><polluted>1</polluted></__proto__></order>`,
+  `<order><customer>x</customer><amount>1</amount><constructor><prototype>1</prototype></constructor></order>`,
+  `<order><customer>x</customer><amount>1</amount><prototype a="1"/></order>`,
+  `<order><customer __proto__="x">x</customer><amount>1</amount></order>`,
 ];
+/** The class of each XML attack, for the per-class counts. */
+const XML_CLASSES = ['billion-laughs', 'xxe-file', 'xxe-network', 'doctype', 'entity-without-dtd', 'malformed', 'cdata', 'huge', 'valid', 'wrong-root',
+  'deep-101', 'deep-20000', 'reserved-name', 'reserved-name', 'reserved-name', 'reserved-attribute'];
 
 // ------------------------------------------------------------------------------------------ recipes
 
@@ -240,11 +270,13 @@ export function buildRequest(r: Recipe, w: FuzzWorld): FuzzRequest {
   const headers = auth.headers;
   let body: Buffer | null = null;
   let xmlAttack = false;
+  let cls = notes.some((n) => n.includes('=')) ? 'params:nasty' : 'params:valid';
   const takesBody = op.method === 'POST' || op.method === 'PUT';
   const xmlOp = op.operationId === 'ExecuteFlow' || op.operationId === 'StartFlowExecution';
   if (xmlOp && r.xml < XML_ATTACKS.length * 3) {
     // The XML flow: DTDs, entity expansion, external entities, malformed and huge documents.
     const x = XML_ATTACKS[r.xml % XML_ATTACKS.length];
+    cls = `xml:${XML_CLASSES[r.xml % XML_ATTACKS.length]}`;
     body = b(x);
     xmlAttack = /<!DOCTYPE/i.test(x);
     headers.push(['Content-Type', ['application/xml', 'text/xml', 'application/xml; charset=utf-8', 'text/plain'][r.xmlType]]);
@@ -253,8 +285,12 @@ export function buildRequest(r: Recipe, w: FuzzWorld): FuzzRequest {
     q.push(`flowId=${FLOW_XML}`, ...withoutFlow);
     notes.push(`XML: ${x.slice(0, 60)}`);
   } else if (takesBody || r.bodyKind % 7 === 0) {
-    const kind = r.rare ? RARE_BODY_KINDS[r.bodyKind % RARE_BODY_KINDS.length] : BODY_KINDS[r.bodyKind % BODY_KINDS.length];
+    const filterOp = op.operationId === 'GetFilteredFlowExecutions' || op.operationId === 'GetFlowExecutionStatistics';
+    // Filters with more values than the store binds: often on the two operations that take one.
+    const kind = filterOp && r.bodyKind % 3 === 0 ? (r.bodyKind % 2 ? 'filter-40000-values' : 'filter-1001-values')
+      : r.rare ? RARE_BODY_KINDS[r.bodyKind % RARE_BODY_KINDS.length] : BODY_KINDS[r.bodyKind % BODY_KINDS.length];
     const v = bodyVariant(kind, exampleBody(op), r.rnd);
+    cls = `body:${kind}`;
     body = v.body;
     if (v.type) headers.push(['Content-Type', v.type]);
     notes.push(`body: ${v.note}`);
@@ -266,6 +302,7 @@ export function buildRequest(r: Recipe, w: FuzzWorld): FuzzRequest {
     body,
     note: `${op.operationId}: ${notes.join('; ')}`,
     xmlAttack,
+    cls,
   };
 }
 
@@ -395,6 +432,8 @@ export interface FuzzReport {
   seed: number;
   sent: number;
   byStatus: Record<number, number>;
+  /** Per class of input: requests sent and 5xx answers. */
+  byClass: Record<string, { sent: number; fiveXx: number }>;
   failures: string[];
   heapBaseline: number;
   heapAfter: number;
@@ -407,6 +446,7 @@ export async function runFuzz(server: FuzzServer, seed: number, count: number, o
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 8 });
   const recipes = generateRecipes(seed, count);
   const byStatus: Record<number, number> = {};
+  const byClass: Record<string, { sent: number; fiveXx: number }> = {};
   const failures: string[] = [];
   const warmup = Math.min(300, Math.floor(count / 10));
   let heapBaseline = NaN;
@@ -416,6 +456,9 @@ export async function runFuzz(server: FuzzServer, seed: number, count: number, o
       return;
     }
     byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
+    const c = (byClass[r.cls] ??= { sent: 0, fiveXx: 0 });
+    c.sent++;
+    if (a.status >= 500) c.fiveXx++;
     const { allowed, resolved } = allowedStatuses(r.method, r.path);
     if (a.status >= 500 || !allowed.has(a.status)) {
       failures.push(`${r.method} ${r.path.slice(0, 160)} (${r.note}) → ${a.status}, not documented for ${resolved}: ${a.body.slice(0, 300)}`);
@@ -439,5 +482,5 @@ export async function runFuzz(server: FuzzServer, seed: number, count: number, o
   agent.destroy();
   await new Promise((r) => setTimeout(r, 500)); // background work of the last requests (speed 0 runs) ends
   const heapAfter = await server.heapUsed();
-  return { seed, sent, byStatus, failures, heapBaseline, heapAfter, seconds: (Date.now() - t0) / 1000 };
+  return { seed, sent, byStatus, byClass, failures, heapBaseline, heapAfter, seconds: (Date.now() - t0) / 1000 };
 }

@@ -11,7 +11,7 @@ export const authenticationHandlers: Pick<Handlers, 'GetAuthenticationMethods' |
 
   async Login(ctx) {
     const { username, password } = ctx.body!;
-    const { token, expiresAt } = await ctx.services.credentials.login(username, password);
+    const { token, expiresAt } = await ctx.services.credentials.login(username, password, ctx.req.socket.remoteAddress);
     return { status: 200, body: { token, tokenType: 'Bearer', expiresAt } };
   },
 };

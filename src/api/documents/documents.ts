@@ -2,6 +2,7 @@
  * Documents produced by executions. Visible to whoever may see the execution. Content of a live
  * execution's document is a 409: a client never gets a document before its execution has ended.
  */
+import { contentDisposition } from '../../http/content-disposition.js';
 import type { Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
 import { conflict, notFound } from '../../http/problem.js';
@@ -18,11 +19,6 @@ function visibleDocument(ctx: RequestContext<'GetDocument' | 'GetDocumentContent
   return { doc, exec };
 }
 
-/** A file name safe in a quoted Content-Disposition value, with the RFC 5987 form for the rest. */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentContentAlt'>) {
   const { doc, exec } = visibleDocument(ctx);

@@ -5,7 +5,7 @@
 import type { ConditionGroup } from '../../store/types.js';
 import { EXECUTION_STATUSES } from '../../store/types.js';
 import { ProblemError, type FieldError } from '../../http/problem.js';
-import { MAX_FILTER_DEPTH } from '../../store/sqlite-store.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../store/sqlite-store.js';
 
 const SINGLE_VALUE = new Set(['equalTo', 'notEqualTo', 'lessThan', 'lessThanOrEqualTo', 'greaterThan', 'greaterThanOrEqualTo']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -35,7 +35,24 @@ export function checkFilter(group: ConditionGroup, where: FieldError['in'], base
       });
     });
   };
-  walk(group, `${base}/group`, 0);
+  // All levels together (each value is one SQL variable): a 400 naming the rule, not a 500.
+  const totals = { nodes: 0, values: 0 };
+  const count = (g: ConditionGroup, depth: number): void => {
+    if (depth > MAX_FILTER_DEPTH || !Array.isArray(g?.nodes)) return;
+    totals.nodes += g.nodes.length;
+    for (const n of g.nodes) {
+      if (n.group) count(n.group, depth + 1);
+      else if (Array.isArray(n.condition?.values)) totals.values += n.condition.values.length;
+    }
+  };
+  count(group, 0);
+  if (totals.values > MAX_FILTER_VALUES) {
+    errors.push({ in: where, pointer: `${base}/group`, rule: 'maxValues', message: `a filter may hold at most ${MAX_FILTER_VALUES} values in all, this one holds ${totals.values}` });
+  }
+  if (totals.nodes > MAX_FILTER_NODES) {
+    errors.push({ in: where, pointer: `${base}/group`, rule: 'maxNodes', message: `a filter may hold at most ${MAX_FILTER_NODES} conditions and groups in all, this one holds ${totals.nodes}` });
+  }
+  if (errors.length === 0) walk(group, `${base}/group`, 0); // per-value checks only within the bounds
   if (errors.length) throw new ProblemError(400, errors.map((e) => `${e.in} ${e.pointer}: ${e.message}`).join('; '), errors);
 }
 

@@ -7,7 +7,10 @@ import { parseTokenLifetime } from '../../auth/token-lifetime.js';
 export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken' | 'GetActionflowLogs'> = {
   GetHealth(ctx) {
     const d = ctx.services.definitions();
-    return { status: 200, body: { status: 'ok', version: '0.1.0', flows: d.flows.length, actionflows: d.actionflows.length } };
+    const store = ctx.services.store.probeWritable();
+    const status = store.ok ? 'ok' : store.lost || !store.problem?.includes('lock') ? 'unavailable' : 'degraded';
+    const body = { status, version: '0.1.0', flows: d.flows.length, actionflows: d.actionflows.length, store: { writable: store.ok, problem: store.problem } } as const;
+    return status === 'unavailable' ? { status: 503, body } : { status: 200, body };
   },
 
   async CreatePhixFlowToken(ctx) {

@@ -19,7 +19,7 @@ import { effectiveScenario } from '../../engine/scenarios.js';
 
 type TriggerCtx = RequestContext<'TriggerActionflow' | 'TriggerActionflowV10'>;
 /** What resolving a URL and its caller reads of any of the three operations' requests. */
-type UrlCtx = Pick<RequestContext<'GetActionflowStatus'>, 'headers' | 'services'> & { path: { application?: string; actionflow: string } };
+type UrlCtx = Pick<RequestContext<'GetActionflowStatus'>, 'headers' | 'services'> & { path: { application?: string; actionflow: string }; req?: RequestContext<'GetActionflowStatus'>['req'] };
 
 /** The same words whatever the URL names: a 401 must not tell a known actionflow from an unknown one. */
 const NO_TOKEN = 'This actionflow does not allow anonymous connections: send Authorization: Bearer <token>.';
@@ -28,7 +28,10 @@ const NO_TOKEN = 'This actionflow does not allow anonymous connections: send Aut
 async function tokenHolder(ctx: UrlCtx): Promise<Principal> {
   const token = bearerToken(ctx.headers.authorization);
   if (!token) throw new CredentialError(401, NO_TOKEN);
-  return ctx.services.credentials.verifyPhixflowToken(token);
+  const principal = await ctx.services.credentials.verifyPhixflowToken(token);
+  // The journal and the log name the caller only once its token has verified.
+  if (ctx.req?.res) ctx.req.res.locals.user = principal.user.username;
+  return principal;
 }
 
 /**

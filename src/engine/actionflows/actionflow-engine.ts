@@ -71,6 +71,9 @@ interface RunResult {
   storeError?: unknown;
 }
 
+/** How long a finished anonymous actionflow run is kept (documented in the spec's input limits). */
+export const ANONYMOUS_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 export class ActionflowEngine {
   private readonly store: Store;
   private readonly now: () => Date;
@@ -179,7 +182,25 @@ export class ActionflowEngine {
     await Promise.all([...this.settling]);
   }
 
+  private lastPruneMs = -Infinity;
+
+  /**
+   * Anonymous runs (no token: anyone with the URL can make them) are kept ANONYMOUS_RETENTION_MS
+   * after they finish, then deleted with their logs; checked at most once a minute, on a trigger.
+   */
+  private pruneAnonymousRuns(): void {
+    const nowMs = this.now().getTime();
+    if (nowMs - this.lastPruneMs < 60_000) return;
+    this.lastPruneMs = nowMs;
+    try {
+      this.store.processes.pruneAnonymous(new Date(nowMs - ANONYMOUS_RETENTION_MS).toISOString());
+    } catch (err) {
+      this.logger?.warn({ err }, 'anonymous actionflow runs not pruned (next time)');
+    }
+  }
+
   private start(af: LoadedActionflow, prepared: PreparedInput, userId: string | null, scenario: string | undefined, timeoutMs: number): ActiveRun {
+    if (userId === null) this.pruneAnonymousRuns();
     const process: ProcessRecord = {
       id: this.newId(),
       application: af.def.application,

@@ -17,9 +17,9 @@ export class ParamError extends Error {
   }
 }
 
-/** Header values the actionflow (and the logs) must never see. */
-const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key']);
-export const REDACTED = '[redacted]';
+import { REDACTED, isSecretField, redactHeaderValues, redactUrl } from '../../auth/secret-names.js';
+
+export { REDACTED };
 
 /** The query parameter that overrides the timeout; it is never an input parameter. */
 const TIMEOUT_PARAM = 'timeout';
@@ -32,14 +32,9 @@ export function prepareInput(def: ActionflowDef, req: IncomingRequest): Prepared
   };
 }
 
+/** Credential headers (the one list of src/auth/secret-names.ts) never reach the actionflow or its logs. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [rawName, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const name = rawName.toLowerCase();
-    out[name] = REDACTED_HEADERS.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
+  return redactHeaderValues(headers);
 }
 
 function buildInput(req: IncomingRequest): ActionflowInput {
@@ -47,7 +42,7 @@ function buildInput(req: IncomingRequest): ActionflowInput {
     body: rawBodyOf(req),
     contentType: req.contentType ?? '',
     headers: redactHeaders(req.headers),
-    url: req.url,
+    url: redactUrl(req.url),
   };
 }
 
@@ -63,8 +58,9 @@ function rawBodyOf(req: IncomingRequest): string {
 function buildParams(def: ActionflowDef, query: IncomingRequest['query']): ActionflowParams {
   const params: ActionflowParams = {};
   // Undeclared query parameters reach the actionflow as input parameters of the same name.
+  // A credential sent as a query parameter (?token=, ?api_key=) is not one of them.
   for (const [name, value] of Object.entries(query)) {
-    if (name !== TIMEOUT_PARAM && value !== undefined) params[name] = value;
+    if (name !== TIMEOUT_PARAM && value !== undefined && !isSecretField(name)) params[name] = value;
   }
   for (const p of def.parameters) {
     const value = query[p.name];

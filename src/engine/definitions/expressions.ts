@@ -133,6 +133,8 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
     throw new ExpressionSyntaxError(source, f.code, f.position, f.message ?? 'invalid expression');
   }
 
+  boundRanges(compiled);
+
   const evaluate = async (context: unknown, bindings?: object): Promise<unknown> => {
     try {
       return await compiled.evaluate(context, normaliseBindings(bindings));
@@ -147,6 +149,50 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
     evaluate,
     test: async (context, bindings) => toBoolean(await evaluate(context, bindings)),
   };
+}
+
+/**
+ * Items one range (`[a..b]`) may make. JSONata's own bound is 10,000,000 (300 MB of memory in
+ * one step, which its timeout cannot interrupt); a caller's input must not make the server
+ * allocate that per request.
+ */
+export const MAX_RANGE_ITEMS = 100_000;
+const RANGE_FUNCTION = '__flowmockBoundedRange';
+
+/** Rewrites every range operator of the compiled expression into a call of a bounded range function. */
+function boundRanges(compiled: jsonata.Expression): void {
+  let found = false;
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 2000 || node === null || typeof node !== 'object') return;
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const v of value) visit(v, depth + 1);
+      else if (value && typeof value === 'object') visit(value, depth + 1);
+    }
+    const n = node as Record<string, unknown>;
+    if (n.type === 'binary' && n.value === '..') {
+      const { lhs, rhs, position } = n;
+      for (const k of Object.keys(n)) delete n[k];
+      Object.assign(n, { type: 'function', value: '(', position, arguments: [lhs, rhs], procedure: { type: 'variable', value: RANGE_FUNCTION, position } });
+      found = true;
+    }
+  };
+  visit(compiled.ast(), 0);
+  if (found) compiled.registerFunction(RANGE_FUNCTION, boundedRange);
+}
+
+/** JSONata's range (integers, empty when b < a, undefined when either side is) with MAX_RANGE_ITEMS. */
+function boundedRange(a: unknown, b: unknown): number[] | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (!Number.isInteger(a)) throw { code: 'T2003', message: 'The left side of the range operator (..) must evaluate to an integer' };
+  if (!Number.isInteger(b)) throw { code: 'T2004', message: 'The right side of the range operator (..) must evaluate to an integer' };
+  const from = a as number, to = b as number;
+  if (to < from) return [];
+  if (to - from + 1 > MAX_RANGE_ITEMS) {
+    throw { code: 'D2014', message: `The range operator (..) would make ${to - from + 1} items; at most ${MAX_RANGE_ITEMS} are allowed` };
+  }
+  const out: number[] = new Array(to - from + 1);
+  for (let i = 0; i < out.length; i++) out[i] = from + i;
+  return out;
 }
 
 function isJsonataFunction(value: object): boolean {

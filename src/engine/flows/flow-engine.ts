@@ -12,6 +12,8 @@
  * leaves Running (finishes, is canceled, or stops for user input or a callback). Resuming after
  * user input or a callback is never queued: that execution already had its turn.
  */
+import { isTransientStoreError } from '../../store/store-health.js';
+import { storeRetryDelayMs } from '../../store/store-retry.js';
 import { randomUUID } from 'node:crypto';
 import { renderExecutionPdf } from '../documents/pdf.js';
 import type { DocumentStepDef, FailStepDef, ProgressStepDef, StepDef, UserInputStepDef, WaitForCallbackStepDef } from '../definitions/types.js';
@@ -237,6 +239,7 @@ export class FlowEngine {
    * the store; the next recoverOnStartup marks them Interrupted. */
   shutdown(): void {
     this.closed = true;
+    if (this.drainRetry) clearTimeout(this.drainRetry);
     for (const id of [...this.runs.keys()]) this.stopRun(id);
     for (const t of this.deadlines.values()) this.timers.clearTimeout(t);
     this.deadlines.clear();
@@ -262,30 +265,45 @@ export class FlowEngine {
     setImmediate(() => void this.runLoop(id, run).finally(() => this.activity.leave()));
   }
 
-  /** Runs steps until the execution stops Running. Never rejects: failures end it Error. */
+  /**
+   * Runs steps until the execution stops Running. Never rejects: failures end it Error, except a
+   * write refused because another process holds the database lock: the store is the truth and
+   * kept the state before the step, so the step runs again after a pause (off the event loop).
+   */
   private async runLoop(id: string, run: LiveRun): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.runSteps(id, run);
+      if (outcome !== 'locked' || run.stopped || this.closed) return;
+      if (attempt === 0) this.log.warn({ executionId: id }, 'the database is locked by another process; the step is retried');
+      await new Promise((r) => setTimeout(r, storeRetryDelayMs(attempt)));
+    }
+  }
+
+  private async runSteps(id: string, run: LiveRun): Promise<'done' | 'locked'> {
     let step: StepDef | undefined;
     try {
       for (;;) {
         const rec = this.liveRecord(id, run);
-        if (!rec) return;
+        if (!rec) return 'done';
         const flow = this.flowOf(rec);
         if (!flow) {
           this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
-          return;
+          return 'done';
         }
         step = flow.def.steps[cursorOf(rec).stepIndex];
         // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
-        if (isHoldStep(step)) return;
+        if (isHoldStep(step)) return 'done';
         if (!step) {
           this.end(rec, 'Success', 'Done');
-          return;
+          return 'done';
         }
-        if (!(await this.runStep(id, run, flow, step))) return;
+        if (!(await this.runStep(id, run, flow, step))) return 'done';
       }
     } catch (err) {
+      if (isTransientStoreError(err)) return 'locked';
       this.crashed(id, run, step, err);
     }
+    return 'done';
   }
 
   private crashed(id: string, run: LiveRun, step: StepDef | undefined, err: unknown): void {
@@ -542,6 +560,21 @@ export class FlowEngine {
    * many queued records as there are free slots (this runs on every start and every end).
    */
   private drainQueue(): void {
+    try {
+      this.drainQueueNow();
+    } catch (err) {
+      // Another process holds the database lock: the queue is drained again shortly.
+      if (!isTransientStoreError(err) || this.closed) throw err;
+      if (!this.drainRetry) {
+        this.drainRetry = setTimeout(() => { this.drainRetry = null; this.drainQueue(); }, storeRetryDelayMs(6));
+        this.drainRetry.unref?.();
+      }
+    }
+  }
+
+  private drainRetry: NodeJS.Timeout | null = null;
+
+  private drainQueueNow(): void {
     if (this.closed) return;
     let free = this.maxConcurrent - this.countRunning();
     while (free > 0) {
@@ -606,7 +639,7 @@ export class FlowEngine {
     this.deadlines.set(id, timer);
   }
 
-  private onDeadline(id: string, max: number): void {
+  private onDeadline(id: string, max: number, attempt = 0): void {
     this.deadlines.delete(id);
     try {
       const rec = this.read(id);
@@ -614,6 +647,11 @@ export class FlowEngine {
         this.end(rec, 'Interrupted', `Interrupted: ran longer than the flow's maximum duration of ${max} ms`, { blockStatus: 'Error' });
       }
     } catch (err) {
+      if (isTransientStoreError(err) && !this.closed) {
+        // Locked by another process: try again shortly (in real time: the lock is another process's).
+        setTimeout(() => this.onDeadline(id, max, attempt + 1), storeRetryDelayMs(attempt)).unref?.();
+        return;
+      }
       this.log.error({ err, executionId: id }, 'could not interrupt a flow execution');
     }
   }

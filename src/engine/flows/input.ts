@@ -3,6 +3,7 @@
  * and parses it into the value templates and conditions see as `input`.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { checkXmlLimits } from '../xml-limits.js';
 import type { FlowDef } from '../definitions/types.js';
 import { InputError } from './errors.js';
 import type { FlowInput, PluginInput } from './types.js';
@@ -120,8 +121,16 @@ function parseXml(flow: FlowDef, xml: string, contentType: string, fail: Fail): 
     const { line, col, msg } = valid.err;
     fail('invalid', '', 'wellFormed', `The XML input is not well formed at line ${line}, column ${col}: ${msg}.`);
   }
+  const limit = checkXmlLimits(xml);
+  if (limit) fail('invalid', limit.pointer, limit.rule, limit.message);
   // JSON round trip: plain objects only, whatever the parser built.
-  const doc = JSON.parse(JSON.stringify(parser.parse(xml))) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(JSON.stringify(parser.parse(xml))) as Record<string, unknown>;
+  } catch (err) {
+    // Whatever else the parser refuses is the input's fault, not the server's.
+    return fail('invalid', '', 'wellFormed', `The XML input cannot be read: ${(err as Error).message}.`);
+  }
   const roots = Object.keys(doc).filter((k) => !k.startsWith('#') && !k.startsWith('?'));
   if (roots.length !== 1) fail('invalid', '', 'rootElement', 'The XML input must have exactly one root element.');
   const root = roots[0];

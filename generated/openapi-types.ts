@@ -45,7 +45,7 @@ export interface paths {
          * Start a flow execution, skipping user input
          * @description Like `ExecuteFlow`, but every user-input step is skipped and its default values are used.
          *     The execution never shows `UserInput`; each such step is in `state.report` with status
-         *     `Skipped` and the message `Skipped: started without user input (/start), the form
+         *     `Skipped` and `output.message` `Skipped: started without user input (/start), the form
          *     defaults were used`, as a step whose condition is false is `Skipped`.
          */
         post: operations["StartFlowExecution"];
@@ -903,6 +903,81 @@ export interface components {
         FlowPage: components["schemas"]["PageInfo"] & {
             content: components["schemas"]["Flow"][];
         };
+        /** @description One zone of the report (vendor FlowZoneState); its blocks in the order they ran. */
+        FlowZoneState: {
+            /** @description The zone id (`main`, a definition zone's id, or `<block id>.<then|else|try|catch|case-n|default|iteration>` for a body). */
+            id: string;
+            blocks: components["schemas"]["FlowBlockState"][];
+        };
+        /** @description One block of a zone (vendor FlowBlockState); exactly one of step, condition, try, switch is set. */
+        FlowBlockState: {
+            id: string;
+            displayName?: string;
+            step?: components["schemas"]["FlowDoStepState"];
+            condition?: components["schemas"]["FlowConditionState"];
+            try?: components["schemas"]["FlowTryState"];
+            switch?: components["schemas"]["FlowSwitchState"];
+        };
+        /**
+         * @description The state of a step block (vendor FlowDoStepState). `status` is absent while the step runs;
+         *     `end` is absent while it runs or waits (Waiting, UserInput).
+         */
+        FlowDoStepState: {
+            /** @enum {string} */
+            status?: "Output" | "Error" | "Waiting" | "UserInput" | "Skipped";
+            /** Format: date-time */
+            start?: string;
+            /** Format: date-time */
+            end?: string;
+            input?: unknown;
+            output?: unknown;
+        };
+        /** @description The state of a condition block (vendor FlowConditionState); `body` is the branch that ran. */
+        FlowConditionState: {
+            result?: boolean;
+            body?: components["schemas"]["FlowZoneState"][];
+        };
+        /**
+         * @description The state of a try block (vendor FlowTryState). `error` is the failure the catch handled
+         *     (absent when bodyTry ran through); then the execution ends Warning, as the vendor documents.
+         */
+        FlowTryState: {
+            bodyTry?: components["schemas"]["FlowZoneState"][];
+            error?: string;
+            bodyCatch?: components["schemas"]["FlowZoneState"][];
+        };
+        /** @description The state of a switch block (vendor FlowSwitchState); `caseBody` is the case (or default) that ran. */
+        FlowSwitchState: {
+            /** @description The switch value as text (null when the expression had no value). */
+            caseValue?: string | null;
+            caseBody?: components["schemas"]["FlowZoneState"][];
+        };
+        /** @description An entry of state.warnings or state.errors (vendor FlowException). */
+        FlowException: {
+            error?: string;
+            message?: string;
+            causes?: string[];
+            stackTrace?: string;
+        };
+        /** @description One iteration of an execution (vendor FlowExecutionIteration); `id` is unique within the execution. */
+        FlowExecutionIteration: {
+            id: string;
+            displayName?: string;
+            report?: components["schemas"]["FlowZoneState"][];
+        };
+        /**
+         * @description A stage of the execution (vendor FlowExecutionStage): one per run from the start or a
+         *     resume after user input or a callback.
+         */
+        FlowExecutionStage: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end?: string | null;
+            /** @description What started the stage (the first input, the user's form values, or the callback data). */
+            input?: unknown;
+            lastProgress?: components["schemas"]["FlowExecutionProgress"];
+        };
         Document: {
             id: string;
             displayName: string;
@@ -1330,7 +1405,9 @@ export interface components {
             output?: components["schemas"]["FlowExecutionOutput"];
             stages?: components["schemas"]["FlowExecutionStage"][];
             iterations?: components["schemas"]["FlowExecutionIteration"][];
-            report?: components["schemas"]["FlowZoneReport"][];
+            report?: components["schemas"]["FlowZoneState"][];
+            warnings?: components["schemas"]["FlowException"][];
+            errors?: components["schemas"]["FlowException"][];
             /** @description What a Waiting or UserInput execution waits for; null otherwise. */
             waitingFor?: null | components["schemas"]["WaitingFor"];
         };
@@ -1352,45 +1429,6 @@ export interface components {
                 [key: string]: unknown;
             };
             form?: components["schemas"]["FormField"][];
-        };
-        FlowExecutionStage: {
-            /** Format: date-time */
-            start: string;
-            end?: null | string;
-            /** @description What started the stage (the first input, the user's form values, or the callback data). */
-            input?: unknown;
-            lastProgress?: components["schemas"]["FlowExecutionProgress"];
-        };
-        FlowExecutionIteration: {
-            id: string;
-            displayName?: string;
-            report?: components["schemas"]["FlowZoneReport"][];
-        };
-        FlowZoneReport: {
-            id: string;
-            displayName?: string;
-            blocks: components["schemas"]["FlowBlockReport"][];
-        };
-        FlowBlockReport: {
-            id: string;
-            /** @enum {string} */
-            type: "progress" | "document" | "userInput" | "waitForCallback" | "fail";
-            displayName?: string;
-            /**
-             * @description How the step ended: `Success`, `Warning` or `Error`; `Skipped` when it did not run,
-             *     either because its condition was false or because it asks for user input and the
-             *     execution was started with `StartFlowExecution` (its form defaults were used).
-             *     `message` says which (`Skipped: its condition was false`, `Skipped: started without
-             *     user input (/start), the form defaults were used`). **flowmock choice**: the vendor
-             *     documents no step statuses.
-             * @enum {string}
-             */
-            status?: "Success" | "Warning" | "Error" | "Skipped";
-            message?: string;
-            /** Format: date-time */
-            start?: string;
-            /** Format: date-time */
-            end?: string;
         };
         /** @description **flowmock choice**: a Spring-style page (`content`, `number`, `size`, `totalElements`, `totalPages`). */
         PageInfo: {

@@ -87,6 +87,10 @@ function openStepState(rec: ExecutionRecord, stepId: string): FlowDoStepState | 
   return undefined;
 }
 
+export function hasOpenBlock(rec: ExecutionRecord, stepId: string): boolean {
+  return openStepState(rec, stepId) !== undefined;
+}
+
 /** Marks the step's state: `end` is set unless the status says it is still waiting. */
 export function endBlock(
   rec: ExecutionRecord, stepId: string, status: StepStateStatus, at: string,

@@ -24,7 +24,7 @@ import { documentInputValues, evaluationContext } from './context.js';
 import { cursorOf, newCursor } from './cursor.js';
 import { FlowStateError } from './errors.js';
 import {
-  closeBody, closeStage, endBlock, endOpenBlocks, flowException, openBody, openConstruct, openStage, raisePercentage, skippedBlock,
+  closeBody, closeStage, endBlock, hasOpenBlock, endOpenBlocks, flowException, openBody, openConstruct, openStage, raisePercentage, skippedBlock,
   startBlock, switchBody, syncIterations,
 } from './execution-state.js';
 import { opStep, programOf, type Op, type Program } from './program.js';
@@ -276,6 +276,7 @@ export class FlowEngine {
   private async runLoop(id: string, run: LiveRun): Promise<void> {
     for (;;) {
       let step: StepDef | undefined;
+      let zone: string | undefined;
       try {
         const rec = this.liveRecord(id, run);
         if (!rec) return;
@@ -287,6 +288,7 @@ export class FlowEngine {
         const program = programOf(flow.def);
         const op = program.ops[cursorOf(rec).stepIndex];
         step = opStep(op);
+        zone = op?.op === 'do' ? op.zone : undefined;
         // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
         if (isHoldStep(step)) return;
         if (!op) {
@@ -295,7 +297,7 @@ export class FlowEngine {
         }
         if (!(await this.runOp(id, run, flow, program, op, rec))) return;
       } catch (err) {
-        if (!this.failed(id, run, step, err)) return;
+        if (!this.failed(id, run, step, zone, err)) return;
       }
     }
   }
@@ -308,11 +310,13 @@ export class FlowEngine {
   }
 
   /** A step threw: caught by an open try (true: run on), else the execution ends Error (false). */
-  private failed(id: string, run: LiveRun, step: StepDef | undefined, err: unknown): boolean {
+  private failed(id: string, run: LiveRun, step: StepDef | undefined, zone: string | undefined, err: unknown): boolean {
     const detail = err instanceof Error ? err.message : String(err);
     const message = `Error${step ? ` in step "${step.id}"` : ''}: ${detail}`;
     try {
       const rec = this.liveRecord(id, run);
+      // A step that failed before its block was added (e.g. its message template) gets one now.
+      if (rec && step && zone !== undefined && rec.status === 'Running' && cursorOf(rec).tries.length > 0 && !hasOpenBlock(rec, step.id)) startBlock(rec, step, zone, this.iso());
       if (rec && this.caught(rec, step?.id, message)) return true;
       this.log.error({ err, executionId: id, stepId: step?.id }, 'flow execution failed');
       if (rec) this.end(rec, 'Error', message, { blockStatus: 'Error' });

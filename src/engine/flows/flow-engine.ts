@@ -305,7 +305,9 @@ export class FlowEngine {
   /** The end of the program: Success, or Warning when a catch handled a failure. */
   private finishRun(rec: ExecutionRecord): void {
     const caught = cursorOf(rec).caught;
-    if (caught > 0) this.end(rec, 'Warning', `Done with ${caught} caught failure${caught === 1 ? '' : 's'} (see state.warnings)`);
+    const last = rec.warnings.at(-1)?.message ?? '';
+    if (caught === 1) this.end(rec, 'Warning', `Done with a warning: ${last}`);
+    else if (caught > 1) this.end(rec, 'Warning', `Done with ${caught} warnings (see state.warnings); the last: ${last}`);
     else this.end(rec, 'Success', 'Done');
   }
 

@@ -1175,12 +1175,12 @@ export interface components {
         FlowConditionNode: {
             id?: string;
             group?: components["schemas"]["FlowConditionGroup"];
-            /** @description The vendor's Condition. */
+            /** @description The vendor's Condition (flowmock fills `type` expression, `expression`, `description`). */
             condition?: {
-                key?: string;
                 /** @enum {string} */
-                operator?: "between" | "notBetween" | "equalTo" | "notEqualTo" | "like" | "notLike" | "greaterThan" | "lessThan" | "greaterThanOrEqualTo" | "lessThanOrEqualTo" | "isTrue" | "isFalse" | "isBlank" | "notIsBlank" | "in" | "isNull" | "isNotNull";
-                values?: unknown[];
+                type?: "none" | "occursOne" | "occurrence" | "checkValue" | "expression";
+                description?: string;
+                expression?: string;
             };
         };
         FlowTry: {

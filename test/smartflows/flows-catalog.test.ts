@@ -58,7 +58,7 @@ describe('flows', () => {
     expect(blocks.map((b) => b.id)).toEqual(['validate', 'large-order', 'confirmation']);
     expect(blocks[0].step).toMatchObject({ stepId: 'progress', parameters: { durationMs: 600, percentage: 20 } });
     expect(blocks[1].condition).toMatchObject({
-      conditions: { type: 'and', nodes: [{ condition: { key: '$number(input.order.amount) > 1000', operator: 'isTrue' } }] },
+      conditions: { type: 'and', nodes: [{ condition: { type: 'expression', expression: '$number(input.order.amount) > 1000' } }] },
       bodyIfTrue: [{ id: 'large-order.then', blocks: [{ id: 'review', step: { stepId: 'progress' } }] }],
       bodyIfFalse: [],
     });

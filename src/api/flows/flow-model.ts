@@ -44,7 +44,7 @@ function blockOf(step: StepDef): FlowBlock {
       return {
         ...head,
         condition: {
-          conditions: { type: 'and', nodes: [{ id: `${step.id}-condition`, condition: { key: step.condition, operator: 'isTrue', values: [] } }] },
+          conditions: { type: 'and', nodes: [{ id: `${step.id}-condition`, condition: { type: 'expression', description: 'JSONata', expression: step.condition } }] },
           bodyIfTrue: zonesOf(step.then, bodyZone(step.id, 'then')),
           bodyIfFalse: zonesOf(step.else ?? [], bodyZone(step.id, 'else')),
         },

@@ -147,6 +147,8 @@ export class FlowEngine {
       queueSeq: queued ? this.nextQueueSeq() : null,
     };
     if (scenario) cursorOf(rec).scenario = scenario;
+    // A flow with an `iterate` construct builds state.iterations itself: no plug-in record iterations, ever.
+    if (programOf(flow.def).iterates) cursorOf(rec).ownIterations = true;
     openStage(rec, inputData, at);
     syncIterations(rec);
     this.store.executions.insert(rec);

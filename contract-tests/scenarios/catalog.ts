@@ -64,6 +64,30 @@ export const catalogScenario: Scenario = {
     }
     const unknown = randomId();
     expectStatus(ctx, (await user.GET('/api/v1/flows/{flow}', { params: { path: { flow: unknown } } })).response, 404, 'GetFlow of an unknown flow');
+    expectStatus(ctx, (await user.POST('/api/v1/flows/{flow}/contract', { params: { path: { flow: unknown } }, body: {} })).response, 404, 'GetFlowContract of an unknown flow');
+
+    const docStep = await user.GET('/api/v1/flows/steps/{step}', { params: { path: { step: 'document' } } });
+    if (expectStatus(ctx, docStep.response, 200, 'GetFlowStep document')) {
+      ensure(ctx, 'behaves_as_documented', docStep.data!.id === 'document' && docStep.data!.type === 'gendoc', 'GetFlowStep answers the step type asked for', 'GetFlowStep');
+    }
+    expectStatus(ctx, (await user.GET('/api/v1/flows/steps/{step}', { params: { path: { step: 'no-such-step' } } })).response, 404, 'GetFlowStep of an unknown step type');
+    const settings = await user.POST('/api/v1/flows/steps/{step}', { params: { path: { step: 'fail' }, query: { property: 'status' } }, body: {} });
+    if (expectStatus(ctx, settings.response, 200, 'GetFlowSettings fail/status')) {
+      ensure(ctx, 'behaves_as_documented', (settings.data as { property?: string }).property === 'status', 'GetFlowSettings names the property', 'GetFlowSettings');
+    }
+    expectStatus(ctx, (await user.POST('/api/v1/flows/steps/{step}', { params: { path: { step: 'no-such-step' }, query: { property: 'x' } }, body: {} })).response, 404,
+      'GetFlowSettings of an unknown step type');
+
+    // Flows come from definition files: creating, changing and deleting over the API is a documented 409.
+    if (fx.keys.admin) {
+      const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+      expectStatus(ctx, (await admin.POST('/api/v1/flows', { body: { displayName: 'Created over the API', type: 'simple' } })).response, 409, 'CreateFlow (flows come from files)');
+      expectStatus(ctx, (await admin.PUT('/api/v1/flows/{flow}', { params: { path: { flow: fx.flows.success } }, body: { displayName: 'Renamed' } })).response, 409,
+        'UpdateFlow of a file-defined flow');
+      expectStatus(ctx, (await admin.PUT('/api/v1/flows/{flow}', { params: { path: { flow: unknown } }, body: {} })).response, 404, 'UpdateFlow of an unknown flow');
+      expectStatus(ctx, (await admin.DELETE('/api/v1/flows/{flow}', { params: { path: { flow: fx.flows.success } } })).response, 409, 'DeleteFlow of a file-defined flow');
+      expectStatus(ctx, (await admin.DELETE('/api/v1/flows/{flow}', { params: { path: { flow: unknown } } })).response, 404, 'DeleteFlow of an unknown flow');
+    }
 
     const thumb = await user.GET('/api/v1/flows/{flow}/thumbnail', { params: { path: { flow: fx.flows.success } }, parseAs: 'arrayBuffer' });
     expectStatus(ctx, thumb.response, 200, 'GetFlowThumbnail of a known flow');

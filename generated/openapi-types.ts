@@ -45,7 +45,7 @@ export interface paths {
          * Start a flow execution, skipping user input
          * @description Like `ExecuteFlow`, but every user-input step is skipped and its default values are used.
          *     The execution never shows `UserInput`; each such step is in `state.report` with status
-         *     `Skipped` and the message `Skipped: started without user input (/start), the form
+         *     `Skipped` and `output.message` `Skipped: started without user input (/start), the form
          *     defaults were used`, as a step whose condition is false is `Skipped`.
          */
         post: operations["StartFlowExecution"];
@@ -192,10 +192,67 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List flows */
+        /**
+         * List flows
+         * @description The flows of the server's definition files, as the vendor's Flow model, a plain JSON array.
+         */
         get: operations["GetFlows"];
         put?: never;
+        /**
+         * Create a flow
+         * @description **flowmock choice**: flowmock runs the flows of its definition files (`flows/*.yaml`, see
+         *     flows/README.md), not flows designed over the API. A well-formed Flow is answered **409**
+         *     with a problem saying so (add a definition file instead; the server reloads it with
+         *     `--watch`); a malformed one is a **400** naming the field.
+         */
+        post: operations["CreateFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The step types a flow body may use
+         * @description The step and construct types of flowmock's flow language (flows/README.md), as the vendor's
+         *     FlowStep: `id` is the type name used in a definition file and in `FlowDoStep.stepId`,
+         *     `inputSchema` the JSON Schema of its fields.
+         */
+        get: operations["GetFlowSteps"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/steps/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One step type */
+        get: operations["GetFlowStep"];
+        put?: never;
+        /**
+         * The settings of one property of a step type
+         * @description **flowmock choice** (the vendor publishes the signature only): answers
+         *     `{step, property, required, schema}` where `schema` is the JSON Schema of that property of
+         *     the step type (its allowed values, if any, are in `schema.enum`). The body (the step's
+         *     parameters so far) may be any JSON; flowmock's settings do not depend on it. An unknown
+         *     `property` is a 400 naming the query parameter; an unknown step a 404.
+         */
+        post: operations["GetFlowSettings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -211,8 +268,42 @@ export interface paths {
         };
         /** Read a flow */
         get: operations["GetFlow"];
-        put?: never;
+        /**
+         * Change a flow
+         * @description **flowmock choice**: a flow is changed by editing its definition file (flows/README.md).
+         *     An existing flow is answered **409** naming its file; an unknown one **404**; a malformed
+         *     body **400** naming the field.
+         */
+        put: operations["UpdateFlow"];
         post?: never;
+        /**
+         * Delete a flow
+         * @description **flowmock choice**: a flow is removed by deleting its definition file. An existing flow is
+         *     answered **409** naming its file; an unknown one **404**.
+         */
+        delete: operations["DeleteFlow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flow}/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a flow takes and gives
+         * @description The flow's contract (vendor FlowContract): `inputSchema` is the JSON Schema of the input
+         *     it accepts (XML as its parsed object `{<root>: {...}}` with the required elements; the
+         *     plug-in JSON; `null` for none; anything for any), `outputSchema` that of `output.model`
+         *     (one entry per document step). **flowmock choice**: the body may be any JSON and is not used.
+         */
+        post: operations["GetFlowContract"];
         delete?: never;
         options?: never;
         head?: never;
@@ -905,26 +996,228 @@ export interface components {
             userId?: string;
             organizationUniqueName?: string;
         };
+        /** @description A flow (vendor Flow). flowmock presents its definition files this way. */
         Flow: {
+            /** @enum {string} */
+            type?: "simple" | "advanced";
+            id?: string;
+            displayName?: string;
+            description?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            /** Format: date-time */
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            tagGroups?: components["schemas"]["TagGroupRef"][];
+            body?: components["schemas"]["FlowBody"];
+            input?: components["schemas"]["FlowInputDef"];
+            primaryEntity?: string;
+            primaryTemplate?: components["schemas"]["IdWithName"];
+            outputs?: components["schemas"]["FlowOutput"][];
+            settings?: components["schemas"]["FlowSettings"];
+        };
+        /** @description The vendor's FlowInput (named FlowInputDef here because `FlowInput` is the execution request body's name). */
+        FlowInputDef: {
+            id?: string;
+            displayName?: string;
+            type?: components["schemas"]["FlowInputType"];
+            dataset?: components["schemas"]["IdWithName"];
+        };
+        /** @enum {string} */
+        FlowInputType: "plugin" | "user" | "none";
+        FlowOutput: {
+            id?: string;
+            displayName?: string;
+            description?: string;
+            type?: components["schemas"]["FlowInputType"];
+            dataset?: components["schemas"]["IdWithName"];
+            fieldMap?: components["schemas"]["FieldMap"];
+        };
+        FieldMap: {
+            fields?: components["schemas"]["FieldMapFields"][];
+        };
+        FieldMapFields: {
+            fieldPath?: string;
+            value?: components["schemas"]["FieldValueOrVariable"][];
+        };
+        FieldValueOrVariable: {
+            value?: string;
+            isVariable?: boolean;
+            displayName?: string;
+            blockId?: string;
+            outputId?: string;
+            parameter?: string;
+            dataPath?: string;
+        };
+        FlowSettings: {
+            groupToSingleDocument?: boolean;
+            askQuestionsFirst?: boolean;
+        };
+        TagGroupRef: {
+            group?: components["schemas"]["IdWithName"];
+            tags?: string[];
+        };
+        FlowStep: {
+            /** @enum {string} */
+            type?: "data" | "gendoc" | "convert" | "postprocess" | "other";
             id: string;
             displayName: string;
             description?: string;
-            /** @constant */
-            type: "flow";
-            /** @description **flowmock extension**: the input kind the flow takes. */
-            input: {
-                /** @enum {string} */
-                kind: "none" | "xml" | "plugin" | "any";
-                rootElement?: string;
-                requiredElements?: string[];
-            };
-            /** Format: date-time */
-            createdAt?: string;
-            /** Format: date-time */
-            modifiedAt?: string;
+            iconClass?: string;
+            group?: string;
+            primaryParameters?: string[];
+            inputSchema?: unknown;
+            inputForm?: unknown[];
+            outputId?: string;
+            externalOutputParameters?: string[];
+            outputSchema?: unknown;
         };
-        FlowPage: components["schemas"]["PageInfo"] & {
-            content: components["schemas"]["Flow"][];
+        FlowContract: {
+            id?: string;
+            displayName?: string;
+            description?: string;
+            inputSchema?: unknown;
+            outputSchema?: unknown;
+        };
+        /** @description One zone of the report (vendor FlowZoneState); its blocks in the order they ran. */
+        FlowZoneState: {
+            /** @description The zone id (`main`, a definition zone's id, or `<block id>.<then|else|try|catch|case-n|default|iteration>` for a body). */
+            id: string;
+            blocks: components["schemas"]["FlowBlockState"][];
+        };
+        /** @description One block of a zone (vendor FlowBlockState); exactly one of step, condition, try, switch is set. */
+        FlowBlockState: {
+            id: string;
+            displayName?: string;
+            step?: components["schemas"]["FlowDoStepState"];
+            condition?: components["schemas"]["FlowConditionState"];
+            try?: components["schemas"]["FlowTryState"];
+            switch?: components["schemas"]["FlowSwitchState"];
+        };
+        /**
+         * @description The state of a step block (vendor FlowDoStepState). `status` is absent while the step runs;
+         *     `end` is absent while it runs or waits (Waiting, UserInput).
+         */
+        FlowDoStepState: {
+            /** @enum {string} */
+            status?: "Output" | "Error" | "Waiting" | "UserInput" | "Skipped";
+            /** Format: date-time */
+            start?: string;
+            /** Format: date-time */
+            end?: string;
+            input?: unknown;
+            output?: unknown;
+        };
+        /** @description The state of a condition block (vendor FlowConditionState); `body` is the branch that ran. */
+        FlowConditionState: {
+            result?: boolean;
+            body?: components["schemas"]["FlowZoneState"][];
+        };
+        /**
+         * @description The state of a try block (vendor FlowTryState). `error` is the failure the catch handled
+         *     (absent when bodyTry ran through); then the execution ends Warning, as the vendor documents.
+         */
+        FlowTryState: {
+            bodyTry?: components["schemas"]["FlowZoneState"][];
+            error?: string;
+            bodyCatch?: components["schemas"]["FlowZoneState"][];
+        };
+        /** @description The state of a switch block (vendor FlowSwitchState); `caseBody` is the case (or default) that ran. */
+        FlowSwitchState: {
+            /** @description The switch value as text (null when the expression had no value). */
+            caseValue?: string | null;
+            caseBody?: components["schemas"]["FlowZoneState"][];
+        };
+        /** @description An entry of state.warnings or state.errors (vendor FlowException). */
+        FlowException: {
+            error?: string;
+            message?: string;
+            causes?: string[];
+            stackTrace?: string;
+        };
+        /** @description One iteration of an execution (vendor FlowExecutionIteration); `id` is unique within the execution. */
+        FlowExecutionIteration: {
+            id: string;
+            displayName?: string;
+            report?: components["schemas"]["FlowZoneState"][];
+        };
+        /**
+         * @description A stage of the execution (vendor FlowExecutionStage): one per run from the start or a
+         *     resume after user input or a callback.
+         */
+        FlowExecutionStage: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end?: string | null;
+            /** @description What started the stage (the first input, the user's form values, or the callback data). */
+            input?: unknown;
+            lastProgress?: components["schemas"]["FlowExecutionProgress"];
+        };
+        /** @description A flow's body (vendor FlowBody). */
+        FlowBody: {
+            postProcessingSteps?: components["schemas"]["IdWithName"][];
+            preZones?: components["schemas"]["FlowZone"][];
+            genDocZone?: components["schemas"]["FlowZone"];
+            postZones?: components["schemas"]["FlowZone"][];
+        };
+        FlowZone: {
+            id?: string;
+            displayName?: string;
+            blocks?: components["schemas"]["FlowBlock"][];
+        };
+        /** @description A block of a flow body (vendor FlowBlock); one of step, condition, try, switch. */
+        FlowBlock: {
+            id?: string;
+            displayName?: string;
+            outputParameters?: string[];
+            step?: components["schemas"]["FlowDoStep"];
+            condition?: components["schemas"]["FlowCondition"];
+            try?: components["schemas"]["FlowTry"];
+            switch?: components["schemas"]["FlowSwitch"];
+        };
+        FlowDoStep: {
+            stepId?: string;
+            userSelectable?: boolean;
+            userSelectableDefault?: boolean;
+            parameters?: unknown;
+        };
+        FlowCondition: {
+            conditions?: components["schemas"]["FlowConditionGroup"];
+            bodyIfTrue?: components["schemas"]["FlowZone"][];
+            bodyIfFalse?: components["schemas"]["FlowZone"][];
+        };
+        /** @description The vendor's ConditionGroup as a flow body uses it (the execution filter's request schema carries request limits; this one describes answers). */
+        FlowConditionGroup: {
+            /** @enum {string} */
+            type?: "and" | "or";
+            nodes?: components["schemas"]["FlowConditionNode"][];
+        };
+        /** @description The vendor's ConditionGroupNode. */
+        FlowConditionNode: {
+            id?: string;
+            group?: components["schemas"]["FlowConditionGroup"];
+            /** @description The vendor's Condition (flowmock fills `type` expression, `expression`, `description`). */
+            condition?: {
+                /** @enum {string} */
+                type?: "none" | "occursOne" | "occurrence" | "checkValue" | "expression";
+                description?: string;
+                expression?: string;
+            };
+        };
+        FlowTry: {
+            bodyTry?: components["schemas"]["FlowZone"][];
+            bodyCatch?: components["schemas"]["FlowZone"][];
+        };
+        FlowSwitch: {
+            switchValue?: unknown;
+            cases?: components["schemas"]["FlowSwitchCases"][];
+            default?: components["schemas"]["FlowZone"][];
+        };
+        FlowSwitchCases: {
+            caseValue?: string;
+            caseBody?: components["schemas"]["FlowZone"][];
         };
         Document: {
             id: string;
@@ -1358,7 +1651,9 @@ export interface components {
             output?: components["schemas"]["FlowExecutionOutput"];
             stages?: components["schemas"]["FlowExecutionStage"][];
             iterations?: components["schemas"]["FlowExecutionIteration"][];
-            report?: components["schemas"]["FlowZoneReport"][];
+            report?: components["schemas"]["FlowZoneState"][];
+            warnings?: components["schemas"]["FlowException"][];
+            errors?: components["schemas"]["FlowException"][];
             /** @description What a Waiting or UserInput execution waits for; null otherwise. */
             waitingFor?: null | components["schemas"]["WaitingFor"];
         };
@@ -1380,45 +1675,6 @@ export interface components {
                 [key: string]: unknown;
             };
             form?: components["schemas"]["FormField"][];
-        };
-        FlowExecutionStage: {
-            /** Format: date-time */
-            start: string;
-            end?: null | string;
-            /** @description What started the stage (the first input, the user's form values, or the callback data). */
-            input?: unknown;
-            lastProgress?: components["schemas"]["FlowExecutionProgress"];
-        };
-        FlowExecutionIteration: {
-            id: string;
-            displayName?: string;
-            report?: components["schemas"]["FlowZoneReport"][];
-        };
-        FlowZoneReport: {
-            id: string;
-            displayName?: string;
-            blocks: components["schemas"]["FlowBlockReport"][];
-        };
-        FlowBlockReport: {
-            id: string;
-            /** @enum {string} */
-            type: "progress" | "document" | "userInput" | "waitForCallback" | "fail";
-            displayName?: string;
-            /**
-             * @description How the step ended: `Success`, `Warning` or `Error`; `Skipped` when it did not run,
-             *     either because its condition was false or because it asks for user input and the
-             *     execution was started with `StartFlowExecution` (its form defaults were used).
-             *     `message` says which (`Skipped: its condition was false`, `Skipped: started without
-             *     user input (/start), the form defaults were used`). **flowmock choice**: the vendor
-             *     documents no step statuses.
-             * @enum {string}
-             */
-            status?: "Success" | "Warning" | "Error" | "Skipped";
-            message?: string;
-            /** Format: date-time */
-            start?: string;
-            /** Format: date-time */
-            end?: string;
         };
         /** @description **flowmock choice**: a Spring-style page (`content`, `number`, `size`, `totalElements`, `totalPages`). */
         PageInfo: {
@@ -1674,6 +1930,16 @@ export interface components {
         ExecutionPath: string;
         /** @description The flow's id. */
         FlowPath: string;
+        /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+        StepPath: string;
+        /** @description `property,asc` or `property,desc` on `displayName`, `id`, `type`, `createdAt` or `modifiedAt`. Default `displayName,asc`. */
+        FlowSort: string;
+        /**
+         * @description `property:value,property:value`: each named property of the Flow contains the value
+         *     (case-insensitive); all must hold. Properties: `displayName`, `description`, `id`, `type`,
+         *     `input.type`. Another property is a 400 naming the parameter.
+         */
+        FlowFilter: string;
         DocumentIdPath: string;
         /** @description The user's name or id; `me` is the caller. */
         UserPath: string;
@@ -2182,6 +2448,14 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
                 size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` on `displayName`, `id`, `type`, `createdAt` or `modifiedAt`. Default `displayName,asc`. */
+                sort?: components["parameters"]["FlowSort"];
+                /**
+                 * @description `property:value,property:value`: each named property of the Flow contains the value
+                 *     (case-insensitive); all must hold. Properties: `displayName`, `description`, `id`, `type`,
+                 *     `input.type`. Another property is a 400 naming the parameter.
+                 */
+                filter?: components["parameters"]["FlowFilter"];
             };
             header?: never;
             path?: never;
@@ -2189,18 +2463,135 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of flows, ordered by display name. */
+            /** @description One page of flows. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FlowPage"];
+                    "application/json": components["schemas"]["Flow"][];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Flow"];
+            };
+        };
+        responses: {
+            /** @description Never sent by flowmock (see the description); the vendor answers the created Flow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFlowSteps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every step type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowStep"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetFlowStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                step: components["parameters"]["StepPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The step type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowStep"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetFlowSettings: {
+        parameters: {
+            query: {
+                /** @description A property (field) of the step type, e.g. `durationMs` or `status`. */
+                property: string;
+            };
+            header?: never;
+            path: {
+                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                step: components["parameters"]["StepPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The property's settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     GetFlow: {
@@ -2228,6 +2619,101 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow's id. */
+                flow: components["parameters"]["FlowPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Flow"];
+            };
+        };
+        responses: {
+            /** @description Never sent by flowmock (see the description); the vendor answers the changed Flow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow's id. */
+                flow: components["parameters"]["FlowPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Never sent by flowmock (see the description); the vendor answers an object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    GetFlowContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow's id. */
+                flow: components["parameters"]["FlowPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The contract. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowContract"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     GetFlowThumbnail: {

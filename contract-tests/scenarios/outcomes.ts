@@ -15,8 +15,9 @@ export const outcomesScenario: Scenario = {
       ensure(ctx, 'behaves_as_documented', typeof done.message === 'string' && done.message.length > 0, `${end} carries a message (${done.message})`, 'GetFlowExecutionProgress');
       const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: id } } });
       if (expectStatus(ctx, exec.response, 200, `GetFlowExecution of a ${end} execution`)) {
-        const blocks = (exec.data!.state.report ?? []).flatMap((z) => z.blocks);
-        ensure(ctx, 'behaves_as_documented', blocks.some((b) => b.status === end), `the report has a block with status ${end}`, 'GetFlowExecution');
+        // Warning: the caught failure or the warning is in state.warnings; Error: what ended it is in state.errors.
+        const entries = (end === 'Warning' ? exec.data!.state.warnings : exec.data!.state.errors) ?? [];
+        ensure(ctx, 'behaves_as_documented', entries.length > 0 && entries.every((x) => typeof x.message === 'string'), `state.${end === 'Warning' ? 'warnings' : 'errors'} has a FlowException`, 'GetFlowExecution');
       }
       if (end === 'Warning') {
         const documentId = documentIdOf(done.model);

@@ -49,7 +49,7 @@ export const ownershipScenario: Scenario = {
     for (const [what, call] of pairs) {
       for (const target of [live.id, done.id]) sameAnswer(ctx, `${what} of another user's execution`, (await call(target)).response, target, (await call(unknownExec)).response, unknownExec);
     }
-    const cb = (id: string) => viewer.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'contract' }, query: { executionId: id } }, body: {} });
+    const cb = (id: string) => viewer.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'not-a-callback' }, query: { executionId: id } }, body: {} });
     sameAnswer(ctx, "PostFlowCallback to another user's execution", (await cb(waiting.id)).response, waiting.id, (await cb(unknownExec)).response, unknownExec);
     const docs: Array<[string, (id: string) => Promise<{ response: Response }>]> = [
       ['GetDocument', (id) => viewer.GET('/api/v1/documents/{documentId}', { params: { path: { documentId: id } } })],

@@ -29,8 +29,8 @@ export const userInputScenario: Scenario = {
       ensure(ctx, 'behaves_as_documented', listed.data!.content.some((e) => e.id === id) && listed.data!.content.every((e) => e.status === 'UserInput'),
         'the filtered list holds the execution and only UserInput ones', 'GetAllFlowExecutions');
     }
-    // Not waiting for a callback: 409.
-    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'contract' }, query: { executionId: id } } })).response, 409,
+    // Not waiting for a callback: 409. (Not the id "contract": POST /flows/callback/contract also matches GetFlowContract's path.)
+    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'not-a-callback' }, query: { executionId: id } } })).response, 409,
       'PostFlowCallback to an execution in UserInput');
 
     const bad = await user.POST('/api/v1/flows/executions/{execution}/progress', { params: { path: { execution: id } }, body: fx.form.invalid });

@@ -16,7 +16,8 @@ import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
 } from './types.js';
-import { isStable } from './types.js';
+import { isStable } from './types.js';import { upgradeExecutionReport } from './execution-report-upgrade.js';
+
 
 /** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
 export class StoreQueryError extends Error {
@@ -99,7 +100,8 @@ function executionParams(e: ExecutionRecord) {
   };
 }
 type ExecutionData = Omit<ExecutionRecord, 'id' | 'flowId' | 'flowName' | 'status' | 'createdAt' | 'createdBy' | 'modifiedAt' | 'queueSeq' | 'version' | 'progress'>;
-const executionFromRow = (r: ExecutionRow): ExecutionRecord => ({
+// Records saved before the vendor-shaped report are upgraded as they are read (execution-report-upgrade.ts).
+const executionFromRow = (r: ExecutionRow): ExecutionRecord => upgradeExecutionReport({
   ...(JSON.parse(r.data) as ExecutionData),
   id: r.id, flowId: r.flow_id, flowName: r.flow_name, status: r.status as ExecutionStatus,
   progress: JSON.parse(r.progress) as ExecutionRecord['progress'],

@@ -79,17 +79,27 @@ export interface StageRecord {
   lastProgress: ProgressSnapshot | null;
 }
 
-export interface BlockReport {
+/**
+ * The execution report as the vendor's FlowExecutionState.report: zones of blocks, each block
+ * holding the state of exactly one of step, condition, try or switch. Nested bodies are zone lists.
+ */
+export type StepStateStatus = 'Output' | 'Error' | 'Waiting' | 'UserInput' | 'Skipped';
+export interface FlowDoStepState { status?: StepStateStatus; start?: string; end?: string; input?: unknown; output?: unknown }
+export interface FlowConditionState { result: boolean; body: FlowZoneState[] }
+export interface FlowTryState { bodyTry: FlowZoneState[]; error?: string; bodyCatch: FlowZoneState[] }
+export interface FlowSwitchState { caseValue: string | null; caseBody: FlowZoneState[] }
+export interface FlowBlockState {
   id: string;
-  type: 'progress' | 'document' | 'userInput' | 'waitForCallback' | 'fail';
   displayName?: string;
-  status?: 'Success' | 'Warning' | 'Error' | 'Skipped';
-  message?: string;
-  start?: string;
-  end?: string;
+  step?: FlowDoStepState;
+  condition?: FlowConditionState;
+  try?: FlowTryState;
+  switch?: FlowSwitchState;
 }
-export interface ZoneReport { id: string; displayName?: string; blocks: BlockReport[] }
-export interface IterationRecord { id: string; displayName?: string; report: ZoneReport[] }
+export interface FlowZoneState { id: string; blocks: FlowBlockState[] }
+export interface IterationRecord { id: string; displayName?: string; report: FlowZoneState[] }
+/** The vendor's FlowException: an entry of state.warnings or state.errors. */
+export interface FlowException { error: string; message: string; causes?: string[]; stackTrace?: string }
 
 export interface WaitingFor {
   type: 'callback' | 'userInput';
@@ -114,7 +124,11 @@ export interface ExecutionRecord {
   skipUserInput: boolean;          // started with /start
   stages: StageRecord[];
   iterations: IterationRecord[];
-  report: ZoneReport[];
+  report: FlowZoneState[];
+  /** Caught failures and warnings (a catch that fired, a Warning step), oldest first. */
+  warnings: FlowException[];
+  /** What ended the execution Error or Interrupted. */
+  errors: FlowException[];
   output: { model: Record<string, unknown> };
   waitingFor: WaitingFor | null;
   /** Engine bookkeeping: next step index, values collected so far, callback data, etc. */

@@ -107,7 +107,7 @@ describe('the virtual clock', () => {
     expect(e.createdAt).toBe(at(t0, 0));
     expect(e.modifiedAt).toBe(at(t0, 3 * TEN_MINUTES));
     expect(e.state.stages).toEqual([expect.objectContaining({ start: at(t0, 0), end: at(t0, 3 * TEN_MINUTES) })]);
-    expect(e.state.report![0].blocks.map((b) => [b.id, b.start, b.end])).toEqual([
+    expect(e.state.report![0].blocks.map((b) => [b.id, b.step?.start, b.step?.end])).toEqual([
       ['gather', at(t0, 0), at(t0, TEN_MINUTES)],
       ['crunch', at(t0, TEN_MINUTES), at(t0, 2 * TEN_MINUTES)],
       ['report', at(t0, 2 * TEN_MINUTES), at(t0, 3 * TEN_MINUTES)],

@@ -38,7 +38,7 @@ afterEach(async () => {
 
 const get = (r: Running, url: string, headers: Record<string, string> = {}) => fetch(r.base + url, { headers: { 'X-API-Key': ADMIN_KEY, ...headers } });
 const flowNames = async (r: Running) =>
-  ((await (await get(r, '/api/v1/flows?size=100')).json()) as { content: Array<{ displayName: string }> }).content.map((f) => f.displayName).sort();
+  ((await (await get(r, '/api/v1/flows?size=100')).json()) as Array<{ displayName: string }>).map((f) => f.displayName).sort();
 const warnings = (r: Running) => r.logs.lines().filter((l) => l.level === 40);
 
 describe('flow definitions reload on change', () => {

@@ -89,7 +89,7 @@ describe('flow scenarios (speed 0)', () => {
     expect(final).toMatchObject({ status: 'Interrupted', percentage: 30 });
     expect(final.message).toContain('flowmock scenario interrupted-after-progress');
     const e = await executionOf(s, first.id);
-    expect(e.state.report![0].blocks.map((b) => [b.id, b.status])).toEqual([['collect', 'Success'], ['flowmock-interrupt', 'Error']]);
+    expect(e.state.report![0].blocks.map((b) => [b.id, b.step?.status])).toEqual([['collect', 'Output'], ['flowmock-interrupt', 'Error']]);
     expect(documentsOf(e)).toEqual({});
   });
 
@@ -174,7 +174,7 @@ describe('flow scenarios on the virtual clock (speed 1)', () => {
     await advance(v, 600 * 5 + 1000 * 5);
     expect(await progressOf(v, first.id, { timeout: 0 })).toMatchObject({ status: 'Success', percentage: 100 });
     const blocks = (await executionOf(v, first.id)).state.report![0].blocks;
-    expect(blocks.map((b) => Date.parse(b.end!) - Date.parse(b.start!))).toEqual([4000, 3000, 5000]);
+    expect(blocks.map((b) => Date.parse(b.step!.end!) - Date.parse(b.step!.start!))).toEqual([4000, 3000, 5000]);
   });
 
   it('queued: answers Queued (with Retry-After) and stays Queued for 5 s of engine time, then runs to Success', async () => {

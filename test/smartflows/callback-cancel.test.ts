@@ -125,7 +125,7 @@ describe('cancel', () => {
     expect(e.status).toBe('Canceled');
     expect(e.state.waitingFor).toBeNull();
     expect(e.state.stages!.at(-1)!.end).not.toBeNull();
-    expect(e.state.report![0].blocks.every((b) => b.end)).toBe(true);
+    expect(e.state.report![0].blocks.every((b) => b.step?.end)).toBe(true);
     // A canceled form cannot be posted any more.
     await expectProblem(await s.call(`/api/v1/flows/executions/${approval.id}/progress`, {
       method: 'POST', body: '{"approver":"Jane"}', headers: { 'Content-Type': 'application/json' },

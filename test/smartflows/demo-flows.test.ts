@@ -54,7 +54,13 @@ function expectCommon(e: Execution, flowId: string, flowName: string): void {
   expect(e.state.waitingFor).toBeNull();
 }
 
-const blocksOf = (e: Execution) => e.state.report![0].blocks.map((b) => ({ id: b.id, status: b.status }));
+type Zone = NonNullable<Execution['state']['report']>[number];
+/** A block as `{id, status}`: a step's status, or `if:<result>`, `try`, `switch:<caseValue>` for constructs. */
+const blockSummary = (b: Zone['blocks'][number]) => ({
+  id: b.id,
+  status: b.step ? b.step.status : b.condition ? `if:${b.condition.result}` : b.try ? 'try' : `switch:${b.switch?.caseValue}`,
+});
+const blocksOf = (e: Execution, zone = 0) => e.state.report![zone].blocks.map(blockSummary);
 
 describe('demo flows end to end (start, long-poll, read, download)', () => {
   it('invoice (no input): Success, one PDF under output.model.invoice, stages and report filled in', async () => {
@@ -77,9 +83,12 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(e.state.stages).toHaveLength(1);
     expect(e.state.stages![0].input).toBeNull();
     expect(blocksOf(e)).toEqual([
-      { id: 'collect', status: 'Success' }, { id: 'calculate', status: 'Success' }, { id: 'invoice', status: 'Success' },
+      { id: 'collect', status: 'Output' }, { id: 'calculate', status: 'Output' }, { id: 'invoice', status: 'Output' },
     ]);
+    expect(e.state.report![0].blocks[2].step!.output).toEqual({ document: docs.invoice });
     expect(e.state.iterations).toEqual([]);
+    expect(e.state.warnings).toEqual([]);
+    expect(e.state.errors).toEqual([]);
 
     const { bytes, text } = await downloadPdf(s, docs.invoice.id, 'Invoice.pdf');
     expect(text).toContain('Thank you for your order. This invoice was produced by Invoice.');
@@ -101,8 +110,10 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expectCommon(e, FLOW.order, 'Order confirmation');
     expect(e.state.inputData).toEqual({ contentType: 'application/xml', xml });
     expect(blocksOf(e)).toEqual([
-      { id: 'validate', status: 'Success' }, { id: 'review', status: 'Success' }, { id: 'confirmation', status: 'Success' },
+      { id: 'validate', status: 'Output' }, { id: 'large-order', status: 'if:true' }, { id: 'confirmation', status: 'Output' },
     ]);
+    const large = e.state.report![0].blocks[1].condition!;
+    expect(large.body!.map((z) => [z.id, z.blocks.map(blockSummary)])).toEqual([['large-order.then', [{ id: 'review', status: 'Output' }]]]);
     const docs = documentsOf(e);
     expect(docs.confirmation.displayName).toBe('Order confirmation ACME.pdf');
     const { text } = await downloadPdf(s, docs.confirmation.id, 'Order confirmation ACME.pdf');
@@ -111,17 +122,17 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(text).toContain('This order was reviewed as a large order.');
   });
 
-  it('order-xml with a small amount (text/xml): the conditional review step is reported Skipped', async () => {
+  it('order-xml with a small amount (text/xml): the if block is reported with result false and an empty body; the review never runs', async () => {
     const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<order><customer>Small Shop</customer><amount>120.50</amount></order>';
     const first = await startFlow(s, FLOW.order, { body: xml, contentType: 'text/xml; charset=utf-8' });
     const { execution: e } = await runToStable(first.id, 'Success');
     expect((e.state.inputData as { xml: string }).xml).toBe(xml);
     expect(blocksOf(e)).toEqual([
-      { id: 'validate', status: 'Success' }, { id: 'review', status: 'Skipped' }, { id: 'confirmation', status: 'Success' },
+      { id: 'validate', status: 'Output' }, { id: 'large-order', status: 'if:false' }, { id: 'confirmation', status: 'Output' },
     ]);
-    const review = e.state.report![0].blocks.find((b) => b.id === 'review')!;
-    expect(review.displayName).toBe('Large order review');
-    expect(review.message).toMatch(/skipped/i);
+    const large = e.state.report![0].blocks[1];
+    expect(large.displayName).toBe('Large order?');
+    expect(large.condition).toEqual({ result: false, body: [] });
     const { text } = await downloadPdf(s, documentsOf(e).confirmation.id, 'Order confirmation Small Shop.pdf');
     expect(text).toContain('Amount: 120.5');
     expect(text).not.toContain('reviewed as a large order');
@@ -142,7 +153,7 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(e.state.iterations!.map((i) => i.id)).toEqual(input.id);
     for (const it of e.state.iterations!) {
       expect(it.displayName).toBe(`account ${it.id}`);
-      expect(it.report![0].blocks.map((b) => b.status)).toEqual(['Success', 'Success']);
+      expect(it.report![0].blocks.map((b) => b.step?.status)).toEqual(['Output', 'Output']);
     }
     const docs = documentsOf(e);
     expect(Object.keys(docs)).toEqual(['letter']);
@@ -158,6 +169,23 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(e.state.iterations).toEqual([]);
   });
 
+  it('routing (plug-in JSON): zones in the report, a switch on the entity, one iteration per record id with an if for VIP ids', async () => {
+    const input = { id: ['a-1', 'vip-2'], entity: 'account', userId: 'plugin-user' };
+    const first = await startFlow(s, FLOW.routing, { body: JSON.stringify(input), contentType: 'application/json' });
+    const { execution: e } = await runToStable(first.id, 'Success');
+    expectCommon(e, FLOW.routing, 'CRM routing');
+    expect(e.state.report!.map((z) => z.id)).toEqual(['prepare', 'finish']);
+    expect(blocksOf(e, 0)).toEqual([{ id: 'fetch', status: 'Output' }, { id: 'route', status: 'switch:account' }]);
+    expect(e.state.report![0].blocks[1].switch!.caseBody!.map((z) => [z.id, z.blocks.map(blockSummary)]))
+      .toEqual([['route.case-1', [{ id: 'credit-check', status: 'Output' }]]]);
+    expect(blocksOf(e, 1)).toEqual([{ id: 'summary', status: 'Output' }]);
+    expect(e.state.iterations!.map((i) => [i.id, i.displayName, i.report!.map((z) => z.blocks.map(blockSummary))])).toEqual([
+      ['each-record-1', 'account a-1', [[{ id: 'check-record', status: 'Output' }, { id: 'vip', status: 'if:false' }]]],
+      ['each-record-2', 'account vip-2', [[{ id: 'check-record', status: 'Output' }, { id: 'vip', status: 'if:true' }]]],
+    ]);
+    await downloadPdf(s, documentsOf(e).summary.id, 'Routing account.pdf');
+  });
+
   it('approval via /start: user input skipped with the defaults (step reported Skipped), Success without ever being UserInput', async () => {
     const first = await startFlow(s, FLOW.approval, { skipUserInput: true });
     const { seen, execution: e } = await runToStable(first.id, 'Success');
@@ -165,9 +193,8 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expectCommon(e, FLOW.approval, 'Approval');
     expect(e.state.stages).toHaveLength(1);
     const approval = e.state.report![0].blocks.find((b) => b.id === 'approval')!;
-    // Reported as the conditional step of order-xml is: status Skipped, the message says why.
-    expect(approval).toMatchObject({ type: 'userInput', status: 'Skipped' });
-    expect(approval.message).toMatch(/^Skipped: started without user input .*defaults were used/);
+    // Reported as a step whose `when` is false: status Skipped, output.message says why.
+    expect(approval.step).toMatchObject({ status: 'Skipped', output: { message: expect.stringMatching(/^Skipped: started without user input .*defaults were used/) } });
     const docs = documentsOf(e);
     const { text } = await downloadPdf(s, docs.approvalDocument.id, 'Approval .pdf');
     expect(text).toContain('Approved: no'); // the default of "approved" is false
@@ -189,17 +216,23 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(e.state.stages).toHaveLength(2);
     expect(e.state.stages![1].input).toEqual({ signed: true });
     expect(blocksOf(e)).toEqual([
-      { id: 'contract', status: 'Success' }, { id: 'signature', status: 'Success' }, { id: 'archive', status: 'Success' },
+      { id: 'contract', status: 'Output' }, { id: 'signature', status: 'Output' }, { id: 'archive', status: 'Output' },
     ]);
     await downloadPdf(s, documentsOf(e).contract.id, 'Contract.pdf');
   });
 
-  it('warning: the document is produced, the failing archive step makes the status Warning', async () => {
+  it('warning: the document is produced, the archive step fails inside a try, the catch runs: status Warning, the failure in state.warnings', async () => {
     const first = await startFlow(s, FLOW.warning);
     const { seen, execution: e } = await runToStable(first.id, 'Warning');
-    expect(seen.at(-1)!.message).toBe('Archiving the document failed; the document was produced');
+    expect(seen.at(-1)!.message).toBe('Done with a warning: Archiving the document failed; the document was produced');
     expectCommon(e, FLOW.warning, 'Archive with warning');
-    expect(blocksOf(e)).toEqual([{ id: 'report', status: 'Success' }, { id: 'archive', status: 'Warning' }]);
+    expect(blocksOf(e)).toEqual([{ id: 'report', status: 'Output' }, { id: 'deliver', status: 'try' }]);
+    const deliver = e.state.report![0].blocks[1].try!;
+    expect(deliver.error).toBe('Archiving the document failed; the document was produced');
+    expect(deliver.bodyTry!.map((z) => [z.id, z.blocks.map(blockSummary)])).toEqual([['deliver.try', [{ id: 'archive', status: 'Error' }]]]);
+    expect(deliver.bodyCatch!.map((z) => [z.id, z.blocks.map(blockSummary)])).toEqual([['deliver.catch', [{ id: 'keep', status: 'Output' }]]]);
+    expect(e.state.warnings).toEqual([{ error: 'FlowStepError', message: deliver.error, causes: ['step archive', 'caught by try deliver'] }]);
+    expect(e.state.errors).toEqual([]);
     const docs = documentsOf(e);
     expect(docs.report.displayName).toBe('Report.pdf');
     expect(seen.at(-1)!.model).toEqual(e.state.output!.model);
@@ -213,7 +246,8 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(seen.at(-1)!.message).toBe('The data source could not be reached: connection refused');
     expect(seen.at(-1)!.percentage).toBe(30);
     expectCommon(e, FLOW.error, 'Broken data source');
-    expect(blocksOf(e)).toEqual([{ id: 'connect', status: 'Success' }, { id: 'read', status: 'Error' }]);
+    expect(blocksOf(e)).toEqual([{ id: 'connect', status: 'Output' }, { id: 'read', status: 'Error' }]);
+    expect(e.state.errors).toEqual([{ error: 'FlowError', message: 'The data source could not be reached: connection refused' }]);
     expect(e.state.output!.model).toEqual({});
   });
 

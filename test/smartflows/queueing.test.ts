@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const firstBlockStart = (e: Execution) => Date.parse(e.state.report![0].blocks[0].start!);
-const lastBlockEnd = (e: Execution) => Date.parse(e.state.report![0].blocks.at(-1)!.end!);
+const firstBlockStart = (e: Execution) => Date.parse(e.state.report![0].blocks[0].step!.start!);
+const lastBlockEnd = (e: Execution) => Date.parse(e.state.report![0].blocks.at(-1)!.step!.end!);
 
 describe('queueing (maxConcurrent 1)', () => {
   it('a second and third start answer Queued; all run to Success later, one at a time, in start order', async () => {
@@ -56,7 +56,7 @@ describe('queueing (maxConcurrent 1)', () => {
     expect((await pollUntil(s, queued.id, { until: STABLE })).at(-1)!.status).toBe('Success');
     const never = await executionOf(s, alsoQueued.id);
     expect(never.status).toBe('Canceled');
-    expect(never.state.report![0].blocks).toEqual([]);
+    expect(never.state.report).toEqual([]); // no zone: no block ever ran
     expect((await executionOf(s, slow.id)).status).toBe('Canceled');
   });
 

@@ -60,8 +60,8 @@ describe('user input (approval flow)', () => {
     expect(e.state.stages).toHaveLength(1);
     expect(e.state.stages![0].end).toBeNull();
     const approval = e.state.report![0].blocks.find((b) => b.id === 'approval')!;
-    expect(approval).toMatchObject({ type: 'userInput', displayName: 'Approval' });
-    expect(approval.end).toBeUndefined();
+    expect(approval).toMatchObject({ displayName: 'Approval', step: { status: 'UserInput' } });
+    expect(approval.step!.end).toBeUndefined();
   });
 
   it('invalid values are a 400 problem naming the field pointer; the execution stays in UserInput', async () => {
@@ -111,8 +111,8 @@ describe('user input (approval flow)', () => {
     expect(Date.parse(second.start)).toBeGreaterThanOrEqual(Date.parse(first.end as string));
     expect(second.lastProgress!.status).toBe('Success');
     expect(e.state.output).not.toHaveProperty('form'); // the form is shown only while in UserInput
-    expect(e.state.report![0].blocks.map((b) => [b.id, b.status])).toEqual([
-      ['prepare', 'Success'], ['approval', 'Success'], ['approvalDocument', 'Success'],
+    expect(e.state.report![0].blocks.map((b) => [b.id, b.step?.status])).toEqual([
+      ['prepare', 'Output'], ['approval', 'Output'], ['approvalDocument', 'Output'],
     ]);
     const doc = documentsOf(e).approvalDocument;
     expect(doc.displayName).toBe('Approval Jane Doe.pdf');

@@ -44,6 +44,8 @@ export function presentExecution(store: Store, e: ExecutionRecord): Schemas['Flo
       })),
       iterations: e.iterations,
       report: e.report,
+      warnings: e.warnings,
+      errors: e.errors,
       waitingFor: e.waitingFor,
     },
   };

@@ -1,7 +1,7 @@
 /**
  * JSON Schemas (draft 2020-12) for the definition files in the flows folder: the authority on
  * the file format (`types.ts` mirrors them). Rules JSON Schema cannot express (unique step ids,
- * unique form-field keys, unique parameter names, monotone percentages, cross-file uniqueness,
+ * steps or zones (one of them), unique form-field keys, unique parameter names, monotone percentages, cross-file uniqueness,
  * JSONata syntax) are checked in `load.ts`.
  *
  * The schemas describe the file as written: `sourceFile` is added by the loader, and so are the
@@ -9,6 +9,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { FLOW_SCENARIO_PATTERN, PHIXFLOW_SCENARIO_PATTERN, knownScenarios } from '../scenarios.js';
+import { STEP_TYPES, type StepType } from './step-types.js';
 
 /** Upper bound for every duration and timeout: 24 h. */
 export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
@@ -120,9 +121,19 @@ const formField: Schema = {
   allOf: fieldDefaultRules,
 };
 
-const STEP_TYPES = ['progress', 'document', 'userInput', 'waitForCallback', 'fail'] as const;
+const stepList = { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } as const;
 
-const stepSchemas: Record<(typeof STEP_TYPES)[number], Schema> = {
+/** Constructs carry no `when`, `percentage` or `message`: they are not steps that do work. */
+function constructSchema(type: string, extra: Schema, required: string[]): Schema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'type', ...required],
+    properties: { id: stepBaseProperties.id, type: { const: type }, displayName: nonEmptyString, ...extra },
+  };
+}
+
+const stepSchemas: Record<StepType, Schema> = {
   progress: stepSchema('progress', { durationMs }, ['durationMs']),
   document: stepSchema(
     'document',
@@ -144,6 +155,43 @@ const stepSchemas: Record<(typeof STEP_TYPES)[number], Schema> = {
       message: { ...template, minLength: 1, description: 'Message the execution ends with (template).' },
     },
     ['status', 'message'],
+  ),
+  if: constructSchema(
+    'if',
+    {
+      condition: { ...jsonata, description: 'JSONata condition: `then` runs when it holds, else `else`.' },
+      then: stepList,
+      else: stepList,
+    },
+    ['condition', 'then'],
+  ),
+  try: constructSchema('try', { try: stepList, catch: stepList }, ['try']),
+  switch: constructSchema(
+    'switch',
+    {
+      value: { ...jsonata, description: 'JSONata; its result as text is compared with each case value.' },
+      cases: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['value', 'steps'],
+          properties: { value: { type: 'string' }, steps: stepList },
+        },
+      },
+      default: stepList,
+    },
+    ['value', 'cases'],
+  ),
+  iterate: constructSchema(
+    'iterate',
+    {
+      items: { ...jsonata, description: 'JSONata giving the items; each item is one iteration.' },
+      iterationName: { ...template, description: 'Display name of each iteration (template; `iteration.item`, `iteration.index`).' },
+      steps: stepList,
+    },
+    ['items', 'steps'],
   ),
 };
 
@@ -167,7 +215,8 @@ export const flowDefinitionSchema: Schema = {
   title: 'flowmock flow definition (Smart Flows)',
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'displayName', 'input', 'steps'],
+  required: ['id', 'displayName', 'input'],
+  // Steps as one list, or grouped in zones (vendor FlowZone): exactly one of the two (checked by the loader).
   properties: {
     kind: { const: 'flow', description: 'May be left out: a file without kind is a flow.' },
     id: { type: 'string', format: 'uuid' },
@@ -193,7 +242,22 @@ export const flowDefinitionSchema: Schema = {
     maxDurationMs: limitMs,
     scenario: { type: 'string', pattern: PATTERNS.flowScenario[0], description: scenarioDescription },
     webhook,
-    steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+    steps: stepList,
+    zones: {
+      type: 'array',
+      minItems: 1,
+      description: 'The steps grouped in zones (vendor FlowZone); the report shows each as a FlowZoneState with this id.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'steps'],
+        properties: {
+          id: { type: 'string', pattern: PATTERNS.stepId[0], maxLength: 100 },
+          displayName: nonEmptyString,
+          steps: stepList,
+        },
+      },
+    },
   },
   $defs: {
     step,

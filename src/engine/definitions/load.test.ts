@@ -22,9 +22,9 @@ const ids = (n: number) => `11111111-1111-4111-8111-1111111111${String(n).padSta
 describe('the shipped flows folder', () => {
   it('loads, async and sync alike', async () => {
     const defs = await loadDefinitions(FLOWS_DIR);
-    expect(defs.flows).toHaveLength(8);
+    expect(defs.flows).toHaveLength(9);
     expect(defs.actionflows).toHaveLength(10);
-    expect(defs.flows.map((f) => f.def.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map(ids));
+    expect(defs.flows.map((f) => f.def.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map(ids));
     const sync = loadDefinitionsSync(FLOWS_DIR);
     expect(sync.flows.map((f) => f.def.displayName)).toEqual(defs.flows.map((f) => f.def.displayName));
   });
@@ -50,7 +50,8 @@ describe('the shipped flows folder', () => {
   it('has working expressions in the demos', async () => {
     const defs = await loadDefinitions(FLOWS_DIR);
     const order = findFlow(defs, ids(2))!;
-    const review = order.conditions.get('review')!;
+    // The large-order review is an `if`: its condition is compiled under `<id>#condition`.
+    const review = order.conditions.get('large-order#condition')!;
     expect(await review.test({ input: { order: { customer: 'ACME', amount: 1500 } } })).toBe(true);
     expect(await review.test({ input: { order: { customer: 'ACME', amount: '500' } } })).toBe(false);
     const doc = order.templates.get(templateKey('confirmation', 'fileName'))!;
@@ -59,6 +60,11 @@ describe('the shipped flows folder', () => {
     const crm = findFlow(defs, ids(3))!;
     const body = await crm.steps[1].template!.render({ input: { id: ['a-1', 'b-2'], entity: 'account', userId: 'u' } });
     expect(body).toContain('Records: a-1, b-2');
+
+    const routing = findFlow(defs, ids(9))!;
+    expect(routing.def.zones!.map((z) => [z.id, z.steps])).toEqual([['prepare', ['fetch', 'route']], ['records', ['each-record']], ['finish', ['summary']]]);
+    expect(routing.def.steps.map((st) => st.id)).toEqual(['fetch', 'route', 'each-record', 'summary']);
+    expect(await routing.conditions.get('vip#condition')!.test({ iteration: { item: 'vip-7' } })).toBe(true);
 
     const approval = findFlow(defs, ids(4))!;
     expect(await approval.templates.get(templateKey('approvalDocument', 'template'))!.render({ form: { approver: 'Ann', approved: true } })).toContain(
@@ -105,6 +111,21 @@ describe('broken definitions', () => {
   const flow = (id: number, steps: string, extra = '') => `id: ${ids(id)}\ndisplayName: Flow ${id}\ninput: {kind: none}\n${extra}steps:\n${steps}`;
   const progress = (id: string, pct?: number) => `  - {id: ${id}, type: progress, durationMs: 10${pct === undefined ? '' : `, percentage: ${pct}`}}\n`;
   const actionflow = (name: string, extra = '') => `kind: actionflow\napplication: App\nname: ${name}\nmode: sync\noutput: {name: Out}\n${extra}`;
+
+  it.each([
+    ['a JSONata error in an if condition', flow(1, '  - {id: c, type: if, condition: "a >", then: [{id: x, type: progress, durationMs: 1}]}\n'), '/steps/0/condition: jsonata'],
+    ['a step id used again inside a body', flow(1, progress('a') + '  - {id: t, type: try, try: [{id: a, type: progress, durationMs: 1}]}\n'), '/steps/1/try/0/id: unique-step-id'],
+    ['an iterate inside a body', flow(1, '  - {id: c, type: if, condition: "true", then: [{id: i, type: iterate, items: "[1]", steps: [{id: x, type: progress, durationMs: 1}]}]}\n'), '/steps/0/then/0/type: iterate-top-level'],
+    ['a case value used twice', flow(1, '  - {id: s, type: switch, value: "1", cases: [{value: "1", steps: [{id: x, type: progress, durationMs: 1}]}, {value: "1", steps: [{id: y, type: progress, durationMs: 1}]}]}\n'), '/steps/0/cases/1/value: unique-case-value'],
+    ['a construct with a when (constructs are not steps that do work)', flow(1, '  - {id: t, type: try, when: "true", try: [{id: x, type: progress, durationMs: 1}]}\n'), '/steps/0/when: additionalProperties'],
+    ['an empty then-branch', flow(1, '  - {id: c, type: if, condition: "true", then: []}\n'), '/steps/0/then: minItems'],
+    ['a schema error inside a nested body', flow(1, '  - {id: t, type: try, try: [{id: x, type: fail, status: Fatal, message: m}]}\n'), '/steps/0/try/0/status: enum'],
+    ['both steps and zones', flow(1, progress('a'), 'zones: [{id: z, steps: [{id: b, type: progress, durationMs: 1}]}]\n'), ': steps-or-zones'],
+    ['a zone id used twice', `id: ${ids(1)}\ndisplayName: Z\ninput: {kind: none}\nzones:\n  - {id: z, steps: [{id: a, type: progress, durationMs: 1}]}\n  - {id: z, steps: [{id: b, type: progress, durationMs: 1}]}\n`, '/zones/1/id: unique-zone-id'],
+  ])('constructs: %s is a problem at its pointer', async (_what, text, expected) => {
+    const problems = await problemsOf({ 'f.yaml': text });
+    expect(problems.map((p) => `${p.pointer}: ${p.rule}`)).toContain(expected);
+  });
 
   it('reports every kind of problem of every file together', async () => {
     const problems = await problemsOf({

@@ -27,6 +27,7 @@ import {
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expressions.js';
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from './template.js';
 import type { ActionflowDef, Definitions, FlowDef, StepDef } from './types.js';
+import { bodiesOf } from './step-types.js';
 
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is
 // typed as the module object, while at run time it is the class / plugin itself.
@@ -356,32 +357,56 @@ function checkFlow(data: Record<string, unknown>, report: FileReporter): LoadedF
   const def = { kind: 'flow', ...data, sourceFile: report.file } as unknown as FlowDef;
   const flow: LoadedFlow = { def, steps: [], conditions: new Map(), templates: new Map() };
   checkWebhook(data.webhook, report);
-  const steps = Array.isArray(data.steps) ? data.steps : [];
-  const stepIds = new Map<string, number>();
-  let highest: { percentage: number; index: number } | undefined;
 
-  steps.forEach((raw: unknown, i) => {
+  if (Array.isArray(data.steps) === Array.isArray(data.zones)) {
+    report.add('', 'steps-or-zones', Array.isArray(data.steps) ? 'has both "steps" and "zones"; give one of them' : 'must have "steps" or "zones"');
+  }
+  // Zones (vendor FlowZone) are flattened into `steps`; the zone of each step id is kept for the report.
+  const topLevel: Array<{ raw: unknown; at: string }> = [];
+  if (Array.isArray(data.zones)) {
+    const zoneIds = new Map<string, number>();
+    const zones: NonNullable<FlowDef['zones']> = [];
+    data.zones.forEach((zone: unknown, z) => {
+      if (!isRecord(zone) || typeof zone.id !== 'string' || !Array.isArray(zone.steps)) return;
+      const first = zoneIds.get(zone.id);
+      if (first !== undefined) report.add(`/zones/${z}/id`, 'unique-zone-id', `zone id "${zone.id}" is already used by /zones/${first}`);
+      else zoneIds.set(zone.id, z);
+      zone.steps.forEach((raw: unknown, i) => topLevel.push({ raw, at: `/zones/${z}/steps/${i}` }));
+      const ids = zone.steps.filter(isRecord).map((st) => st.id).filter((id): id is string => typeof id === 'string');
+      zones.push({ id: zone.id, ...(typeof zone.displayName === 'string' ? { displayName: zone.displayName } : {}), steps: ids });
+    });
+    def.zones = zones;
+    def.steps = topLevel.map((t) => t.raw as StepDef);
+  } else if (Array.isArray(data.steps)) {
+    data.steps.forEach((raw: unknown, i) => topLevel.push({ raw, at: `/steps/${i}` }));
+  }
+
+  const stepIds = new Map<string, string>();
+  let highest: { percentage: number; at: string } | undefined;
+
+  const checkStep = (raw: unknown, at: string, nested: boolean): void => {
     if (!isRecord(raw)) return;
-    const at = `/steps/${i}`;
     const step = raw as unknown as StepDef;
     const loaded: LoadedStep = { def: step };
-    flow.steps.push(loaded);
+    if (!nested) flow.steps.push(loaded);
 
     if (typeof raw.id === 'string') {
       const first = stepIds.get(raw.id);
-      if (first !== undefined) report.add(`${at}/id`, 'unique-step-id', `step id "${raw.id}" is already used by /steps/${first}`);
-      else stepIds.set(raw.id, i);
+      if (first !== undefined) report.add(`${at}/id`, 'unique-step-id', `step id "${raw.id}" is already used by ${first}`);
+      else stepIds.set(raw.id, at);
     }
 
-    if (typeof raw.percentage === 'number') {
+    // Percentages are checked along the top level only: branches are alternatives, and the
+    // engine never lowers the percentage anyway.
+    if (!nested && typeof raw.percentage === 'number') {
       if (highest && raw.percentage < highest.percentage) {
         report.add(
           `${at}/percentage`,
           'monotone-percentage',
-          `${raw.percentage} is lower than ${highest.percentage} at /steps/${highest.index}/percentage; the percentage never goes down`,
+          `${raw.percentage} is lower than ${highest.percentage} at ${highest.at}/percentage; the percentage never goes down`,
         );
       } else {
-        highest = { percentage: raw.percentage, index: i };
+        highest = { percentage: raw.percentage, at };
       }
     }
 
@@ -395,15 +420,46 @@ function checkFlow(data: Record<string, unknown>, report: FileReporter): LoadedF
       });
     }
 
+    if (raw.type === 'iterate' && nested) {
+      report.add(`${at}/type`, 'iterate-top-level', 'an iterate step must be at the top level of the flow (iterations are not nested)');
+    }
+
+    if (raw.type === 'switch' && Array.isArray(raw.cases)) {
+      const values = new Map<string, number>();
+      raw.cases.forEach((c: unknown, n) => {
+        if (!isRecord(c) || typeof c.value !== 'string') return;
+        const first = values.get(c.value);
+        if (first !== undefined) report.add(`${at}/cases/${n}/value`, 'unique-case-value', `case value "${c.value}" is already used by ${at}/cases/${first}; it could never run`);
+        else values.set(c.value, n);
+      });
+    }
+
+    const id = typeof raw.id === 'string' ? raw.id : undefined;
     loaded.when = expressionAt(raw.when, `${at}/when`, report);
+    if (loaded.when && id) flow.conditions.set(id, loaded.when);
+    // Constructs' expressions: compiled under `<id>#<field>` (flows/step-expressions.ts reads them there).
+    for (const field of ['condition', 'value', 'items'] as const) {
+      if (raw.type === 'switch' && field !== 'value') continue;
+      if (raw.type === 'if' && field !== 'condition') continue;
+      if (raw.type === 'iterate' && field !== 'items') continue;
+      if (raw.type !== 'if' && raw.type !== 'switch' && raw.type !== 'iterate') continue;
+      const compiled = expressionAt(raw[field], `${at}/${field}`, report);
+      if (compiled && id) flow.conditions.set(`${id}#${field}`, compiled);
+    }
     for (const field of ['message', 'fileName', 'template'] as const) {
       const compiled = templateAt(raw[field], `${at}/${field}`, report);
       if (!compiled) continue;
       loaded[field] = compiled;
-      if (typeof raw.id === 'string') flow.templates.set(templateKey(raw.id, field), compiled);
+      if (id) flow.templates.set(templateKey(id, field), compiled);
     }
-    if (loaded.when && typeof raw.id === 'string') flow.conditions.set(raw.id, loaded.when);
-  });
+    if (raw.type === 'iterate') templateAt(raw.iterationName, `${at}/iterationName`, report);
+
+    for (const body of bodiesOf(step)) {
+      if (!Array.isArray(body.steps)) continue;
+      body.steps.forEach((inner, i) => checkStep(inner, `${at}/${body.at}/${i}`, true));
+    }
+  };
+  for (const { raw, at } of topLevel) checkStep(raw, at, false);
   return flow;
 }
 

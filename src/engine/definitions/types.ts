@@ -47,7 +47,35 @@ export interface FailStepDef extends StepBase {
   /** Message the execution ends with (template). Required for fail steps. */
   message: string;
 }
-export type StepDef = ProgressStepDef | DocumentStepDef | UserInputStepDef | WaitForCallbackStepDef | FailStepDef;
+/** A step that does work: the report shows it as a block with a `step` state. */
+export type DoStepDef = ProgressStepDef | DocumentStepDef | UserInputStepDef | WaitForCallbackStepDef | FailStepDef;
+
+/** `if`: report block `condition {result, body}`; body = the branch that ran (vendor FlowCondition bodyIfTrue/bodyIfFalse). */
+export interface IfStepDef extends StepBase { type: 'if'; condition: string; then: StepDef[]; else?: StepDef[] }
+/** `try`: report block `try {bodyTry, error, bodyCatch}`; a caught failure makes the execution end Warning. */
+export interface TryStepDef extends StepBase { type: 'try'; try: StepDef[]; catch?: StepDef[] }
+/** `switch`: report block `switch {caseValue, caseBody}`; the first case whose value equals the switch value's text runs. */
+export interface SwitchStepDef extends StepBase {
+  type: 'switch';
+  /** JSONata; its result as text is compared with each case value. */
+  value: string;
+  cases: Array<{ value: string; steps: StepDef[] }>;
+  default?: StepDef[];
+}
+/** `iterate` (top level only): one FlowExecutionIteration per item, each with its own report. */
+export interface IterateStepDef extends StepBase {
+  type: 'iterate';
+  /** JSONata giving the items (a single value is one item). */
+  items: string;
+  /** Iteration display name (template; `iteration.item` and `iteration.index` are in scope). */
+  iterationName?: string;
+  steps: StepDef[];
+}
+export type ConstructDef = IfStepDef | TryStepDef | SwitchStepDef | IterateStepDef;
+export type StepDef = DoStepDef | ConstructDef;
+
+/** A zone of the flow (vendor FlowZone): consecutive top-level steps shown as one report zone. */
+export interface ZoneDef { id: string; displayName?: string; steps: string[] }
 
 export interface FlowDef {
   kind: 'flow';
@@ -68,6 +96,8 @@ export interface FlowDef {
   /** Completion webhook (flowmock extension): the final execution is POSTed here. */
   webhook?: WebhookDef;
   steps: StepDef[];
+  /** Written as `zones: [{id, displayName, steps}]`: the loader flattens them into `steps` and keeps which step ids each zone holds. */
+  zones?: ZoneDef[];
   /** Where the definition came from, for messages. */
   sourceFile: string;
 }

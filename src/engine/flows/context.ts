@@ -6,9 +6,14 @@ import type { ExecutionRecord } from '../../store/types.js';
 import type { FlowDef } from '../definitions/types.js';
 import type { EvaluationContext } from './types.js';
 import type { EngineCursor } from './cursor.js';
+import { allSteps } from './program.js';
 
-export function evaluationContext(rec: ExecutionRecord, cursor: EngineCursor): EvaluationContext & { flow: { id: string; displayName: string } } {
+export function evaluationContext(
+  rec: ExecutionRecord, cursor: EngineCursor,
+): EvaluationContext & { flow: { id: string; displayName: string }; iteration?: { index: number; item: unknown } } {
   return {
+    // Inside an `iterate` construct: the item of this iteration and its 0-based index.
+    ...(cursor.iteration ? { iteration: { index: cursor.iteration.index, item: cursor.iteration.items[cursor.iteration.index] } } : {}),
     input: cursor.input ?? null,
     form: cursor.form,
     callback: cursor.callback ?? null,
@@ -29,7 +34,7 @@ export function documentInputValues(flow: FlowDef, cursor: EngineCursor): Array<
   const rows: Array<{ label: string; value: string }> = [];
   flatten(cursor.input, '', rows);
   const titles = new Map<string, string>();
-  for (const step of flow.steps) if (step.type === 'userInput') for (const f of step.fields) titles.set(f.key, f.title);
+  for (const step of allSteps(flow.steps)) if (step.type === 'userInput') for (const f of step.fields) titles.set(f.key, f.title);
   for (const [key, value] of Object.entries(cursor.form)) {
     if (rows.length >= MAX_VALUES) break;
     rows.push({ label: titles.get(key) ?? key, value: scalar(value) });

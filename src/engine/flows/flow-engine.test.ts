@@ -95,8 +95,8 @@ describe('FlowEngine', () => {
     expect(done.stages).toHaveLength(1);
     expect(done.stages[0].end).not.toBeNull();
     expect(done.stages[0].lastProgress).toMatchObject({ status: 'Success', percentage: 100 });
-    expect(done.report).toEqual([{ id: 'main', displayName: flow.displayName, blocks: expect.any(Array) }]);
-    expect(done.report[0].blocks.map((b) => `${b.id}:${b.status}`)).toEqual(['a:Success', 'b:Success', 'c:Success']);
+    expect(done.report).toEqual([{ id: 'main', blocks: expect.any(Array) }]);
+    expect(done.report[0].blocks.map((b) => `${b.id}:${b.step?.status}`)).toEqual(['a:Output', 'b:Output', 'c:Output']);
     expect(done.version).toBe(1 + saves.length);
   });
 
@@ -122,7 +122,7 @@ describe('FlowEngine', () => {
     expect(rec.inputData).toEqual({ contentType: 'application/xml', xml: '<order><customer>ACME</customer><amount>5</amount></order>' });
     const done = await until(engine, store, rec.id, is('Success'));
     expect(saves.some((s) => s.message === 'Checking ACME')).toBe(true);
-    expect(done.report[0].blocks.find((b) => b.id === 'review')).toMatchObject({ status: 'Skipped', type: 'progress', message: 'Skipped: its condition was false' });
+    expect(done.report[0].blocks.find((b) => b.id === 'review')).toMatchObject({ step: { status: 'Skipped', output: { message: 'Skipped: its condition was false' } } });
   });
 
   it('queues with maxConcurrent 1: later starts are Queued and run one after another in start order', async () => {
@@ -227,7 +227,7 @@ describe('FlowEngine', () => {
     const done = await until(engine, store, waiting.id, is('Success'));
     expect(done.output.model.record).toEqual({ document: { id: expect.any(String), displayName: 'Approval Jane.pdf', type: 'document' } });
     expect(done.stages[1].end).not.toBeNull();
-    expect(done.report[0].blocks.map((b) => `${b.id}:${b.status}`)).toEqual(['approval:Success', 'record:Success']);
+    expect(done.report[0].blocks.map((b) => `${b.id}:${b.step?.status}`)).toEqual(['approval:Output', 'record:Output']);
   });
 
   it('refuses continue when the execution is not in UserInput, naming its status', async () => {
@@ -253,7 +253,7 @@ describe('FlowEngine', () => {
     expect(done.stages).toHaveLength(1);
     // Skipped like a step whose condition is false (one status for every step that did not run).
     expect(done.report[0].blocks.find((b) => b.id === 'approval')).toMatchObject({
-      type: 'userInput', status: 'Skipped', message: 'Skipped: started without user input (/start), the form defaults were used',
+      step: { status: 'Skipped', output: { message: 'Skipped: started without user input (/start), the form defaults were used' } },
     });
   });
 
@@ -280,7 +280,7 @@ describe('FlowEngine', () => {
 
     const done = await until(engine, store, waiting.id, is('Success'));
     expect(saves.some((s) => s.message === 'Signed by jane@example.com')).toBe(true);
-    expect(done.report[0].blocks.find((b) => b.id === 'sign')).toMatchObject({ status: 'Success' });
+    expect(done.report[0].blocks.find((b) => b.id === 'sign')).toMatchObject({ step: { status: 'Output', input: { signer: expect.any(String) } } });
     // A used callback id cannot resume it again.
     expect(() => engine.callback(waiting.id, callbackId, {}, 'u1')).toThrow(/Success/);
   });
@@ -289,13 +289,13 @@ describe('FlowEngine', () => {
     const flow = flowDef([progress('long', 50, 60_000)]);
     const { engine, store, start } = setup([flow], { speed: 1 });
     store.users.create({ id: 'u1', username: 'integrator', displayName: 'Integrator', email: null, enabled: true, roleIds: [], passwordHash: null, createdAt: new Date().toISOString() });
-    const rec = await until(engine, store, start(flow).id, (r) => r.report[0].blocks.length === 1);
+    const rec = await until(engine, store, start(flow).id, (r) => r.report[0]?.blocks.length === 1);
 
     const canceled = engine.cancel(rec.id, 'u1');
     expect(canceled).toMatchObject({ status: 'Canceled', progress: { message: 'Canceled by integrator', status: 'Canceled' }, modifiedBy: 'u1' });
     expect(canceled.stages[0].end).not.toBeNull();
     expect(canceled.stages[0].lastProgress).toMatchObject({ status: 'Canceled' });
-    expect(canceled.report[0].blocks[0]).toMatchObject({ id: 'long', end: expect.any(String), message: 'Canceled by integrator' });
+    expect(canceled.report[0].blocks[0]).toMatchObject({ id: 'long', step: { end: expect.any(String), output: { message: 'Canceled by integrator' } } });
 
     let err: unknown;
     try {
@@ -333,7 +333,7 @@ describe('FlowEngine', () => {
     const rec = await until(engine, store, start(flow).id, is('Interrupted'), 2000);
     expect(rec.progress.message).toBe("Interrupted: ran longer than the flow's maximum duration of 2000 ms");
     expect(rec.stages[0].end).not.toBeNull();
-    expect(rec.report[0].blocks[0]).toMatchObject({ status: 'Error', end: expect.any(String) });
+    expect(rec.report[0].blocks[0]).toMatchObject({ step: { status: 'Error', end: expect.any(String) } });
   });
 
   it('does not count time spent in UserInput towards maxDurationMs', async () => {
@@ -352,10 +352,12 @@ describe('FlowEngine', () => {
     const { engine, store, start } = setup([warn, error]);
     const w = await until(engine, store, start(warn).id, is('Warning'));
     expect(w.progress).toMatchObject({ message: `Post-processing failed for ${warn.displayName}`, percentage: 40 });
-    expect(w.report[0].blocks[1]).toMatchObject({ id: 'post', status: 'Warning' });
+    expect(w.report[0].blocks[1]).toMatchObject({ id: 'post', step: { status: 'Error' } });
+    expect(w.warnings).toEqual([{ error: 'FlowWarning', message: `Post-processing failed for ${warn.displayName}` }]);
     const e = await until(engine, store, start(error).id, is('Error'));
     expect(e.progress.message).toBe('Could not end');
     expect(e.report[0].blocks.map((b) => b.id)).toEqual(['boom']);
+    expect(e.errors).toEqual([{ error: 'FlowError', message: 'Could not end' }]);
   });
 
   it('ends the execution Error (no crash, no unhandled rejection) when a template fails at run time', async () => {
@@ -470,6 +472,8 @@ describe('FlowEngine', () => {
     expect(done.status).toBe('Success');
     const docs = store.documents.byExecution(done.id);
     expect(docs.map((d) => d.displayName)).toEqual(['Order confirmation ACME.pdf']);
-    expect(done.report[0].blocks.every((b) => b.status === 'Success')).toBe(true);
+    const [validate, large, confirmation] = done.report[0].blocks;
+    expect([validate.step?.status, confirmation.step?.status]).toEqual(['Output', 'Output']);
+    expect(large.condition).toMatchObject({ result: true, body: [{ id: 'large-order.then', blocks: [{ id: 'review', step: { status: 'Output' } }] }] });
   });
 });

@@ -16,16 +16,21 @@ import { isTransientStoreError } from '../../store/store-health.js';
 import { storeRetryDelayMs } from '../../store/store-retry.js';
 import { randomUUID } from 'node:crypto';
 import { renderExecutionPdf } from '../documents/pdf.js';
-import type { DocumentStepDef, FailStepDef, ProgressStepDef, StepDef, UserInputStepDef, WaitForCallbackStepDef } from '../definitions/types.js';
-import { isStable, type BlockReport, type DocumentRecord, type ExecutionRecord, type ExecutionStatus, type Store } from '../../store/types.js';
+import { toBoolean } from '../definitions/expressions.js';
+import type {
+  DocumentStepDef, DoStepDef, FailStepDef, IfStepDef, IterateStepDef, ProgressStepDef, StepDef, SwitchStepDef, UserInputStepDef, WaitForCallbackStepDef,
+} from '../definitions/types.js';
+import { isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store } from '../../store/types.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { documentInputValues, evaluationContext } from './context.js';
 import { cursorOf, newCursor } from './cursor.js';
 import { FlowStateError } from './errors.js';
 import {
-  closeStage, endBlock, endOpenBlocks, MAIN_ZONE, openStage, raisePercentage, skippedBlock, startBlock, syncIterations,
+  closeBody, closeStage, endBlock, hasOpenBlock, endOpenBlocks, flowException, openBody, openConstruct, openStage, raisePercentage, skippedBlock,
+  startBlock, switchBody, syncIterations,
 } from './execution-state.js';
-import { renderStepText, staticStepText, stepApplies } from './step-expressions.js';
+import { opStep, programOf, type Op, type Program } from './program.js';
+import { evaluateStepExpression, renderIterationName, renderStepText, staticStepText, stepApplies } from './step-expressions.js';
 import type { EngineFlow, EngineLogger, FlowInput } from './types.js';
 import { formDefaults, formLayout, formSchema, validateFormValues } from './user-input.js';
 import { Activity, RealClock, type Clock, type ClockTimer } from '../clock.js';
@@ -134,7 +139,9 @@ export class FlowEngine {
       skipUserInput: req.skipUserInput,
       stages: [],
       iterations: [],
-      report: [{ id: MAIN_ZONE, displayName: flow.def.displayName, blocks: [] }],
+      report: [],
+      warnings: [],
+      errors: [],
       output: { model: {} },
       waitingFor: null,
       cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
@@ -142,6 +149,8 @@ export class FlowEngine {
       queueSeq: queued ? this.nextQueueSeq() : null,
     };
     if (scenario) cursorOf(rec).scenario = scenario;
+    // A flow with an `iterate` construct builds state.iterations itself: no plug-in record iterations, ever.
+    if (programOf(flow.def).iterates) cursorOf(rec).ownIterations = true;
     openStage(rec, inputData, at);
     syncIterations(rec);
     this.store.executions.insert(rec);
@@ -161,7 +170,7 @@ export class FlowEngine {
     const at = this.iso();
     const cursor = cursorOf(rec);
     cursor.form = { ...cursor.form, ...merged };
-    endBlock(rec, step.id, 'Success', at);
+    endBlock(rec, step.id, 'Output', at, { input: values, output: merged });
     raisePercentage(rec, step.percentage);
     return this.resume(rec, flow, values, at, userId);
   }
@@ -176,7 +185,7 @@ export class FlowEngine {
     const { flow, step } = this.waitingStep(rec, 'waitForCallback');
     const at = this.iso();
     cursorOf(rec).callback = data ?? null;
-    endBlock(rec, step.id, 'Success', at);
+    endBlock(rec, step.id, 'Output', at, { input: data ?? null });
     raisePercentage(rec, step.percentage);
     return this.resume(rec, flow, data ?? null, at, userId);
   }
@@ -266,9 +275,10 @@ export class FlowEngine {
   }
 
   /**
-   * Runs steps until the execution stops Running. Never rejects: failures end it Error, except a
-   * write refused because another process holds the database lock: the store is the truth and
-   * kept the state before the step, so the step runs again after a pause (off the event loop).
+   * Runs the flow's program until the execution stops Running. Never rejects: a failure inside a
+   * try goes to its catch; any other ends the execution Error, except a write refused because
+   * another process holds the database lock: the store is the truth and kept the state before the
+   * step, so the step runs again after a pause (off the event loop).
    */
   private async runLoop(id: string, run: LiveRun): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -280,9 +290,10 @@ export class FlowEngine {
   }
 
   private async runSteps(id: string, run: LiveRun): Promise<'done' | 'locked'> {
-    let step: StepDef | undefined;
-    try {
-      for (;;) {
+    for (;;) {
+      let step: StepDef | undefined;
+      let zone: string | undefined;
+      try {
         const rec = this.liveRecord(id, run);
         if (!rec) return 'done';
         const flow = this.flowOf(rec);
@@ -290,42 +301,184 @@ export class FlowEngine {
           this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
           return 'done';
         }
-        step = flow.def.steps[cursorOf(rec).stepIndex];
+        const program = programOf(flow.def);
+        const op = program.ops[cursorOf(rec).stepIndex];
+        step = opStep(op);
+        zone = op?.op === 'do' ? op.zone : undefined;
         // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
         if (isHoldStep(step)) return 'done';
-        if (!step) {
-          this.end(rec, 'Success', 'Done');
+        if (!op) {
+          this.finishRun(rec);
           return 'done';
         }
-        if (!(await this.runStep(id, run, flow, step))) return 'done';
+        if (!(await this.runOp(id, run, flow, program, op, rec))) return 'done';
+      } catch (err) {
+        if (isTransientStoreError(err)) return 'locked';
+        if (!this.failed(id, run, step, zone, err)) return 'done';
       }
-    } catch (err) {
-      if (isTransientStoreError(err)) return 'locked';
-      this.crashed(id, run, step, err);
     }
-    return 'done';
   }
 
-  private crashed(id: string, run: LiveRun, step: StepDef | undefined, err: unknown): void {
+  /** The end of the program: Success, or Warning when a catch handled a failure. */
+  private finishRun(rec: ExecutionRecord): void {
+    const caught = cursorOf(rec).caught;
+    const last = rec.warnings.at(-1)?.message ?? '';
+    if (caught === 1) this.end(rec, 'Warning', `Done with a warning: ${last}`);
+    else if (caught > 1) this.end(rec, 'Warning', `Done with ${caught} warnings (see state.warnings); the last: ${last}`);
+    else this.end(rec, 'Success', 'Done');
+  }
+
+  /** A step threw: caught by an open try (true: run on), else the execution ends Error (false). */
+  private failed(id: string, run: LiveRun, step: StepDef | undefined, zone: string | undefined, err: unknown): boolean {
     const detail = err instanceof Error ? err.message : String(err);
-    this.log.error({ err, executionId: id, stepId: step?.id }, 'flow execution failed');
+    const message = `Error${step ? ` in step "${step.id}"` : ''}: ${detail}`;
     try {
       const rec = this.liveRecord(id, run);
-      if (rec) this.end(rec, 'Error', `Error${step ? ` in step "${step.id}"` : ''}: ${detail}`, { blockStatus: 'Error' });
+      // A step that failed before its block was added (e.g. its message template) gets one now.
+      if (rec && step && zone !== undefined && rec.status === 'Running' && cursorOf(rec).tries.length > 0 && !hasOpenBlock(rec, step.id)) startBlock(rec, step, zone, this.iso());
+      if (rec && this.caught(rec, step?.id, message)) return true;
+      this.log.error({ err, executionId: id, stepId: step?.id }, 'flow execution failed');
+      if (rec) this.end(rec, 'Error', message, { blockStatus: 'Error' });
     } catch (again) {
       this.log.error({ err: again, executionId: id }, 'could not record the failure of a flow execution');
     }
+    return false;
   }
 
-  /** Runs one step; false when the runner must stop (waiting, finished, or no longer Running). */
-  private async runStep(id: string, run: LiveRun, flow: EngineFlow, step: StepDef): Promise<boolean> {
-    let rec = this.liveRecord(id, run)!;
+  /**
+   * Hands a failure to the innermost open try: the failed step's block ends Error, the try's
+   * state gets `error`, and the catch body runs (or the try is left when it has none). The
+   * failure is kept in state.warnings; the execution will end Warning. False when no try is open.
+   */
+  private caught(rec: ExecutionRecord, stepId: string | undefined, message: string): boolean {
+    const cursor = cursorOf(rec);
+    const open = cursor.tries.pop();
+    if (!open) return false;
+    const at = this.iso();
+    if (stepId) endBlock(rec, stepId, 'Error', at, { output: { message } });
+    cursor.frames.length = open.depth;
+    const block = openConstruct(rec);
+    if (block?.try) block.try.error = message;
+    if (open.hasCatch) {
+      switchBody(rec, 'bodyCatch');
+      cursor.stepIndex = open.catchAt;
+    } else {
+      closeBody(rec);
+      cursor.stepIndex = open.endAt;
+    }
+    cursor.caught++;
+    rec.warnings.push(flowException('FlowStepError', message, [...(stepId ? [`step ${stepId}`] : []), `caught by try ${open.owner}`]));
+    this.persist(rec);
+    return true;
+  }
+
+  /** Runs one op; false when the runner must stop (waiting, finished, or no longer Running). */
+  private async runOp(id: string, run: LiveRun, flow: EngineFlow, program: Program, op: Op, rec: ExecutionRecord): Promise<boolean> {
+    const cursor = cursorOf(rec);
+    switch (op.op) {
+      case 'do':
+        return this.runStep(id, run, flow, op.step, op.zone, rec);
+      case 'if':
+        return this.ifStep(id, run, flow, op.step, op, rec);
+      case 'switch':
+        return this.switchStep(id, run, flow, op.step, op, rec);
+      case 'iterate':
+        return this.iterateStep(id, run, flow, op.step, op, rec);
+      case 'try':
+        openBody(rec, op.step, op.zone, { try: { bodyTry: [], bodyCatch: [] } }, 'bodyTry');
+        cursor.tries.push({ owner: op.step.id, catchAt: op.catchAt, endAt: op.endAt, hasCatch: (op.step.catch?.length ?? 0) > 0, depth: cursor.frames.length });
+        this.advance(rec);
+        return true;
+      case 'endTry':
+        cursor.tries.pop();
+        closeBody(rec);
+        cursor.stepIndex = op.to;
+        this.persist(rec);
+        return true;
+      case 'close':
+        closeBody(rec);
+        if (op.to !== undefined) cursor.stepIndex = op.to;
+        else cursor.stepIndex++;
+        this.persist(rec);
+        return true;
+      case 'nextIteration': {
+        const it = cursor.iteration;
+        const more = it !== undefined && it.index + 1 < it.items.length;
+        const name = more ? await this.iterationName(program, it.owner, it.items, it.index + 1, rec) : '';
+        const fresh = this.liveRecord(id, run);
+        if (!fresh) return false;
+        const c = cursorOf(fresh);
+        if (more && c.iteration) {
+          c.iteration.index++;
+          c.iteration.at = pushIteration(fresh, c.iteration.owner, c.iteration.index, name);
+          c.stepIndex = op.bodyAt;
+        } else {
+          delete c.iteration;
+          c.stepIndex++;
+        }
+        this.persist(fresh);
+        return true;
+      }
+    }
+  }
+
+  /** `if`: evaluates the condition, records `condition {result, body}` and runs the matching branch. */
+  private async ifStep(id: string, run: LiveRun, flow: EngineFlow, step: IfStepDef, op: Extract<Op, { op: 'if' }>, rec: ExecutionRecord): Promise<boolean> {
+    const result = toBooleanValue(await evaluateStepExpression(flow, step.id, 'condition', step.condition, this.context(rec)));
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    openBody(fresh, step, op.zone, { condition: { result, body: [] } }, 'body');
+    cursorOf(fresh).stepIndex = result ? cursorOf(fresh).stepIndex + 1 : op.elseAt;
+    this.persist(fresh);
+    return true;
+  }
+
+  /** `switch`: the first case whose value equals the value as text runs, else the default; records `switch {caseValue, caseBody}`. */
+  private async switchStep(id: string, run: LiveRun, flow: EngineFlow, step: SwitchStepDef, op: Extract<Op, { op: 'switch' }>, rec: ExecutionRecord): Promise<boolean> {
+    const value = await evaluateStepExpression(flow, step.id, 'value', step.value, this.context(rec));
+    const caseValue = value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const match = op.cases.find((c) => c.value === caseValue);
+    openBody(fresh, step, op.zone, { switch: { caseValue, caseBody: [] } }, 'caseBody');
+    cursorOf(fresh).stepIndex = match ? match.at : op.defaultAt;
+    this.persist(fresh);
+    return true;
+  }
+
+  /** `iterate`: one state.iterations entry per item; the body's blocks go into its report. */
+  private async iterateStep(id: string, run: LiveRun, flow: EngineFlow, step: IterateStepDef, op: Extract<Op, { op: 'iterate' }>, rec: ExecutionRecord): Promise<boolean> {
+    const raw = await evaluateStepExpression(flow, step.id, 'items', step.items, this.context(rec));
+    const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? (raw as unknown[]) : [raw];
+    const name = items.length > 0 ? await this.iterationName(programOf(flow.def), step.id, items, 0, rec) : '';
+    const fresh = this.liveRecord(id, run);
+    if (!fresh) return false;
+    const cursor = cursorOf(fresh);
+    if (items.length === 0) {
+      cursor.stepIndex = op.endAt;
+    } else {
+      cursor.iteration = { owner: step.id, items, index: 0, at: pushIteration(fresh, step.id, 0, name) };
+      cursor.stepIndex++;
+    }
+    this.persist(fresh);
+    return true;
+  }
+
+  /** The display name of iteration `index`: the construct's iterationName template, else "<name> <n>". */
+  private async iterationName(program: Program, owner: string, items: unknown[], index: number, rec: ExecutionRecord): Promise<string> {
+    const op = program.ops.find((o) => o.op === 'iterate' && o.step.id === owner) as Extract<Op, { op: 'iterate' }> | undefined;
+    const context = { ...this.context(rec), iteration: { index, item: items[index] } };
+    return (op && (await renderIterationName(op.step, context))) || `${op?.step.displayName ?? owner} ${index + 1}`;
+  }
+
+  /** Runs one do-step; false when the runner must stop (waiting, finished, or no longer Running). */
+  private async runStep(id: string, run: LiveRun, flow: EngineFlow, step: DoStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     if (step.when !== undefined) {
       const applies = await stepApplies(flow, step, this.context(rec));
       const fresh = this.liveRecord(id, run);
       if (!fresh) return false;
       if (!applies) {
-        skippedBlock(fresh, step, this.iso());
+        skippedBlock(fresh, step, zone, this.iso());
         raisePercentage(fresh, step.percentage);
         this.advance(fresh);
         return true;
@@ -334,40 +487,40 @@ export class FlowEngine {
     }
     switch (step.type) {
       case 'progress':
-        return this.progressStep(id, run, flow, step, rec);
+        return this.progressStep(id, run, flow, step, zone, rec);
       case 'document':
-        return this.documentStep(id, run, flow, step, rec);
+        return this.documentStep(id, run, flow, step, zone, rec);
       case 'userInput':
-        return this.userInputStep(id, run, flow, step, rec);
+        return this.userInputStep(id, run, flow, step, zone, rec);
       case 'waitForCallback':
-        return this.callbackStep(id, run, flow, step, rec);
+        return this.callbackStep(id, run, flow, step, zone, rec);
       case 'fail':
-        return this.failStep(id, run, flow, step, rec);
+        return this.failStep(id, run, flow, step, zone, rec);
     }
   }
 
   /** Message, wait, then percentage. */
-  private async progressStep(id: string, run: LiveRun, flow: EngineFlow, step: ProgressStepDef, rec: ExecutionRecord): Promise<boolean> {
+  private async progressStep(id: string, run: LiveRun, flow: EngineFlow, step: ProgressStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? step.id;
     let fresh = this.liveRecord(id, run);
     if (!fresh) return false;
-    startBlock(fresh, step, this.iso());
+    startBlock(fresh, step, zone, this.iso());
     fresh.progress.message = message;
     this.persist(fresh);
     await this.sleep(run, step.durationMs);
     fresh = this.liveRecord(id, run);
     if (!fresh) return false;
-    endBlock(fresh, step.id, 'Success', this.iso());
+    endBlock(fresh, step.id, 'Output', this.iso());
     raisePercentage(fresh, step.percentage);
     this.advance(fresh);
     return true;
   }
 
-  private async documentStep(id: string, run: LiveRun, flow: EngineFlow, step: DocumentStepDef, rec: ExecutionRecord): Promise<boolean> {
+  private async documentStep(id: string, run: LiveRun, flow: EngineFlow, step: DocumentStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? `Generating ${step.displayName ?? step.id}`;
     let fresh = this.liveRecord(id, run);
     if (!fresh) return false;
-    startBlock(fresh, step, this.iso());
+    startBlock(fresh, step, zone, this.iso());
     fresh.progress.message = message;
     this.persist(fresh);
     await this.sleep(run, step.durationMs ?? 0);
@@ -404,8 +557,9 @@ export class FlowEngine {
       contentType: 'application/pdf',
       size: pdf.length,
     };
-    done.output.model[step.id] = { document: { id: doc.id, displayName, type: 'document' } };
-    endBlock(done, step.id, 'Success', this.iso());
+    const produced = { document: { id: doc.id, displayName, type: 'document' } };
+    done.output.model[step.id] = produced;
+    endBlock(done, step.id, 'Output', this.iso(), { output: produced });
     raisePercentage(done, step.percentage);
     // Document and record together: a reader never sees a model pointing at a missing document.
     this.store.transaction(() => {
@@ -416,14 +570,13 @@ export class FlowEngine {
     return true;
   }
 
-  private async userInputStep(id: string, run: LiveRun, flow: EngineFlow, step: UserInputStepDef, rec: ExecutionRecord): Promise<boolean> {
+  private async userInputStep(id: string, run: LiveRun, flow: EngineFlow, step: UserInputStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     if (rec.skipUserInput) {
       const at = this.iso();
       const cursor = cursorOf(rec);
       cursor.form = { ...cursor.form, ...formDefaults(step) };
-      startBlock(rec, step, at);
-      // Skipped, as a step whose condition is false: the message says why.
-      endBlock(rec, step.id, 'Skipped', at, 'Skipped: started without user input (/start), the form defaults were used');
+      // Skipped, as a step whose condition is false: the output says why.
+      skippedBlock(rec, step, zone, at, 'Skipped: started without user input (/start), the form defaults were used');
       raisePercentage(rec, step.percentage);
       this.advance(rec);
       return true;
@@ -432,7 +585,8 @@ export class FlowEngine {
     const fresh = this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
-    startBlock(fresh, step, at);
+    startBlock(fresh, step, zone, at);
+    endBlock(fresh, step.id, 'UserInput', at);
     this.pauseRunning(fresh, at);
     fresh.status = 'UserInput';
     fresh.progress = {
@@ -449,13 +603,14 @@ export class FlowEngine {
     return false;
   }
 
-  private async callbackStep(id: string, run: LiveRun, flow: EngineFlow, step: WaitForCallbackStepDef, rec: ExecutionRecord): Promise<boolean> {
+  private async callbackStep(id: string, run: LiveRun, flow: EngineFlow, step: WaitForCallbackStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for an external event';
     const fresh = this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
     const callbackId = randomUUID();
-    startBlock(fresh, step, at);
+    startBlock(fresh, step, zone, at);
+    endBlock(fresh, step.id, 'Waiting', at);
     this.pauseRunning(fresh, at);
     fresh.status = 'Waiting';
     fresh.progress = { percentage: fresh.progress.percentage, message, status: 'Waiting' };
@@ -470,13 +625,15 @@ export class FlowEngine {
     return false;
   }
 
-  private async failStep(id: string, run: LiveRun, flow: EngineFlow, step: FailStepDef, rec: ExecutionRecord): Promise<boolean> {
+  private async failStep(id: string, run: LiveRun, flow: EngineFlow, step: FailStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) || step.status;
     const fresh = this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
-    startBlock(fresh, step, at);
-    endBlock(fresh, step.id, step.status === 'Warning' ? 'Warning' : 'Error', at, message);
+    startBlock(fresh, step, zone, at);
+    // An Error inside a try goes to its catch; Warning and Interrupted end the execution as written.
+    if (step.status === 'Error' && this.caught(fresh, step.id, message)) return true;
+    endBlock(fresh, step.id, 'Error', at, { output: { message } });
     raisePercentage(fresh, step.percentage);
     this.end(fresh, step.status, message);
     return false;
@@ -501,7 +658,7 @@ export class FlowEngine {
     rec.waitingFor = null;
     rec.progress = {
       percentage: rec.progress.percentage,
-      message: flow.def.steps[cursor.stepIndex] ? stepMessageNow(flow.def.steps[cursor.stepIndex]) : 'Done',
+      message: stepMessageNow(opStep(programOf(flow.def).ops[cursor.stepIndex])),
       status: 'Running',
     };
     this.persist(rec, userId);
@@ -517,12 +674,17 @@ export class FlowEngine {
     rec: ExecutionRecord,
     status: ExecutionStatus,
     message: string,
-    opts: { userId?: string; blockStatus?: BlockReport['status']; drain?: boolean } = {},
+    opts: { userId?: string; blockStatus?: StepStateStatus; drain?: boolean } = {},
   ): ExecutionRecord {
     const at = this.iso();
     this.stopRun(rec.id);
     this.pauseRunning(rec, at);
     endOpenBlocks(rec, at, message, opts.blockStatus);
+    // Old records (before warnings/errors existed) are read with empty lists; be safe anyway.
+    rec.warnings ??= [];
+    rec.errors ??= [];
+    if (status === 'Error' || status === 'Interrupted') rec.errors.push(flowException(status === 'Error' ? 'FlowError' : 'FlowInterrupted', message));
+    else if (status === 'Warning' && cursorOf(rec).caught === 0) rec.warnings.push(flowException('FlowWarning', message));
     rec.status = status;
     rec.progress =
       status === 'Success'
@@ -731,7 +893,7 @@ export class FlowEngine {
   /** The flow and the step a UserInput/Waiting execution stopped at (the definition may have been reloaded). */
   private waitingStep<T extends 'userInput' | 'waitForCallback'>(rec: ExecutionRecord, type: T): { flow: EngineFlow; step: Extract<StepDef, { type: T }> } {
     const flow = this.flowOf(rec);
-    const step = flow?.def.steps[cursorOf(rec).stepIndex];
+    const step = flow && opStep(programOf(flow.def).ops[cursorOf(rec).stepIndex]);
     if (!flow || !step || step.type !== type) {
       throw new FlowStateError('conflict', `The flow ${rec.flowId} was changed or removed since the execution stopped; it cannot be resumed.`);
     }
@@ -771,6 +933,26 @@ function shownInputData(input: FlowInput): unknown {
     case 'plugin':
       return input.value;
   }
+}
+
+/**
+ * Appends the FlowExecutionIteration of item `index` (id `<construct id>-<n>`, unique within the
+ * execution because construct ids are unique in the flow). The first one replaces the plug-in
+ * record iterations: the construct owns state.iterations from then on.
+ */
+function pushIteration(rec: ExecutionRecord, owner: string, index: number, displayName: string): number {
+  const cursor = cursorOf(rec);
+  if (!cursor.ownIterations) {
+    rec.iterations = [];
+    cursor.ownIterations = true;
+  }
+  rec.iterations.push({ id: `${owner}-${index + 1}`, displayName, report: [] });
+  return rec.iterations.length - 1;
+}
+
+/** JSONata truthiness of a condition's result ($boolean). */
+function toBooleanValue(value: unknown): boolean {
+  return toBoolean(value);
 }
 
 /** A step's message for answers given synchronously: the text if static, else its name. */

@@ -5,7 +5,7 @@
  */
 import { compileExpression, toBoolean } from '../definitions/expressions.js';
 import { compileTemplate, type CompiledTemplate } from '../definitions/template.js';
-import type { StepDef } from '../definitions/types.js';
+import type { IterateStepDef, StepDef } from '../definitions/types.js';
 import type { ConditionLike, EngineFlow, TemplateLike } from './types.js';
 
 export type TextField = 'message' | 'fileName' | 'template';
@@ -57,4 +57,19 @@ export async function stepApplies(flow: EngineFlow, step: StepDef, context: obje
   if (step.when === undefined) return true;
   const condition = flow.conditions.get(step.id) ?? cached(conditionCache, step.when, (s) => compileExpression(s));
   return toBoolean(await condition.evaluate(context));
+}
+
+/**
+ * Evaluates a construct's JSONata (`if` condition, `switch` value, `iterate` items), compiled by
+ * the loader under `<step id>#<field>` or on the spot.
+ */
+export async function evaluateStepExpression(flow: EngineFlow, stepId: string, field: string, source: string, context: object): Promise<unknown> {
+  const compiled = flow.conditions.get(`${stepId}#${field}`) ?? cached(conditionCache, source, (s) => compileExpression(s));
+  return compiled.evaluate(context);
+}
+
+/** An `iterate` construct's iterationName, rendered, or undefined when it has none. */
+export async function renderIterationName(step: IterateStepDef, context: object): Promise<string | undefined> {
+  if (step.iterationName === undefined) return undefined;
+  return cached(templateCache, step.iterationName, (s) => compileTemplate(s)).render(context);
 }

@@ -1,0 +1,61 @@
+/**
+ * The step types of the flow language as the vendor's FlowStep (GetFlowSteps, GetFlowStep) and a
+ * property's settings (GetFlowSettings). Both come from the one list in step-types.ts and the
+ * definition schema, so what the API lists is what a definition file may use.
+ */
+import { flowDefinitionSchema } from '../../engine/definitions/definition-schema.js';
+import { STEP_TYPES, STEP_TYPE_INFO, type StepType } from '../../engine/definitions/step-types.js';
+import type { components } from '../../../generated/openapi-types.js';
+
+type Schema = Record<string, unknown>;
+const defs = flowDefinitionSchema.$defs as Record<string, Schema>;
+
+export const isStepType = (s: string): s is StepType => (STEP_TYPES as readonly string[]).includes(s);
+
+/** The step type's JSON Schema, standalone: nested steps and form fields resolve inside it. */
+function inputSchemaOf(type: StepType): Schema {
+  return {
+    ...defs[`${type}Step`],
+    $defs: { step: { type: 'object', description: 'Any step (see GetFlowSteps).', required: ['id', 'type'] }, formField: defs.formField },
+  };
+}
+
+const OUTPUT_SCHEMAS: Partial<Record<StepType, Schema>> = {
+  document: {
+    type: 'object',
+    properties: { document: { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' }, type: { const: 'document' } } } },
+  },
+  userInput: { type: 'object', description: 'The posted form values, by field key.', additionalProperties: true },
+};
+
+export function presentStep(type: StepType): components['schemas']['FlowStep'] {
+  const info = STEP_TYPE_INFO[type];
+  const schema = defs[`${type}Step`];
+  const required = ((schema.required as string[] | undefined) ?? []).filter((r) => r !== 'id' && r !== 'type');
+  return {
+    type: info.vendorType,
+    id: type,
+    displayName: info.displayName,
+    description: info.description,
+    iconClass: `flowmock-step-${type}`,
+    group: info.group,
+    primaryParameters: required,
+    inputSchema: inputSchemaOf(type),
+    inputForm: [],
+    ...(type === 'document' ? { outputId: 'document' } : {}),
+    externalOutputParameters: type === 'document' ? ['document'] : [],
+    outputSchema: OUTPUT_SCHEMAS[type] ?? {},
+  };
+}
+
+/** The property's schema, or undefined when the step type has no such property. */
+export function stepSettings(type: StepType, property: string): Record<string, unknown> | undefined {
+  const schema = defs[`${type}Step`];
+  const props = schema.properties as Record<string, unknown>;
+  if (!Object.hasOwn(props, property) || property === 'type') return undefined;
+  return { step: type, property, required: ((schema.required as string[]) ?? []).includes(property), schema: props[property] };
+}
+
+export function propertiesOf(type: StepType): string[] {
+  return Object.keys(defs[`${type}Step`].properties as object).filter((p) => p !== 'type');
+}

@@ -8,15 +8,49 @@ import pino, { type Logger, type DestinationStream } from 'pino';
 
 export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'cookie', 'proxy-authorization'];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * A pino logger. `format` 'pretty' writes one short line per event for a person at a terminal
+ * (time, level, message, then the request's method, path, status, time and operation); 'json'
+ * writes pino's JSON lines (for log collectors); 'auto' is pretty when stdout is a terminal.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: 'auto' | 'pretty' | 'json' = 'json'): Logger {
+  const pretty = format === 'pretty' || (format === 'auto' && !destination && process.stdout.isTTY === true);
   return pino(
     {
       level,
       base: { service: 'flowmock' },
       redact: { paths: REDACTED_HEADERS.map((h) => `headers["${h}"]`), censor: '[redacted]' },
     },
-    destination,
+    pretty ? prettyStream(destination ?? process.stdout) : destination,
   );
+}
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const SKIP = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'requestId', 'method', 'path', 'status', 'ms', 'operationId', 'user', 'headers']);
+
+/** One JSON line from pino as one readable line. */
+export function prettyLine(json: string): string {
+  let e: Record<string, any>;
+  try {
+    e = JSON.parse(json);
+  } catch {
+    return json.trimEnd();
+  }
+  const time = new Date(typeof e.time === 'number' ? e.time : Date.now()).toISOString().slice(11, 23);
+  const head = `${time} ${LEVELS[e.level] ?? String(e.level)}`;
+  if (e.msg === 'request' && e.method) {
+    const who = e.user ? ` ${e.user}` : '';
+    return `${head} ${e.method} ${e.path} ${e.status} ${e.ms} ms${e.operationId ? ` ${e.operationId}` : ''}${who}`;
+  }
+  const rest = Object.entries(e).filter(([k]) => !SKIP.has(k)).map(([k, v]) => {
+    if (k === 'err' && v && typeof v === 'object') return `${v.type ?? 'Error'}: ${v.message ?? ''}${v.stack ? `\n${String(v.stack).split('\n').slice(1).join('\n')}` : ''}`;
+    return `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+  });
+  return `${head} ${e.msg ?? ''}${rest.length ? ` ${rest.join(' ')}` : ''}`;
+}
+
+function prettyStream(out: { write(s: string): unknown }): DestinationStream {
+  return { write: (chunk: string) => { for (const line of chunk.split('\n')) if (line) out.write(`${prettyLine(line)}\n`); } };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;

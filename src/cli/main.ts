@@ -13,7 +13,7 @@ import { loadSettings, settingOption } from './options.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { CliError } from './errors.js';
 import { registerContractCommand } from './contract.js';
-import { describeStartupError } from './startup-errors.js';
+import { describeStartupError, isExpectedError } from './startup-errors.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -130,6 +130,6 @@ program.parseAsync(withDefaultCommand(process.argv)).catch((err: unknown) => {
   }
   console.error(`flowmock: ${describeStartupError(err)}`);
   if (process.env.FLOWMOCK_DEBUG === '1' && err instanceof Error) console.error(err.stack);
-  else if (!(err instanceof CliError || err instanceof ConfigError)) console.error('(FLOWMOCK_DEBUG=1 shows the stack)');
+  else if (!isExpectedError(err)) console.error('(FLOWMOCK_DEBUG=1 shows the stack)');
   process.exit(1);
 });

@@ -5,9 +5,20 @@
  */
 type NodeError = Error & { code?: string; port?: number; address?: string; syscall?: string };
 
+/** Failures the CLI expects and explains fully (no stack would help). */
+const EXPECTED = new Set(['CliError', 'ConfigError', 'DefinitionError', 'MissingPackageError', 'SqliteError']);
+const EXPECTED_CODES = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'ERR_MODULE_NOT_FOUND', 'ENOENT']);
+
+export function isExpectedError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as NodeError;
+  return EXPECTED.has(e.name) || EXPECTED.has(e.constructor.name) || (e.code !== undefined && EXPECTED_CODES.has(e.code));
+}
+
 export function describeStartupError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as NodeError;
+  if (e.name === 'DefinitionError') return e.message; // the list of problems, one per line
   const where = e.port !== undefined ? `port ${e.port}${e.address ? ` on ${e.address}` : ''}` : 'the address';
   switch (e.code) {
     case 'EADDRINUSE':

@@ -63,12 +63,13 @@ export function requestLogging(logger: Logger) {
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     const start = process.hrtime.bigint();
+    const path = req.path; // now: a mounted handler (Swagger UI's files) sees a path relative to its mount
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const entry = {
         requestId,
         method: req.method,
-        path: req.path,
+        path,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
         operationId: res.locals.operationId,

@@ -1,0 +1,28 @@
+/**
+ * Optional packages that only some commands need (Prism for `flowmock contract` and `flowmock
+ * mock`), found where Node would find them from flowmock's own place: in a clone, the repo's
+ * node_modules; installed, the consumer's (hoisted) node_modules. A missing one is a one-line
+ * message naming the package to install.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+export class MissingPackageError extends Error {}
+
+/** The JavaScript file of a package's command (`bin`), run with `node <file>`. */
+export function packageBin(pkg: string, bin: string, neededFor: string): string {
+  let manifestPath: string;
+  try {
+    manifestPath = require.resolve(`${pkg}/package.json`);
+  } catch {
+    throw new MissingPackageError(`${neededFor} needs the package ${pkg}, which is not installed: npm install --save-dev ${pkg}`);
+  }
+  const manifest = require(manifestPath) as { bin?: string | Record<string, string> };
+  const rel = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
+  if (!rel) throw new MissingPackageError(`${pkg} has no command ${bin}`);
+  return path.join(path.dirname(manifestPath), rel);
+}
+
+export const prismBin = (neededFor: string) => packageBin('@stoplight/prism-cli', 'prism', neededFor);

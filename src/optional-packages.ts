@@ -26,3 +26,21 @@ export function packageBin(pkg: string, bin: string, neededFor: string): string 
 }
 
 export const prismBin = (neededFor: string) => packageBin('@stoplight/prism-cli', 'prism', neededFor);
+
+/** Which of the packages cannot be found from here. */
+export function missingPackages(names: string[]): string[] {
+  return names.filter((name) => {
+    for (const spec of [`${name}/package.json`, name]) {
+      try {
+        require.resolve(spec);
+        return false;
+      } catch {
+        // try the next form (a package whose exports hide package.json)
+      }
+    }
+    return true;
+  });
+}
+
+/** The contract kit's optional dependencies (installed with flowmock unless --omit=optional). */
+export const CONTRACT_PACKAGES = ['@stoplight/prism-cli', 'fast-check'];

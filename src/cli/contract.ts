@@ -7,6 +7,7 @@
  * fast-check, optional dependencies) is loaded only when the command runs.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CONTRACT_PACKAGES, MissingPackageError, missingPackages } from '../optional-packages.js';
 
 // The kit's names for these targets (contract-tests/harness/environment.ts, run-contract.ts),
 // repeated here so that the options can be declared without loading the kit.
@@ -44,14 +45,18 @@ export function registerContractCommand(program: Command): Command {
     .addOption(new Option('--compare <target>', `run the same scenarios against a second target (a URL, "${PRISM_MOCK}" or "${REFERENCE}") and report where the two disagree`)
       .argParser(target('--compare', [PRISM_MOCK, REFERENCE])))
     .option('--compare-fixtures <file>', 'fixtures for a --compare URL (same format as --fixtures)')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--json <file>', 'write a JSON report')
-    .addOption(new Option('--seed <n>', 'seed of the generated negative cases (env FLOWMOCK_SEED)').argParser(integer('--seed')))
-    .addOption(new Option('--negative-runs <n>', 'generated values per rule of the spec (default 2)').argParser(integer('--negative-runs')))
-    .option('--quiet', 'print only failed checks as they run (the summary is always printed)')
+    .option('--junit <file>', 'write a JUnit XML report (default: none)')
+    .option('--json <file>', 'write a JSON report (default: none)')
+    .addOption(new Option('--seed <n>', 'seed of the generated negative cases (env FLOWMOCK_SEED; default: random, printed)').argParser(integer('--seed')))
+    .addOption(new Option('--negative-runs <n>', 'generated values per rule of the spec (default: 2)').argParser(integer('--negative-runs')))
+    .option('--quiet', 'print only failed checks as they run; the summary is always printed (default: off)')
     .option('--allow-known-issues', 'with --target: count the known issues of flowmock (contract-tests/known-issues.ts) as known, not failed (default: off)')
     .option('--allow-skips', 'exit 0 even when scenarios were skipped for missing credentials or fixtures (default: off: a skip fails the run)')
     .action(async (o: ContractOptions) => {
+      const missing = missingPackages(CONTRACT_PACKAGES);
+      if (missing.length) {
+        throw new MissingPackageError(`flowmock contract needs the optional package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}, not installed here: npm install --save-dev ${missing.join(' ')}`);
+      }
       const { loadFixtures } = await import('../../contract-tests/fixtures.js');
       const { runContract } = await import('../../contract-tests/run-contract.js');
       const external = !!o.target && o.target !== PRISM_MOCK;

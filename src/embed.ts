@@ -139,8 +139,8 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
     get mode() { return current.fm.services.clock.mode; },
     now: () => current.fm.services.clock.now(),
     pending: () => (current.fm.services.clock instanceof VirtualClock ? current.fm.services.clock.pending() : 0),
-    advance: (by) => virtual().advance(durationMs(by)),
-    advanceTo: (at) => virtual().advanceTo(typeof at === 'string' ? new Date(at) : at),
+    advance: async (by) => virtual().advance(durationMs(by)),
+    advanceTo: async (at) => virtual().advanceTo(typeof at === 'string' ? new Date(at) : at),
   };
 
   const flushed = () => {

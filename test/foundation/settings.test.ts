@@ -3,11 +3,12 @@
  * reader and the config-file reader: every setting is reachable by flag, environment variable and
  * config key with the same parser, and a bad value is a one-line error naming its source.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTINGS, settingsFromEnv, settingsFromFile } from '../../src/settings.js';
+import { settingsTableMarkdown } from '../../src/settings-doc.js';
 import { ConfigError, DEFAULT_CONFIG, configFromEnv, resolveConfig, BUNDLED_FLOWS_DIR, defaultFlowsDir } from '../../src/config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-settings-'));
@@ -59,6 +60,13 @@ describe('settings table', () => {
     expect(() => settingsFromFile(file, err)).toThrow(/^config file .*bad\.yaml: faults /);
     writeFileSync(file, '- port\n');
     expect(() => settingsFromFile(file, err)).toThrow('must be a mapping of settings');
+  });
+
+  it("the README's settings table is the one generated from the settings table", () => {
+    const readme = readFileSync(path.resolve('README.md'), 'utf8');
+    const m = /<!-- settings-table:[^\n]*-->\n([\s\S]*?)\n<!-- \/settings-table -->/.exec(readme);
+    expect(m, 'README has the settings-table markers').not.toBeNull();
+    expect(m![1]).toBe(settingsTableMarkdown());
   });
 
   it('--flows defaults to ./flows where it exists, else the bundled demo flows', () => {

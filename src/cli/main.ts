@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, DEFAULT_CONFIG } from '../config.js';
+import { DEFAULT_CONFIG } from '../config.js';
 import { SETTINGS, CONFIG_FILE } from '../settings.js';
 import { loadSettings, settingOption } from './options.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { CliError } from './errors.js';
 import { registerContractCommand } from './contract.js';
 import { describeStartupError, isExpectedError } from './startup-errors.js';
 

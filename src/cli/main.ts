@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CONFIG } from '../config.js';
+import { BUNDLED_FLOWS_DIR, DEFAULT_CONFIG, defaultFlowsDir } from '../config.js';
 import { SETTINGS, CONFIG_FILE } from '../settings.js';
 import { loadSettings, settingOption } from './options.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -40,7 +40,11 @@ for (const s of SETTINGS) serveCmd.addOption(settingOption(s));
 serveCmd.action(async (o: Record<string, unknown>) => {
   const { config, file } = loadSettings(o, o.config as string | undefined);
   const { serve } = await import('./serve.js');
-  await serve({ watch: true, ...config }, { configFile: file });
+  // Reload on change by default, except for the demo flows inside an installed package (nobody
+  // edits node_modules; watching it is noise).
+  const installed = PACKAGE_ROOT.split(path.sep).includes('node_modules');
+  const bundledFlows = path.resolve(config.flowsDir ?? defaultFlowsDir()) === BUNDLED_FLOWS_DIR;
+  await serve({ watch: !(installed && bundledFlows), ...config }, { configFile: file });
 });
 
 /** Options shared by the commands that open the database. */

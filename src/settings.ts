@@ -133,7 +133,7 @@ export const SETTINGS: Setting[] = [
     help: 'bytes of each request and response body the journal keeps',
   },
   {
-    key: 'watch', name: 'watch', flag: '--no-watch', env: ['FLOWMOCK_WATCH'], parse: bool, negatable: true, defaultText: 'on (serve)',
+    key: 'watch', name: 'watch', flag: '--no-watch', env: ['FLOWMOCK_WATCH'], parse: bool, negatable: true, defaultText: 'on for serve (off for the demo flows of an installed package)',
     help: 'do not reload the flow definitions and the spec when their files change',
   },
   {

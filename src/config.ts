@@ -68,7 +68,7 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   host: '127.0.0.1',
   port: 8080,
   db: path.join('.flowmock', 'flowmock.db'),
-  flowsDir: 'flows', // resolveConfig: ./flows when it exists, else the bundled demo flows (bundledFlowsDir)
+  flowsDir: 'flows', // resolveConfig: ./flows when it exists, else the bundled demo flows (defaultFlowsDir)
   speed: 1,
   maxConcurrent: 4,
   bodyLimitBytes: 1024 * 1024,

@@ -34,7 +34,13 @@ async function withStore<T>(opts: DbOptions, fn: (store: Store, credentials: Cre
   const memory = cfg.db === ':memory:' || cfg.db === '';
   const file = memory ? ':memory:' : path.resolve(cfg.db);
   const existed = memory || existsSync(file);
-  const store = openStore(cfg.db);
+  let store: Store;
+  try {
+    store = openStore(cfg.db);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'SqliteError') throw new CliError(`database ${file}: ${err.message.split('\n')[0]}`);
+    throw err;
+  }
   try {
     const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
     const seed = seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });

@@ -1,10 +1,24 @@
 /** `flowmock serve`: the reference server with its embedded defaults. */
 import path from 'node:path';
 import { createApp } from '../app.js';
-import type { FlowmockConfig } from '../config.js';
+import { DEFAULT_CONFIG, type FlowmockConfig } from '../config.js';
+import { CliError } from './errors.js';
+
+/** A database that cannot be opened, named by its path (the error itself does not say which file). */
+export function namedDatabaseError(err: unknown, db: string | undefined): unknown {
+  if (err instanceof Error && (err.name === 'SqliteError' || (err as { code?: string }).code?.startsWith('SQLITE_'))) {
+    return new CliError(`database ${db ? path.resolve(db) : '(default)'}: ${err.message.split('\n')[0]}`);
+  }
+  return err;
+}
 
 export async function serve(config: Partial<FlowmockConfig>, opts: { configFile?: string | null } = {}): Promise<void> {
-  const fm = await createApp(config);
+  let fm: Awaited<ReturnType<typeof createApp>>;
+  try {
+    fm = await createApp(config);
+  } catch (err) {
+    throw namedDatabaseError(err, config.db ?? DEFAULT_CONFIG.db);
+  }
   let base: string;
   try {
     base = await fm.listen();

@@ -172,6 +172,16 @@ describe('a CLI that behaves', () => {
     expect(limit.stderr.trim()).toBe('flowmock: FLOWMOCK_MAX_CONCURRENT must be 1-1000, got 0');
   });
 
+  it('a file that is not a database is one line naming the file, for serve and for the database commands', () => {
+    const bad = path.join(dir, 'not-a-database.db');
+    writeFileSync(bad, 'garbage that is not SQLite');
+    for (const args of [['serve', '--port', '0', '--db', bad], ['users', 'list', '--db', bad]]) {
+      const r = cliResult(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(`flowmock: database ${bad}: file is not a database`);
+    }
+  });
+
   it('a busy port is one line naming the port and what to do', async () => {
     const s = await serve([]);
     try {

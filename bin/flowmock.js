@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/server, written by `npm run build`, which `npm ci` and `npm install`
 // run as `prepare`) when it is newer than every TypeScript source it is built from; otherwise the
-// sources themselves through tsx, so an edit to src/ needs no build step. Compiled, the server
+// sources themselves through tsx, so an edit to src/ needs no build step. The published package
+// ships dist/ and no sources, so it always runs dist/ (tsx is a development dependency only). Compiled, the server
 // starts faster and uses about 40 MB less memory (tsx and its transforms are not loaded).
 // FLOWMOCK_FROM_SOURCE=1 always runs the sources.
 import { readdirSync, statSync } from 'node:fs';
@@ -44,7 +45,13 @@ if (compiledIsCurrent()) {
   process.setSourceMapsEnabled(true); // stack traces name the .ts files
   await import(pathToFileURL(compiled).href);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    console.error('flowmock: dist/ is missing or older than the sources, and tsx (a development dependency) is not installed: run `npm run build` in the flowmock folder.');
+    process.exit(1);
+  }
   register();
   await import('../src/cli/main.ts');
 }

@@ -1,7 +1,8 @@
 /**
  * `flowmock contract --target URL` as a CI pipeline runs it: against a separately started
- * reference server it passes (exit 0, JUnit written); against the broken fixture server it fails
- * with exit 1 and names the broken rules.
+ * reference server it passes (exit 0, JUnit written; the fixtures lack a second user and a login,
+ * so --allow-skips); scenarios skipped for missing credentials fail the run without
+ * --allow-skips; against the broken fixture server it fails with exit 1 and names the broken rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,8 +36,9 @@ describe('flowmock contract --target', () => {
     const fixtures = path.join(dir, 'fixtures.json');
     writeFileSync(fixtures, JSON.stringify({ keys: { admin: reference.adminKey, user: reference.integratorKey } }));
     const junit = path.join(dir, 'contract.xml');
-    const { code, output } = await contract(['--target', reference.base, '--api-key', reference.adminKey, '--phixflow-token', token, '--fixtures', fixtures, '--junit', junit]);
-    expect(output).toMatch(/PASSED: 0 failed checks/);
+    const { code, output } = await contract(['--target', reference.base, '--api-key', reference.adminKey, '--phixflow-token', token, '--fixtures', fixtures, '--junit', junit, '--allow-skips']);
+    expect(output).toMatch(/PASSED: 0 failed checks, \d+ of \d+ scenarios ran/);
+    expect(output).toMatch(/Scenarios: \d+ of \d+ ran; \d+ skipped, \d+ of them for missing credentials or fixtures \(allowed by --allow-skips\)/);
     expect(code).toBe(0);
     const operations = specIndex().ops.length; // every operation of the spec, however many there are
     expect(output).toContain(`Coverage: ${operations}/${operations} operations tested`);
@@ -44,6 +46,13 @@ describe('flowmock contract --target', () => {
     expect(xml).toMatch(/^<\?xml/);
     expect(xml).toContain('<testsuites');
     expect(xml).not.toContain('<failure');
+  }, 120_000);
+
+  it('exits 1 when scenarios are skipped for missing credentials (no PhixFlow token), and says how many ran', async () => {
+    const { code, output } = await contract(['--target', reference.base, '--only', 'phixflow']);
+    expect(output).toMatch(/Scenarios: \d+ of \d+ ran; \d+ skipped, \d+ of them for missing credentials or fixtures: the run fails/);
+    expect(output).toMatch(/FAILED: 0 failed checks/);
+    expect(code).toBe(1);
   }, 120_000);
 
   it('fails with exit 1 against the broken fixture server, naming each broken rule', async () => {

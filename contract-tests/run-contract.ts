@@ -50,6 +50,8 @@ export interface ContractRunOptions {
   negativeRuns?: number;
   /** Apply known-issues.ts to --target as well (when the target is a flowmock server). */
   allowKnownIssues?: boolean;
+  /** A --target run passes even when scenarios were skipped for missing credentials or fixtures. */
+  allowSkips?: boolean;
   print?: (line: string) => void;
 }
 
@@ -67,10 +69,15 @@ interface TargetRun {
   untested: string[];
   /** Failures that decide `ok` (against the mock: conformance checks only). */
   failures: CheckResult[];
+  /** Scenarios skipped because the fixtures lack a credential or a user they need (they decide `ok` unless allowSkips). */
+  credentialSkips: ScenarioOutcome[];
   ok: boolean;
   durationMs: number;
   notes: string[];
 }
+
+/** A skip for a missing key, token, login or user of the fixtures (scenario-kit.ts and the scenarios' `skip`). */
+export const isCredentialSkip = (reason: string): boolean => /^needs (keys\.|phixflow\.tokens\.|login)/.test(reason);
 
 const describeTarget = (t: string | undefined) =>
   t === PRISM_MOCK ? "Prism's mock of the spec (prism mock generated/openapi.json; fixtures from the spec's examples)"
@@ -109,20 +116,44 @@ async function runTarget(opts: ContractRunOptions, target: string | undefined, f
     const stale = complete ? staleKnownIssues(ctx) : [];
     const failures = ctx.recorder.unexpectedFailures().filter(counts);
     const untested = complete ? coverage.untested : [];
-    const ok = failures.length === 0 && stale.length === 0 && untested.length === 0;
-    return { label, kind: ctx.kind, seed: ctx.seed, recorder: ctx.recorder, outcomes, coverage, stale, untested, failures, ok, durationMs: Date.now() - started, notes };
+    // A skipped scenario tests nothing: against a --target it fails the run unless allowed (CI exit codes never lie).
+    const credentialSkips = outcomes.filter((o) => o.skipped && isCredentialSkip(o.skipped));
+    const skipsFail = ctx.kind === 'external' && !opts.allowSkips && credentialSkips.length > 0;
+    const ok = failures.length === 0 && stale.length === 0 && untested.length === 0 && !skipsFail;
+    return {
+      label, kind: ctx.kind, seed: ctx.seed, recorder: ctx.recorder, outcomes, coverage, stale, untested, failures, credentialSkips, ok,
+      durationMs: Date.now() - started, notes,
+    };
   } finally {
     await env.close();
   }
 }
 
+/** `Scenarios: 18 of 22 ran; 4 skipped (…)`. */
+function scenarioCounts(run: TargetRun, allowSkips: boolean | undefined): string {
+  const skipped = run.outcomes.filter((o) => o.skipped);
+  const ran = run.outcomes.length - skipped.length;
+  let line = `Scenarios: ${ran} of ${run.outcomes.length} ran`;
+  if (skipped.length) line += `; ${skipped.length} skipped`;
+  if (run.credentialSkips.length) {
+    line += `, ${run.credentialSkips.length} of them for missing credentials or fixtures`;
+    if (run.kind === 'external') {
+      line += allowSkips ? ' (allowed by --allow-skips)'
+        : ': the run fails (give the credentials with --api-key, --phixflow-token or --fixtures, or pass --allow-skips)';
+    }
+  }
+  return line;
+}
+
 function verdict(run: TargetRun): string {
   const what = run.kind === 'mock' ? 'failed conformance checks' : 'failed checks';
   const na = run.kind === 'mock' ? notApplicableCounts(run.recorder) : null;
-  return `${run.ok ? 'PASSED' : 'FAILED'}: ${run.failures.length} ${what}`
+  const ran = run.outcomes.filter((o) => !o.skipped).length;
+  return `${run.ok ? 'PASSED' : 'FAILED'}: ${run.failures.length} ${what}, ${ran} of ${run.outcomes.length} scenarios ran`
     + (na ? ` (behaviour checks not applicable to a stateless mock: ${na.failed} of ${na.total} results failed)` : '')
     + (run.stale.length ? `, stale ${run.kind === 'mock' ? 'mock deviations' : 'known issues'}: ${run.stale.join(', ')}` : '')
-    + (run.untested.length ? `, operations without a contract test: ${run.untested.join(', ')}` : '');
+    + (run.untested.length ? `, operations without a contract test: ${run.untested.join(', ')}` : '')
+    + (run.kind === 'external' && run.credentialSkips.length ? `, ${run.credentialSkips.length} scenarios skipped for missing credentials${run.ok ? ' (allowed)' : ''}` : '');
 }
 
 function notApplicableCounts(recorder: Recorder): { checks: number; total: number; failed: number } {
@@ -190,6 +221,7 @@ export async function runContract(opts: ContractRunOptions): Promise<ContractRun
     knownSection(primary, opts),
     primary.notes.length ? `Notes:\n${primary.notes.join('\n')}` : '',
     formatFailures(primary.recorder, 50, applicable(primary.kind)),
+    scenarioCounts(primary, opts.allowSkips),
     `${opts.compare ? `${primaryLabel}: ` : ''}${verdict(primary)} (${(primary.durationMs / 1000).toFixed(1)} s)`,
   ].filter(Boolean).join('\n\n'));
 

@@ -35,7 +35,7 @@ export interface FlowmockApp {
 
 export async function createApp(config: Partial<FlowmockConfig> = {}, opts: { logger?: Logger; now?: () => Date } = {}): Promise<FlowmockApp> {
   const cfg = resolveConfig(config);
-  const logger = opts.logger ?? createLogger(cfg.logLevel);
+  const logger = opts.logger ?? createLogger(cfg.logLevel, undefined, cfg.logFormat);
   const built = await buildServices(cfg, logger, opts.now);
   let spec: SpecHolder;
   let app: express.Express;

@@ -2,9 +2,12 @@
  * flowmock's configuration: defaults, then environment, then command-line flags (the CLI merges
  * them). Every limit is explicit here.
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseCors, type CorsSetting } from './http/cors.js';
 import { parseFaultRule } from './http/faults.js';
+import { PACKAGE_ROOT } from './package-root.js';
+import { settingsFromEnv } from './settings.js';
 
 export interface FlowmockConfig {
   host: string;
@@ -52,6 +55,8 @@ export interface FlowmockConfig {
   /** The bundled spec the server reads and watches; default generated/openapi.json. */
   specFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Log lines for people ('pretty') or JSON lines ('json'); 'auto': pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'pretty' | 'json';
   /** Print start-up information (URLs, new keys) to stdout. */
   printStartup: boolean;
   /** Request journal: entries kept (default 10,000; the oldest are deleted; 0 turns it off) and body bytes kept per body (default 16 KiB). */
@@ -63,7 +68,7 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   host: '127.0.0.1',
   port: 8080,
   db: path.join('.flowmock', 'flowmock.db'),
-  flowsDir: 'flows',
+  flowsDir: 'flows', // resolveConfig: ./flows when it exists, else the bundled demo flows (defaultFlowsDir)
   speed: 1,
   maxConcurrent: 4,
   bodyLimitBytes: 1024 * 1024,
@@ -77,8 +82,23 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   watch: false,
   faults: [],
   logLevel: 'info',
+  logFormat: 'auto',
   printStartup: true,
 };
+
+/** The demo flows shipped with the package (its flows/ folder). */
+export const BUNDLED_FLOWS_DIR = path.join(PACKAGE_ROOT, 'flows');
+
+/** ./flows when the working directory has one, else the bundled demo flows. */
+export function defaultFlowsDir(cwd = process.cwd()): string {
+  const local = path.join(cwd, 'flows');
+  try {
+    if (statSync(local).isDirectory()) return 'flows';
+  } catch {
+    // absent
+  }
+  return existsSync(BUNDLED_FLOWS_DIR) ? BUNDLED_FLOWS_DIR : 'flows';
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -87,33 +107,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** Values from the environment (FLOWMOCK_*, PORT). */
+/** Values from the environment (FLOWMOCK_*, PORT): every setting of src/settings.ts; a bad value is a ConfigError naming the variable. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<FlowmockConfig> {
-  const out: Partial<FlowmockConfig> = {};
-  if (env.PORT) out.port = Number(env.PORT);
-  if (env.FLOWMOCK_DB) out.db = env.FLOWMOCK_DB;
-  if (env.FLOWMOCK_FLOWS) out.flowsDir = env.FLOWMOCK_FLOWS;
-  if (env.FLOWMOCK_SPEED) out.speed = Number(env.FLOWMOCK_SPEED);
-  if (env.FLOWMOCK_ADMIN_KEY) out.adminKey = env.FLOWMOCK_ADMIN_KEY;
-  if (env.FLOWMOCK_PHIXFLOW_API_KEY) out.phixflowApiKey = env.FLOWMOCK_PHIXFLOW_API_KEY;
-  if (env.FLOWMOCK_LOG_LEVEL) out.logLevel = env.FLOWMOCK_LOG_LEVEL as FlowmockConfig['logLevel'];
-  if (env.FLOWMOCK_CLOCK) out.clock = env.FLOWMOCK_CLOCK as FlowmockConfig['clock'];
-  if (env.FLOWMOCK_WEBHOOK_SECRET) out.webhookSecret = env.FLOWMOCK_WEBHOOK_SECRET;
-  if (env.FLOWMOCK_SEED) out.seed = Number(env.FLOWMOCK_SEED);
-  if (env.FLOWMOCK_CORS) {
-    try {
-      out.cors = parseCors(env.FLOWMOCK_CORS);
-    } catch (err) {
-      throw new ConfigError(`FLOWMOCK_CORS: ${(err as Error).message}`);
-    }
-  }
-  return out;
+  return settingsFromEnv(env, (msg) => new ConfigError(msg));
 }
 
 /** Merges and checks; a bad value stops start-up with a message naming it. */
 export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): FlowmockConfig {
   const c: FlowmockConfig = { ...DEFAULT_CONFIG };
   for (const p of parts) for (const [k, v] of Object.entries(p)) if (v !== undefined) (c as any)[k] = v;
+  if (!parts.some((p) => p.flowsDir !== undefined)) c.flowsDir = defaultFlowsDir();
   const check = (ok: boolean, msg: string) => {
     if (!ok) throw new ConfigError(msg);
   };
@@ -127,6 +130,8 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
       `FLOWMOCK_PHIXFLOW_API_KEY is ${Buffer.byteLength(c.phixflowApiKey)} bytes; the phixflow-api-key secret must be at least 32 bytes`);
   }
   check(c.clock === 'real' || c.clock === 'virtual', `clock must be "real" or "virtual", got ${String(c.clock)}`);
+  check(['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(c.logLevel), `log level must be one of fatal, error, warn, info, debug, silent; got ${String(c.logLevel)}`);
+  check(['auto', 'pretty', 'json'].includes(c.logFormat), `log format must be auto, pretty or json; got ${String(c.logFormat)}`);
   if (c.webhookSecret !== undefined) check(c.webhookSecret.length >= 16, 'FLOWMOCK_WEBHOOK_SECRET must be at least 16 characters');
   if (c.seed !== undefined) check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a whole number 0 or more, got ${c.seed}`);
   if (typeof c.cors === 'string' && c.cors !== '*' && c.cors !== 'off') {

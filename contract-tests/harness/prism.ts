@@ -17,11 +17,13 @@
  */
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { prismBin } from '../../src/optional-packages.js';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 
 export const ROOT = PACKAGE_ROOT;
-export const PRISM_BIN = path.join(ROOT, 'node_modules', '.bin', 'prism');
+/** Prism's command, run with this Node (found in the repo's or, installed, the consumer's node_modules). */
+export const prismCommand = (): [string, string[]] => [process.execPath, [prismBin('flowmock contract')]];
 export const BUNDLED_SPEC = path.join(ROOT, 'generated', 'openapi.json');
 
 export type ProxyMode = 'strict' | 'lenient';
@@ -57,7 +59,8 @@ async function startOnFreePort(args: string[], readyTimeoutMs: number, fixedPort
   let lastError: unknown;
   for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
     const port = fixedPort ?? await freePort();
-    const proc = spawnManaged(PRISM_BIN, [...args, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT });
+    const [cmd, pre] = prismCommand();
+    const proc = spawnManaged(cmd, [...pre, ...args, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT });
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitUntilAnswering(url, proc, readyTimeoutMs);

@@ -3,12 +3,16 @@
  * server it starts itself, against --target (reading flow ids, actionflow names and credentials
  * from --fixtures), or against Prism's mock of the spec (`--target prism-mock`); `--compare`
  * runs the same scenarios against a second target and reports where the two disagree.
- * main.ts registers it with `registerContractCommand(program)`.
+ * main.ts registers it with `registerContractCommand(program)`. The contract kit (with Prism and
+ * fast-check, optional dependencies) is loaded only when the command runs.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadFixtures } from '../../contract-tests/fixtures.js';
-import { runContract, REFERENCE } from '../../contract-tests/run-contract.js';
-import { PRISM_MOCK } from '../../contract-tests/harness/environment.js';
+import { CONTRACT_PACKAGES, MissingPackageError, missingPackages } from '../optional-packages.js';
+
+// The kit's names for these targets (contract-tests/harness/environment.ts, run-contract.ts),
+// repeated here so that the options can be declared without loading the kit.
+const PRISM_MOCK = 'prism-mock';
+const REFERENCE = 'reference';
 
 const integer = (name: string) => (v: string) => {
   if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number.`);
@@ -26,7 +30,7 @@ const target = (name: string, keywords: string[]) => (v: string) => {
 interface ContractOptions {
   target?: string; apiKey?: string; phixflowToken?: string; only?: 'smartflows' | 'phixflow'; fixtures?: string;
   compare?: string; compareFixtures?: string; junit?: string; json?: string; seed?: number; negativeRuns?: number;
-  quiet?: boolean; allowKnownIssues?: boolean;
+  quiet?: boolean; allowKnownIssues?: boolean; allowSkips?: boolean;
 }
 
 export function registerContractCommand(program: Command): Command {
@@ -41,13 +45,20 @@ export function registerContractCommand(program: Command): Command {
     .addOption(new Option('--compare <target>', `run the same scenarios against a second target (a URL, "${PRISM_MOCK}" or "${REFERENCE}") and report where the two disagree`)
       .argParser(target('--compare', [PRISM_MOCK, REFERENCE])))
     .option('--compare-fixtures <file>', 'fixtures for a --compare URL (same format as --fixtures)')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--json <file>', 'write a JSON report')
-    .addOption(new Option('--seed <n>', 'seed of the generated negative cases (env FLOWMOCK_SEED)').argParser(integer('--seed')))
-    .addOption(new Option('--negative-runs <n>', 'generated values per rule of the spec (default 2)').argParser(integer('--negative-runs')))
-    .option('--quiet', 'print only failed checks as they run (the summary is always printed)')
-    .option('--allow-known-issues', 'with --target: count the known issues of flowmock (contract-tests/known-issues.ts) as known, not failed')
+    .option('--junit <file>', 'write a JUnit XML report (default: none)')
+    .option('--json <file>', 'write a JSON report (default: none)')
+    .addOption(new Option('--seed <n>', 'seed of the generated negative cases (env FLOWMOCK_SEED; default: random, printed)').argParser(integer('--seed')))
+    .addOption(new Option('--negative-runs <n>', 'generated values per rule of the spec (default: 2)').argParser(integer('--negative-runs')))
+    .option('--quiet', 'print only failed checks as they run; the summary is always printed (default: off)')
+    .option('--allow-known-issues', 'with --target: count the known issues of flowmock (contract-tests/known-issues.ts) as known, not failed (default: off)')
+    .option('--allow-skips', 'exit 0 even when scenarios were skipped for missing credentials or fixtures (default: off: a skip fails the run)')
     .action(async (o: ContractOptions) => {
+      const missing = missingPackages(CONTRACT_PACKAGES);
+      if (missing.length) {
+        throw new MissingPackageError(`flowmock contract needs the optional package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}, not installed here: npm install --save-dev ${missing.join(' ')}`);
+      }
+      const { loadFixtures } = await import('../../contract-tests/fixtures.js');
+      const { runContract } = await import('../../contract-tests/run-contract.js');
       const external = !!o.target && o.target !== PRISM_MOCK;
       if (!external && (o.fixtures || o.apiKey || o.phixflowToken)) {
         console.error(`flowmock contract: --fixtures, --api-key and --phixflow-token apply to a --target URL; the reference server and ${PRISM_MOCK} make their own.`);
@@ -58,7 +69,7 @@ export function registerContractCommand(program: Command): Command {
         target: o.target, fixtures: external ? loadFixtures(o.fixtures, { apiKey: o.apiKey, phixflowToken: o.phixflowToken }) : undefined,
         compare: o.compare, compareFixtures: compareExternal ? loadFixtures(o.compareFixtures) : undefined,
         only: o.only, junit: o.junit, json: o.json, quiet: o.quiet,
-        seed: o.seed, negativeRuns: o.negativeRuns, allowKnownIssues: o.allowKnownIssues,
+        seed: o.seed, negativeRuns: o.negativeRuns, allowKnownIssues: o.allowKnownIssues, allowSkips: o.allowSkips,
       });
       process.exitCode = result.ok ? 0 : 1;
     });

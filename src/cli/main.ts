@@ -1,115 +1,138 @@
-/** The `flowmock` command line. */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { serve } from './serve.js';
-import { keysCreate, keysList, keysRevoke, setPassword, token, CliError } from './admin.js';
-import { lint, generate, mock } from './tools.js';
+/**
+ * The `flowmock` command line. Commands load what they need when they run (the server for
+ * `serve`, the contract kit with Prism and fast-check for `contract`), so `--help`, `--version`
+ * and the database commands work without the optional parts installed. Every failure is one line
+ * on stderr and exit code 1 (FLOWMOCK_DEBUG=1 adds the stack).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BUNDLED_FLOWS_DIR, DEFAULT_CONFIG, defaultFlowsDir } from '../config.js';
+import { SETTINGS, CONFIG_FILE } from '../settings.js';
+import { loadSettings, settingOption } from './options.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { registerContractCommand } from './contract.js';
-import { configFromEnv, ConfigError, type FlowmockConfig } from '../config.js';
-import { DefinitionError } from '../engine/definitions/load.js';
-import { parseCors } from '../http/cors.js';
-import { parseFaultRule } from '../http/faults.js';
+import { describeStartupError, isExpectedError } from './startup-errors.js';
+
+const VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number.`);
   return Number(v);
 };
-const num = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number.`);
-  return n;
-};
+
+const configOption = () => new Option('--config <file>', `config file of settings (env FLOWMOCK_CONFIG; default: ./${CONFIG_FILE} when it exists)`);
+const dbOption = () => new Option('--db <file>', `SQLite file (env FLOWMOCK_DB; config db; default: ${DEFAULT_CONFIG.db})`);
 
 const program = new Command()
   .name('flowmock')
-  .description('A stateful mock and reference server of the Smart Flows flow-execution API and PhixFlow actionflow API endpoints, from one OpenAPI 3.1 spec.')
-  .showHelpAfterError();
+  .description('A stateful mock and reference server of the Smart Flows flow-execution API and PhixFlow actionflow API endpoints, from one OpenAPI 3.1 spec.\n'
+    + 'Without a command, `flowmock` runs `flowmock serve`.')
+  .version(VERSION, '-V, --version', 'print the version')
+  .showHelpAfterError('(add --help for usage)')
+  .showSuggestionAfterError()
+  .exitOverride();
 
-program.command('serve', { isDefault: true })
+const serveCmd = program.command('serve')
   .description('run the reference server (SQLite store, demo flows, API-key auth)')
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .addOption(new Option('--port <port>', 'port (env PORT)').argParser(int('--port')))
-  .addOption(new Option('--db <file>', 'SQLite file, or :memory: (env FLOWMOCK_DB)'))
-  .addOption(new Option('--flows <dir>', 'folder of flow and actionflow definitions (env FLOWMOCK_FLOWS)'))
-  .addOption(new Option('--speed <factor>', 'scale every flow step duration; 0 runs without waiting (env FLOWMOCK_SPEED)').argParser(num('--speed')))
-  .addOption(new Option('--max-concurrent <n>', 'executions running at once; the rest are Queued').argParser(int('--max-concurrent')))
-  .addOption(new Option('--clock <mode>', 'engine time: real, or virtual (moves only through POST /__flowmock/clock; env FLOWMOCK_CLOCK)').choices(['real', 'virtual']))
-  .addOption(new Option('--body-limit <bytes>', 'largest request body (default 1 MiB)').argParser(int('--body-limit')))
-  .addOption(new Option('--admin-key <key>', 'a known admin API key, at least 32 characters (env FLOWMOCK_ADMIN_KEY)'))
-  .option('--validate-responses', 'check every response against the spec; a breaking one becomes a 500')
-  .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']))
-  .addOption(new Option('--seed <n>', 'seed of every random choice: dynamic Prefer bodies, fault latencies, ids on a new database (env FLOWMOCK_SEED)').argParser(int('--seed')))
-  .addOption(new Option('--cors <origins|off>', "CORS: '*' (default), off, or comma-separated origins (env FLOWMOCK_CORS)").argParser((v: string) => {
-    try {
-      return parseCors(v);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  }))
-  .addOption(new Option('--journal-max <n>', 'requests the journal keeps (GET /__flowmock/requests), oldest dropped first; 0 turns the journal off (default 10000)').argParser(int('--journal-max')))
-  .option('--no-watch', 'do not reload the flow definitions and the spec when their files change')
-  .addOption(new Option('--fault <rule>', "transport fault per route, repeatable: '[METHOD ]PATH=latency:200-500|fault:429|503|reset|truncate[,retry-after:S][,probability:P]'")
-    .argParser((v: string, prev: string[] | undefined) => {
-      try {
-        parseFaultRule(v);
-      } catch (err) {
-        throw new InvalidArgumentError((err as Error).message);
-      }
-      return [...(prev ?? []), v];
-    }))
-  .action(async (o) => {
-    const cli: Partial<FlowmockConfig> = {
-      host: o.host, port: o.port, db: o.db, flowsDir: o.flows, speed: o.speed, maxConcurrent: o.maxConcurrent, clock: o.clock,
-      bodyLimitBytes: o.bodyLimit, adminKey: o.adminKey, validateResponses: o.validateResponses, logLevel: o.logLevel,
-    };
-    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault, journalMaxEntries: o.journalMax });
-    await serve({ ...configFromEnv(), ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) });
-  });
+  .addOption(configOption());
+for (const s of SETTINGS) serveCmd.addOption(settingOption(s));
+serveCmd.action(async (o: Record<string, unknown>) => {
+  const { config, file } = loadSettings(o, o.config as string | undefined);
+  const { serve } = await import('./serve.js');
+  // Reload on change by default, except for the demo flows inside an installed package (nobody
+  // edits node_modules; watching it is noise).
+  const installed = PACKAGE_ROOT.split(path.sep).includes('node_modules');
+  const bundledFlows = path.resolve(config.flowsDir ?? defaultFlowsDir()) === BUNDLED_FLOWS_DIR;
+  await serve({ watch: !(installed && bundledFlows), ...config }, { configFile: file });
+});
+
+/** Options shared by the commands that open the database. */
+const withDb = (c: Command) => c.addOption(dbOption()).addOption(configOption());
+const admin = () => import('./admin.js');
 
 const keys = program.command('keys').description('manage Smart Flows API keys in the database (no server needed)');
-keys.command('create').description('create a key and print it once')
-  .requiredOption('--user <name>', 'user name or id').option('--name <label>', 'what the key is for').option('--db <file>', 'SQLite file')
-  .action((o) => keysCreate(o));
-keys.command('list').description("list a user's active keys (metadata only)")
-  .requiredOption('--user <name>', 'user name or id').option('--db <file>', 'SQLite file')
-  .action((o) => keysList(o));
-keys.command('revoke').description('revoke a key; calls with it are 401 at once')
-  .argument('<id>', 'key id (from keys list)').option('--db <file>', 'SQLite file')
-  .action((id, o) => keysRevoke({ id, db: o.db }));
+withDb(keys.command('create').description('create a key and print it once')
+  .requiredOption('--user <name>', 'user name or id').option('--name <label>', 'what the key is for', 'Created with flowmock keys create'))
+  .action(async (o) => (await admin()).keysCreate(o));
+withDb(keys.command('list').description("list a user's active keys (metadata only)")
+  .requiredOption('--user <name>', 'user name or id'))
+  .action(async (o) => (await admin()).keysList(o));
+withDb(keys.command('revoke').description('revoke a key; calls with it are 401 at once')
+  .argument('<id>', 'key id (from keys list)'))
+  .action(async (id, o) => (await admin()).keysRevoke({ ...o, id }));
 
-program.command('users').description('manage users').command('set-password')
+const users = program.command('users').description('manage users in the database (no server needed)');
+withDb(users.command('create').description('create a user (field names as the vendor\'s User model)')
+  .requiredOption('--user-name <name>', 'userName: what the user logs in with')
+  .option('--email-address <address>', 'emailAddress')
+  .option('--first-name <name>', 'firstName')
+  .option('--last-name <name>', 'lastName')
+  .addOption(new Option('--role <role>', 'role').choices(['user', 'super-user', 'administrator']).default('user'))
+  .option('--password <password>', 'a password to log in with (at least 8 characters; default: none, API keys only)')
+  .option('--api-key', 'also create an API key for the user and print it once'))
+  .action(async (o) => (await admin()).usersCreate(o));
+withDb(users.command('list').description('list the users'))
+  .action(async (o) => (await admin()).usersList(o));
+withDb(users.command('disable').description('disable a user: every call with their keys or tokens is refused')
+  .argument('<user>', 'user name or id'))
+  .action(async (user, o) => (await admin()).usersSetEnabled({ ...o, user, enabled: false }));
+withDb(users.command('enable').description('enable a disabled user again')
+  .argument('<user>', 'user name or id'))
+  .action(async (user, o) => (await admin()).usersSetEnabled({ ...o, user, enabled: true }));
+withDb(users.command('set-password')
   .description('set the password a user logs in with (POST /api/v1/authenticate/login)')
   .requiredOption('--user <name>', 'user name or id')
-  .requiredOption('--password <password>', 'the new password (at least 8 characters)')
-  .option('--db <file>', 'SQLite file')
-  .action((o) => setPassword(o));
+  .requiredOption('--password <password>', 'the new password (at least 8 characters)'))
+  .action(async (o) => (await admin()).setPassword(o));
 
-program.command('token').description('print a PhixFlow API token (JWT, HS256, signed with the phixflow-api-key secret)')
+withDb(program.command('token').description('print a PhixFlow API token (JWT, HS256, signed with the phixflow-api-key secret)')
   .requiredOption('--user <name>', 'user name (the token subject)')
-  .option('--expires <duration>', 'lifetime such as 90s, 30m, 1h, 7d (default: no expiry)')
-  .option('--db <file>', 'SQLite file the server uses (its secret is kept there unless FLOWMOCK_PHIXFLOW_API_KEY is set)')
-  .action(async (o) => token(o));
+  .option('--expires <duration>', 'lifetime such as 90s, 30m, 1h, 7d (default: no expiry)'))
+  .action(async (o) => (await admin()).token(o));
 
-program.command('lint').description('validate and lint the spec, and validate the flow definitions')
-  .option('--flows <dir>', 'folder of definitions', 'flows')
-  .action(async (o) => { process.exitCode = await lint(o.flows); });
+program.command('lint').description('validate the flow definitions (and, in a clone of flowmock, lint the spec)')
+  .option('--flows <dir>', 'folder of definitions (default: ./flows when it exists, else the bundled demo flows)')
+  .action(async (o) => {
+    const { lint } = await import('./tools.js');
+    const { defaultFlowsDir } = await import('../config.js');
+    process.exitCode = await lint(o.flows ?? defaultFlowsDir());
+  });
 
-program.command('generate').description('regenerate generated/ from spec/openapi.yaml')
-  .option('--check', 'write nothing; fail when generated/ is out of date')
-  .action(async (o) => { process.exitCode = await generate(Boolean(o.check)); });
+program.command('generate').description('regenerate generated/ from spec/openapi.yaml (in a clone of flowmock)')
+  .option('--check', 'write nothing; fail when generated/ is out of date (default: off)')
+  .action(async (o) => { process.exitCode = await (await import('./tools.js')).generate(Boolean(o.check)); });
 
-program.command('mock').description("run Prism's mock of the spec (stateless examples) on port 4010")
+program.command('mock').description("run Prism's mock of the spec (stateless examples); needs @stoplight/prism-cli")
   .addOption(new Option('--port <port>', 'port').default(4010).argParser(int('--port')))
   .option('--host <host>', 'address', '127.0.0.1')
-  .option('--dynamic', 'generate data from the schemas instead of the examples')
-  .action(async (o) => { process.exitCode = await mock(o.port, o.host, Boolean(o.dynamic)); });
+  .option('--dynamic', 'generate data from the schemas instead of the examples (default: off)')
+  .action(async (o) => { process.exitCode = await (await import('./tools.js')).mock(o.port, o.host, Boolean(o.dynamic)); });
 
 registerContractCommand(program);
 
-program.parseAsync().catch((err) => {
-  if (err instanceof CliError || err instanceof ConfigError || err instanceof DefinitionError) {
-    console.error(`flowmock: ${err.message}`);
-  } else {
-    console.error(err);
+// Every subcommand: its own errors handled below, not by process.exit inside commander.
+for (const c of program.commands) {
+  c.exitOverride();
+  for (const sub of c.commands) sub.exitOverride();
+}
+
+/** `flowmock`, `flowmock --port 9000`: serve (the first argument is no command). */
+function withDefaultCommand(argv: string[]): string[] {
+  const args = argv.slice(2);
+  const first = args[0];
+  const global = ['-h', '--help', '-V', '--version'];
+  if (first === undefined || (first.startsWith('-') && !global.includes(first))) return [...argv.slice(0, 2), 'serve', ...args];
+  return argv;
+}
+
+program.parseAsync(withDefaultCommand(process.argv)).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // Commander printed its message (unknown command or option, bad value, --help, --version).
+    process.exit(err.exitCode);
   }
+  console.error(`flowmock: ${describeStartupError(err)}`);
+  if (process.env.FLOWMOCK_DEBUG === '1' && err instanceof Error) console.error(err.stack);
+  else if (!isExpectedError(err)) console.error('(FLOWMOCK_DEBUG=1 shows the stack)');
   process.exit(1);
 });

@@ -1,19 +1,43 @@
 /** `flowmock serve`: the reference server with its embedded defaults. */
+import path from 'node:path';
 import { createApp } from '../app.js';
-import type { FlowmockConfig } from '../config.js';
+import { DEFAULT_CONFIG, type FlowmockConfig } from '../config.js';
+import { CliError } from './errors.js';
 
-export async function serve(config: Partial<FlowmockConfig>): Promise<void> {
-  const fm = await createApp(config);
-  const base = await fm.listen();
+/** A database that cannot be opened, named by its path (the error itself does not say which file). */
+export function namedDatabaseError(err: unknown, db: string | undefined): unknown {
+  if (err instanceof Error && (err.name === 'SqliteError' || (err as { code?: string }).code?.startsWith('SQLITE_'))) {
+    return new CliError(`database ${db ? path.resolve(db) : '(default)'}: ${err.message.split('\n')[0]}`);
+  }
+  return err;
+}
+
+export async function serve(config: Partial<FlowmockConfig>, opts: { configFile?: string | null } = {}): Promise<void> {
+  let fm: Awaited<ReturnType<typeof createApp>>;
+  try {
+    fm = await createApp(config);
+  } catch (err) {
+    throw namedDatabaseError(err, config.db ?? DEFAULT_CONFIG.db);
+  }
+  let base: string;
+  try {
+    base = await fm.listen();
+  } catch (err) {
+    await fm.close();
+    throw err;
+  }
+  const db = fm.config.db === ':memory:' || fm.config.db === '' ? ':memory: (in memory; gone at the stop)' : path.resolve(fm.config.db);
   if (fm.config.printStartup) {
     const lines = [
       '',
       `flowmock is listening on ${base}`,
+      `  Dashboard     ${base}/__flowmock/`,
       `  Swagger UI    ${base}/swagger-ui/`,
       `  OpenAPI spec  ${base}/openapi.json  (${base}/openapi.yaml)`,
       `  Smart Flows   ${base}/api/v1`,
       `  PhixFlow      ${base}/phixflow/api/1/action`,
-      `  database      ${fm.config.db}${fm.seed.freshDatabase ? ' (new)' : ''}`,
+      `  database      ${db}${fm.seed.freshDatabase ? ' (new)' : ''}`,
+      ...(opts.configFile ? [`  config file   ${path.resolve(opts.configFile)}`] : []),
       `  flows         ${fm.config.flowsDir} (${fm.services.definitions().flows.length} flows, ${fm.services.definitions().actionflows.length} actionflows), speed ${fm.config.speed}`,
     ];
     if (fm.config.clock === 'virtual') {

@@ -4,10 +4,12 @@
  *
  * - `createSmartFlowsClient({ baseUrl, apiKey } | { baseUrl, bearerToken })`: `.api` (raw typed
  *   openapi-fetch client), `.runFlow(...)`, `.downloadDocument(...)`.
+ * - `runFlow(clientOptions, flowId, input?, options?)`: the two in one call.
  * - `createPhixFlowClient({ baseUrl, token? })`: `.api`, `.trigger(...)`.
  * - `unwrap(result)`: data of a raw `.api` call, or a thrown `FlowmockApiError`.
  */
 export { createSmartFlowsClient, documentsOf, isStableStatus } from './smartflows.js';
+export { runFlow } from './run-flow.js';
 export type {
   CommonClientOptions,
   DownloadedDocument,

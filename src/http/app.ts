@@ -20,6 +20,21 @@ import { dashboardRoutes } from './dashboard/page.js';
 import { bodyChecks, handlers } from '../api/handlers.js';
 import type { Services } from '../services.js';
 
+/** The page at GET /: where to go next. */
+export const HOME_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>flowmock</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5;padding:0 1rem}code{background:#f3f3f3;padding:0 .2em}</style></head>
+<body><h1>flowmock</h1>
+<p>A stateful reference server of the Smart Flows and PhixFlow actionflow APIs.</p>
+<ul>
+<li><a href="/__flowmock/">Dashboard</a>: executions, actionflow runs and requests as they happen</li>
+<li><a href="/swagger-ui/">API docs (Swagger UI)</a>: every operation, with "Try it out"</li>
+<li><a href="/openapi.json">OpenAPI spec</a> (<a href="/openapi.yaml">YAML</a>)</li>
+</ul>
+<p>Smart Flows API: <code>/api/v1</code> (header <code>X-API-Key</code>). PhixFlow actionflow API: <code>/phixflow/api/1/action</code> (<code>Authorization: Bearer &lt;token&gt;</code>).</p>
+</body></html>
+`;
+
 export interface BuildExpressAppOptions {
   /** The spec runtime (createApp passes the one it reloads on change); built here when absent. */
   spec?: SpecHolder;
@@ -82,6 +97,10 @@ export function buildExpressApp(config: FlowmockConfig, services: Services, logg
 
   // The dashboard page, its script and style (not API operations; its data comes from /__flowmock/ operations).
   app.use(dashboardRoutes());
+
+  // GET /: a person who opens the server's address is led to the dashboard and the API docs
+  // (not an API operation: neither product answers /, so it is not in the spec).
+  app.get('/', (_req, res) => void res.type('text/html').set('Cache-Control', 'no-store').send(HOME_PAGE));
 
   app.use((req: Request, res: Response) => {
     sendProblem(res, 404, `No such path: ${req.method} ${req.path}.`, { requestId: res.locals.requestId });

@@ -1,0 +1,77 @@
+/**
+ * The settings table (src/settings.ts) is the one source of the CLI's options, the environment
+ * reader and the config-file reader: every setting is reachable by flag, environment variable and
+ * config key with the same parser, and a bad value is a one-line error naming its source.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SETTINGS, settingsFromEnv, settingsFromFile } from '../../src/settings.js';
+import { settingsTableMarkdown } from '../../src/settings-doc.js';
+import { ConfigError, DEFAULT_CONFIG, configFromEnv, resolveConfig, BUNDLED_FLOWS_DIR, defaultFlowsDir } from '../../src/config.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-settings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const err = (m: string) => new ConfigError(m);
+
+/** A valid raw value for each setting (as text, as env and flags give it). */
+const SAMPLE: Record<string, string> = {
+  host: '0.0.0.0', port: '9001', db: ':memory:', flows: 'flows', speed: '0.5', maxConcurrent: '2', clock: 'virtual', bodyLimit: '2048',
+  adminKey: 'a'.repeat(40), phixflowApiKey: 'p'.repeat(40), webhookSecret: 'w'.repeat(20), jwtTtl: '600', longPollMax: '30',
+  phixflowSyncTimeout: '1000', phixflowAsyncTimeout: '100', validateResponses: 'true', logLevel: 'debug', logFormat: 'pretty', seed: '7',
+  cors: 'off', journalMax: '5', journalBodyCap: '100', watch: 'false', faults: 'GET /x=fault:503',
+};
+
+describe('settings table', () => {
+  it('every setting has a flag, an environment variable, a config key, help and a sample here; keys and names are unique', () => {
+    expect(new Set(SETTINGS.map((s) => s.key)).size).toBe(SETTINGS.length);
+    expect(new Set(SETTINGS.map((s) => s.name)).size).toBe(SETTINGS.length);
+    for (const s of SETTINGS) {
+      expect(s.flag, s.name).toMatch(/^--[a-z-]+$/);
+      expect(s.env.length, s.name).toBeGreaterThan(0);
+      expect(s.help.length, s.name).toBeGreaterThan(5);
+      expect(SAMPLE[s.name], `a sample for ${s.name}`).toBeDefined();
+    }
+  });
+
+  it('the environment and the config file give the same values for every setting; resolveConfig accepts them', () => {
+    const env = Object.fromEntries(SETTINGS.map((s) => [s.env[0], SAMPLE[s.name]]));
+    const fromEnv = settingsFromEnv(env, err);
+    const file = path.join(dir, 'all.yaml');
+    writeFileSync(file, SETTINGS.map((s) => `${s.name}: ${JSON.stringify(SAMPLE[s.name])}`).join('\n'));
+    const fromFile = settingsFromFile(file, err).values;
+    expect(Object.keys(fromEnv).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+    expect({ ...fromFile, flowsDir: 'flows' }).toEqual({ ...fromEnv, flowsDir: 'flows' }); // the file's paths are made absolute
+    expect(fromFile.flowsDir).toBe(path.join(dir, 'flows'));
+    expect(fromEnv).toMatchObject({ port: 9001, speed: 0.5, validateResponses: true, watch: false, faults: ['GET /x=fault:503'], cors: 'off', journalMaxEntries: 5 });
+    expect(() => resolveConfig(fromEnv)).not.toThrow();
+  });
+
+  it('a bad value names its source in one line; secrets are not echoed', () => {
+    expect(() => configFromEnv({ FLOWMOCK_LOG_LEVEL: 'verbose' })).toThrow('FLOWMOCK_LOG_LEVEL must be one of fatal, error, warn, info, debug, silent; got "verbose"');
+    expect(() => configFromEnv({ FLOWMOCK_BODY_LIMIT: 'lots' })).toThrow('FLOWMOCK_BODY_LIMIT must be a whole number, got "lots"');
+    expect(() => configFromEnv({ PORT: '70000' })).toThrow('PORT must be 0-65535, got 70000');
+    let message = '';
+    try { configFromEnv({ FLOWMOCK_ADMIN_KEY: 'short-secret' }); } catch (e) { message = (e as Error).message; }
+    expect(message).toBe('FLOWMOCK_ADMIN_KEY must be at least 32 characters');
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'faults: "nonsense"\n');
+    expect(() => settingsFromFile(file, err)).toThrow(/^config file .*bad\.yaml: faults /);
+    writeFileSync(file, '- port\n');
+    expect(() => settingsFromFile(file, err)).toThrow('must be a mapping of settings');
+  });
+
+  it("the README's settings table is the one generated from the settings table", () => {
+    const readme = readFileSync(path.resolve('README.md'), 'utf8');
+    const m = /<!-- settings-table:[^\n]*-->\n([\s\S]*?)\n<!-- \/settings-table -->/.exec(readme);
+    expect(m, 'README has the settings-table markers').not.toBeNull();
+    expect(m![1]).toBe(settingsTableMarkdown());
+  });
+
+  it('--flows defaults to ./flows where it exists, else the bundled demo flows', () => {
+    expect(defaultFlowsDir(path.resolve('.'))).toBe('flows');
+    expect(defaultFlowsDir(dir)).toBe(BUNDLED_FLOWS_DIR);
+    expect(DEFAULT_CONFIG.flowsDir).toBe('flows');
+  });
+});

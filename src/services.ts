@@ -2,6 +2,7 @@
  * Everything a handler may use, built once per server: the store, credentials, the loaded
  * definitions and the two engines. Handlers reach engines and the store only through this.
  */
+import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
@@ -38,6 +39,8 @@ export interface Services {
   clock: Clock;
   /** Completion webhooks of the definitions that name one. */
   webhooks: WebhookSender;
+  /** Password resets and the sandbox outbox their mails go to (src/auth/password-reset.ts). */
+  passwordResets: PasswordResets;
 }
 
 export interface BuiltServices {
@@ -82,6 +85,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       catalog: new ActionflowCatalog(() => definitionsHolder.current().actionflows),
       logger, now, startedAt: now(),
       clock: kit.clock, webhooks: kit.webhooks,
+      passwordResets: new PasswordResets(store, now),
     };
     return {
       services,

@@ -105,7 +105,7 @@ export class Credentials {
 
   // ---------------------------------------------------------------- API keys
 
-  createApiKey(userId: string, name: string, fixedKey?: string): { record: ApiKeyRecord; key: string } {
+  createApiKey(userId: string, name: string, fixedKey?: string, extra?: { description?: string | null; createdBy?: string }): { record: ApiKeyRecord; key: string } {
     const generated = generateApiKey();
     const key = fixedKey ?? generated.key;
     const id = fixedKey ? keyIdFor(fixedKey) : generated.id;
@@ -116,6 +116,8 @@ export class Credentials {
       createdAt: this.now().toISOString(),
       lastUsedAt: null,
       revokedAt: null,
+      description: extra?.description ?? null,
+      createdBy: extra?.createdBy ?? userId,
     };
     this.store.apiKeys.create(record);
     return { record, key };
@@ -168,14 +170,15 @@ export class Credentials {
 
   // ---------------------------------------------------------------- Smart Flows login JWT
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: string }> {
+  /** `scope` (the vendor's Login.scope) is carried in the token's `scope` claim. */
+  async login(username: string, password: string, scope = 'api'): Promise<{ token: string; expiresAt: string; user: UserRecord }> {
     const user = this.store.users.byUsername(username);
     // Verify against something even for unknown users, so timing does not reveal which names exist.
     const ok = verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH) && !!user?.passwordHash;
     if (!user || !ok) throw new CredentialError(401, 'Wrong user name or password.');
     if (!user.enabled) throw new CredentialError(401, `User ${user.username} is disabled.`);
     const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
-    const token = await new SignJWT({ typ: 'smartflows' })
+    const token = await new SignJWT({ typ: 'smartflows', scope })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuedAt(Math.floor(this.now().getTime() / 1000))
@@ -183,7 +186,7 @@ export class Credentials {
       .setIssuer('flowmock')
       .setAudience('smartflows')
       .sign(this.jwtSecret);
-    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), user };
   }
 
   async verifyLoginJwt(token: string): Promise<Principal> {

@@ -156,6 +156,30 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS request_journal_status;
     `,
   },
+  {
+    version: 30,
+    name: 'vendor user fields, personal access token fields, password resets',
+    // The vendor's User has first and last names, a description, login statistics and settings;
+    // its UserToken a description and a creator. Reset tokens are kept as SHA-256 only.
+    up: `
+      ALTER TABLE users ADD COLUMN first_name  TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN last_name   TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN description TEXT;
+      ALTER TABLE users ADD COLUMN modified_at TEXT;
+      ALTER TABLE users ADD COLUMN last_login  TEXT;
+      ALTER TABLE users ADD COLUMN login_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN settings    TEXT NOT NULL DEFAULT '{}';
+      UPDATE users SET first_name = display_name WHERE first_name = '';
+      ALTER TABLE api_keys ADD COLUMN description TEXT;
+      ALTER TABLE api_keys ADD COLUMN created_by  TEXT;
+      CREATE TABLE password_resets (
+        user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        token_hash TEXT NOT NULL,   -- SHA-256 (hex) of the reset token; the token itself is never stored
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

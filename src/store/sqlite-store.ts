@@ -30,10 +30,13 @@ interface RoleRow { id: string; name: string; display_name: string; description:
 interface UserRow {
   id: string; username: string; display_name: string; email: string | null; enabled: number;
   role_ids: string; password_hash: string | null; created_at: string;
+  first_name: string; last_name: string; description: string | null; modified_at: string | null;
+  last_login: string | null; login_count: number; settings: string;
 }
 interface ApiKeyRow {
   id: string; user_id: string; name: string; hash: string; last4: string;
   created_at: string; last_used_at: string | null; revoked_at: string | null;
+  description: string | null; created_by: string | null;
 }
 interface PrinterRow {
   id: string; display_name: string; description: string | null; definition: string; flavor: string | null;
@@ -71,10 +74,13 @@ const roleFromRow = (r: RoleRow): RoleRecord => ({
 const userFromRow = (r: UserRow): UserRecord => ({
   id: r.id, username: r.username, displayName: r.display_name, email: r.email, enabled: r.enabled === 1,
   roleIds: JSON.parse(r.role_ids), passwordHash: r.password_hash, createdAt: r.created_at,
+  firstName: r.first_name, lastName: r.last_name, description: r.description, modifiedAt: r.modified_at,
+  lastLogin: r.last_login, loginCount: r.login_count, settings: JSON.parse(r.settings),
 });
 const apiKeyFromRow = (r: ApiKeyRow): ApiKeyRecord => ({
   id: r.id, userId: r.user_id, name: r.name, hash: r.hash, last4: r.last4,
   createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  description: r.description, createdBy: r.created_by,
 });
 const printerFromRow = (r: PrinterRow): PrinterRecord => ({
   id: r.id, displayName: r.display_name, description: r.description, definition: JSON.parse(r.definition),
@@ -248,8 +254,15 @@ export function openStore(file: string): Store {
       VALUES (@id, @name, @display_name, @description, @permissions, @privileges)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, display_name = excluded.display_name,
         description = excluded.description, permissions = excluded.permissions, privileges = excluded.privileges`),
-    userInsert: db.prepare(`INSERT INTO users (id, username, display_name, email, enabled, role_ids, password_hash, created_at)
-      VALUES (@id, @username, @display_name, @email, @enabled, @role_ids, @password_hash, @created_at)`),
+    userInsert: db.prepare(`INSERT INTO users (id, username, display_name, email, enabled, role_ids, password_hash, created_at,
+        first_name, last_name, description, modified_at, last_login, login_count, settings)
+      VALUES (@id, @username, @display_name, @email, @enabled, @role_ids, @password_hash, @created_at,
+        @first_name, @last_name, @description, @modified_at, @last_login, @login_count, @settings)`),
+    userRecordLogin: db.prepare('UPDATE users SET login_count = login_count + 1, last_login = ? WHERE id = ?'),
+    resetPut: db.prepare(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (@user_id, @token_hash, @created_at, @expires_at)
+      ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`),
+    resetByUser: db.prepare('SELECT * FROM password_resets WHERE user_id = ?'),
+    resetDelete: db.prepare('DELETE FROM password_resets WHERE user_id = ?'),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     usersList: db.prepare('SELECT * FROM users ORDER BY created_at, username'),
@@ -257,8 +270,8 @@ export function openStore(file: string): Store {
     userSetEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
     usersCount: db.prepare('SELECT COUNT(*) FROM users').pluck(),
 
-    keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at)
-      VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at)`),
+    keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at, description, created_by)
+      VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at, @description, @created_by)`),
     keyById: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
     keysActive: db.prepare('SELECT * FROM api_keys WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id'),
     keyRevoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -448,6 +461,9 @@ export function openStore(file: string): Store {
         s.userInsert.run({
           id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
           role_ids: toJson(u.roleIds), password_hash: u.passwordHash, created_at: u.createdAt,
+          first_name: u.firstName ?? '', last_name: u.lastName ?? '', description: u.description ?? null,
+          modified_at: u.modifiedAt ?? null, last_login: u.lastLogin ?? null, login_count: u.loginCount ?? 0,
+          settings: toJson(u.settings ?? {}),
         });
       },
       byId: (id) => {
@@ -468,7 +484,17 @@ export function openStore(file: string): Store {
         credentialWrites++;
         mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
       },
+      recordLogin: (userId, at) => { mustChange(s.userRecordLogin.run(at, userId).changes, 'user', userId); },
       count: () => s.usersCount.get() as number,
+    },
+
+    passwordResets: {
+      put: (r) => { s.resetPut.run({ user_id: r.userId, token_hash: r.tokenHash, created_at: r.createdAt, expires_at: r.expiresAt }); },
+      byUser: (userId) => {
+        const row = s.resetByUser.get(userId) as { user_id: string; token_hash: string; created_at: string; expires_at: string } | undefined;
+        return row ? { userId: row.user_id, tokenHash: row.token_hash, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+      },
+      delete: (userId) => s.resetDelete.run(userId).changes > 0,
     },
 
     apiKeys: {
@@ -477,6 +503,7 @@ export function openStore(file: string): Store {
         s.keyInsert.run({
           id: k.id, user_id: k.userId, name: k.name, hash: k.hash, last4: k.last4,
           created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
+          description: k.description ?? null, created_by: k.createdBy ?? null,
         });
       },
       byId: (id) => {

@@ -32,6 +32,22 @@ export interface UserRecord {
   roleIds: string[];
   passwordHash: string | null; // scrypt, see src/store/secrets.ts
   createdAt: string;
+  /** The vendor's User fields (migration 30); optional on create: '' / null / 0 / {}. */
+  firstName?: string;
+  lastName?: string;
+  description?: string | null;
+  modifiedAt?: string | null;
+  lastLogin?: string | null;
+  loginCount?: number;
+  settings?: Record<string, unknown>;
+}
+
+/** A pending password reset: the SHA-256 of the token mailed to the user. */
+export interface PasswordResetRecord {
+  userId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface ApiKeyRecord {
@@ -43,6 +59,9 @@ export interface ApiKeyRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The vendor's UserToken fields (migration 30). */
+  description?: string | null;
+  createdBy?: string | null;  // user id
 }
 
 export interface PrinterRecord {
@@ -220,7 +239,17 @@ export interface Store {
     list(): UserRecord[];
     setPassword(userId: string, passwordHash: string): void;
     setEnabled(userId: string, enabled: boolean): void;
+    /** Counts a login: loginCount + 1, lastLogin = at. */
+    recordLogin(userId: string, at: string): void;
     count(): number;
+  };
+
+  passwordResets: {
+    /** Replaces the user's pending reset. */
+    put(r: PasswordResetRecord): void;
+    byUser(userId: string): PasswordResetRecord | null;
+    /** Spends it: false when there was none. */
+    delete(userId: string): boolean;
   };
 
   apiKeys: {

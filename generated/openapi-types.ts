@@ -256,6 +256,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List documents
+         * @description The documents the caller may see: those of its executions and those it made with
+         *     `CreateDocument` (all with `read:flowExecutions`). **flowmock choice**: newest first by
+         *     default; `flowExecution` is left out of lists (read one document for it); at most the
+         *     newest 10,000 documents are considered.
+         */
+        get: operations["GetDocuments"];
+        put?: never;
+        /**
+         * Generate documents from settings
+         * @description Renders one document with flowmock's engine from the vendor's `DocGenSettings`.
+         *     **flowmock choices** (flowmock has no template designer): the title is `template.displayName`,
+         *     else `templateRef.id`; each `datas[]` entry's `content` (base64) is printed as text, under its
+         *     `displayName`; `language` is kept on the document. Formats: `pdf` (default) and `ooxml` with
+         *     `ooxml.format: docx`; any other format is a 400 naming `/result/format` (or
+         *     `/result/ooxml/format`). `dataRefs` name stored data flowmock does not have: a 400 naming it.
+         *     Neither `template` nor `templateRef`: a 400 naming `/templateRef`. `result.content`:
+         *     `returnContent` (default) puts the bytes in `content.data`; `storeContent` stores the document
+         *     (readable with GetDocument, `content.entity` and `content.link` name it);
+         *     `storeAndReturnContent` does both; `noStoreNoReturn` only reports.
+         */
+        post: operations["CreateDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List documents matching a filter
+         * @description As `GetDocuments`, with the filter as a condition group in the body.
+         */
+        post: operations["GetFilteredDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/{documentId}": {
         parameters: {
             query?: never;
@@ -282,9 +338,13 @@ export interface paths {
         };
         /**
          * Document content
-         * @description The document's bytes, with `Content-Disposition` (file name) and `Content-Length`.
-         *     A document of an execution that is not finished yet is a 409 (**flowmock choice**), never
-         *     a half-made file.
+         * @description The document's bytes, with `Content-Disposition` (file name) and `Content-Length`; the
+         *     `Content-Type` says whether it is a PDF or a DOCX. **flowmock choices**: by `Accept`, a
+         *     client that accepts only DOCX gets a PDF document rendered as DOCX (and one that accepts
+         *     only PDF gets a DOCX document as PDF), from the same content; `*\/*`,
+         *     `application/octet-stream` or no `Accept` get the document as it is; accepting neither
+         *     format is a 406. A document of an execution that is not finished yet is a 409, never a
+         *     half-made file.
          */
         get: operations["GetDocumentContent"];
         put?: never;
@@ -304,7 +364,8 @@ export interface paths {
         };
         /**
          * Document content (second path form)
-         * @description The vendor's documentation also shows this path form; it answers exactly as `GetDocumentContent`.
+         * @description **flowmock choice**: the vendor's documentation shows this path form, its SDK does not;
+         *     it answers exactly as `GetDocumentContent`.
          */
         get: operations["GetDocumentContentAlt"];
         put?: never;
@@ -1104,19 +1165,106 @@ export interface components {
             content: components["schemas"]["Flow"][];
         };
         Document: {
-            id: string;
-            displayName: string;
+            id?: string;
+            displayName?: string;
             description?: string;
-            /** Format: date-time */
             createdAt?: string;
             createdBy?: components["schemas"]["IdWithName"];
-            templateId?: string;
-            language?: string;
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            templateId?: components["schemas"]["IdWithName"];
+            language?: components["schemas"]["IdWithName"];
             origin?: components["schemas"]["IdWithName"];
-            finished: boolean;
-            expiration?: null | string;
-            contentType: string;
-            size?: number;
+            finished?: boolean;
+            expiration?: string;
+            contentType?: string;
+            postProcessing?: components["schemas"]["DocumentPostProcessing"][];
+            usage?: components["schemas"]["ObjectUsage"];
+            flowExecution?: components["schemas"]["FlowExecution"];
+        };
+        DocumentPostProcessing: {
+            message?: string;
+            result?: string;
+        };
+        /** @enum {string} */
+        ObjectUsage: "flowExecutionInput" | "flowExecutionInternal" | "flowExecutionOutput" | "userCreated";
+        ObjectReference: {
+            id?: string;
+        };
+        DocGenSettings: {
+            language?: string;
+            templateRef?: components["schemas"]["ObjectReference"];
+            template?: components["schemas"]["DocGenSettingsTemplate"];
+            dataRefs?: components["schemas"]["ObjectReference"][];
+            datas?: components["schemas"]["DocGenSettingsDatas"][];
+            result?: components["schemas"]["DocGenSettingsResult"];
+        };
+        /** @description `standard` and `composed` (template designs) are accepted and not interpreted (**flowmock choice**). */
+        DocGenSettingsTemplate: {
+            /** @enum {string} */
+            type?: "standard" | "composed";
+            displayName?: string;
+            standard?: unknown;
+            composed?: unknown;
+        };
+        DocGenSettingsDatas: {
+            /** Format: byte */
+            content?: string;
+            dataset?: string;
+            displayName?: string;
+        };
+        /** @description The vendor's per-format settings (`chartData`, `image`, `pdf`, `html`, `text`, `odt`) are accepted and not interpreted (**flowmock choice**). */
+        DocGenSettingsResult: {
+            /** @enum {string} */
+            content?: "returnContent" | "storeContent" | "storeAndReturnContent" | "noStoreNoReturn";
+            /** @enum {string} */
+            format?: "ooxml" | "pdf" | "html" | "text" | "xps" | "odt" | "rtf" | "image";
+            chartData?: unknown;
+            ooxml?: components["schemas"]["DocGenSettingsResultOoxml"];
+            image?: unknown;
+            pdf?: unknown;
+            html?: unknown;
+            text?: unknown;
+            odt?: unknown;
+        };
+        DocGenSettingsResultOoxml: {
+            /** @enum {string} */
+            format?: "docx" | "dotx" | "docm" | "dotm" | "flatopc";
+            /** @enum {string} */
+            compliance?: "iso_29500_2008_strict" | "ecma_376_2006" | "iso_29500_2008_transitional";
+            password?: string;
+        };
+        GeneratedDocument: {
+            displayName?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            properties?: components["schemas"]["GeneratedDocumentProperties"];
+            content?: components["schemas"]["GeneratedDocumentContent"];
+            pages?: components["schemas"]["GeneratedDocumentPages"][];
+            charts?: unknown[];
+            messages?: components["schemas"]["StatusMessage"][];
+        };
+        GeneratedDocumentProperties: {
+            contentType?: string;
+            pageCount?: number;
+        };
+        GeneratedDocumentContent: {
+            entity?: components["schemas"]["IdWithName"];
+            link?: string;
+            /** Format: byte */
+            data?: string;
+        };
+        GeneratedDocumentPages: {
+            index?: number;
+            /** Format: byte */
+            content?: string;
+        };
+        StatusMessage: {
+            /** @enum {string} */
+            type?: "info" | "warning" | "error";
+            code?: string;
+            message?: string;
+            documentLocation?: unknown;
         };
         PrinterReference: {
             id: string;
@@ -1756,11 +1904,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The client accepts neither PDF nor DOCX (nor `*\/*` or `application/octet-stream`). */
+        NotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The document's bytes. */
         DocumentContent: {
             headers: {
                 /**
-                 * @description `attachment; filename="<name>.pdf"`
+                 * @description `attachment; filename="<name>"`
                  * @example attachment; filename="Invoice.pdf"
                  */
                 "Content-Disposition"?: string;
@@ -1770,6 +1927,7 @@ export interface components {
             };
             content: {
                 "application/pdf": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
             };
         };
         /** @description The run ended (Success, or Fail when the actionflow failed or stopped). */
@@ -2589,6 +2747,110 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    GetDocuments: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /**
+                 * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+                 *     top-level property of the listed model; default `displayName,asc` for printers,
+                 *     `createdAt,desc` for documents).
+                 */
+                sort?: components["parameters"]["ListSort"];
+                /**
+                 * @description The vendor's query form `property:value,property:value`: each named property contains
+                 *     the value (case-insensitive), all must match.
+                 */
+                filter?: components["parameters"]["ListFilterQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocGenSettings"];
+            };
+        };
+        responses: {
+            /** @description The generated documents (one). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedDocument"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredDocuments: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /**
+                 * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+                 *     top-level property of the listed model; default `displayName,asc` for printers,
+                 *     `createdAt,desc` for documents).
+                 */
+                sort?: components["parameters"]["ListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description One page of the matching documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     GetDocument: {
         parameters: {
             query?: never;
@@ -2600,7 +2862,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The document's metadata. */
+            /** @description The document's metadata, with the execution that produced it (if any). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2631,6 +2893,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
         };
     };
@@ -2650,6 +2913,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
         };
     };

@@ -180,6 +180,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 31,
+    name: 'documents without an execution (CreateDocument), and their render source',
+    // SQLite cannot drop a NOT NULL: the table is rebuilt. `source` keeps what a document was
+    // rendered from (JSON), so a PDF can be served as DOCX when a client accepts only DOCX.
+    up: `
+      CREATE TABLE documents_new (
+        id           TEXT PRIMARY KEY,
+        execution_id TEXT REFERENCES executions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        display_name TEXT NOT NULL,
+        description  TEXT,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        template_id  TEXT,
+        language     TEXT,
+        finished     INTEGER NOT NULL CHECK (finished IN (0, 1)),
+        expiration   TEXT,
+        content_type TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        content      BLOB NOT NULL,
+        source       TEXT
+      );
+      INSERT INTO documents_new (id, execution_id, display_name, description, created_at, created_by, template_id, language,
+          finished, expiration, content_type, size, content)
+        SELECT id, execution_id, display_name, description, created_at, created_by, template_id, language,
+          finished, expiration, content_type, size, content FROM documents;
+      DROP TABLE documents;
+      ALTER TABLE documents_new RENAME TO documents;
+      CREATE INDEX documents_execution_id ON documents (execution_id, created_at);
+      CREATE INDEX documents_created_at ON documents (created_at);
+    `,
+  },
 ];
 
 /**

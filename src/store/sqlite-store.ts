@@ -49,9 +49,9 @@ interface ExecutionRow {
 }
 interface ProgressRow { id: string; status: string; created_by: string; version: number; progress: string }
 interface DocumentRow {
-  id: string; execution_id: string; display_name: string; description: string | null; created_at: string;
+  id: string; execution_id: string | null; display_name: string; description: string | null; created_at: string;
   created_by: string; template_id: string | null; language: string | null; finished: number;
-  expiration: string | null; content_type: string; size: number;
+  expiration: string | null; content_type: string; size: number; source: string | null;
 }
 interface ProcessRow {
   id: string; application: string; actionflow: string; status: string; user_id: string | null;
@@ -114,6 +114,7 @@ const documentFromRow = (r: DocumentRow): DocumentRecord => ({
   id: r.id, executionId: r.execution_id, displayName: r.display_name, description: r.description,
   createdAt: r.created_at, createdBy: r.created_by, templateId: r.template_id, language: r.language,
   finished: r.finished === 1, expiration: r.expiration, contentType: r.content_type, size: r.size,
+  source: fromJsonOrNull(r.source) as DocumentRecord['source'],
 });
 const processFromRow = (r: ProcessRow): ProcessRecord => ({
   id: r.id, application: r.application, actionflow: r.actionflow, status: r.status as ProcessRecord['status'],
@@ -207,7 +208,7 @@ const pageOf = <T>(content: T[], page: number, size: number, total: number): Pag
 const EXECUTION_COLUMNS = 'id, flow_id, flow_name, status, created_at, created_by, modified_at, queue_seq, version, progress, data';
 /** Metadata columns only: the BLOB is read by documents.content() alone. */
 const DOCUMENT_COLUMNS =
-  'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size';
+  'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size, source';
 const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
 const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
@@ -315,7 +316,11 @@ export function openStore(file: string): Store {
 
     docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
       VALUES (@id, @execution_id, @display_name, @description, @created_at, @created_by, @template_id, @language,
-        @finished, @expiration, @content_type, @size, @content)`),
+        @finished, @expiration, @content_type, @size, @source, @content)`),
+    docsVisible: db.prepare(`SELECT ${DOCUMENT_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')} FROM documents d
+      LEFT JOIN executions e ON e.id = d.execution_id
+      WHERE @owner IS NULL OR COALESCE(e.created_by, d.created_by) = @owner
+      ORDER BY d.created_at DESC, d.rowid DESC LIMIT @limit`),
     docById: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = ?`),
     docContent: db.prepare('SELECT content FROM documents WHERE id = ?').pluck(),
     docsByExecution: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE execution_id = ? ORDER BY created_at, rowid`),
@@ -582,7 +587,7 @@ export function openStore(file: string): Store {
           id: d.id, execution_id: d.executionId, display_name: d.displayName, description: d.description,
           created_at: d.createdAt, created_by: d.createdBy, template_id: d.templateId, language: d.language,
           finished: d.finished ? 1 : 0, expiration: d.expiration, content_type: d.contentType, size: d.size,
-          content,
+          source: toJsonOrNull(d.source ?? null), content,
         });
       },
       byId: (id) => {
@@ -591,6 +596,7 @@ export function openStore(file: string): Store {
       },
       content: (id) => (s.docContent.get(id) as Buffer | undefined) ?? null,
       byExecution: (executionId) => (s.docsByExecution.all(executionId) as DocumentRow[]).map(documentFromRow),
+      listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as DocumentRow[]).map(documentFromRow),
     },
 
     processes: {

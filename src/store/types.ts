@@ -144,9 +144,20 @@ export interface ExecutionRecord {
 /** The columns of an execution a progress poll reads (see `executions.progressById`). */
 export type ExecutionProgressView = Pick<ExecutionRecord, 'id' | 'status' | 'createdBy' | 'version' | 'progress'>;
 
+/** What a document was rendered from: enough to render it again in another format. */
+export interface DocumentSource {
+  title: string;
+  flowName: string;
+  executionId: string;
+  createdAt: string;
+  body: string;
+  inputValues: Array<{ label: string; value: string }>;
+}
+
 export interface DocumentRecord {
   id: string;
-  executionId: string;
+  /** null for a document made by CreateDocument (no execution). */
+  executionId: string | null;
   displayName: string;
   description: string | null;
   createdAt: string;
@@ -157,6 +168,7 @@ export interface DocumentRecord {
   expiration: string | null;
   contentType: string;
   size: number;
+  source?: DocumentSource | null;
 }
 
 export type ProcessStatus = 'Running' | 'Success' | 'Fail';
@@ -294,6 +306,8 @@ export interface Store {
     byId(id: string): DocumentRecord | null;
     content(id: string): Buffer | null;
     byExecution(executionId: string): DocumentRecord[];
+    /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
+    listVisible(ownerId: string | null, limit: number): DocumentRecord[];
   };
 
   processes: {

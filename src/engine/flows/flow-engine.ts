@@ -12,6 +12,7 @@
  * leaves Running (finishes, is canceled, or stops for user input or a callback). Resuming after
  * user input or a callback is never queued: that execution already had its turn.
  */
+import { renderExecutionDocx, DOCX_CONTENT_TYPE } from '../documents/docx.js';
 import { randomUUID } from 'node:crypto';
 import { renderExecutionPdf } from '../documents/pdf.js';
 import type { DocumentStepDef, FailStepDef, ProgressStepDef, StepDef, UserInputStepDef, WaitForCallbackStepDef } from '../definitions/types.js';
@@ -358,17 +359,20 @@ export class FlowEngine {
     if (!fresh) return false;
     const context = this.context(fresh);
     const cursor = cursorOf(fresh);
-    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.pdf`;
+    const docx = step.format === 'docx';
+    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.${docx ? 'docx' : 'pdf'}`;
     const body = (await renderStepText(flow, step, 'template', context)) ?? '';
     const createdAt = this.iso();
-    const pdf = await renderExecutionPdf({
+    const source = {
       title: step.displayName ?? displayName,
       flowName: fresh.flowName,
       executionId: fresh.id,
       createdAt,
       body,
       inputValues: documentInputValues(flow.def, cursor),
-    });
+    };
+    // `format: docx` (the document step's option): a Word file instead of a PDF.
+    const pdf = docx ? renderExecutionDocx(source) : await renderExecutionPdf(source);
 
     const done = this.liveRecord(id, run);
     if (!done) return false;
@@ -383,8 +387,9 @@ export class FlowEngine {
       language: step.language ?? null,
       finished: true,
       expiration: null,
-      contentType: 'application/pdf',
+      contentType: docx ? DOCX_CONTENT_TYPE : 'application/pdf',
       size: pdf.length,
+      source,
     };
     done.output.model[step.id] = { document: { id: doc.id, displayName, type: 'document' } };
     endBlock(done, step.id, 'Success', this.iso());

@@ -740,8 +740,15 @@ export interface paths {
          * Trigger an actionflow (PhixFlow 11.1.1 and later)
          * @description Runs the actionflow `{actionflow}` of application `{application}` (names URL-encoded,
          *     spaces as `%20`). The actionflow receives `body`, `contentType`, `headers`, `url` and every
-         *     declared query-string parameter. A required parameter that is missing and has no default
-         *     is a 400 naming it.
+         *     declared query-string parameter. A declared parameter the call leaves out is
+         *     "unavailable": its default value when it has one, else `null` in the actionflow (the run
+         *     goes on; never a 400), as PhixFlow passes it.
+         *
+         *     **Privileges** (PhixFlow help): the token's user needs "Use API Key" and "Run Actions";
+         *     up to PhixFlow 11.2 (every 11.2.x) also "View Table Actions". flowmock emulates the version
+         *     set by `--phixflow-version` / `FLOWMOCK_PHIXFLOW_VERSION` (**flowmock choice**: default
+         *     `latest`, the newest behaviour, without "View Table Actions"); a missing privilege is a
+         *     403 naming it.
          *
          *     * **Wait for result** (synchronous): answers when the run ends, or after the timeout
          *       (`timeout` query parameter in ms, over the endpoint's timeout, over 60 s), when the run
@@ -1961,7 +1968,7 @@ export interface components {
                 "application/json": components["schemas"]["ActionflowEnvelope"];
             };
         };
-        /** @description The synchronous run passed its timeout and was aborted. */
+        /** @description The synchronous run passed its timeout and was aborted (**flowmock choice**, HTTP 504 with a Fail envelope). */
         EnvelopeTimeout: {
             headers: {
                 "Preference-Applied": components["headers"]["PreferenceApplied"];

@@ -2,6 +2,7 @@
  * flowmock's configuration: defaults, then environment, then command-line flags (the CLI merges
  * them). Every limit is explicit here.
  */
+import { isPhixflowVersion } from './auth/phixflow-version.js';
 import path from 'node:path';
 import { parseCors, type CorsSetting } from './http/cors.js';
 import { parseFaultRule } from './http/faults.js';
@@ -30,6 +31,11 @@ export interface FlowmockConfig {
   /** PhixFlow defaults when neither the URL nor the endpoint sets a timeout. */
   phixflowSyncTimeoutMs: number;
   phixflowAsyncTimeoutMs: number;
+  /**
+   * The PhixFlow version emulated (`--phixflow-version`, FLOWMOCK_PHIXFLOW_VERSION): 'latest'
+   * (default) or e.g. '11.2'; up to 11.2 the API user also needs "View Table Actions".
+   */
+  phixflowVersion: string;
   /**
    * Engine time (`--clock`, FLOWMOCK_CLOCK): 'real', or 'virtual' (tests) where it moves only
    * through POST /__flowmock/clock. See src/engine/clock.ts.
@@ -72,6 +78,7 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   longPollMaxSeconds: 120,
   phixflowSyncTimeoutMs: 60_000,
   phixflowAsyncTimeoutMs: 500,
+  phixflowVersion: 'latest',
   clock: 'real',
   cors: '*',
   watch: false,
@@ -96,6 +103,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Flo
   if (env.FLOWMOCK_SPEED) out.speed = Number(env.FLOWMOCK_SPEED);
   if (env.FLOWMOCK_ADMIN_KEY) out.adminKey = env.FLOWMOCK_ADMIN_KEY;
   if (env.FLOWMOCK_PHIXFLOW_API_KEY) out.phixflowApiKey = env.FLOWMOCK_PHIXFLOW_API_KEY;
+  if (env.FLOWMOCK_PHIXFLOW_VERSION) out.phixflowVersion = env.FLOWMOCK_PHIXFLOW_VERSION;
   if (env.FLOWMOCK_LOG_LEVEL) out.logLevel = env.FLOWMOCK_LOG_LEVEL as FlowmockConfig['logLevel'];
   if (env.FLOWMOCK_CLOCK) out.clock = env.FLOWMOCK_CLOCK as FlowmockConfig['clock'];
   if (env.FLOWMOCK_WEBHOOK_SECRET) out.webhookSecret = env.FLOWMOCK_WEBHOOK_SECRET;
@@ -126,6 +134,7 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
     check(Buffer.byteLength(c.phixflowApiKey) >= 32,
       `FLOWMOCK_PHIXFLOW_API_KEY is ${Buffer.byteLength(c.phixflowApiKey)} bytes; the phixflow-api-key secret must be at least 32 bytes`);
   }
+  check(isPhixflowVersion(c.phixflowVersion), `phixflow version must be "latest" or a version such as 11.2, got ${String(c.phixflowVersion)}`);
   check(c.clock === 'real' || c.clock === 'virtual', `clock must be "real" or "virtual", got ${String(c.clock)}`);
   if (c.webhookSecret !== undefined) check(c.webhookSecret.length >= 16, 'FLOWMOCK_WEBHOOK_SECRET must be at least 16 characters');
   if (c.seed !== undefined) check(Number.isSafeInteger(c.seed) && c.seed >= 0, `seed must be a whole number 0 or more, got ${c.seed}`);

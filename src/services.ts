@@ -57,7 +57,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const random = createRandom(config.seed);
   const store = openStore(config.db);
   try {
-    const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now });
+    const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
     const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });
     const engineLogger = logger.child({ component: 'engine' });
     // With --seed, ids of new executions and actionflow runs repeat too, but only on a new

@@ -8,7 +8,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPassword } from '../store/secrets.js';
 import type { Principal } from './principal.js';
-import { PHIXFLOW_PRIVILEGES } from './permissions.js';
+import { PHIXFLOW_LATEST, requiredPhixflowPrivileges } from './phixflow-version.js';
 
 export class CredentialError extends Error {
   constructor(readonly status: 401 | 403 | 404, message: string) {
@@ -50,7 +50,8 @@ export class Credentials {
   private readonly phixflowSecret: Uint8Array;
   private readonly dummyHash: string;
 
-  constructor(private readonly store: Store, opts: { phixflowApiKey?: string; jwtTtlSeconds: number; now?: () => Date }) {
+  constructor(private readonly store: Store, opts: { phixflowApiKey?: string; jwtTtlSeconds: number; now?: () => Date; phixflowVersion?: string }) {
+    this.phixflowPrivileges = requiredPhixflowPrivileges(opts.phixflowVersion ?? PHIXFLOW_LATEST);
     this.pepper = Buffer.from(this.secret('api-key-pepper'), 'hex');
     this.jwtSecret = Buffer.from(this.secret('jwt-secret'), 'hex');
     this.phixflowSecret = opts.phixflowApiKey !== undefined
@@ -63,6 +64,8 @@ export class Credentials {
 
   private readonly jwtTtlSeconds: number;
   private readonly now: () => Date;
+  /** The privileges a PhixFlow token's user needs under the emulated PhixFlow version. */
+  private readonly phixflowPrivileges: string[];
   /**
    * The HMAC secrets imported once as CryptoKeys for verifying: given raw bytes, jose imports
    * the key again on every call, which doubled the cost of checking a token.
@@ -240,7 +243,7 @@ export class Credentials {
     if (!user) throw new CredentialError(401, 'The token names no known user.');
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
     const principal = this.principalOf(user, 'phixflowToken');
-    const missing = PHIXFLOW_PRIVILEGES.filter((p) => !principal.privileges.has(p));
+    const missing = this.phixflowPrivileges.filter((p) => !principal.privileges.has(p));
     if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
     this.verifiedTokens.set(digest, version, { ...claims, principal });
     return principal;

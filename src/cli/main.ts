@@ -36,6 +36,7 @@ program.command('serve', { isDefault: true })
   .addOption(new Option('--body-limit <bytes>', 'largest request body (default 1 MiB)').argParser(int('--body-limit')))
   .addOption(new Option('--admin-key <key>', 'a known admin API key, at least 32 characters (env FLOWMOCK_ADMIN_KEY)'))
   .option('--validate-responses', 'check every response against the spec; a breaking one becomes a 500')
+  .addOption(new Option('--phixflow-version <version>', 'PhixFlow version emulated: latest (default) or e.g. 11.2; up to 11.2 API users also need "View Table Actions" (env FLOWMOCK_PHIXFLOW_VERSION)'))
   .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']))
   .addOption(new Option('--seed <n>', 'seed of every random choice: dynamic Prefer bodies, fault latencies, ids on a new database (env FLOWMOCK_SEED)').argParser(int('--seed')))
   .addOption(new Option('--cors <origins|off>', "CORS: '*' (default), off, or comma-separated origins (env FLOWMOCK_CORS)").argParser((v: string) => {
@@ -61,7 +62,7 @@ program.command('serve', { isDefault: true })
       host: o.host, port: o.port, db: o.db, flowsDir: o.flows, speed: o.speed, maxConcurrent: o.maxConcurrent, clock: o.clock,
       bodyLimitBytes: o.bodyLimit, adminKey: o.adminKey, validateResponses: o.validateResponses, logLevel: o.logLevel,
     };
-    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault, journalMaxEntries: o.journalMax });
+    Object.assign(cli, { seed: o.seed, cors: o.cors, watch: o.watch, faults: o.fault, journalMaxEntries: o.journalMax, phixflowVersion: o.phixflowVersion });
     await serve({ ...configFromEnv(), ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)) });
   });
 

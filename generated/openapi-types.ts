@@ -416,8 +416,10 @@ export interface paths {
         get: operations["GetDefaultPrinter"];
         /**
          * Make a printer the default
-         * @description **flowmock choice**: the body names an existing printer by `id` (other fields are
-         *     ignored); it becomes the only default printer and is answered. An unknown id is a 404.
+         * @description The body is the vendor's `Printer`. **flowmock choice**: it names an existing printer by
+         *     `id` (the other fields are not applied; send the printer as GetPrinter answers it); that
+         *     printer becomes the only default and is answered. Without `id` it is a 400 naming it; an
+         *     unknown id is a 404.
          */
         put: operations["SetDefaultPrinter"];
         post?: never;
@@ -1181,6 +1183,7 @@ export interface components {
             modifiedBy?: components["schemas"]["IdWithName"];
             templateId?: components["schemas"]["IdWithName"];
             language?: components["schemas"]["IdWithName"];
+            /** @description **flowmock choice**: the flow whose execution produced the document (type `flow`); absent for CreateDocument's. */
             origin?: components["schemas"]["IdWithName"];
             finished?: boolean;
             expiration?: string;
@@ -1211,7 +1214,8 @@ export interface components {
             /** @enum {string} */
             type?: "standard" | "composed";
             displayName?: string;
-            standard?: unknown;
+            standard?: components["schemas"]["StandardTemplateDefinition"];
+            /** @description The vendor's DocGenSettingsTemplateComposed (a composed template's parts and conditions); accepted, not interpreted (**flowmock choice**). */
             composed?: unknown;
         };
         DocGenSettingsDatas: {
@@ -1226,13 +1230,13 @@ export interface components {
             content?: "returnContent" | "storeContent" | "storeAndReturnContent" | "noStoreNoReturn";
             /** @enum {string} */
             format?: "ooxml" | "pdf" | "html" | "text" | "xps" | "odt" | "rtf" | "image";
-            chartData?: unknown;
+            chartData?: components["schemas"]["DocGenSettingsResultChartData"];
             ooxml?: components["schemas"]["DocGenSettingsResultOoxml"];
-            image?: unknown;
-            pdf?: unknown;
-            html?: unknown;
-            text?: unknown;
-            odt?: unknown;
+            image?: components["schemas"]["DocGenSettingsResultImage"];
+            pdf?: components["schemas"]["DocGenSettingsResultPdf"];
+            html?: components["schemas"]["DocGenSettingsResultHtml"];
+            text?: components["schemas"]["DocGenSettingsResultText"];
+            odt?: components["schemas"]["DocGenSettingsResultOdt"];
         };
         DocGenSettingsResultOoxml: {
             /** @enum {string} */
@@ -1248,7 +1252,7 @@ export interface components {
             properties?: components["schemas"]["GeneratedDocumentProperties"];
             content?: components["schemas"]["GeneratedDocumentContent"];
             pages?: components["schemas"]["GeneratedDocumentPages"][];
-            charts?: unknown[];
+            charts?: components["schemas"]["GeneratedDocumentCharts"][];
             messages?: components["schemas"]["StatusMessage"][];
         };
         GeneratedDocumentProperties: {
@@ -1271,10 +1275,104 @@ export interface components {
             type?: "info" | "warning" | "error";
             code?: string;
             message?: string;
-            documentLocation?: unknown;
+            documentLocation?: components["schemas"]["StatusMessageDocumentLocation"];
         };
-        PrinterReference: {
-            id: string;
+        StandardTemplateDefinition: {
+            /** Format: byte */
+            content?: string;
+            datasets?: string[];
+            schemas?: components["schemas"]["SchemaContent"][];
+        };
+        SchemaContent: {
+            content?: string;
+            name?: string;
+        };
+        GeneratedDocumentCharts: {
+            title?: string;
+            categories?: components["schemas"]["ChartValue"][];
+            series?: components["schemas"]["GeneratedDocumentSeries"][];
+        };
+        ChartValue: {
+            /** @enum {string} */
+            type?: "string" | "number" | "boolean" | "dateTime" | "date" | "time";
+            value?: string;
+            numberValue?: number;
+            dateTimeValue?: string;
+        };
+        GeneratedDocumentSeries: {
+            id?: string;
+            header?: string;
+            index?: number;
+            values?: components["schemas"]["ChartValue"][];
+        };
+        DocGenSettingsResultPdf: {
+            /** @enum {string} */
+            compliance?: "pdf15" | "pdfA1b" | "pdfA1a";
+            /** @enum {string} */
+            fontEmbeddingMode?: "all" | "nonStandard" | "none";
+            preserveFormFields?: boolean;
+            encryption?: components["schemas"]["DocGenSettingsResultPdfEncryption"];
+        };
+        DocGenSettingsResultPdfEncryption: {
+            /** @enum {string} */
+            algorithm?: "rc4_128" | "rc4_40";
+            permissions?: string[];
+            ownerPassword?: string;
+            userPassword?: string;
+        };
+        StatusMessageDocumentLocation: {
+            template?: components["schemas"]["IdWithName"];
+            instruction?: string;
+            instructionField?: string;
+            field?: string;
+            fieldValue?: string;
+        };
+        DocGenSettingsResultImage: {
+            /** @enum {string} */
+            format?: "png" | "jpeg" | "svg" | "bmp" | "gif" | "emf";
+            /** @enum {string} */
+            colorMode?: "normal" | "blackAndWhite" | "grayscale";
+            pageing?: components["schemas"]["DocGenSettingsResultImagePageing"];
+            antiAliasing?: boolean;
+            resolution?: number;
+            paperColor?: string;
+            scale?: number;
+            jpegQuality?: number;
+        };
+        DocGenSettingsResultImagePageing: {
+            firstPageIndex?: number;
+            pageCount?: number;
+        };
+        DocGenSettingsResultChartData: {
+            include?: boolean;
+            instructionId?: string;
+        };
+        DocGenSettingsResultHtml: {
+            /** @enum {string} */
+            format?: "epub" | "mhtml" | "html";
+            /** @enum {string} */
+            exportHeadersFooters?: "firstPageheaderFooterPerSection" | "perSection" | "firstSectionHeaderLastSectionFooter" | "none";
+            encoding?: string;
+            exportPageMargins?: boolean;
+            exportPageSetup?: boolean;
+            exportTOCPageNumbers?: boolean;
+            exportRelativeFontSize?: boolean;
+            imageResolution?: number;
+            exportImagesAsBase64?: boolean;
+            maintainLinkToExternalImages?: boolean;
+            scaleImagesToShapeSize?: boolean;
+        };
+        DocGenSettingsResultText: {
+            encoding?: string;
+            exportHeadersFooters?: boolean;
+            paragraphBreak?: string;
+            preserveTableLayout?: boolean;
+            simplifyListLabels?: boolean;
+        };
+        DocGenSettingsResultOdt: {
+            /** @enum {string} */
+            format?: "odt" | "ott";
+            isStrictSchema11?: boolean;
         };
         Printer: {
             /** @enum {string} */
@@ -3005,7 +3103,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PrinterReference"];
+                "application/json": components["schemas"]["Printer"];
             };
         };
         responses: {

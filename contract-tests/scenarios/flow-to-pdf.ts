@@ -34,8 +34,8 @@ export const flowToPdfScenario: Scenario = {
 
     const meta = await user.GET('/api/v1/documents/{documentId}', { params: { path: { documentId } } });
     if (expectStatus(ctx, meta.response, 200, 'GetDocument of the produced PDF')) {
-      ensure(ctx, 'behaves_as_documented', meta.data!.finished === true && meta.data!.contentType === 'application/pdf' && meta.data!.usage === 'flowExecutionOutput' && meta.data!.origin?.id === first.id,
-        `GetDocument: finished ${meta.data!.finished}, ${meta.data!.contentType}, origin ${meta.data!.origin?.id}`, 'GetDocument');
+      ensure(ctx, 'behaves_as_documented', meta.data!.finished === true && meta.data!.contentType === 'application/pdf' && meta.data!.usage === 'flowExecutionOutput' && meta.data!.origin?.type === 'flow' && meta.data!.flowExecution?.id === first.id,
+        `GetDocument: finished ${meta.data!.finished}, ${meta.data!.contentType}, origin ${meta.data!.origin?.type}, flowExecution ${meta.data!.flowExecution?.id}`, 'GetDocument');
     }
     const content = await user.GET('/api/v1/documents/{documentId}/content', { params: { path: { documentId } }, parseAs: 'arrayBuffer' });
     expectStatus(ctx, content.response, 200, 'GetDocumentContent after Success', 'not_ready_before_success');

@@ -41,7 +41,7 @@ export const printersScenario: Scenario = {
 
     const def = await admin.GET('/api/v1/printers/default');
     if (expectStatus(ctx, def.response, 200, 'GetDefaultPrinter')) ensure(ctx, 'behaves_as_documented', def.data!.id === printer.id, 'the updated printer is the default', 'GetDefaultPrinter');
-    const setDef = await admin.PUT('/api/v1/printers/default', { body: { id: other.data!.id! } });
+    const setDef = await admin.PUT('/api/v1/printers/default', { body: other.data! });
     if (expectStatus(ctx, setDef.response, 200, 'SetDefaultPrinter')) {
       const first = await admin.GET('/api/v1/printers/{printer}', { params: { path: { printer: printer.id! } } });
       ensure(ctx, 'behaves_as_documented', setDef.data!.defaultPrinter === true && first.data?.defaultPrinter === false, 'one default printer at a time', 'SetDefaultPrinter');

@@ -317,7 +317,7 @@ export function openStore(file: string): Store {
     docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
       VALUES (@id, @execution_id, @display_name, @description, @created_at, @created_by, @template_id, @language,
         @finished, @expiration, @content_type, @size, @source, @content)`),
-    docsVisible: db.prepare(`SELECT ${DOCUMENT_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')} FROM documents d
+    docsVisible: db.prepare(`SELECT ${DOCUMENT_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, e.flow_id AS flow_id, e.flow_name AS flow_name FROM documents d
       LEFT JOIN executions e ON e.id = d.execution_id
       WHERE @owner IS NULL OR COALESCE(e.created_by, d.created_by) = @owner
       ORDER BY d.created_at DESC, d.rowid DESC LIMIT @limit`),
@@ -596,7 +596,8 @@ export function openStore(file: string): Store {
       },
       content: (id) => (s.docContent.get(id) as Buffer | undefined) ?? null,
       byExecution: (executionId) => (s.docsByExecution.all(executionId) as DocumentRow[]).map(documentFromRow),
-      listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as DocumentRow[]).map(documentFromRow),
+      listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as Array<DocumentRow & { flow_id: string | null; flow_name: string | null }>)
+        .map((r) => ({ doc: documentFromRow(r), flow: r.flow_id ? { id: r.flow_id, name: r.flow_name ?? r.flow_id } : null })),
     },
 
     processes: {

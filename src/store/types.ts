@@ -307,7 +307,7 @@ export interface Store {
     content(id: string): Buffer | null;
     byExecution(executionId: string): DocumentRecord[];
     /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
-    listVisible(ownerId: string | null, limit: number): DocumentRecord[];
+    listVisible(ownerId: string | null, limit: number): Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>;
   };
 
   processes: {

@@ -96,7 +96,7 @@ describe('DOCX from a flow', () => {
     const id = await runToDocument('11111111-1111-4111-8111-1111111119d1');
     const meta = await json(await s.call(`/api/v1/documents/${id}`));
     expect(meta).toMatchObject({ id, displayName: 'Letter.docx', contentType: DOCX, usage: 'flowExecutionOutput', finished: true,
-      origin: { type: 'flowExecution' }, flowExecution: { status: 'Success' } });
+      origin: { id: '11111111-1111-4111-8111-1111111119d1', displayName: 'Word letter', type: 'flow' }, flowExecution: { status: 'Success' } });
     const res = await s.call(`/api/v1/documents/${id}/content`);
     expect(res.headers.get('content-type')).toBe(DOCX);
     expectDocx(Buffer.from(await res.arrayBuffer()), 'Dear customer &amp; friend,');

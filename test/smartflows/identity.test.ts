@@ -56,9 +56,11 @@ describe('printers', () => {
     const b = await (await s.call('/api/v1/printers', send('POST', printer('Beta', { defaultPrinter: true }), s.adminKey))).json();
     expect((await (await s.call('/api/v1/printers/default')).json()).id).toBe(b.id);
     expect((await (await s.call(`/api/v1/printers/${a.id}`)).json()).defaultPrinter).toBe(false);
-    const set = await s.call('/api/v1/printers/default', send('PUT', { id: a.id }, s.adminKey));
+    const set = await s.call('/api/v1/printers/default', send('PUT', { ...a, defaultPrinter: false }, s.adminKey));
     expect((await set.json()).defaultPrinter).toBe(true);
-    expect((await s.call('/api/v1/printers/default', send('PUT', { id: 'nope' }, s.adminKey))).status).toBe(404);
+    expect((await s.call('/api/v1/printers/default', send('PUT', printer('x', { id: 'nope' }), s.adminKey))).status).toBe(404);
+    const noId = await s.call('/api/v1/printers/default', send('PUT', printer('x'), s.adminKey));
+    expect((await problemOf(noId)).errors![0].pointer).toBe('/id');
     expect((await s.call(`/api/v1/printers/${a.id}`, { method: 'DELETE', key: s.adminKey })).status).toBe(409);
     expect((await s.call(`/api/v1/printers/${a.id}?force=true&deleteInbound=true`, { method: 'DELETE', key: s.adminKey })).status).toBe(200);
     expect((await s.call('/api/v1/printers/default')).status).toBe(404);

@@ -38,7 +38,7 @@ function visibleDocument(ctx: DocCtx) {
 
 const named = (id: string, type: string): Schemas['IdWithName'] => ({ id, displayName: id, type });
 
-function present(store: Store, doc: DocumentRecord, flowName?: string): Schemas['Document'] {
+function present(store: Store, doc: DocumentRecord, flow?: { id: string; name: string }): Schemas['Document'] {
   const by = userRef(store, doc.createdBy);
   return {
     id: doc.id,
@@ -50,7 +50,8 @@ function present(store: Store, doc: DocumentRecord, flowName?: string): Schemas[
     modifiedBy: by,
     ...(doc.templateId !== null ? { templateId: named(doc.templateId, 'template') } : {}),
     ...(doc.language !== null ? { language: named(doc.language, 'language') } : {}),
-    ...(doc.executionId ? { origin: { id: doc.executionId, displayName: flowName ?? doc.source?.flowName ?? doc.executionId, type: 'flowExecution' } } : {}),
+    // The flow that produced it (the vendor's ObjectType has no execution type; flowExecution names the run).
+    ...(flow ? { origin: { id: flow.id, displayName: flow.name, type: 'flow' } } : {}),
     finished: doc.finished,
     ...(doc.expiration !== null ? { expiration: doc.expiration } : {}),
     contentType: doc.contentType,
@@ -114,7 +115,7 @@ async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentCo
 function list(ctx: RequestContext<'GetDocuments' | 'GetFilteredDocuments'>, group?: Schemas['ListFilterGroup']) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
-  const rows = store.documents.listVisible(seesAll(p) ? null : p.user.id, LIST_LIMIT).map((d) => present(store, d));
+  const rows = store.documents.listVisible(seesAll(p) ? null : p.user.id, LIST_LIMIT).map(({ doc, flow }) => present(store, doc, flow ?? undefined));
   const q = ctx.query as { page?: number; size?: number; sort?: string; filter?: string };
   return listPage(rows, DOCUMENT_PROPERTIES, { ...q, group }, 'createdAt,desc');
 }
@@ -146,7 +147,8 @@ export const documentHandlers: Pick<Handlers,
   GetDocument(ctx) {
     const { doc, exec } = visibleDocument(ctx);
     const { store } = ctx.services;
-    return { status: 200, body: { ...present(store, doc, exec?.flowName), ...(exec ? { flowExecution: presentExecution(store, exec) } : {}) } };
+    const flow = exec ? { id: exec.flowId, name: exec.flowName } : undefined;
+    return { status: 200, body: { ...present(store, doc, flow), ...(exec ? { flowExecution: presentExecution(store, exec) } : {}) } };
   },
   GetDocumentContent: content,
   GetDocumentContentAlt: content,

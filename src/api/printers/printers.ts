@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { conflict, invalidField, notFound } from '../../http/problem.js';
 import type { PrinterRecord, Store } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';
@@ -89,9 +89,11 @@ export const printerHandlers: Pick<Handlers,
   SetDefaultPrinter(ctx) {
     const { store, now } = ctx.services;
     const userId = principalOf(ctx).user.id;
+    const id = ctx.body!.id;
+    if (!id) throw invalidField('body', '/id', 'required', 'name the printer to make the default by its id');
     const updated = store.transaction(() => {
-      const p = store.printers.byId(ctx.body!.id);
-      if (!p) throw notFound(`No printer ${ctx.body!.id}.`);
+      const p = store.printers.byId(id);
+      if (!p) throw notFound(`No printer ${id}.`);
       const at = now().toISOString();
       makeDefault(store, p.id, userId, at);
       const next: PrinterRecord = p.defaultPrinter ? p : { ...p, defaultPrinter: true, modifiedAt: at, modifiedBy: userId };

@@ -1,6 +1,6 @@
 /** Smart Flows login: a wrong password is a 401; the right one answers the vendor's Authentication (user, tokens per scope), whose JWT works as a bearer token. */
 import type { Scenario } from '../context.js';
-import { ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
 
 export const loginScenario: Scenario = {
   name: 'smartflows: login and JWT bearer',
@@ -32,5 +32,21 @@ export const loginScenario: Scenario = {
     expectStatus(ctx, reset.response, 200, 'ResetPassword of an unknown user (reveals nothing)');
     expectStatus(ctx, (await anon.POST('/api/v1/authenticate/authorizeReset', { body: { userId: 'no-such-user', resetToken: 'wrong', password: 'whatever-password' } })).response, 400,
       'AuthorizeResetPassword with a wrong token');
+    // The whole reset, through flowmock's sandbox outbox (an administrator reads it): the new
+    // password is the old one, so the fixture keeps working.
+    if (fx.keys.admin) {
+      expectStatus(ctx, (await anon.POST('/api/v1/authenticate/reset', { body: { username: login.username, path: '/reset' } })).response, 200, 'ResetPassword of the login user');
+      const outbox = await ctx.main.strict.as(apiKey(fx.keys.admin)).GET('/__flowmock/outbox');
+      if (expectStatus(ctx, outbox.response, 200, 'GetSandboxOutbox')) {
+        const mail = outbox.data!.find((m) => m.kind === 'passwordReset' && m.userId === ok.data!.user?.id);
+        ensure(ctx, 'behaves_as_documented', !!mail?.resetToken && !!mail.link?.includes(mail.resetToken), 'the outbox holds the reset mail with its token and link', 'GetSandboxOutbox');
+        if (mail?.resetToken) {
+          const done = await anon.POST('/api/v1/authenticate/authorizeReset', { body: { userId: mail.userId, resetToken: mail.resetToken, password: login.password } });
+          expectStatus(ctx, done.response, 200, 'AuthorizeResetPassword with the mailed token');
+          expectStatus(ctx, (await anon.POST('/api/v1/authenticate/authorizeReset', { body: { userId: mail.userId, resetToken: mail.resetToken, password: login.password } })).response, 400,
+            'AuthorizeResetPassword with a spent token');
+        }
+      }
+    }
   },
 };

@@ -12,6 +12,10 @@ export const printersScenario: Scenario = {
     const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
     const tag = `${ctx.seed}-${Date.now()}`;
     const input = { displayName: `Contract printer ${tag}`, description: 'made by the contract tests', definition: { id: 'generic-pdf', displayName: 'Generic PDF printer' }, flavor: 'jps' as const, defaultPrinter: false, properties: { general: { copies: 2 }, jps: { duplexing: 'twoSidedLongEdge' as const } } };
+    // No printer is the default before this scenario makes one (a reference run has no other printers).
+    const noDefault = await admin.GET('/api/v1/printers/default');
+    if (noDefault.response.status !== 200) expectStatus(ctx, noDefault.response, 404, 'GetDefaultPrinter without a default printer');
+    expectStatus(ctx, (await admin.PUT('/api/v1/printers/default', { body: { ...input, id: randomId() } })).response, 404, 'SetDefaultPrinter of an unknown printer');
     const created = await admin.POST('/api/v1/printers', { body: input });
     mustStatus(ctx, created.response, 201, 'CreatePrinter');
     const printer = created.data!;
@@ -49,7 +53,7 @@ export const printersScenario: Scenario = {
     const filtered = await admin.POST('/api/v1/printers/filter', { params: { query: { size: 5, sort: 'displayName,desc' } },
       body: { group: { type: 'and', nodes: [{ condition: { key: 'displayName', operator: 'like', values: [tag] } }] } } });
     if (expectStatus(ctx, filtered.response, 200, 'GetFilteredPrinters')) {
-      ensure(ctx, 'behaves_as_documented', filtered.data!.length === 2 && filtered.data![0].displayName.endsWith('(2)'), 'the filter finds both, sorted by name descending', 'GetFilteredPrinters');
+      ensure(ctx, 'behaves_as_documented', filtered.data!.length === 2 && filtered.data![0].displayName.endsWith('renamed') && filtered.data![1].displayName.endsWith('(2)'), 'the filter finds both, sorted by name descending', 'GetFilteredPrinters');
     }
     expectStatus(ctx, (await admin.POST('/api/v1/printers/{printer}/test', { params: { path: { printer: printer.id! } } })).response, 200, 'TestPrinter');
     expectStatus(ctx, (await admin.DELETE('/api/v1/printers/{printer}', { params: { path: { printer: other.data!.id! } } })).response, 409, 'DeletePrinter of the default without force');

@@ -1219,7 +1219,6 @@ export interface components {
             composed?: unknown;
         };
         DocGenSettingsDatas: {
-            /** Format: byte */
             content?: string;
             dataset?: string;
             displayName?: string;
@@ -1262,12 +1261,10 @@ export interface components {
         GeneratedDocumentContent: {
             entity?: components["schemas"]["IdWithName"];
             link?: string;
-            /** Format: byte */
             data?: string;
         };
         GeneratedDocumentPages: {
             index?: number;
-            /** Format: byte */
             content?: string;
         };
         StatusMessage: {
@@ -1278,7 +1275,6 @@ export interface components {
             documentLocation?: components["schemas"]["StatusMessageDocumentLocation"];
         };
         StandardTemplateDefinition: {
-            /** Format: byte */
             content?: string;
             datasets?: string[];
             schemas?: components["schemas"]["SchemaContent"][];

@@ -11,7 +11,7 @@ export interface ActionflowRef { application: string; name: string }
 export interface ContractFixtures {
   /** Smart Flows API keys: admin (every permission), user (a plain user), otherUser (another plain user), disabledUser (a disabled user). */
   keys: { admin?: string; user?: string; otherUser?: string; disabledUser?: string };
-  /** User names behind `keys.admin` and `keys.user` (for /users/{user}/apikeys). */
+  /** User names behind `keys.admin` and `keys.user` (for /users/{user}/tokens). */
   usernames: { admin: string; user: string };
   /** A user name and password for POST /api/v1/authenticate/login (optional). */
   login?: { username: string; password: string };

@@ -18,7 +18,7 @@ export const UNREACHABLE: UnreachableStatus[] = [
     reason: 'needs the database file deleted under the running server (test/reliability/store-locks.test.ts)',
   },
   {
-    operationId: 'Login',
+    operationId: 'AuthenticateLoginPost',
     status: 429,
     reason: 'needs 5 failed logins for one user within 15 minutes, which would lock the run out of its own login checks (test/reliability/login-throttle.test.ts)',
   },
@@ -27,6 +27,11 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 200,
     reason: 'documented because the vendor answers it; flowmock runs the flows of its definition files and answers 409 instead (spec/smartflows/flows.yaml)',
   })),
+  {
+    operationId: 'AuthenticateOauth2Post',
+    status: 200,
+    reason: 'flowmock configures no OAuth2 provider (AuthenticateGet lists none), so every well-formed call is a 409; the 200 is documented as the vendor\'s answer shape for clients',
+  },
 ];
 
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }

@@ -347,6 +347,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List documents
+         * @description The documents the caller may see: those of its executions and those it made with
+         *     `CreateDocument` (all with `read:flowExecutions`). **flowmock choice**: newest first by
+         *     default; `flowExecution` is left out of lists (read one document for it); at most the
+         *     newest 10,000 documents are considered.
+         */
+        get: operations["GetDocuments"];
+        put?: never;
+        /**
+         * Generate documents from settings
+         * @description Renders one document with flowmock's engine from the vendor's `DocGenSettings`.
+         *     **flowmock choices** (flowmock has no template designer): the title is `template.displayName`,
+         *     else `templateRef.id`; each `datas[]` entry's `content` (base64) is printed as text, under its
+         *     `displayName`; `language` is kept on the document. Formats: `pdf` (default) and `ooxml` with
+         *     `ooxml.format: docx`; any other format is a 400 naming `/result/format` (or
+         *     `/result/ooxml/format`). `dataRefs` name stored data flowmock does not have: a 400 naming it.
+         *     Neither `template` nor `templateRef`: a 400 naming `/templateRef`. `result.content`:
+         *     `returnContent` (default) puts the bytes in `content.data`; `storeContent` stores the document
+         *     (readable with GetDocument, `content.entity` and `content.link` name it);
+         *     `storeAndReturnContent` does both; `noStoreNoReturn` only reports.
+         */
+        post: operations["CreateDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List documents matching a filter
+         * @description As `GetDocuments`, with the filter as a condition group in the body.
+         */
+        post: operations["GetFilteredDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/{documentId}": {
         parameters: {
             query?: never;
@@ -373,9 +429,13 @@ export interface paths {
         };
         /**
          * Document content
-         * @description The document's bytes, with `Content-Disposition` (file name) and `Content-Length`.
-         *     A document of an execution that is not finished yet is a 409 (**flowmock choice**), never
-         *     a half-made file.
+         * @description The document's bytes, with `Content-Disposition` (file name) and `Content-Length`; the
+         *     `Content-Type` says whether it is a PDF or a DOCX. **flowmock choices**: by `Accept`, a
+         *     client that accepts only DOCX gets a PDF document rendered as DOCX (and one that accepts
+         *     only PDF gets a DOCX document as PDF), from the same content; `*\/*`,
+         *     `application/octet-stream` or no `Accept` get the document as it is; accepting neither
+         *     format is a 406. A document of an execution that is not finished yet is a 409, never a
+         *     half-made file.
          */
         get: operations["GetDocumentContent"];
         put?: never;
@@ -395,7 +455,8 @@ export interface paths {
         };
         /**
          * Document content (second path form)
-         * @description The vendor's documentation also shows this path form; it answers exactly as `GetDocumentContent`.
+         * @description **flowmock choice**: the vendor's documentation shows this path form, its SDK does not;
+         *     it answers exactly as `GetDocumentContent`.
          */
         get: operations["GetDocumentContentAlt"];
         put?: never;
@@ -413,14 +474,63 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List printers */
+        /**
+         * List printers
+         * @description All printers, ordered by display name (the vendor's operation takes no paging).
+         */
         get: operations["GetPrinters"];
         put?: never;
         /**
          * Add a printer
-         * @description Needs `write:printers` (administrators). The seed's example of a right a user key lacks.
+         * @description Needs `write:printers` (administrators): the seed's example of a right a user key lacks.
+         *     **flowmock choice**: 201 with `Location`; a second printer with the same `displayName` is
+         *     a 409; `defaultPrinter: true` makes it the default (the earlier default stops being one).
          */
         post: operations["CreatePrinter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The default printer
+         * @description **flowmock choice**: 404 when no printer is the default.
+         */
+        get: operations["GetDefaultPrinter"];
+        /**
+         * Make a printer the default
+         * @description The body is the vendor's `Printer`. **flowmock choice**: it names an existing printer by
+         *     `id` (the other fields are not applied; send the printer as GetPrinter answers it); that
+         *     printer becomes the only default and is answered. Without `id` it is a 400 naming it; an
+         *     unknown id is a 404.
+         */
+        put: operations["SetDefaultPrinter"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List printers matching a filter */
+        post: operations["GetFilteredPrinters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -433,7 +543,7 @@ export interface paths {
             header?: never;
             path: {
                 /** @description The printer's id. */
-                printer: string;
+                printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
         };
@@ -442,8 +552,40 @@ export interface paths {
         /** Replace a printer */
         put: operations["UpdatePrinter"];
         post?: never;
-        /** Remove a printer */
+        /**
+         * Remove a printer
+         * @description **flowmock choice** for the vendor's query parameters, whose effect it does not publish:
+         *     * `force` (default false): the default printer is removed only with `force=true`; without
+         *       it the answer is a 409 (a flow printing "to the default" would otherwise lose it).
+         *     * `deleteInbound` (default false): flowmock has no inbound print queues (nothing is ever
+         *       printed), so it is accepted and changes nothing.
+         *     The answer is `{}`.
+         */
         delete: operations["DeletePrinter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/printers/{printer}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The printer's id. */
+                printer: components["parameters"]["PrinterPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Print a test page
+         * @description **flowmock choice**: nothing is printed (flowmock drives no printers). The printer must
+         *     exist; the answer says what a test would have sent: `{printer, result: "ok", message}`.
+         */
+        post: operations["TestPrinter"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -466,42 +608,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/{user}/apikeys": {
+    "/api/v1/users/{user}/tokens": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's name or id; `me` is the caller. */
+                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
         };
         /**
-         * List a user's API keys (metadata only)
-         * @description Never the key itself; `last4` is its last four characters. Another user's keys need `read:users`.
+         * List a user's personal access tokens (without their secrets)
+         * @description `secret` and `apiKey` are never listed: they are shown once, by `CreateUserToken`.
+         *     **flowmock choice**: a user lists its own tokens; another user's need `read:users`. Oldest first.
          */
-        get: operations["GetApiKeys"];
+        get: operations["GetUserTokens"];
         put?: never;
         /**
-         * Generate an API key for a user
-         * @description The key is in this answer only: it is stored as a keyed hash and cannot be read again.
-         *     A user may create keys for itself; creating one for another user needs `write:users`.
+         * Create a personal access token (an API key)
+         * @description The body is the vendor's `UserToken`: `displayName` (required) and `description` are read;
+         *     the other fields are output only and ignored here. The answer carries `apiKey`, the value to
+         *     send as `X-API-Key`, and `secret`, its secret part (**flowmock choice**: the part after the
+         *     token id), in this answer only: the key is stored as a keyed hash (HMAC) and cannot be read
+         *     again. The key borrows its user's rights. A user creates tokens for itself; for another user
+         *     it needs `write:users`.
          */
-        post: operations["CreateApiKey"];
+        post: operations["CreateUserToken"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/{user}/apikeys/{apiKeyId}": {
+    "/api/v1/users/{user}/tokens/{token}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's name or id; `me` is the caller. */
+                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
                 user: components["parameters"]["UserPath"];
-                apiKeyId: string;
+                /** @description The token's id. */
+                token: string;
             };
             cookie?: never;
         };
@@ -509,10 +657,32 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Revoke an API key
-         * @description Every later call with the key is a 401, at once.
+         * Revoke a personal access token
+         * @description Every later call with its key is a 401, at once. **flowmock choice**: the answer is `{}`
+         *     (the vendor returns an Object); an unknown or already revoked token is a 404.
          */
-        delete: operations["DeleteApiKey"];
+        delete: operations["DeleteUserToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roles and the permissions each carries
+         * @description **flowmock choice**: needs `read:users` (administrators); roles are fixed by flowmock
+         *     (Administrator, Super User, User), in that order. Permission names are the vendor's scopes.
+         */
+        get: operations["GetRoles"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -526,7 +696,7 @@ export interface paths {
             cookie?: never;
         };
         /** The login methods this server offers */
-        get: operations["GetAuthenticationMethods"];
+        get: operations["AuthenticateGet"];
         put?: never;
         post?: never;
         delete?: never;
@@ -546,9 +716,12 @@ export interface paths {
         put?: never;
         /**
          * Log in with a user name and password
-         * @description Answers a JWT to send as `Authorization: Bearer <jwt>`. It expires after the server's
-         *     configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`). Users get a password with
-         *     `flowmock users set-password`; seeded users have none until then.
+         * @description Answers the user and one JWT per scope, to send as `Authorization: Bearer <jwt>`. It
+         *     expires after the server's configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`).
+         *     **flowmock choice**: `scope` is echoed in `tokens[0].scope` and carried in the JWT (`scope`
+         *     claim); without it the scope is `api`. `loginContext` is accepted and ignored. Users get a
+         *     password with `flowmock users set-password` or the reset flow; seeded users have none until then.
+         *     Each login counts in the user's `loginCount` and sets `lastLogin`.
          *
          *     **flowmock choice** (throttling): after 5 failed logins for one user name, or 20 from one
          *     client address, within 15 minutes, further attempts answer 429 with `Retry-After` (the
@@ -557,7 +730,97 @@ export interface paths {
          *     loop, two at a time; more than 64 logins waiting also answer 429. A token ends when the
          *     user's password changes.
          */
-        post: operations["Login"];
+        post: operations["AuthenticateLoginPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/authenticate/oauth2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with an OAuth2 provider's response
+         * @description **flowmock choice**: flowmock configures no OAuth2 provider (`AuthenticateGet` lists none),
+         *     so every well-formed call answers 409 (`urn:flowmock:problem:conflict`); a body
+         *     without `responseParams` is a 400 naming it.
+         */
+        post: operations["AuthenticateOauth2Post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/authenticate/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset
+         * @description The vendor mails the user a link to reset its password. **flowmock choice**: the answer is
+         *     `{}` whether or not the user exists (it reveals no user names); for a known, active user a
+         *     single-use reset token valid for 1 hour (server clock) is made, stored only as its SHA-256,
+         *     and the "mail" (recipient, user id, token, link built from `path`) is put in the sandbox
+         *     outbox, which an administrator reads with `GET /__flowmock/outbox`. A new request replaces
+         *     the user's earlier token.
+         */
+        post: operations["ResetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/authenticate/authorizeReset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset token
+         * @description **flowmock choice**: the token must be the user's latest, unused and unexpired one; then the
+         *     password is set, the token is spent, and the answer is `{}`. A wrong, spent or expired
+         *     token (or an unknown user id) is a 400 naming `resetToken`.
+         */
+        post: operations["AuthorizeResetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__flowmock/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * flowmock extension: mails the sandbox would have sent (password resets)
+         * @description **flowmock extension**. The server sends no mail; what it would send is kept here, in
+         *     memory (lost on restart), newest first, at most 100. Needs `write:users` (administrators).
+         */
+        get: operations["GetSandboxOutbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -577,8 +840,15 @@ export interface paths {
          * Trigger an actionflow (PhixFlow 11.1.1 and later)
          * @description Runs the actionflow `{actionflow}` of application `{application}` (names URL-encoded,
          *     spaces as `%20`). The actionflow receives `body`, `contentType`, `headers`, `url` and every
-         *     declared query-string parameter. A required parameter that is missing and has no default
-         *     is a 400 naming it.
+         *     declared query-string parameter. A declared parameter the call leaves out is
+         *     "unavailable": its default value when it has one, else `null` in the actionflow (the run
+         *     goes on; never a 400), as PhixFlow passes it.
+         *
+         *     **Privileges** (PhixFlow help): the token's user needs "Use API Key" and "Run Actions";
+         *     up to PhixFlow 11.2 (every 11.2.x) also "View Table Actions". flowmock emulates the version
+         *     set by `--phixflow-version` / `FLOWMOCK_PHIXFLOW_VERSION` (**flowmock choice**: default
+         *     `latest`, the newest behaviour, without "View Table Actions"); a missing privilege is a
+         *     403 naming it.
          *
          *     * **Wait for result** (synchronous): answers when the run ends, or after the timeout
          *       (`timeout` query parameter in ms, over the endpoint's timeout, over 60 s), when the run
@@ -1220,99 +1490,395 @@ export interface components {
             caseBody?: components["schemas"]["FlowZone"][];
         };
         Document: {
-            id: string;
-            displayName: string;
+            id?: string;
+            displayName?: string;
             description?: string;
-            /** Format: date-time */
             createdAt?: string;
             createdBy?: components["schemas"]["IdWithName"];
-            templateId?: string;
-            language?: string;
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            templateId?: components["schemas"]["IdWithName"];
+            language?: components["schemas"]["IdWithName"];
+            /** @description **flowmock choice**: the flow whose execution produced the document (type `flow`); absent for CreateDocument's. */
             origin?: components["schemas"]["IdWithName"];
-            finished: boolean;
-            expiration?: null | string;
-            contentType: string;
-            size?: number;
+            finished?: boolean;
+            expiration?: string;
+            contentType?: string;
+            postProcessing?: components["schemas"]["DocumentPostProcessing"][];
+            usage?: components["schemas"]["ObjectUsage"];
+            flowExecution?: components["schemas"]["FlowExecution"];
         };
-        PrinterInput: {
-            displayName: string;
-            description?: string;
-            definition: components["schemas"]["IdWithName"];
-            flavor?: string;
-            /** @default false */
-            defaultPrinter: boolean;
-            properties?: {
-                [key: string]: unknown;
-            };
+        DocumentPostProcessing: {
+            message?: string;
+            result?: string;
+        };
+        /** @enum {string} */
+        ObjectUsage: "flowExecutionInput" | "flowExecutionInternal" | "flowExecutionOutput" | "userCreated";
+        ObjectReference: {
+            id?: string;
+        };
+        DocGenSettings: {
+            language?: string;
+            templateRef?: components["schemas"]["ObjectReference"];
+            template?: components["schemas"]["DocGenSettingsTemplate"];
+            dataRefs?: components["schemas"]["ObjectReference"][];
+            datas?: components["schemas"]["DocGenSettingsDatas"][];
+            result?: components["schemas"]["DocGenSettingsResult"];
+        };
+        /** @description `standard` and `composed` (template designs) are accepted and not interpreted (**flowmock choice**). */
+        DocGenSettingsTemplate: {
+            /** @enum {string} */
+            type?: "standard" | "composed";
+            displayName?: string;
+            standard?: components["schemas"]["StandardTemplateDefinition"];
+            /** @description The vendor's DocGenSettingsTemplateComposed (a composed template's parts and conditions); accepted, not interpreted (**flowmock choice**). */
+            composed?: unknown;
+        };
+        DocGenSettingsDatas: {
+            content?: string;
+            dataset?: string;
+            displayName?: string;
+        };
+        /** @description The vendor's per-format settings (`chartData`, `image`, `pdf`, `html`, `text`, `odt`) are accepted and not interpreted (**flowmock choice**). */
+        DocGenSettingsResult: {
+            /** @enum {string} */
+            content?: "returnContent" | "storeContent" | "storeAndReturnContent" | "noStoreNoReturn";
+            /** @enum {string} */
+            format?: "ooxml" | "pdf" | "html" | "text" | "xps" | "odt" | "rtf" | "image";
+            chartData?: components["schemas"]["DocGenSettingsResultChartData"];
+            ooxml?: components["schemas"]["DocGenSettingsResultOoxml"];
+            image?: components["schemas"]["DocGenSettingsResultImage"];
+            pdf?: components["schemas"]["DocGenSettingsResultPdf"];
+            html?: components["schemas"]["DocGenSettingsResultHtml"];
+            text?: components["schemas"]["DocGenSettingsResultText"];
+            odt?: components["schemas"]["DocGenSettingsResultOdt"];
+        };
+        DocGenSettingsResultOoxml: {
+            /** @enum {string} */
+            format?: "docx" | "dotx" | "docm" | "dotm" | "flatopc";
+            /** @enum {string} */
+            compliance?: "iso_29500_2008_strict" | "ecma_376_2006" | "iso_29500_2008_transitional";
+            password?: string;
+        };
+        GeneratedDocument: {
+            displayName?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            properties?: components["schemas"]["GeneratedDocumentProperties"];
+            content?: components["schemas"]["GeneratedDocumentContent"];
+            pages?: components["schemas"]["GeneratedDocumentPages"][];
+            charts?: components["schemas"]["GeneratedDocumentCharts"][];
+            messages?: components["schemas"]["StatusMessage"][];
+        };
+        GeneratedDocumentProperties: {
+            contentType?: string;
+            pageCount?: number;
+        };
+        GeneratedDocumentContent: {
+            entity?: components["schemas"]["IdWithName"];
+            link?: string;
+            data?: string;
+        };
+        GeneratedDocumentPages: {
+            index?: number;
+            content?: string;
+        };
+        StatusMessage: {
+            /** @enum {string} */
+            type?: "info" | "warning" | "error";
+            code?: string;
+            message?: string;
+            documentLocation?: components["schemas"]["StatusMessageDocumentLocation"];
+        };
+        StandardTemplateDefinition: {
+            content?: string;
+            datasets?: string[];
+            schemas?: components["schemas"]["SchemaContent"][];
+        };
+        SchemaContent: {
+            content?: string;
+            name?: string;
+        };
+        GeneratedDocumentCharts: {
+            title?: string;
+            categories?: components["schemas"]["ChartValue"][];
+            series?: components["schemas"]["GeneratedDocumentSeries"][];
+        };
+        ChartValue: {
+            /** @enum {string} */
+            type?: "string" | "number" | "boolean" | "dateTime" | "date" | "time";
+            value?: string;
+            numberValue?: number;
+            dateTimeValue?: string;
+        };
+        GeneratedDocumentSeries: {
+            id?: string;
+            header?: string;
+            index?: number;
+            values?: components["schemas"]["ChartValue"][];
+        };
+        DocGenSettingsResultPdf: {
+            /** @enum {string} */
+            compliance?: "pdf15" | "pdfA1b" | "pdfA1a";
+            /** @enum {string} */
+            fontEmbeddingMode?: "all" | "nonStandard" | "none";
+            preserveFormFields?: boolean;
+            encryption?: components["schemas"]["DocGenSettingsResultPdfEncryption"];
+        };
+        DocGenSettingsResultPdfEncryption: {
+            /** @enum {string} */
+            algorithm?: "rc4_128" | "rc4_40";
+            permissions?: string[];
+            ownerPassword?: string;
+            userPassword?: string;
+        };
+        StatusMessageDocumentLocation: {
+            template?: components["schemas"]["IdWithName"];
+            instruction?: string;
+            instructionField?: string;
+            field?: string;
+            fieldValue?: string;
+        };
+        DocGenSettingsResultImage: {
+            /** @enum {string} */
+            format?: "png" | "jpeg" | "svg" | "bmp" | "gif" | "emf";
+            /** @enum {string} */
+            colorMode?: "normal" | "blackAndWhite" | "grayscale";
+            pageing?: components["schemas"]["DocGenSettingsResultImagePageing"];
+            antiAliasing?: boolean;
+            resolution?: number;
+            paperColor?: string;
+            scale?: number;
+            jpegQuality?: number;
+        };
+        DocGenSettingsResultImagePageing: {
+            firstPageIndex?: number;
+            pageCount?: number;
+        };
+        DocGenSettingsResultChartData: {
+            include?: boolean;
+            instructionId?: string;
+        };
+        DocGenSettingsResultHtml: {
+            /** @enum {string} */
+            format?: "epub" | "mhtml" | "html";
+            /** @enum {string} */
+            exportHeadersFooters?: "firstPageheaderFooterPerSection" | "perSection" | "firstSectionHeaderLastSectionFooter" | "none";
+            encoding?: string;
+            exportPageMargins?: boolean;
+            exportPageSetup?: boolean;
+            exportTOCPageNumbers?: boolean;
+            exportRelativeFontSize?: boolean;
+            imageResolution?: number;
+            exportImagesAsBase64?: boolean;
+            maintainLinkToExternalImages?: boolean;
+            scaleImagesToShapeSize?: boolean;
+        };
+        DocGenSettingsResultText: {
+            encoding?: string;
+            exportHeadersFooters?: boolean;
+            paragraphBreak?: string;
+            preserveTableLayout?: boolean;
+            simplifyListLabels?: boolean;
+        };
+        DocGenSettingsResultOdt: {
+            /** @enum {string} */
+            format?: "odt" | "ott";
+            isStrictSchema11?: boolean;
         };
         Printer: {
-            id: string;
+            /** @enum {string} */
+            flavor?: "jps" | "gcp";
+            id?: string;
             displayName: string;
             description?: string;
-            /** Format: date-time */
             createdAt?: string;
             createdBy?: components["schemas"]["IdWithName"];
-            /** Format: date-time */
             modifiedAt?: string;
             modifiedBy?: components["schemas"]["IdWithName"];
             definition: components["schemas"]["IdWithName"];
-            flavor?: string;
             defaultPrinter?: boolean;
-            properties?: {
-                [key: string]: unknown;
-            };
+            properties?: components["schemas"]["PrinterProperties"];
         };
-        Role: {
-            id: string;
-            name: string;
-            displayName?: string;
-            description?: string;
-            permissions: string[];
+        PrinterProperties: {
+            general?: components["schemas"]["GeneralPrintProps"];
+            jps?: components["schemas"]["JpsPrintProps"];
+            gcp?: components["schemas"]["GcpPrintProps"];
         };
-        User: {
-            id: string;
-            username: string;
-            displayName?: string;
-            email?: string;
-            enabled: boolean;
-            roles: components["schemas"]["Role"][];
-            /** @description **flowmock extension**: PhixFlow privileges the user holds ("Use API Key", "Run Actions"). */
-            privileges?: string[];
+        GeneralPrintProps: {
+            copies?: number;
+            jobName?: string;
+            pageRange?: components["schemas"]["GeneralPrintPropsPageRange"];
         };
-        ApiKeyInput: {
-            name?: string;
+        GeneralPrintPropsPageRange: {
+            /** @enum {string} */
+            type?: "default" | "allPages" | "somePages";
+            from?: number;
+            to?: number;
         };
-        ApiKeyInfo: {
-            id: string;
-            name: string;
-            /** Format: date-time */
-            createdAt: string;
-            lastUsedAt?: null | string;
-            last4: string;
+        JpsPrintProps: {
+            /** @enum {string} */
+            duplexing?: "default" | "oneSided" | "twoSidedLongEdge" | "twoSidedShortEdge";
+            /** @enum {string} */
+            collate?: "default" | "true" | "false";
+            /** @enum {string} */
+            chromaticity?: "default" | "monochrome" | "color";
+            /** @enum {string} */
+            orientation?: "default" | "portrait" | "landscape";
+            paperSource?: string;
+            firstPagePaperSource?: string;
+            paperSize?: string;
         };
-        ApiKeyCreated: components["schemas"]["ApiKeyInfo"] & {
-            /** @description The key itself; shown in this answer only. */
-            key: string;
-        };
-        AuthenticationInfo: {
-            methods: {
-                /** @enum {string} */
-                type: "password" | "apiKey";
-                loginUrl?: string;
-                header?: string;
+        GcpPrintProps: {
+            /** @enum {string} */
+            duplexing?: "default" | "noDuplex" | "longEdge" | "shortEdge";
+            /** @enum {string} */
+            collate?: "default" | "true" | "false";
+            /** @enum {string} */
+            color?: "default" | "auto" | "standardColor" | "standardMonochrome" | "customColor" | "customMonochrome";
+            /** @enum {string} */
+            orientation?: "default" | "auto" | "portrait" | "landscape";
+            vendorCapabilities?: {
+                [key: string]: string;
             }[];
         };
-        LoginRequest: {
+        /**
+         * @description **flowmock choice** (the vendor's SDK leaves the body untyped): the condition group its
+         *     documentation shows, `{group: {type, nodes: [{condition|group}]}}`, with the vendor's
+         *     FilterCondition operators on any top-level property of the listed model.
+         */
+        ListFilterBody: {
+            group: components["schemas"]["ListFilterGroup"];
+        };
+        ListFilterGroup: {
+            /** @enum {string} */
+            type: "and" | "or";
+            nodes: components["schemas"]["ListFilterNode"][];
+        };
+        ListFilterNode: {
+            id?: string;
+            condition?: components["schemas"]["ListFilterCondition"];
+            group?: components["schemas"]["ListFilterGroup"];
+        } & (unknown | unknown);
+        ListFilterCondition: {
+            key: string;
+            /** @enum {string} */
+            operator: "between" | "notBetween" | "equalTo" | "notEqualTo" | "like" | "notLike" | "greaterThan" | "lessThan" | "greaterThanOrEqualTo" | "lessThanOrEqualTo" | "isTrue" | "isFalse" | "isBlank" | "notIsBlank" | "in" | "isNull" | "isNotNull";
+            values?: unknown[];
+        };
+        Role: {
+            id?: string;
+            name?: string;
+            displayName?: string;
+            description?: string;
+            permissions?: string[];
+        };
+        User: {
+            id?: string;
+            userName: string;
+            displayName?: string;
+            firstName: string;
+            lastName: string;
+            description?: string;
+            /** @description **flowmock choice**: empty when the user has none. */
+            emailAddress: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            lastLogin?: string;
+            loginCount?: number;
+            active?: boolean;
+            identity?: components["schemas"]["UserIdentity"];
+            /** @description The user's settings (any JSON; flowmock keeps `{}` unless set). */
+            settings?: unknown;
+            roles?: components["schemas"]["Role"][];
+        };
+        UserIdentity: {
+            /** @enum {string} */
+            type?: "native" | "external" | "none";
+            native?: components["schemas"]["UserIdentityNative"];
+            external?: components["schemas"]["UserIdentityExternal"];
+        };
+        UserIdentityNative: {
+            /** @description Input only; flowmock never answers a password. */
+            password?: string;
+        };
+        UserIdentityExternal: {
+            connectorId?: string;
+            externalId?: string;
+        };
+        UserToken: {
+            readonly id?: string;
+            displayName: string;
+            description?: string;
+            readonly createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            readonly secret?: string;
+            readonly apiKey?: string;
+        };
+        AuthenticationInfo: {
+            login?: components["schemas"]["AuthenticationInfoLogin"];
+            resetPasswordSupported?: boolean;
+            oauth2?: components["schemas"]["AuthenticationInfoOauth2"][];
+            methods?: components["schemas"]["AuthenticationInfoMethods"][];
+        };
+        AuthenticationInfoLogin: {
+            enabled?: boolean;
+        };
+        AuthenticationInfoOauth2: {
+            id?: string;
+            displayName?: string;
+            url?: string;
+            parameters?: {
+                [key: string]: string;
+            };
+        };
+        AuthenticationInfoMethods: {
+            /** @enum {string} */
+            methodType?: "password" | "oauth";
+            id?: string;
+            displayName?: string;
+        };
+        Login: {
             username: string;
             password: string;
+            scope?: string;
             loginContext?: string;
         };
-        LoginResponse: {
-            token: string;
-            /** @constant */
-            tokenType: "Bearer";
+        Authentication: {
+            user?: components["schemas"]["User"];
+            tokens?: components["schemas"]["AuthenticationTokens"][];
+        };
+        AuthenticationTokens: {
+            scope?: string;
+            token?: string;
+        };
+        Oauth2Parameters: {
+            responseParams: string;
+        };
+        UserResetParameters: {
+            username: string;
+            path?: string;
+        };
+        UserResetPasswordParameters: {
+            userId: string;
+            resetToken: string;
+            password: string;
+        };
+        /** @description **flowmock extension**: a mail the sandbox would have sent. */
+        SandboxMail: {
+            id: string;
+            /** @enum {string} */
+            kind: "passwordReset";
+            to?: string;
+            userId: string;
+            resetToken?: string;
+            link?: string;
             /** Format: date-time */
-            expiresAt: string;
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt?: string;
         };
         /**
          * @description **flowmock choice** of the response envelope. `data` holds, under the Output connection
@@ -1723,11 +2289,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The client accepts neither PDF nor DOCX (nor `*\/*` or `application/octet-stream`). */
+        NotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The document's bytes. */
         DocumentContent: {
             headers: {
                 /**
-                 * @description `attachment; filename="<name>.pdf"`
+                 * @description `attachment; filename="<name>"`
                  * @example attachment; filename="Invoice.pdf"
                  */
                 "Content-Disposition"?: string;
@@ -1737,6 +2312,7 @@ export interface components {
             };
             content: {
                 "application/pdf": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
             };
         };
         /** @description The run ended (Success, or Fail when the actionflow failed or stopped). */
@@ -1770,7 +2346,7 @@ export interface components {
                 "application/json": components["schemas"]["ActionflowEnvelope"];
             };
         };
-        /** @description The synchronous run passed its timeout and was aborted. */
+        /** @description The synchronous run passed its timeout and was aborted (**flowmock choice**, HTTP 504 with a Fail envelope). */
         EnvelopeTimeout: {
             headers: {
                 "Preference-Applied": components["headers"]["PreferenceApplied"];
@@ -1941,7 +2517,20 @@ export interface components {
          */
         FlowFilter: string;
         DocumentIdPath: string;
-        /** @description The user's name or id; `me` is the caller. */
+        /** @description The printer's id. */
+        PrinterPath: string;
+        /**
+         * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+         *     top-level property of the listed model; default `displayName,asc` for printers,
+         *     `createdAt,desc` for documents).
+         */
+        ListSort: string;
+        /**
+         * @description The vendor's query form `property:value,property:value`: each named property contains
+         *     the value (case-insensitive), all must match.
+         */
+        ListFilterQuery: string;
+        /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
         UserPath: string;
         /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
         ApplicationPath: string;
@@ -2018,9 +2607,14 @@ export interface components {
                 "application/json": components["schemas"]["ConditionGroupBody"];
             };
         };
-        PrinterInput: {
+        PrinterBody: {
             content: {
-                "application/json": components["schemas"]["PrinterInput"];
+                "application/json": components["schemas"]["Printer"];
+            };
+        };
+        ListFilter: {
+            content: {
+                "application/json": components["schemas"]["ListFilterBody"];
             };
         };
         /**
@@ -2048,10 +2642,10 @@ export interface components {
          */
         PrinterLocation: string;
         /**
-         * @description Path of the user's API keys, where the new key is listed (without its secret).
-         * @example /api/v1/users/integrator/apikeys
+         * @description Path of the user's tokens, where the new token is listed (without its secret).
+         * @example /api/v1/users/integrator/tokens
          */
-        ApiKeysLocation: string;
+        UserTokensLocation: string;
         /**
          * @description Path of the run's status URL (`GetActionflowStatus`), to poll until the run ends.
          * @example /phixflow/api/1/action/Demo/Long%20report/status/4f2c9a1e-8b7d-4c6e-a5f4-3e2d1c0b9a91
@@ -2774,6 +3368,110 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    GetDocuments: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /**
+                 * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+                 *     top-level property of the listed model; default `displayName,asc` for printers,
+                 *     `createdAt,desc` for documents).
+                 */
+                sort?: components["parameters"]["ListSort"];
+                /**
+                 * @description The vendor's query form `property:value,property:value`: each named property contains
+                 *     the value (case-insensitive), all must match.
+                 */
+                filter?: components["parameters"]["ListFilterQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocGenSettings"];
+            };
+        };
+        responses: {
+            /** @description The generated documents (one). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedDocument"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredDocuments: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /**
+                 * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+                 *     top-level property of the listed model; default `displayName,asc` for printers,
+                 *     `createdAt,desc` for documents).
+                 */
+                sort?: components["parameters"]["ListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description One page of the matching documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     GetDocument: {
         parameters: {
             query?: never;
@@ -2785,7 +3483,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The document's metadata. */
+            /** @description The document's metadata, with the execution that produced it (if any). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2816,6 +3514,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
         };
     };
@@ -2835,6 +3534,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
         };
     };
@@ -2847,7 +3547,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description All printers, ordered by display name. */
+            /** @description All printers. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2867,7 +3567,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["PrinterInput"];
+        requestBody: components["requestBodies"]["PrinterBody"];
         responses: {
             /** @description The printer was added. */
             201: {
@@ -2887,13 +3587,102 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    GetDefaultPrinter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default printer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Printer"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SetDefaultPrinter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Printer"];
+            };
+        };
+        responses: {
+            /** @description The printer, now the default. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Printer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredPrinters: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /**
+                 * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
+                 *     top-level property of the listed model; default `displayName,asc` for printers,
+                 *     `createdAt,desc` for documents).
+                 */
+                sort?: components["parameters"]["ListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description One page of the matching printers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Printer"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     GetPrinter: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /** @description The printer's id. */
-                printer: string;
+                printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
         };
@@ -2920,11 +3709,11 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The printer's id. */
-                printer: string;
+                printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["PrinterInput"];
+        requestBody: components["requestBodies"]["PrinterBody"];
         responses: {
             /** @description The updated printer. */
             200: {
@@ -2946,22 +3735,60 @@ export interface operations {
     };
     DeletePrinter: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean;
+                deleteInbound?: boolean;
+            };
             header?: never;
             path: {
                 /** @description The printer's id. */
-                printer: string;
+                printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
             /** @description The printer was removed. */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    TestPrinter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The printer's id. */
+                printer: components["parameters"]["PrinterPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test was run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        printer?: components["schemas"]["IdWithName"];
+                        /** @enum {string} */
+                        result?: "ok";
+                        message?: string;
+                    };
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -2978,7 +3805,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The current user, with the role and permissions it holds. */
+            /** @description The current user, with its roles and their permissions. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,25 +3826,25 @@ export interface operations {
             };
         };
     };
-    GetApiKeys: {
+    GetUserTokens: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's name or id; `me` is the caller. */
+                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The user's active keys, oldest first. */
+            /** @description The user's active tokens. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyInfo"][];
+                    "application/json": components["schemas"]["UserToken"][];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3026,30 +3853,30 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CreateApiKey: {
+    CreateUserToken: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's name or id; `me` is the caller. */
+                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiKeyInput"];
+                "application/json": components["schemas"]["UserToken"];
             };
         };
         responses: {
-            /** @description The new key, shown once. */
+            /** @description The new token, with its key shown once. */
             201: {
                 headers: {
-                    Location: components["headers"]["ApiKeysLocation"];
+                    Location: components["headers"]["UserTokensLocation"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyCreated"];
+                    "application/json": components["schemas"]["UserToken"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3060,25 +3887,28 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
-    DeleteApiKey: {
+    DeleteUserToken: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's name or id; `me` is the caller. */
+                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
                 user: components["parameters"]["UserPath"];
-                apiKeyId: string;
+                /** @description The token's id. */
+                token: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The key was revoked. */
-            204: {
+            /** @description The token was revoked. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -3086,7 +3916,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    GetAuthenticationMethods: {
+    GetRoles: {
         parameters: {
             query?: never;
             header?: never;
@@ -3095,7 +3925,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Login methods. */
+            /** @description Every role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    AuthenticateGet: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The vendor's login prompt hint. **flowmock choice**: accepted and ignored (flowmock has
+                 *     no interactive login page), so any value answers the same methods.
+                 */
+                prompt?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description Login methods. **flowmock choice**: password login is on and password reset is supported
+             *     (through the sandbox outbox, see `/__flowmock/outbox`); no OAuth2 provider is configured,
+             *     so `oauth2` is empty and `methods` lists the password method only.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,9 +3966,10 @@ export interface operations {
                     "application/json": components["schemas"]["AuthenticationInfo"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
-    Login: {
+    AuthenticateLoginPost: {
         parameters: {
             query?: never;
             header?: never;
@@ -3115,7 +3978,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginRequest"];
+                "application/json": components["schemas"]["Login"];
             };
         };
         responses: {
@@ -3125,7 +3988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResponse"];
+                    "application/json": components["schemas"]["Authentication"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3133,6 +3996,118 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    AuthenticateOauth2Post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Oauth2Parameters"];
+            };
+        };
+        responses: {
+            /** @description Never sent by flowmock (no provider); the vendor's answer shape, for clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Authentication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No OAuth2 provider is configured. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    ResetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserResetParameters"];
+            };
+        };
+        responses: {
+            /** @description The request was taken (for any user name). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    AuthorizeResetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserResetPasswordParameters"];
+            };
+        };
+        responses: {
+            /** @description The password was set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetSandboxOutbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outbox. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxMail"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     TriggerActionflow: {

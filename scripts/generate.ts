@@ -11,7 +11,8 @@
  * the bundle with Ajv, which resolves those refs.
  *
  * It also writes the README's table of flowmock choices (every `x-flowmock-choice` of the spec,
- * scripts/spec-choices.ts), and refuses a choice that is not a non-empty string.
+ * scripts/spec-choices.ts), refusing a choice that is not a non-empty string, and its table of
+ * settings (src/settings.ts).
  *
  * `--check` writes nothing and exits 1 when the committed files (or the README table) differ from
  * what the spec gives.
@@ -24,6 +25,14 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
 import { assembleSpec } from './spec-bundle.js';
 import { collectChoices, readmeWithChoices } from './spec-choices.js';
+import { settingsTableMarkdown } from '../src/settings-doc.js';
+
+/** The README's settings table (between its markers) as src/settings.ts gives it. */
+function readmeWithSettings(readme: string): string {
+  const m = /(<!-- settings-table:[^\n]*-->\n)[\s\S]*?(\n<!-- \/settings-table -->)/.exec(readme);
+  if (!m) throw new Error('README.md has no settings-table markers');
+  return readme.slice(0, m.index) + m[1] + settingsTableMarkdown() + m[2] + readme.slice(m.index + m[0].length);
+}
 import { definitionSchemas } from '../src/engine/definitions/definition-schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,12 +77,12 @@ async function main(): Promise<void> {
     }
   }
   const readme = await readFile(readmePath, 'utf8');
-  const readmeNext = readmeWithChoices(readme, collectChoices(JSON.parse(outputs.get('openapi.json')!)).choices);
+  const readmeNext = readmeWithSettings(readmeWithChoices(readme, collectChoices(JSON.parse(outputs.get('openapi.json')!)).choices));
   if (check) {
-    if (readme !== readmeNext) drift.push('README.md (table of flowmock choices)');
+    if (readme !== readmeNext) drift.push('README.md (tables of flowmock choices and settings)');
   } else if (readme !== readmeNext) {
     await writeFile(readmePath, readmeNext);
-    console.log('wrote README.md (table of flowmock choices)');
+    console.log('wrote README.md (tables of flowmock choices and settings)');
   }
   if (check) {
     if (drift.length) {

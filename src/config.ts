@@ -3,6 +3,7 @@
  * them). Every limit is explicit here.
  */
 import { existsSync, statSync } from 'node:fs';
+import { isPhixflowVersion } from './auth/phixflow-version.js';
 import path from 'node:path';
 import { parseCors, type CorsSetting } from './http/cors.js';
 import { parseFaultRule } from './http/faults.js';
@@ -33,6 +34,11 @@ export interface FlowmockConfig {
   /** PhixFlow defaults when neither the URL nor the endpoint sets a timeout. */
   phixflowSyncTimeoutMs: number;
   phixflowAsyncTimeoutMs: number;
+  /**
+   * The PhixFlow version emulated (`--phixflow-version`, FLOWMOCK_PHIXFLOW_VERSION): 'latest'
+   * (default) or e.g. '11.2'; up to 11.2 the API user also needs "View Table Actions".
+   */
+  phixflowVersion: string;
   /**
    * Engine time (`--clock`, FLOWMOCK_CLOCK): 'real', or 'virtual' (tests) where it moves only
    * through POST /__flowmock/clock. See src/engine/clock.ts.
@@ -77,6 +83,7 @@ export const DEFAULT_CONFIG: FlowmockConfig = {
   longPollMaxSeconds: 120,
   phixflowSyncTimeoutMs: 60_000,
   phixflowAsyncTimeoutMs: 500,
+  phixflowVersion: 'latest',
   clock: 'real',
   cors: '*',
   watch: false,
@@ -129,6 +136,7 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
     check(Buffer.byteLength(c.phixflowApiKey) >= 32,
       `FLOWMOCK_PHIXFLOW_API_KEY is ${Buffer.byteLength(c.phixflowApiKey)} bytes; the phixflow-api-key secret must be at least 32 bytes`);
   }
+  check(isPhixflowVersion(c.phixflowVersion), `phixflow version must be "latest" or a version such as 11.2, got ${String(c.phixflowVersion)}`);
   check(c.clock === 'real' || c.clock === 'virtual', `clock must be "real" or "virtual", got ${String(c.clock)}`);
   check(['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(c.logLevel), `log level must be one of fatal, error, warn, info, debug, silent; got ${String(c.logLevel)}`);
   check(['auto', 'pretty', 'json'].includes(c.logFormat), `log format must be auto, pretty or json; got ${String(c.logFormat)}`);

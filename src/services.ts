@@ -2,6 +2,7 @@
  * Everything a handler may use, built once per server: the store, credentials, the loaded
  * definitions and the two engines. Handlers reach engines and the store only through this.
  */
+import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
@@ -38,6 +39,8 @@ export interface Services {
   clock: Clock;
   /** Completion webhooks of the definitions that name one. */
   webhooks: WebhookSender;
+  /** Password resets and the sandbox outbox their mails go to (src/auth/password-reset.ts). */
+  passwordResets: PasswordResets;
 }
 
 export interface BuiltServices {
@@ -55,7 +58,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const storeLog = logger.child({ component: 'store' });
   const store = openStore(config.db, { onLost: (reason) => storeLog.error({ db: config.db }, `database lost: ${reason}`) });
   try {
-    const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now });
+    const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
     const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });
     const engineLogger = logger.child({ component: 'engine' });
     // With --seed, ids of new executions and actionflow runs repeat too, but only on a new
@@ -83,6 +86,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       catalog: new ActionflowCatalog(() => definitionsHolder.current().actionflows),
       logger, now, startedAt: now(),
       clock: kit.clock, webhooks: kit.webhooks,
+      passwordResets: new PasswordResets(store, now),
     };
     return {
       services,

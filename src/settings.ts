@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseCors } from './http/cors.js';
 import { parseFaultRule } from './http/faults.js';
 import type { FlowmockConfig } from './config.js';
+import { isPhixflowVersion } from './auth/phixflow-version.js';
 
 export class SettingValueError extends Error {}
 
@@ -108,6 +109,14 @@ export const SETTINGS: Setting[] = [
   {
     key: 'phixflowSyncTimeoutMs', name: 'phixflowSyncTimeout', flag: '--phixflow-sync-timeout', arg: 'ms', env: ['FLOWMOCK_PHIXFLOW_SYNC_TIMEOUT'], parse: int(1),
     help: 'PhixFlow sync trigger timeout when neither the URL nor the endpoint sets one',
+  },
+  {
+    key: 'phixflowVersion', name: 'phixflowVersion', flag: '--phixflow-version', arg: 'version', env: ['FLOWMOCK_PHIXFLOW_VERSION'],
+    parse: wrap((raw) => {
+      if (!isPhixflowVersion(raw)) throw new Error(`must be "latest" or a version such as 11.2, got "${raw}"`);
+      return raw;
+    }),
+    help: 'PhixFlow version emulated: latest, or e.g. 11.2; up to 11.2 API users also need the privilege "View Table Actions"',
   },
   {
     key: 'phixflowAsyncTimeoutMs', name: 'phixflowAsyncTimeout', flag: '--phixflow-async-timeout', arg: 'ms', env: ['FLOWMOCK_PHIXFLOW_ASYNC_TIMEOUT'], parse: int(0),

@@ -5,7 +5,7 @@
  *
  * | fixture                          | source                                                        |
  * |----------------------------------|---------------------------------------------------------------|
- * | keys.admin/user/otherUser/disabledUser | `key` of CreateApiKey's 201 example (one key for all: the mock cannot tell users apart) |
+ * | keys.admin/user/otherUser/disabledUser | `apiKey` of CreateUserToken's 201 example (one key for all: the mock cannot tell users apart) |
  * | usernames.user                   | `username` of GetCurrentUser's 200 example                    |
  * | login                            | Login's request-body example                                  |
  * | flows.* (every behaviour)        | `id` of GetFlow's 200 example (the one flow the examples know) |
@@ -31,11 +31,11 @@ function text(value: unknown, where: string): string {
 
 export function mockFixtures(spec: SpecIndex): ContractFixtures {
   const fx = defaultFixtures();
-  const key = text(example(spec, 'CreateApiKey', 201).key, 'CreateApiKey 201 key');
+  const key = text(example(spec, 'CreateUserToken', 201).apiKey, 'CreateUserToken 201 apiKey');
   fx.keys = { admin: key, user: key, otherUser: key, disabledUser: key };
-  fx.usernames.user = text(example(spec, 'GetCurrentUser', 200).username, 'GetCurrentUser 200 username');
-  const login = spec.requestExample(spec.op('Login')) as Obj | undefined;
-  fx.login = { username: text(login?.username, 'Login request username'), password: text(login?.password, 'Login request password') };
+  fx.usernames.user = text(example(spec, 'GetCurrentUser', 200).userName, 'GetCurrentUser 200 userName');
+  const login = spec.requestExample(spec.op('AuthenticateLoginPost')) as Obj | undefined;
+  fx.login = { username: text(login?.username, 'AuthenticateLoginPost request username'), password: text(login?.password, 'AuthenticateLoginPost request password') };
   const flow = text(example(spec, 'GetFlow', 200).id, 'GetFlow 200 id');
   for (const k of Object.keys(fx.flows) as Array<keyof ContractFixtures['flows']>) fx.flows[k] = flow;
   const token = example(spec, 'CreatePhixFlowToken', 201);

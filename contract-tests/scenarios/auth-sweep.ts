@@ -91,7 +91,7 @@ export const smartflowsAuthScenario: Scenario = {
     if (fx.keys.user) {
       const me = await ctx.main.strict.as(apiKey(fx.keys.user)).GET('/api/v1/users/me');
       if (expectStatus(ctx, me.response, 200, "GetCurrentUser (the user's permissions)")) {
-        userPermissions = new Set(me.data!.roles.flatMap((r) => r.permissions));
+        userPermissions = new Set((me.data!.roles ?? []).flatMap((r) => r.permissions ?? []));
       }
     }
     for (const op of ctx.spec.ops) {

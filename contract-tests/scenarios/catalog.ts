@@ -14,9 +14,9 @@ export const anonymousScenario: Scenario = {
     expectStatus(ctx, health.response, 200, 'GetHealth without credentials');
 
     const methods = await anon.GET('/api/v1/authenticate');
-    mustStatus(ctx, methods.response, 200, 'GetAuthenticationMethods without credentials');
-    ensure(ctx, 'behaves_as_documented', !!methods.data?.methods.some((m) => m.type === 'apiKey' && m.header?.toLowerCase() === 'x-api-key'),
-      'GetAuthenticationMethods lists the X-API-Key method', 'GetAuthenticationMethods');
+    mustStatus(ctx, methods.response, 200, 'AuthenticateGet without credentials');
+    ensure(ctx, 'behaves_as_documented', methods.data?.login?.enabled === true && !!methods.data?.methods?.some((m) => m.methodType === 'password'),
+      'AuthenticateGet lists password login', 'AuthenticateGet');
   },
 };
 
@@ -30,8 +30,8 @@ export const catalogScenario: Scenario = {
 
     const me = await user.GET('/api/v1/users/me');
     mustStatus(ctx, me.response, 200, 'GetCurrentUser with a user key');
-    ensure(ctx, 'behaves_as_documented', me.data?.username === fx.usernames.user,
-      `GetCurrentUser names the key's user (${me.data?.username} = ${fx.usernames.user})`, 'GetCurrentUser');
+    ensure(ctx, 'behaves_as_documented', me.data?.userName === fx.usernames.user,
+      `GetCurrentUser names the key's user (${me.data?.userName} = ${fx.usernames.user})`, 'GetCurrentUser');
 
     const page = await user.GET('/api/v1/flows', { params: { query: { page: 0, size: 2 } } });
     mustStatus(ctx, page.response, 200, 'GetFlows page 0 size 2');

@@ -11,7 +11,8 @@ import { outcomesScenario } from './outcomes.js';
 import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
 import { printersScenario } from './printers.js';
-import { apiKeysScenario } from './api-keys.js';
+import { documentsScenario } from './documents.js';
+import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
 import { ownershipScenario } from './ownership.js';
 import { smartflowsAuthScenario, phixflowAuthScenario } from './auth-sweep.js';
@@ -36,6 +37,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     queueScenario,
     filtersScenario,
     printersScenario,
+    documentsScenario,
     apiKeysScenario,
     loginScenario,
     ownershipScenario,

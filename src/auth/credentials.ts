@@ -11,7 +11,7 @@ import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAs
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
 import { isStoreUnavailable } from '../store/store-health.js';
-import { PHIXFLOW_PRIVILEGES } from './permissions.js';
+import { PHIXFLOW_LATEST, requiredPhixflowPrivileges } from './phixflow-version.js';
 
 export class CredentialError extends Error {
   constructor(readonly status: 401 | 403 | 404, message: string) {
@@ -65,7 +65,8 @@ export class Credentials {
   private readonly phixflowSecret: Uint8Array;
   private readonly dummyHash: string;
 
-  constructor(private readonly store: Store, opts: { phixflowApiKey?: string; jwtTtlSeconds: number; now?: () => Date }) {
+  constructor(private readonly store: Store, opts: { phixflowApiKey?: string; jwtTtlSeconds: number; now?: () => Date; phixflowVersion?: string }) {
+    this.phixflowPrivileges = requiredPhixflowPrivileges(opts.phixflowVersion ?? PHIXFLOW_LATEST);
     this.pepper = Buffer.from(this.secret('api-key-pepper'), 'hex');
     this.jwtSecret = Buffer.from(this.secret('jwt-secret'), 'hex');
     this.phixflowSecret = opts.phixflowApiKey !== undefined
@@ -79,6 +80,8 @@ export class Credentials {
 
   private readonly jwtTtlSeconds: number;
   private readonly now: () => Date;
+  /** The privileges a PhixFlow token's user needs under the emulated PhixFlow version. */
+  private readonly phixflowPrivileges: string[];
   /**
    * The HMAC secrets imported once as CryptoKeys for verifying: given raw bytes, jose imports
    * the key again on every call, which doubled the cost of checking a token.
@@ -116,7 +119,7 @@ export class Credentials {
 
   // ---------------------------------------------------------------- API keys
 
-  createApiKey(userId: string, name: string, fixedKey?: string): { record: ApiKeyRecord; key: string } {
+  createApiKey(userId: string, name: string, fixedKey?: string, extra?: { description?: string | null; createdBy?: string }): { record: ApiKeyRecord; key: string } {
     // A configured admin key is never refused; every other key counts against the limit.
     if (fixedKey === undefined && this.store.apiKeys.listActive(userId).length >= MAX_ACTIVE_KEYS_PER_USER) {
       throw new KeyLimitError(`A user may hold at most ${MAX_ACTIVE_KEYS_PER_USER} active API keys; revoke one first.`);
@@ -131,6 +134,8 @@ export class Credentials {
       createdAt: this.now().toISOString(),
       lastUsedAt: null,
       revokedAt: null,
+      description: extra?.description ?? null,
+      createdBy: extra?.createdBy ?? userId,
     };
     this.store.apiKeys.create(record);
     return { record, key };
@@ -193,9 +198,12 @@ export class Credentials {
 
   /**
    * Checks the password off the event loop, after the throttle (LoginThrottledError: 429).
-   * `clientAddress` is the caller's address as the server sees it.
+   * `scope` (the vendor's Login.scope) is carried in the token's `scope` claim; `clientAddress`
+   * is the caller's address as the server sees it.
    */
-  async login(username: string, password: string, clientAddress = 'unknown'): Promise<{ token: string; expiresAt: string }> {
+  async login(username: string, password: string, opts: { scope?: string; clientAddress?: string } = {}): Promise<{ token: string; expiresAt: string; user: UserRecord }> {
+    const scope = opts.scope ?? 'api';
+    const clientAddress = opts.clientAddress ?? 'unknown';
     this.loginThrottle.check(username, clientAddress);
     const user = this.store.users.byUsername(username);
     // Verify against something even for unknown users, so timing does not reveal which names exist.
@@ -208,7 +216,7 @@ export class Credentials {
     this.loginThrottle.succeeded(username);
     const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
     // `pwv` ties the token to the password it was issued for: a password change ends it.
-    const token = await new SignJWT({ typ: 'smartflows', pwv: this.passwordVersion(user) })
+    const token = await new SignJWT({ typ: 'smartflows', scope, pwv: this.passwordVersion(user) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setIssuedAt(Math.floor(this.now().getTime() / 1000))
@@ -216,7 +224,7 @@ export class Credentials {
       .setIssuer('flowmock')
       .setAudience('smartflows')
       .sign(this.jwtSecret);
-    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), user };
   }
 
   async verifyLoginJwt(token: string): Promise<Principal> {
@@ -351,7 +359,7 @@ export class Credentials {
     if (!user) throw new CredentialError(401, 'The token names no known user.');
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
     const principal = this.principalOf(user, 'phixflowToken');
-    const missing = PHIXFLOW_PRIVILEGES.filter((p) => !principal.privileges.has(p));
+    const missing = this.phixflowPrivileges.filter((p) => !principal.privileges.has(p));
     if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
     this.verifiedTokens.set(digest, version, { ...claims, principal });
     return principal;

@@ -12,7 +12,8 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:users', 'write:users',
 ] as const;
 
-export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions'] as const;
+/** "View Table Actions" is needed up to PhixFlow 11.2 only (see src/auth/phixflow-version.ts). */
+export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions', 'View Table Actions'] as const;
 
 const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers'];
 

@@ -28,6 +28,7 @@ export function seedStore(store: Store, credentials: Credentials, opts: { adminK
         const user = {
           id: randomUUID(), username: u.username, displayName: u.displayName, email: null,
           enabled: true, roleIds: [u.roleId], passwordHash: null, createdAt: opts.now().toISOString(),
+          firstName: u.displayName, lastName: '',
         };
         store.users.create(user);
         const skipGenerated = u.username === 'admin' && opts.adminKey !== undefined;

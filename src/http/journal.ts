@@ -30,13 +30,15 @@ export { REDACTED };
 
 /** Secret fields of bodies, per operation: `request` and `response` top-level JSON properties. */
 const SECRET_FIELDS: Record<string, { request?: string[]; response?: string[] }> = {
-  Login: { request: ['password'], response: ['token'] },
-  CreateApiKey: { response: ['key'] },
+  AuthenticateLoginPost: { request: ['password'], response: ['tokens'] },
+  AuthenticateOauth2Post: { request: ['responseParams'], response: ['tokens'] },
+  AuthorizeResetPassword: { request: ['password', 'resetToken'] },
+  CreateUserToken: { response: ['secret', 'apiKey'] },
   CreatePhixFlowToken: { response: ['token'] },
 };
 
 /** Paths of flowmock's own observation surface: never journaled (reading the journal would grow it). */
-const UNJOURNALED = /^\/__flowmock(\/?$|\/(requests|report|executions|processes|events|dashboard)(\/|\.|$))/;
+const UNJOURNALED = /^\/__flowmock(\/?$|\/(requests|report|executions|processes|events|dashboard|outbox)(\/|\.|$))/;
 const JOURNALED = /^\/(api|phixflow|__flowmock)(\/|$)/;
 
 /** Whether a request to this path is journaled. */

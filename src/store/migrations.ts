@@ -163,7 +163,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 40,
+    version: 4,
     name: 'server secrets moved out of meta into the key file',
     // Earlier versions kept the key pepper, JWT secret, PhixFlow signing secret and webhook
     // secret in clear in meta: a copy of the database was enough to forge any credential. They
@@ -173,7 +173,7 @@ export const MIGRATIONS: readonly Migration[] = [
       const rows = db.prepare(`SELECT key, value FROM meta WHERE key IN (${SERVER_SECRET_NAMES.map(() => '?').join(', ')})`)
         .all(...SERVER_SECRET_NAMES) as Array<{ key: string; value: string }>;
       if (!ctx.secrets) {
-        if (rows.length) throw new Error('migration 40 needs the server secrets file to move the secrets into');
+        if (rows.length) throw new Error('migration 4 needs the server secrets file to move the secrets into');
         return; // a bare database (tests of the migrations themselves): nothing to move
       }
       ctx.secrets.merge(Object.fromEntries(rows.map((r) => [r.key, r.value])));
@@ -181,6 +181,62 @@ export const MIGRATIONS: readonly Migration[] = [
       db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
         .run(SECRETS_FILE_ID_META_KEY, ctx.secrets.id);
     },
+  },
+  {
+    version: 5,
+    name: 'vendor user fields, personal access token fields, password resets',
+    // The vendor's User has first and last names, a description, login statistics and settings;
+    // its UserToken a description and a creator. Reset tokens are kept as SHA-256 only.
+    up: `
+      ALTER TABLE users ADD COLUMN first_name  TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN last_name   TEXT NOT NULL DEFAULT '';
+      ALTER TABLE users ADD COLUMN description TEXT;
+      ALTER TABLE users ADD COLUMN modified_at TEXT;
+      ALTER TABLE users ADD COLUMN last_login  TEXT;
+      ALTER TABLE users ADD COLUMN login_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN settings    TEXT NOT NULL DEFAULT '{}';
+      UPDATE users SET first_name = display_name WHERE first_name = '';
+      ALTER TABLE api_keys ADD COLUMN description TEXT;
+      ALTER TABLE api_keys ADD COLUMN created_by  TEXT;
+      CREATE TABLE password_resets (
+        user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        token_hash TEXT NOT NULL,   -- SHA-256 (hex) of the reset token; the token itself is never stored
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'documents without an execution (CreateDocument), and their render source',
+    // SQLite cannot drop a NOT NULL: the table is rebuilt. `source` keeps what a document was
+    // rendered from (JSON), so a PDF can be served as DOCX when a client accepts only DOCX.
+    up: `
+      CREATE TABLE documents_new (
+        id           TEXT PRIMARY KEY,
+        execution_id TEXT REFERENCES executions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        display_name TEXT NOT NULL,
+        description  TEXT,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        template_id  TEXT,
+        language     TEXT,
+        finished     INTEGER NOT NULL CHECK (finished IN (0, 1)),
+        expiration   TEXT,
+        content_type TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        content      BLOB NOT NULL,
+        source       TEXT
+      );
+      INSERT INTO documents_new (id, execution_id, display_name, description, created_at, created_by, template_id, language,
+          finished, expiration, content_type, size, content)
+        SELECT id, execution_id, display_name, description, created_at, created_by, template_id, language,
+          finished, expiration, content_type, size, content FROM documents;
+      DROP TABLE documents;
+      ALTER TABLE documents_new RENAME TO documents;
+      CREATE INDEX documents_execution_id ON documents (execution_id, created_at);
+      CREATE INDEX documents_created_at ON documents (created_at);
+    `,
   },
 ];
 

@@ -8,14 +8,14 @@
  * to: a database whose key file is missing or belongs to another database stops start-up with a
  * message instead of silently starting afresh with new keys (every key and token would die).
  *
- * Databases of earlier versions kept the secrets in clear in the `meta` table; migration 40
+ * Databases of earlier versions kept the secrets in clear in the `meta` table; migration 4
  * (migrations.ts) moves them into the key file and deletes the rows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Names of the secrets, as kept in the key file (and, before migration 40, in `meta`). */
+/** Names of the secrets, as kept in the key file (and, before migration 4, in `meta`). */
 export const SERVER_SECRET_NAMES = ['api-key-pepper', 'jwt-secret', 'phixflow-api-key', 'webhook-secret'] as const;
 export const SECRETS_FILE_ID_META_KEY = 'secrets-file-id';
 

@@ -20,12 +20,13 @@ const role = (id: string, over: Partial<RoleRecord> = {}): RoleRecord => ({
 
 const user = (id: string, over: Partial<UserRecord> = {}): UserRecord => ({
   id, username: `name-${id}`, displayName: `User ${id}`, email: `${id}@example.test`, enabled: true,
-  roleIds: ['user'], passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', createdAt: '2026-01-01T00:00:00.000Z', ...over,
+  roleIds: ['user'], passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', createdAt: '2026-01-01T00:00:00.000Z',
+  firstName: `First ${id}`, lastName: `Last ${id}`, description: null, modifiedAt: null, lastLogin: null, loginCount: 0, settings: {}, ...over,
 });
 
 const apiKey = (id: string, userId: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   id, userId, name: `key ${id}`, hash: 'ab'.repeat(32), last4: 'wxyz',
-  createdAt: '2026-01-02T00:00:00.000Z', lastUsedAt: null, revokedAt: null, ...over,
+  createdAt: '2026-01-02T00:00:00.000Z', lastUsedAt: null, revokedAt: null, description: null, createdBy: userId, ...over,
 });
 
 const printer = (id: string, over: Partial<PrinterRecord> = {}): PrinterRecord => ({
@@ -54,7 +55,7 @@ const execution = (id: string, over: Partial<ExecutionRecord> = {}): ExecutionRe
 
 const documentRecord = (id: string, executionId: string, over: Partial<DocumentRecord> = {}): DocumentRecord => ({
   id, executionId, displayName: `doc ${id}`, description: null, createdAt: '2026-01-01T10:00:01.000Z', createdBy: 'u1',
-  templateId: 'tpl', language: 'en', finished: true, expiration: null, contentType: 'application/pdf', size: 4, ...over,
+  templateId: 'tpl', language: 'en', finished: true, expiration: null, contentType: 'application/pdf', size: 4, source: null, ...over,
 });
 
 const processRecord = (id: string, over: Partial<ProcessRecord> = {}): ProcessRecord => ({
@@ -239,6 +240,22 @@ describe('SqliteStore records', () => {
     store.users.setEnabled('u2', true);
     expect(store.users.byId('u2')).toMatchObject({ passwordHash: 'scrypt$new', enabled: true });
     expect(() => store.users.setEnabled('nobody', true)).toThrow(/not found/);
+
+    store.users.recordLogin('u1', '2026-03-01T00:00:00.000Z');
+    store.users.recordLogin('u1', '2026-03-02T00:00:00.000Z');
+    expect(store.users.byId('u1')).toMatchObject({ loginCount: 2, lastLogin: '2026-03-02T00:00:00.000Z' });
+    expect(() => store.users.recordLogin('nobody', '2026-03-01T00:00:00.000Z')).toThrow(/not found/);
+  });
+
+  it('password resets: one pending per user, replaced by a newer one, spent once', () => {
+    store.users.create(user('u1'));
+    const r = { userId: 'u1', tokenHash: 'aa'.repeat(32), createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-01T01:00:00.000Z' };
+    store.passwordResets.put(r);
+    store.passwordResets.put({ ...r, tokenHash: 'bb'.repeat(32) });
+    expect(store.passwordResets.byUser('u1')).toEqual({ ...r, tokenHash: 'bb'.repeat(32) });
+    expect(store.passwordResets.delete('u1')).toBe(true);
+    expect(store.passwordResets.delete('u1')).toBe(false);
+    expect(store.passwordResets.byUser('u1')).toBeNull();
   });
 
   it('users: a duplicate user name is rejected', () => {
@@ -358,6 +375,21 @@ describe('SqliteStore records', () => {
     expect(store.documents.content('nope')).toBeNull();
     expect(store.documents.byId('nope')).toBeNull();
     expect(store.documents.byExecution('e1')).toEqual([d1, d2]);
+  });
+
+  it('documents: one without an execution (CreateDocument) keeps its render source; listVisible by owner, newest first', () => {
+    store.users.create(user('u1'));
+    store.users.create(user('u2'));
+    store.executions.insert(execution('e1'));
+    store.documents.insert(documentRecord('d1', 'e1'), Buffer.from('x'));
+    const source = { title: 'T', flowName: 'T', executionId: '-', createdAt: '2026-01-01T10:00:05.000Z', body: '', inputValues: [{ label: 'a', value: 'b' }] };
+    const own = documentRecord('d2', null as unknown as string, { executionId: null, createdBy: 'u2', createdAt: '2026-01-01T10:00:05.000Z', source });
+    store.documents.insert(own, Buffer.from('y'));
+    expect(store.documents.byId('d2')).toEqual(own);
+    expect(store.documents.listVisible('u2', 10).map((x) => x.doc.id)).toEqual(['d2']);
+    expect(store.documents.listVisible('u1', 10)).toEqual([{ doc: store.documents.byId('d1'), flow: { id: 'flow-a', name: 'Invoice' } }]);
+    expect(store.documents.listVisible(null, 10).map((x) => x.doc.id)).toEqual(['d2', 'd1']);
+    expect(store.documents.listVisible(null, 1).map((x) => x.doc.id)).toEqual(['d2']);
   });
 
   it('documents: a document for an unknown execution is rejected by the foreign key', () => {

@@ -34,10 +34,13 @@ interface RoleRow { id: string; name: string; display_name: string; description:
 interface UserRow {
   id: string; username: string; display_name: string; email: string | null; enabled: number;
   role_ids: string; password_hash: string | null; created_at: string;
+  first_name: string; last_name: string; description: string | null; modified_at: string | null;
+  last_login: string | null; login_count: number; settings: string;
 }
 interface ApiKeyRow {
   id: string; user_id: string; name: string; hash: string; last4: string;
   created_at: string; last_used_at: string | null; revoked_at: string | null;
+  description: string | null; created_by: string | null;
 }
 interface PrinterRow {
   id: string; display_name: string; description: string | null; definition: string; flavor: string | null;
@@ -50,9 +53,9 @@ interface ExecutionRow {
 }
 interface ProgressRow { id: string; status: string; created_by: string; version: number; progress: string }
 interface DocumentRow {
-  id: string; execution_id: string; display_name: string; description: string | null; created_at: string;
+  id: string; execution_id: string | null; display_name: string; description: string | null; created_at: string;
   created_by: string; template_id: string | null; language: string | null; finished: number;
-  expiration: string | null; content_type: string; size: number;
+  expiration: string | null; content_type: string; size: number; source: string | null;
 }
 interface ProcessRow {
   id: string; application: string; actionflow: string; status: string; user_id: string | null;
@@ -75,10 +78,13 @@ const roleFromRow = (r: RoleRow): RoleRecord => ({
 const userFromRow = (r: UserRow): UserRecord => ({
   id: r.id, username: r.username, displayName: r.display_name, email: r.email, enabled: r.enabled === 1,
   roleIds: JSON.parse(r.role_ids), passwordHash: r.password_hash, createdAt: r.created_at,
+  firstName: r.first_name, lastName: r.last_name, description: r.description, modifiedAt: r.modified_at,
+  lastLogin: r.last_login, loginCount: r.login_count, settings: JSON.parse(r.settings),
 });
 const apiKeyFromRow = (r: ApiKeyRow): ApiKeyRecord => ({
   id: r.id, userId: r.user_id, name: r.name, hash: r.hash, last4: r.last4,
   createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at,
+  description: r.description, createdBy: r.created_by,
 });
 const printerFromRow = (r: PrinterRow): PrinterRecord => ({
   id: r.id, displayName: r.display_name, description: r.description, definition: JSON.parse(r.definition),
@@ -113,6 +119,7 @@ const documentFromRow = (r: DocumentRow): DocumentRecord => ({
   id: r.id, executionId: r.execution_id, displayName: r.display_name, description: r.description,
   createdAt: r.created_at, createdBy: r.created_by, templateId: r.template_id, language: r.language,
   finished: r.finished === 1, expiration: r.expiration, contentType: r.content_type, size: r.size,
+  source: fromJsonOrNull(r.source) as DocumentRecord['source'],
 });
 const processFromRow = (r: ProcessRow): ProcessRecord => ({
   id: r.id, application: r.application, actionflow: r.actionflow, status: r.status as ProcessRecord['status'],
@@ -218,7 +225,7 @@ const pageOf = <T>(content: T[], page: number, size: number, total: number): Pag
 const EXECUTION_COLUMNS = 'id, flow_id, flow_name, status, created_at, created_by, modified_at, queue_seq, version, progress, data';
 /** Metadata columns only: the BLOB is read by documents.content() alone. */
 const DOCUMENT_COLUMNS =
-  'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size';
+  'id, execution_id, display_name, description, created_at, created_by, template_id, language, finished, expiration, content_type, size, source';
 const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
 const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
@@ -318,8 +325,15 @@ export function openStore(file: string, opts: {
       VALUES (@id, @name, @display_name, @description, @permissions, @privileges)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, display_name = excluded.display_name,
         description = excluded.description, permissions = excluded.permissions, privileges = excluded.privileges`),
-    userInsert: db.prepare(`INSERT INTO users (id, username, display_name, email, enabled, role_ids, password_hash, created_at)
-      VALUES (@id, @username, @display_name, @email, @enabled, @role_ids, @password_hash, @created_at)`),
+    userInsert: db.prepare(`INSERT INTO users (id, username, display_name, email, enabled, role_ids, password_hash, created_at,
+        first_name, last_name, description, modified_at, last_login, login_count, settings)
+      VALUES (@id, @username, @display_name, @email, @enabled, @role_ids, @password_hash, @created_at,
+        @first_name, @last_name, @description, @modified_at, @last_login, @login_count, @settings)`),
+    userRecordLogin: db.prepare('UPDATE users SET login_count = login_count + 1, last_login = ? WHERE id = ?'),
+    resetPut: db.prepare(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (@user_id, @token_hash, @created_at, @expires_at)
+      ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, expires_at = excluded.expires_at`),
+    resetByUser: db.prepare('SELECT * FROM password_resets WHERE user_id = ?'),
+    resetDelete: db.prepare('DELETE FROM password_resets WHERE user_id = ?'),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
     userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
     usersList: db.prepare('SELECT * FROM users ORDER BY created_at, username'),
@@ -327,8 +341,8 @@ export function openStore(file: string, opts: {
     userSetEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
     usersCount: db.prepare('SELECT COUNT(*) FROM users').pluck(),
 
-    keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at)
-      VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at)`),
+    keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at, description, created_by)
+      VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at, @description, @created_by)`),
     keyById: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
     keysActive: db.prepare('SELECT * FROM api_keys WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id'),
     keyRevoke: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -372,7 +386,11 @@ export function openStore(file: string, opts: {
 
     docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
       VALUES (@id, @execution_id, @display_name, @description, @created_at, @created_by, @template_id, @language,
-        @finished, @expiration, @content_type, @size, @content)`),
+        @finished, @expiration, @content_type, @size, @source, @content)`),
+    docsVisible: db.prepare(`SELECT ${DOCUMENT_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, e.flow_id AS flow_id, e.flow_name AS flow_name FROM documents d
+      LEFT JOIN executions e ON e.id = d.execution_id
+      WHERE @owner IS NULL OR COALESCE(e.created_by, d.created_by) = @owner
+      ORDER BY d.created_at DESC, d.rowid DESC LIMIT @limit`),
     docById: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = ?`),
     docContent: db.prepare('SELECT content FROM documents WHERE id = ?').pluck(),
     docsByExecution: db.prepare(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE execution_id = ? ORDER BY created_at, rowid`),
@@ -548,6 +566,9 @@ export function openStore(file: string, opts: {
         s.userInsert.run({
           id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
           role_ids: toJson(u.roleIds), password_hash: u.passwordHash, created_at: u.createdAt,
+          first_name: u.firstName ?? '', last_name: u.lastName ?? '', description: u.description ?? null,
+          modified_at: u.modifiedAt ?? null, last_login: u.lastLogin ?? null, login_count: u.loginCount ?? 0,
+          settings: toJson(u.settings ?? {}),
         });
       },
       byId: (id) => {
@@ -568,7 +589,17 @@ export function openStore(file: string, opts: {
         bumpCredentials();
         mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
       },
+      recordLogin: (userId, at) => { mustChange(s.userRecordLogin.run(at, userId).changes, 'user', userId); },
       count: () => s.usersCount.get() as number,
+    },
+
+    passwordResets: {
+      put: (r) => { s.resetPut.run({ user_id: r.userId, token_hash: r.tokenHash, created_at: r.createdAt, expires_at: r.expiresAt }); },
+      byUser: (userId) => {
+        const row = s.resetByUser.get(userId) as { user_id: string; token_hash: string; created_at: string; expires_at: string } | undefined;
+        return row ? { userId: row.user_id, tokenHash: row.token_hash, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+      },
+      delete: (userId) => s.resetDelete.run(userId).changes > 0,
     },
 
     apiKeys: {
@@ -577,6 +608,7 @@ export function openStore(file: string, opts: {
         s.keyInsert.run({
           id: k.id, user_id: k.userId, name: k.name, hash: k.hash, last4: k.last4,
           created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt,
+          description: k.description ?? null, created_by: k.createdBy ?? null,
         });
       },
       byId: (id) => {
@@ -655,7 +687,7 @@ export function openStore(file: string, opts: {
           id: d.id, execution_id: d.executionId, display_name: d.displayName, description: d.description,
           created_at: d.createdAt, created_by: d.createdBy, template_id: d.templateId, language: d.language,
           finished: d.finished ? 1 : 0, expiration: d.expiration, content_type: d.contentType, size: d.size,
-          content,
+          source: toJsonOrNull(d.source ?? null), content,
         });
       },
       byId: (id) => {
@@ -664,6 +696,8 @@ export function openStore(file: string, opts: {
       },
       content: (id) => (s.docContent.get(id) as Buffer | undefined) ?? null,
       byExecution: (executionId) => (s.docsByExecution.all(executionId) as DocumentRow[]).map(documentFromRow),
+      listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as Array<DocumentRow & { flow_id: string | null; flow_name: string | null }>)
+        .map((r) => ({ doc: documentFromRow(r), flow: r.flow_id ? { id: r.flow_id, name: r.flow_name ?? r.flow_id } : null })),
     },
 
     processes: {

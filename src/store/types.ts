@@ -34,6 +34,22 @@ export interface UserRecord {
   roleIds: string[];
   passwordHash: string | null; // scrypt, see src/store/secrets.ts
   createdAt: string;
+  /** The vendor's User fields (migration 30); optional on create: '' / null / 0 / {}. */
+  firstName?: string;
+  lastName?: string;
+  description?: string | null;
+  modifiedAt?: string | null;
+  lastLogin?: string | null;
+  loginCount?: number;
+  settings?: Record<string, unknown>;
+}
+
+/** A pending password reset: the SHA-256 of the token mailed to the user. */
+export interface PasswordResetRecord {
+  userId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface ApiKeyRecord {
@@ -45,6 +61,9 @@ export interface ApiKeyRecord {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The vendor's UserToken fields (migration 30). */
+  description?: string | null;
+  createdBy?: string | null;  // user id
 }
 
 export interface PrinterRecord {
@@ -141,9 +160,20 @@ export interface ExecutionRecord {
 /** The columns of an execution a progress poll reads (see `executions.progressById`). */
 export type ExecutionProgressView = Pick<ExecutionRecord, 'id' | 'status' | 'createdBy' | 'version' | 'progress'>;
 
+/** What a document was rendered from: enough to render it again in another format. */
+export interface DocumentSource {
+  title: string;
+  flowName: string;
+  executionId: string;
+  createdAt: string;
+  body: string;
+  inputValues: Array<{ label: string; value: string }>;
+}
+
 export interface DocumentRecord {
   id: string;
-  executionId: string;
+  /** null for a document made by CreateDocument (no execution). */
+  executionId: string | null;
   displayName: string;
   description: string | null;
   createdAt: string;
@@ -154,6 +184,7 @@ export interface DocumentRecord {
   expiration: string | null;
   contentType: string;
   size: number;
+  source?: DocumentSource | null;
 }
 
 export type ProcessStatus = 'Running' | 'Success' | 'Fail';
@@ -245,7 +276,17 @@ export interface Store {
     list(): UserRecord[];
     setPassword(userId: string, passwordHash: string): void;
     setEnabled(userId: string, enabled: boolean): void;
+    /** Counts a login: loginCount + 1, lastLogin = at. */
+    recordLogin(userId: string, at: string): void;
     count(): number;
+  };
+
+  passwordResets: {
+    /** Replaces the user's pending reset. */
+    put(r: PasswordResetRecord): void;
+    byUser(userId: string): PasswordResetRecord | null;
+    /** Spends it: false when there was none. */
+    delete(userId: string): boolean;
   };
 
   apiKeys: {
@@ -290,6 +331,8 @@ export interface Store {
     byId(id: string): DocumentRecord | null;
     content(id: string): Buffer | null;
     byExecution(executionId: string): DocumentRecord[];
+    /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
+    listVisible(ownerId: string | null, limit: number): Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>;
   };
 
   processes: {

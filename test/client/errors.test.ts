@@ -126,9 +126,9 @@ describe('PhixFlow errors', () => {
     expect(e.problem.detail).toContain('No such flow');
   });
 
-  it('400: a required query parameter without default is missing (Regional prices needs currency)', async () => {
+  it('400: a timeout that is not a whole number (the problem names query /timeout)', async () => {
     const px = await phixFlow(s);
-    const e = apiError(await rejectionOf(px.trigger('Demo', 'Regional prices')), 400);
-    expect(JSON.stringify(e.problem)).toContain('currency');
+    const e = apiError(await rejectionOf(px.trigger('Demo', 'Regional prices', undefined, { query: { timeout: 'soon' as unknown as number } })), 400);
+    expect(JSON.stringify(e.problem)).toContain('/timeout');
   });
 });

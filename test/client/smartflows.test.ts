@@ -164,7 +164,8 @@ describe('runFlow', () => {
     const login = await unwrap(anon.api.POST('/api/v1/authenticate/login', {
       body: { username: 'integrator', password: 'correct horse battery' },
     }));
-    const viaJwt = createSmartFlowsClient({ baseUrl: s.base, bearerToken: login.token });
+    const viaJwt = createSmartFlowsClient({ baseUrl: s.base, bearerToken: login.tokens![0].token! });
+    expect(login.user?.userName).toBe('integrator');
     const run = await viaJwt.runFlow(FLOW.invoice);
     expect(run.status).toBe('Success');
     expect(run.execution.createdBy).toMatchObject({ displayName: expect.any(String) });

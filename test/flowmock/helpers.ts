@@ -30,13 +30,13 @@ export async function clearJournal(s: TestServer): Promise<void> {
   if (res.status !== 204) throw new Error(`DELETE /__flowmock/requests: ${res.status} ${await res.text()}`);
 }
 
-/** Creates an API key for `user` with the admin key; returns the key. */
+/** Creates a personal access token for `user` with the admin key; returns its id and API key. */
 export async function createKey(s: TestServer, user: string, name: string): Promise<{ id: string; key: string }> {
-  const res = await s.call(`/api/v1/users/${user}/apikeys`, {
-    method: 'POST', key: s.adminKey, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }),
+  const res = await s.call(`/api/v1/users/${user}/tokens`, {
+    method: 'POST', key: s.adminKey, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ displayName: name }),
   });
-  const created = await json<{ id: string; key: string }>(res, 201);
-  return { id: created.id, key: created.key };
+  const created = await json<{ id: string; apiKey: string }>(res, 201);
+  return { id: created.id, key: created.apiKey };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -29,10 +29,10 @@ describe('request journal', () => {
     // API key traffic, a key created over the API, a login and a bearer call, a PhixFlow token and trigger.
     await json(await s.call('/api/v1/flows?page=0&size=5'));
     const created = await createKey(s, 'integrator', 'journal test');
-    const login = await json<{ token: string }>(await s.call('/api/v1/authenticate/login', {
+    const login = (await json<{ tokens: Array<{ token: string }> }>(await s.call('/api/v1/authenticate/login', {
       key: null, method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: 'integrator', password: PASSWORD }),
-    }));
+    }))).tokens[0];
     await json(await s.call('/api/v1/users/me', { key: null, headers: { Authorization: `Bearer ${login.token}` } }));
     const { token } = await json<{ token: string }>(await s.call('/__flowmock/phixflow/tokens', {
       method: 'POST', key: s.adminKey, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'api-user' }),
@@ -55,7 +55,7 @@ describe('request journal', () => {
       'POST /__flowmock/phixflow/tokens',
       'GET /api/v1/users/me',
       'POST /api/v1/authenticate/login',
-      'POST /api/v1/users/integrator/apikeys',
+      'POST /api/v1/users/integrator/tokens',
       'GET /api/v1/flows',
     ]); // newest first; the journal's own requests are not in it
 
@@ -73,10 +73,10 @@ describe('request journal', () => {
     expect(flows.responseBody).toMatchObject({ truncated: false, contentType: expect.stringMatching(/json/) });
     expect((JSON.parse(flows.responseBody!.text!) as unknown[]).length).toBeGreaterThan(0);
 
-    expect(JSON.parse(byOp('CreateApiKey').responseBody!.text!)).toMatchObject({ key: '[redacted]', name: 'journal test' });
-    const loginEntry = byOp('Login');
+    expect(JSON.parse(byOp('CreateUserToken').responseBody!.text!)).toMatchObject({ apiKey: '[redacted]', secret: '[redacted]', displayName: 'journal test' });
+    const loginEntry = byOp('AuthenticateLoginPost');
     expect(JSON.parse(loginEntry.requestBody!.text!)).toEqual({ username: 'integrator', password: '[redacted]' });
-    expect(JSON.parse(loginEntry.responseBody!.text!).token).toBe('[redacted]');
+    expect(JSON.parse(loginEntry.responseBody!.text!).tokens).toBe('[redacted]');
     expect(loginEntry.client).toBe('anonymous');
     expect(byOp('GetCurrentUser')).toMatchObject({ user: 'integrator', tokenSubject: integrator.id, client: `token:${integrator.id}` });
     expect(byOp('GetCurrentUser').requestHeaders.authorization).toBe('[redacted]');

@@ -67,7 +67,7 @@ describe('flowmock serve', () => {
       expect((await fetch(`${s.base}/openapi.yaml`)).headers.get('content-type')).toMatch(/yaml/);
       const [, integratorKey] = keys[1];
       const me = await fetch(`${s.base}/api/v1/users/me`, { headers: { 'X-API-Key': integratorKey } });
-      expect((await me.json()).username).toBe('integrator');
+      expect((await me.json()).userName).toBe('integrator');
     } finally {
       await s.stop();
     }
@@ -80,7 +80,7 @@ describe('flowmock serve', () => {
     try {
       expect(s.output).not.toMatch(/New API keys/);
       const me = await fetch(`${s.base}/api/v1/users/me`, { headers: { 'X-API-Key': adminKey } });
-      expect((await me.json()).username).toBe('admin');
+      expect((await me.json()).userName).toBe('admin');
     } finally {
       await s.stop();
     }

@@ -28,7 +28,9 @@ describe('users and rights', () => {
     const res = await s.call('/api/v1/users/me');
     expect(res.status).toBe(200);
     const me = await res.json();
-    expect(me.username).toBe('integrator');
+    expect(me).toMatchObject({ userName: 'integrator', displayName: 'Integrator', firstName: 'Integrator', lastName: '', emailAddress: '', active: true, loginCount: 0, identity: { type: 'native' }, settings: {} });
+    // Exactly the vendor's User fields (lastLogin and description only once they have a value).
+    expect(Object.keys(me).sort()).toEqual(['active', 'createdAt', 'createdBy', 'displayName', 'emailAddress', 'firstName', 'id', 'identity', 'lastName', 'loginCount', 'modifiedAt', 'modifiedBy', 'roles', 'settings', 'userName']);
     expect(me.roles[0].name).toBe('User');
     expect(me.roles[0].permissions).toContain('execute:flows');
     expect(me.roles[0].permissions).not.toContain('write:printers');
@@ -56,47 +58,69 @@ describe('users and rights', () => {
     expect(updated.status).toBe(200);
     expect((await updated.json()).displayName).toBe('Renamed');
     expect((await s.call(`/api/v1/printers/${second.id}`, { method: 'DELETE' })).status).toBe(403);
-    expect((await s.call(`/api/v1/printers/${second.id}`, { method: 'DELETE', key: s.adminKey })).status).toBe(204);
+    expect((await s.call(`/api/v1/printers/${second.id}`, { method: 'DELETE', key: s.adminKey })).status).toBe(200);
     expect((await s.call(`/api/v1/printers/${second.id}`)).status).toBe(404);
   });
 });
 
-describe('API keys', () => {
-  it('a created key is shown once, works at once, is listed without the key, and a revoked key is 401 at once', async () => {
-    const created = await s.call('/api/v1/users/me/apikeys', post({ name: 'CI pipeline' }));
+describe('personal access tokens (API keys)', () => {
+  it('a created token shows its key once, the key works at once, the list never shows it, and a revoked key is 401 at once', async () => {
+    const created = await s.call('/api/v1/users/me/tokens', post({ displayName: 'CI pipeline', description: 'nightly' }));
     expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/v1/users/integrator/tokens');
     const k = await created.json();
-    expect(k.key).toMatch(/^fm_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
-    expect(k.last4).toBe(k.key.slice(-4));
+    expect(k.apiKey).toMatch(/^fm_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
+    expect(k.apiKey.endsWith(`_${k.secret}`)).toBe(true);
+    expect(k).toMatchObject({ id: expect.any(String), displayName: 'CI pipeline', description: 'nightly', createdBy: { displayName: 'Integrator', type: 'user' } });
 
-    const me = await s.call('/api/v1/users/me', { key: k.key });
+    const me = await s.call('/api/v1/users/me', { key: k.apiKey });
     expect(me.status).toBe(200);
 
-    const list = await (await s.call('/api/v1/users/integrator/apikeys')).json();
+    const list = await (await s.call('/api/v1/users/integrator/tokens')).json();
     const listed = list.find((x: { id: string }) => x.id === k.id);
-    expect(listed).toMatchObject({ id: k.id, name: 'CI pipeline', last4: k.last4 });
-    expect(JSON.stringify(list)).not.toContain(k.key);
-    expect(listed.lastUsedAt).not.toBeNull(); // the call above used it
+    expect(Object.keys(listed).sort()).toEqual(['createdAt', 'createdBy', 'description', 'displayName', 'id']);
+    expect(JSON.stringify(list)).not.toContain(k.secret);
 
-    const del = await s.call(`/api/v1/users/me/apikeys/${k.id}`, { method: 'DELETE' });
-    expect(del.status).toBe(204);
-    const after = await s.call('/api/v1/users/me', { key: k.key });
+    const del = await s.call(`/api/v1/users/me/tokens/${k.id}`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect(await del.json()).toEqual({});
+    const after = await s.call('/api/v1/users/me', { key: k.apiKey });
     expect(after.status).toBe(401);
     expect((await problemOf(after)).detail).toMatch(/revoked/);
-    expect((await s.call(`/api/v1/users/me/apikeys/${k.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await s.call(`/api/v1/users/me/tokens/${k.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('a user cannot list or create another user\'s keys (403); an admin can', async () => {
-    expect((await s.call('/api/v1/users/admin/apikeys')).status).toBe(403);
-    expect((await s.call('/api/v1/users/admin/apikeys', post({ name: 'x' }))).status).toBe(403);
-    expect((await s.call('/api/v1/users/integrator/apikeys', { key: s.adminKey })).status).toBe(200);
-    const made = await s.call('/api/v1/users/api-user/apikeys', { ...post({ name: 'for api-user' }), key: s.adminKey });
+  it('a token without displayName is a 400 naming it', async () => {
+    const res = await s.call('/api/v1/users/me/tokens', post({ description: 'no name' }));
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).errors?.map((e: { pointer: string }) => e.pointer)).toContain('/displayName');
+  });
+
+  it('a user cannot list or create another user\'s tokens (403); an admin can, and a token borrows its user\'s rights', async () => {
+    expect((await s.call('/api/v1/users/admin/tokens')).status).toBe(403);
+    expect((await s.call('/api/v1/users/admin/tokens', post({ displayName: 'x' }))).status).toBe(403);
+    expect((await s.call('/api/v1/users/integrator/tokens', { key: s.adminKey })).status).toBe(200);
+    const made = await s.call('/api/v1/users/api-user/tokens', { ...post({ displayName: 'for api-user' }), key: s.adminKey });
     expect(made.status).toBe(201);
-    expect((await s.call('/api/v1/users/nobody/apikeys', { key: s.adminKey })).status).toBe(404);
+    const { apiKey } = await made.json();
+    // api-user is a Super User: reads every execution, but may not add printers.
+    const me = await (await s.call('/api/v1/users/me', { key: apiKey })).json();
+    expect(me.userName).toBe('api-user');
+    expect((await s.call('/api/v1/printers', { ...post({ displayName: 'x', definition: { id: 'generic-pdf' } }), key: apiKey })).status).toBe(403);
+    expect((await s.call('/api/v1/users/nobody/tokens', { key: s.adminKey })).status).toBe(404);
+  });
+
+  it('GET /roles lists the roles with the vendor permission names, for administrators only', async () => {
+    expect((await s.call('/api/v1/roles')).status).toBe(403);
+    const roles = await (await s.call('/api/v1/roles', { key: s.adminKey })).json();
+    expect(roles.map((r: { name: string }) => r.name)).toEqual(['Administrator', 'Super User', 'User']);
+    expect(Object.keys(roles[0]).sort()).toEqual(['description', 'displayName', 'id', 'name', 'permissions']);
+    expect(roles[2].permissions).toContain('execute:flows');
   });
 
   it('keys never appear in clear in the database files', async () => {
-    const created = await (await s.call('/api/v1/users/me/apikeys', post({ name: 'grep me' }))).json();
+    const created = await (await s.call('/api/v1/users/me/tokens', post({ displayName: 'grep me' }))).json();
+    created.key = created.apiKey;
     // Make sure SQLite has written its pages (WAL included): read every file of the folder.
     const files = readdirSync(dir).map((f) => readFileSync(path.join(dir, f)));
     expect(files.length).toBeGreaterThan(0);
@@ -111,10 +135,13 @@ describe('API keys', () => {
 });
 
 describe('login with a password (JWT)', () => {
-  it('GET /api/v1/authenticate lists the methods without credentials', async () => {
-    const res = await s.call('/api/v1/authenticate', { key: null });
+  it('GET /api/v1/authenticate answers the vendor AuthenticationInfo without credentials', async () => {
+    const res = await s.call('/api/v1/authenticate?prompt=login', { key: null });
     expect(res.status).toBe(200);
-    expect((await res.json()).methods.map((m: { type: string }) => m.type)).toEqual(['password', 'apiKey']);
+    expect(await res.json()).toEqual({
+      login: { enabled: true }, resetPasswordSupported: true, oauth2: [],
+      methods: [{ methodType: 'password', id: 'password', displayName: 'User name and password' }],
+    });
   });
 
   it('a user with a password gets a JWT that works as Bearer; wrong password and tampered tokens are 401', async () => {
@@ -125,10 +152,13 @@ describe('login with a password (JWT)', () => {
     expect((await login('wrong password')).status).toBe(401);
     const ok = await login('correct horse battery');
     expect(ok.status).toBe(200);
-    const { token, tokenType } = await ok.json();
-    expect(tokenType).toBe('Bearer');
+    const auth = await ok.json();
+    expect(auth.tokens).toHaveLength(1);
+    expect(auth.tokens[0].scope).toBe('api');
+    expect(auth.user).toMatchObject({ userName: 'integrator', active: true, loginCount: 1, lastLogin: expect.any(String) });
+    const token: string = auth.tokens[0].token;
     const me = await s.call('/api/v1/users/me', { key: null, headers: { Authorization: `Bearer ${token}` } });
-    expect((await me.json()).username).toBe('integrator');
+    expect((await me.json()).userName).toBe('integrator');
     const tampered = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
     expect((await s.call('/api/v1/users/me', { key: null, headers: { Authorization: `Bearer ${tampered}` } })).status).toBe(401);
     expect((await s.call('/api/v1/users/me', { key: null, headers: { Authorization: 'Basic abc' } })).status).toBe(401);

@@ -37,6 +37,8 @@ export interface FuzzWorld {
   executionIds: string[];
   documentIds: string[];
   callbackIds: string[];
+  printerIds: string[];
+  tokenIds: string[];
 }
 
 export interface FuzzRequest {
@@ -199,8 +201,8 @@ function candidatesFor(param: string, w: FuzzWorld): string[] {
     case 'callbackId': return w.callbackIds;
     case 'flow': return [FLOW_INVOICE, FLOW_XML, FLOW_APPROVAL, '11111111-1111-4111-8111-111111111199'];
     case 'user': return ['me', 'admin', 'integrator', 'api-user', 'nobody'];
-    case 'printer': return ['p1', 'Office printer'];
-    case 'apiKeyId': return ['00000000000000000000000000000000'];
+    case 'printer': return [...w.printerIds, 'p1', 'default', 'Office printer'];
+    case 'token': return [...w.tokenIds, '00000000000000000000000000000000'];
     // Long report (500 ms per record, async) is left out: a huge body would keep it busy for hours.
     case 'application': return ['Demo', 'Other', 'Legacy'];
     case 'actionflow': return ['Echo and enrich', 'Validate customers', 'Public ping', 'Credit check', 'Regional prices', 'Legacy lookup', 'customers'];
@@ -411,7 +413,13 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     }
   }
   executionIds.push('85f8fe94-6f61-4216-af6c-4889e2547b72');
-  const world: FuzzWorld = { base: info.base, adminKey: info.adminKey, integratorKey: info.integratorKey, phixToken: token, executionIds, documentIds, callbackIds };
+  // A printer and a personal access token that exist, so their operations are reached past the 404.
+  const printer = await api('/api/v1/printers', { method: 'POST', body: JSON.stringify({ displayName: 'Fuzz printer', definition: { id: 'generic-pdf' }, flavor: 'jps' }) });
+  const userToken = await api('/api/v1/users/me/tokens', { method: 'POST', body: JSON.stringify({ displayName: 'fuzz token' }) });
+  const world: FuzzWorld = {
+    base: info.base, adminKey: info.adminKey, integratorKey: info.integratorKey, phixToken: token, executionIds, documentIds, callbackIds,
+    printerIds: [printer.id], tokenIds: [userToken.id],
+  };
   const heapUsed = async () => {
     const before = child.output().length;
     child.child.stdin!.write('mem\n');

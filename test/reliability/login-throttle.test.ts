@@ -53,7 +53,7 @@ describe('password checks off the event loop', () => {
     let spinning = true;
     const spin = () => { if (spinning) { turns++; setImmediate(spin); } };
     setImmediate(spin);
-    await expect(fm.services.credentials.login('api-user', 'not the password', '198.51.100.1')).rejects.toThrow(/Wrong user name or password/);
+    await expect(fm.services.credentials.login('api-user', 'not the password', { clientAddress: '198.51.100.1' })).rejects.toThrow(/Wrong user name or password/);
     spinning = false;
     // scrypt on the event loop ran inside the call: no turn could happen before it failed.
     expect(turns).toBeGreaterThan(3);

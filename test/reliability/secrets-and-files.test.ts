@@ -69,7 +69,7 @@ describe('secrets apart from the database, owner-only files', () => {
     await expect(start(stolen, KEY_A)).rejects.toThrow(/belongs to another database/);
   });
 
-  it('migration 40 moves the secrets of an older database out of meta into the key file; its keys keep working', async () => {
+  it('migration 4 moves the secrets of an older database out of meta into the key file; its keys keep working', async () => {
     const db = path.join(root, 'old', 'flowmock.db');
     const dir = path.dirname(db);
     rmSync(dir, { recursive: true, force: true });
@@ -77,7 +77,7 @@ describe('secrets apart from the database, owner-only files', () => {
     mkdirSync(dir, { mode: 0o755 });
     // A database as version 3 left it: the pepper in clear in meta, a key hashed under it, world-readable.
     const raw = new Database(db);
-    applyMigrations(raw, MIGRATIONS.filter((m) => m.version < 40));
+    applyMigrations(raw, MIGRATIONS.filter((m) => m.version < 4));
     const pepper = 'ab'.repeat(32);
     raw.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?), (?, ?)').run('api-key-pepper', pepper, 'jwt-secret', 'cd'.repeat(32), 'phixflow-api-key', 'ef'.repeat(32));
     const userId = randomUUID();

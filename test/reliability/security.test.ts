@@ -65,14 +65,14 @@ describe('credentials stay out of logs and database files', () => {
   it('makes traffic with every kind of credential, right and wrong', async () => {
     expect((await call('/api/v1/users/me', { 'X-API-Key': secrets.adminKey })).status).toBe(200);
     expect((await call('/api/v1/users/me', { 'X-API-Key': secrets.integratorKey })).status).toBe(200);
-    const created = await (await call('/api/v1/users/me/apikeys', { 'X-API-Key': secrets.integratorKey }, { name: 'security test' })).json();
-    secrets.createdKey = created.key;
+    const created = await (await call('/api/v1/users/me/tokens', { 'X-API-Key': secrets.integratorKey }, { displayName: 'security test' })).json();
+    secrets.createdKey = created.apiKey;
     expect((await call('/api/v1/users/me', { 'x-api-key': secrets.createdKey })).status).toBe(200);
     secrets.wrongKey = secrets.createdKey.slice(0, -1) + (secrets.createdKey.endsWith('A') ? 'E' : 'A');
     expect((await call('/api/v1/users/me', { 'X-API-Key': secrets.wrongKey })).status).toBe(401);
     expect((await call('/api/v1/users/me', { 'X-API-Key': [secrets.adminKey, secrets.integratorKey] })).status).toBe(401);
     const login = await (await call('/api/v1/authenticate/login', {}, { username: 'integrator', password: PASSWORD })).json();
-    secrets.loginJwt = login.token;
+    secrets.loginJwt = login.tokens[0].token;
     expect((await call('/api/v1/users/me', { Authorization: `Bearer ${secrets.loginJwt}` })).status).toBe(200);
     const { token } = await (await call('/__flowmock/phixflow/tokens', { 'X-API-Key': secrets.adminKey }, { user: 'api-user' })).json();
     secrets.phixToken = token;

@@ -42,7 +42,7 @@ async function runToStable(id: string, expected: string): Promise<{ seen: Progre
 
 function expectCommon(e: Execution, flowId: string, flowName: string): void {
   expect(e.flow).toEqual({ id: flowId, displayName: flowName, type: 'flow' });
-  expect(e.createdBy).toEqual({ id: integratorId, displayName: 'integrator', type: 'user' });
+  expect(e.createdBy).toEqual({ id: integratorId, displayName: 'Integrator', type: 'user' });
   expect(Date.parse(e.createdAt)).not.toBeNaN();
   expect(Date.parse(e.modifiedAt!)).toBeGreaterThanOrEqual(Date.parse(e.createdAt));
   for (const stage of e.state.stages!) {
@@ -96,9 +96,9 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     const meta = await documentMeta(s, docs.invoice.id);
     expect(meta).toMatchObject({
       id: docs.invoice.id, displayName: 'Invoice.pdf', contentType: 'application/pdf', finished: true,
-      templateId: 'invoice', language: 'en', size: bytes.length,
-      origin: { id: e.id, type: 'flowExecution' },
-      createdBy: { id: integratorId, displayName: 'integrator' },
+      templateId: { id: 'invoice', type: 'template' }, language: { id: 'en', type: 'language' },
+      origin: { id: FLOW.invoice, type: 'flow' }, flowExecution: { id: e.id }, usage: 'flowExecutionOutput',
+      createdBy: { id: integratorId, displayName: 'Integrator' },
     });
   });
 

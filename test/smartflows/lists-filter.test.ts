@@ -237,7 +237,7 @@ describe('POST /flows/executions/statistics', () => {
       { object: { id: FLOW.approval, displayName: 'Approval', type: 'flow' }, count: 1 },
     ]));
     expect(st.perObject).toHaveLength(4);
-    expect(st.perUser).toEqual([{ user: { id: integratorId, displayName: 'integrator', type: 'user' }, count: 7 }]);
+    expect(st.perUser).toEqual([{ user: { id: integratorId, displayName: 'Integrator', type: 'user' }, count: 7 }]);
   });
 
   it('applies the filter; admin (read:flowExecutions) counts everyone\'s', async () => {

@@ -71,12 +71,12 @@ describe("another user's execution", () => {
 
   it('is visible to api-user (Super User, read:flowExecutions): execution, progress, document', async () => {
     const e = await executionOf(s, adminInvoice, { key: apiUserKey });
-    expect(e.createdBy).toMatchObject({ displayName: 'admin' });
+    expect(e.createdBy).toMatchObject({ displayName: 'Administrator' });
     expect((await json(await s.call(`/api/v1/flows/executions/${adminInvoice}/progress`, { key: apiUserKey }))).status).toBe('Success');
     expect((await json(await s.call(`/api/v1/documents/${adminDoc}`, { key: apiUserKey }))).id).toBe(adminDoc);
     await downloadPdf(s, adminDoc, 'Invoice.pdf', { key: apiUserKey });
     // And the integrator's own one too.
-    expect((await executionOf(s, ownInvoice, { key: apiUserKey })).createdBy).toMatchObject({ displayName: 'integrator' });
+    expect((await executionOf(s, ownInvoice, { key: apiUserKey })).createdBy).toMatchObject({ displayName: 'Integrator' });
   });
 
   it("the integrator's own execution and document are visible to it", async () => {

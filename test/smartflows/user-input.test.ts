@@ -102,7 +102,7 @@ describe('user input (approval flow)', () => {
 
     const e = await executionOf(s, id);
     expect(e.status).toBe('Success');
-    expect(e.modifiedBy).toMatchObject({ displayName: 'integrator' });
+    expect(e.modifiedBy).toMatchObject({ displayName: 'Integrator' });
     expect(e.state.stages).toHaveLength(2);
     const [first, second] = e.state.stages!;
     expect(first.end).not.toBeNull();

@@ -1,61 +1,194 @@
 /**
- * Documents produced by executions. Visible to whoever may see the execution. Content of a live
- * execution's document is a 409: a client never gets a document before its execution has ended.
+ * Documents: those produced by executions (visible to whoever may see the execution) and those
+ * made with CreateDocument (visible to their creator and to readers of every execution). Content
+ * of a live execution's document is a 409: a client never gets a document before its execution
+ * has ended. `Accept` picks PDF or DOCX; the other format is rendered again from the same content.
  */
 import { contentDisposition } from '../../http/content-disposition.js';
+import { randomUUID } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
 import type { Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
-import { conflict, notFound } from '../../http/problem.js';
-import { isStable } from '../../store/types.js';
+import { conflict, invalidField, notFound, ProblemError } from '../../http/problem.js';
+import { isStable, type DocumentRecord, type DocumentSource, type Store } from '../../store/types.js';
+import type { components } from '../../../generated/openapi-types.js';
 import { seesAll } from '../executions/access.js';
+import { presentExecution } from '../executions/presenters.js';
 import { userRef } from '../users/presenters.js';
+import { listPage } from '../lists/object-list.js';
+import { renderExecutionPdf } from '../../engine/documents/pdf.js';
+import { renderExecutionDocx, DOCX_CONTENT_TYPE } from '../../engine/documents/docx.js';
 
-function visibleDocument(ctx: RequestContext<'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt'>) {
+type Schemas = components['schemas'];
+const PDF = 'application/pdf';
+/** Documents a list considers: the newest this many the caller may see. */
+const LIST_LIMIT = 10_000;
+const DOCUMENT_PROPERTIES = ['id', 'displayName', 'description', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy', 'templateId', 'language', 'origin', 'finished', 'expiration', 'contentType', 'usage'] as const;
+
+type DocCtx = RequestContext<'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt'>;
+
+function visibleDocument(ctx: DocCtx) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
   const doc = store.documents.byId(ctx.path.documentId);
-  const exec = doc ? store.executions.byId(doc.executionId) : null;
-  if (!doc || !exec || (exec.createdBy !== p.user.id && !seesAll(p))) throw notFound(`No document ${ctx.path.documentId}.`);
+  const exec = doc?.executionId ? store.executions.byId(doc.executionId) : null;
+  const owner = exec ? exec.createdBy : doc?.createdBy;
+  if (!doc || (doc.executionId && !exec) || (owner !== p.user.id && !seesAll(p))) throw notFound(`No document ${ctx.path.documentId}.`);
   return { doc, exec };
 }
 
+const named = (id: string, type: string): Schemas['IdWithName'] => ({ id, displayName: id, type });
 
-function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentContentAlt'>) {
+function present(store: Store, doc: DocumentRecord, flow?: { id: string; name: string }): Schemas['Document'] {
+  const by = userRef(store, doc.createdBy);
+  return {
+    id: doc.id,
+    displayName: doc.displayName,
+    ...(doc.description !== null ? { description: doc.description } : {}),
+    createdAt: doc.createdAt,
+    createdBy: by,
+    modifiedAt: doc.createdAt,
+    modifiedBy: by,
+    ...(doc.templateId !== null ? { templateId: named(doc.templateId, 'template') } : {}),
+    ...(doc.language !== null ? { language: named(doc.language, 'language') } : {}),
+    // The flow that produced it (the vendor's ObjectType has no execution type; flowExecution names the run).
+    ...(flow ? { origin: { id: flow.id, displayName: flow.name, type: 'flow' } } : {}),
+    finished: doc.finished,
+    ...(doc.expiration !== null ? { expiration: doc.expiration } : {}),
+    contentType: doc.contentType,
+    postProcessing: [],
+    usage: doc.executionId ? 'flowExecutionOutput' : 'userCreated',
+  };
+}
+
+
+/** The media types an Accept header takes (q > 0), lower-case; null when there is none or it takes anything. */
+function acceptedTypes(accept: string | undefined): Set<string> | null {
+  if (!accept || !accept.trim()) return null;
+  const types = new Set<string>();
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((x) => x.startsWith('q='));
+    if (q && !(Number(q.slice(2)) > 0)) continue;
+    if (range === '*/*' || range === 'application/*' || range === 'application/octet-stream') return null;
+    if (range) types.add(range);
+  }
+  return types;
+}
+
+function withExtension(name: string, type: string): string {
+  const ext = type === PDF ? '.pdf' : '.docx';
+  return /\.(pdf|docx)$/i.test(name) ? name.replace(/\.(pdf|docx)$/i, ext) : `${name}${ext}`;
+}
+
+async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentContentAlt'>) {
   const { doc, exec } = visibleDocument(ctx);
-  if (!isStable(exec.status)) {
+  if (exec && !isStable(exec.status)) {
     throw conflict(`Execution ${exec.id} is ${exec.status}; its documents can be downloaded once it has ended.`);
   }
-  const bytes = ctx.services.store.documents.content(doc.id);
+  const accepted = acceptedTypes(ctx.headers.accept);
+  let type = doc.contentType;
+  if (accepted && !accepted.has(type)) {
+    const other = type === PDF ? DOCX_CONTENT_TYPE : PDF;
+    if (!accepted.has(other) || !doc.source) {
+      throw new ProblemError(406, `Accept ${ctx.headers.accept}: this document is served as ${doc.source ? `${PDF} or ${DOCX_CONTENT_TYPE}` : type}.`);
+    }
+    type = other;
+  }
+  let bytes: Buffer | null;
+  if (type === doc.contentType) bytes = ctx.services.store.documents.content(doc.id);
+  else bytes = type === PDF ? await renderExecutionPdf(doc.source!) : renderExecutionDocx(doc.source!);
   if (!bytes) throw notFound(`No content for document ${doc.id}.`);
+  const name = type === doc.contentType ? doc.displayName : withExtension(doc.displayName, type);
   return {
     status: 200 as const,
-    contentType: doc.contentType,
-    headers: { 'Content-Disposition': contentDisposition(doc.displayName), 'Content-Length': String(bytes.length) },
+    contentType: type,
+    headers: { 'Content-Disposition': contentDisposition(name), 'Content-Length': String(bytes.length) },
     body: bytes,
   };
 }
 
-export const documentHandlers: Pick<Handlers, 'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt'> = {
+function list(ctx: RequestContext<'GetDocuments' | 'GetFilteredDocuments'>, group?: Schemas['ListFilterGroup']) {
+  const p = principalOf(ctx);
+  const { store } = ctx.services;
+  const rows = store.documents.listVisible(seesAll(p) ? null : p.user.id, LIST_LIMIT).map(({ doc, flow }) => present(store, doc, flow ?? undefined));
+  const q = ctx.query as { page?: number; size?: number; sort?: string; filter?: string };
+  return listPage(rows, DOCUMENT_PROPERTIES, { ...q, group }, 'createdAt,desc');
+}
+
+/** The document CreateDocument renders from its settings, or a 400 naming what flowmock cannot do. */
+function sourceOf(settings: Schemas['DocGenSettings'], now: string): { source: DocumentSource; type: string } {
+  const result = settings.result ?? {};
+  const format = result.format ?? 'pdf';
+  let type = PDF;
+  if (format === 'ooxml') {
+    const ooxml = result.ooxml?.format ?? 'docx';
+    if (ooxml !== 'docx') throw invalidField('body', '/result/ooxml/format', 'supported', `flowmock generates docx only, not ${ooxml}`);
+    type = DOCX_CONTENT_TYPE;
+  } else if (format !== 'pdf') {
+    throw invalidField('body', '/result/format', 'supported', `flowmock generates pdf and ooxml (docx) only, not ${format}`);
+  }
+  if (settings.dataRefs?.length) throw invalidField('body', '/dataRefs', 'supported', 'flowmock keeps no stored data to refer to; send the data in datas');
+  const title = settings.template?.displayName ?? settings.templateRef?.id;
+  if (!title) throw invalidField('body', '/templateRef', 'required', 'name a template: templateRef.id or template.displayName');
+  const inputValues = (settings.datas ?? []).map((d, i) => ({
+    label: d.displayName ?? d.dataset ?? `Data ${i + 1}`,
+    value: d.content ? Buffer.from(d.content, 'base64').toString('utf8') : '',
+  }));
+  return { source: { title, flowName: title, executionId: '-', createdAt: now, body: '', inputValues }, type };
+}
+
+export const documentHandlers: Pick<Handlers,
+  'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt' | 'GetDocuments' | 'GetFilteredDocuments' | 'CreateDocument'> = {
   GetDocument(ctx) {
-    const { doc } = visibleDocument(ctx);
-    return {
-      status: 200,
-      body: {
-        id: doc.id,
-        displayName: doc.displayName,
-        ...(doc.description !== null ? { description: doc.description } : {}),
-        createdAt: doc.createdAt,
-        createdBy: userRef(ctx.services.store, doc.createdBy),
-        ...(doc.templateId !== null ? { templateId: doc.templateId } : {}),
-        ...(doc.language !== null ? { language: doc.language } : {}),
-        origin: { id: doc.executionId, type: 'flowExecution' },
-        finished: doc.finished,
-        expiration: doc.expiration,
-        contentType: doc.contentType,
-        size: doc.size,
-      },
-    };
+    const { doc, exec } = visibleDocument(ctx);
+    const { store } = ctx.services;
+    const flow = exec ? { id: exec.flowId, name: exec.flowName } : undefined;
+    return { status: 200, body: { ...present(store, doc, flow), ...(exec ? { flowExecution: presentExecution(store, exec) } : {}) } };
   },
   GetDocumentContent: content,
   GetDocumentContentAlt: content,
+
+  GetDocuments(ctx) {
+    return { status: 200, body: list(ctx) };
+  },
+
+  GetFilteredDocuments(ctx) {
+    return { status: 200, body: list(ctx, ctx.body!.group) };
+  },
+
+  async CreateDocument(ctx) {
+    const { store, now } = ctx.services;
+    const user = principalOf(ctx).user;
+    const createdAt = now().toISOString();
+    const { source, type } = sourceOf(ctx.body!, createdAt);
+    const bytes = type === PDF ? await renderExecutionPdf(source) : renderExecutionDocx(source);
+    const displayName = withExtension(source.title, type);
+    const mode = ctx.body!.result?.content ?? 'returnContent';
+    const store_ = mode === 'storeContent' || mode === 'storeAndReturnContent';
+    const ret = mode === 'returnContent' || mode === 'storeAndReturnContent';
+    const id = randomUUID();
+    if (store_) {
+      store.documents.insert({
+        id, executionId: null, displayName, description: null, createdAt, createdBy: user.id,
+        templateId: ctx.body!.templateRef?.id ?? null, language: ctx.body!.language ?? null,
+        finished: true, expiration: null, contentType: type, size: bytes.length, source,
+      }, bytes);
+    }
+    const pageCount = type === PDF ? (await PDFDocument.load(bytes)).getPageCount() : undefined;
+    const generated: Schemas['GeneratedDocument'] = {
+      displayName,
+      createdAt,
+      createdBy: userRef(store, user.id),
+      properties: { contentType: type, ...(pageCount !== undefined ? { pageCount } : {}) },
+      content: {
+        ...(store_ ? { entity: { id, displayName, type: 'document' }, link: `/api/v1/documents/${id}/content` } : {}),
+        ...(ret ? { data: bytes.toString('base64') } : {}),
+      },
+      pages: [],
+      charts: [],
+      messages: [],
+    };
+    return { status: 200, body: [generated] };
+  },
 };

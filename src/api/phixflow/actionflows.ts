@@ -8,11 +8,11 @@
  * applications and actionflows exist by probing URLs.
  */
 import type { Handlers, RequestContext } from '../../http/handler-types.js';
-import { conflict, invalidField, notFound } from '../../http/problem.js';
+import { conflict, notFound } from '../../http/problem.js';
 import { bearerToken } from '../../http/dispatch.js';
 import { CredentialError } from '../../auth/credentials.js';
 import type { Principal } from '../../auth/principal.js';
-import { ParamError, type ActionflowLookup } from '../../engine/actionflows/index.js';
+import type { ActionflowLookup } from '../../engine/actionflows/index.js';
 import type { LoadedActionflow } from '../../engine/actionflows/types.js';
 import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
 import { effectiveScenario } from '../../engine/scenarios.js';
@@ -63,21 +63,15 @@ async function trigger(ctx: TriggerCtx, { af, principal }: { af: LoadedActionflo
   const def = af.def;
   const scenario = requestedScenario(ctx.headers, 'actionflow');
   const applied = scenarioApplied(effectiveScenario(scenario, def.scenario));
-  let prepared;
-  try {
-    prepared = actionflows.prepareInput(af, {
-      body: ctx.body,
-      rawBody: ctx.rawBody ? ctx.rawBody.toString('utf8') : null,
-      contentType: ctx.headers['content-type'] ?? null,
-      headers: ctx.headers,
-      url: ctx.req.originalUrl,
-      query: ctx.rawQuery,
-      method: ctx.req.method,
-    });
-  } catch (err) {
-    if (err instanceof ParamError) throw invalidField('query', `/${err.parameter}`, 'required', err.message);
-    throw err;
-  }
+  const prepared = actionflows.prepareInput(af, {
+    body: ctx.body,
+    rawBody: ctx.rawBody ? ctx.rawBody.toString('utf8') : null,
+    contentType: ctx.headers['content-type'] ?? null,
+    headers: ctx.headers,
+    url: ctx.req.originalUrl,
+    query: ctx.rawQuery,
+    method: ctx.req.method,
+  });
   const timeoutMs = ctx.query.timeout ?? def.timeoutMs ?? (def.mode === 'sync' ? config.phixflowSyncTimeoutMs : config.phixflowAsyncTimeoutMs);
   const outcome = await actionflows.trigger(af, prepared, { userId: principal?.user.id ?? null, timeoutMs, mode: def.mode, scenario });
   switch (outcome.kind) {

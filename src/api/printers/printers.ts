@@ -1,16 +1,25 @@
-/** Printers: read for users, write and delete for administrators (permissions checked by the dispatcher). */
+/**
+ * Printers: read for users, write and delete for administrators (permissions checked by the
+ * dispatcher). At most one printer is the default. flowmock drives no real printers: TestPrinter
+ * checks the printer and says so.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { conflict, invalidField, notFound } from '../../http/problem.js';
 import type { PrinterRecord, Store } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';
+import { listPage } from '../lists/object-list.js';
 
-type PrinterInput = components['schemas']['PrinterInput'];
+type Printer = components['schemas']['Printer'];
 
-function present(store: Store, p: PrinterRecord): components['schemas']['Printer'] {
+/** Properties a printer list sorts and filters by. */
+const PRINTER_PROPERTIES = ['id', 'displayName', 'description', 'flavor', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy', 'definition', 'defaultPrinter'] as const;
+
+function present(store: Store, p: PrinterRecord): Printer {
   return {
+    ...(p.flavor === 'jps' || p.flavor === 'gcp' ? { flavor: p.flavor } : {}),
     id: p.id,
     displayName: p.displayName,
     ...(p.description !== null ? { description: p.description } : {}),
@@ -19,9 +28,8 @@ function present(store: Store, p: PrinterRecord): components['schemas']['Printer
     modifiedAt: p.modifiedAt,
     modifiedBy: userRef(store, p.modifiedBy),
     definition: p.definition,
-    ...(p.flavor !== null ? { flavor: p.flavor } : {}),
     defaultPrinter: p.defaultPrinter,
-    ...(p.properties !== null ? { properties: p.properties } : {}),
+    ...(p.properties !== null ? { properties: p.properties as Printer['properties'] } : {}),
   };
 }
 
@@ -30,7 +38,8 @@ function assertNameFree(store: Store, displayName: string, exceptId?: string): v
   if (other && other.id !== exceptId) throw conflict(`A printer named "${displayName}" exists already (${other.id}).`);
 }
 
-function fields(input: PrinterInput) {
+/** The fields a client sets; id, times and creators in the body are output only. */
+function fields(input: Printer) {
   return {
     displayName: input.displayName,
     description: input.description ?? null,
@@ -41,7 +50,16 @@ function fields(input: PrinterInput) {
   };
 }
 
-export const printerHandlers: Pick<Handlers, 'GetPrinters' | 'CreatePrinter' | 'GetPrinter' | 'UpdatePrinter' | 'DeletePrinter'> = {
+/** Makes `id` the only default printer (call inside a transaction). */
+function makeDefault(store: Store, id: string, userId: string, at: string): void {
+  for (const other of store.printers.list()) {
+    if (other.defaultPrinter && other.id !== id) store.printers.update({ ...other, defaultPrinter: false, modifiedAt: at, modifiedBy: userId });
+  }
+}
+
+export const printerHandlers: Pick<Handlers,
+  'GetPrinters' | 'CreatePrinter' | 'GetDefaultPrinter' | 'SetDefaultPrinter' | 'GetFilteredPrinters'
+  | 'GetPrinter' | 'UpdatePrinter' | 'DeletePrinter' | 'TestPrinter'> = {
   GetPrinters(ctx) {
     const { store } = ctx.services;
     return { status: 200, body: store.printers.list().map((p) => present(store, p)) };
@@ -55,9 +73,40 @@ export const printerHandlers: Pick<Handlers, 'GetPrinters' | 'CreatePrinter' | '
     const p: PrinterRecord = { id: randomUUID(), ...fields(input), createdAt: at, createdBy: userId, modifiedAt: at, modifiedBy: userId };
     store.transaction(() => {
       assertNameFree(store, input.displayName);
+      if (p.defaultPrinter) makeDefault(store, p.id, userId, at);
       store.printers.insert(p);
     });
     return { status: 201, headers: { Location: `/api/v1/printers/${p.id}` }, body: present(store, p) };
+  },
+
+  GetDefaultPrinter(ctx) {
+    const { store } = ctx.services;
+    const p = store.printers.list().find((x) => x.defaultPrinter);
+    if (!p) throw notFound('No printer is the default.');
+    return { status: 200, body: present(store, p) };
+  },
+
+  SetDefaultPrinter(ctx) {
+    const { store, now } = ctx.services;
+    const userId = principalOf(ctx).user.id;
+    const id = ctx.body!.id;
+    if (!id) throw invalidField('body', '/id', 'required', 'name the printer to make the default by its id');
+    const updated = store.transaction(() => {
+      const p = store.printers.byId(id);
+      if (!p) throw notFound(`No printer ${id}.`);
+      const at = now().toISOString();
+      makeDefault(store, p.id, userId, at);
+      const next: PrinterRecord = p.defaultPrinter ? p : { ...p, defaultPrinter: true, modifiedAt: at, modifiedBy: userId };
+      if (next !== p) store.printers.update(next);
+      return next;
+    });
+    return { status: 200, body: present(store, updated) };
+  },
+
+  GetFilteredPrinters(ctx) {
+    const { store } = ctx.services;
+    const rows = store.printers.list().map((p) => present(store, p));
+    return { status: 200, body: listPage(rows, PRINTER_PROPERTIES, { ...ctx.query, group: ctx.body!.group }, 'displayName,asc') };
   },
 
   GetPrinter(ctx) {
@@ -69,11 +118,14 @@ export const printerHandlers: Pick<Handlers, 'GetPrinters' | 'CreatePrinter' | '
 
   UpdatePrinter(ctx) {
     const { store, now } = ctx.services;
+    const userId = principalOf(ctx).user.id;
     const updated = store.transaction(() => {
       const p = store.printers.byId(ctx.path.printer);
       if (!p) throw notFound(`No printer ${ctx.path.printer}.`);
       assertNameFree(store, ctx.body!.displayName, p.id);
-      const next: PrinterRecord = { ...p, ...fields(ctx.body!), modifiedAt: now().toISOString(), modifiedBy: principalOf(ctx).user.id };
+      const at = now().toISOString();
+      const next: PrinterRecord = { ...p, ...fields(ctx.body!), modifiedAt: at, modifiedBy: userId };
+      if (next.defaultPrinter) makeDefault(store, p.id, userId, at);
       store.printers.update(next);
       return next;
     });
@@ -81,7 +133,30 @@ export const printerHandlers: Pick<Handlers, 'GetPrinters' | 'CreatePrinter' | '
   },
 
   DeletePrinter(ctx) {
-    if (!ctx.services.store.printers.delete(ctx.path.printer)) throw notFound(`No printer ${ctx.path.printer}.`);
-    return { status: 204, body: undefined };
+    const { store } = ctx.services;
+    store.transaction(() => {
+      const p = store.printers.byId(ctx.path.printer);
+      if (!p) throw notFound(`No printer ${ctx.path.printer}.`);
+      // deleteInbound: flowmock keeps no inbound print queues, so there is nothing more to remove.
+      if (p.defaultPrinter && ctx.query.force !== true) {
+        throw conflict(`Printer ${p.id} is the default printer; remove it with force=true.`);
+      }
+      store.printers.delete(p.id);
+    });
+    return { status: 200, body: {} };
+  },
+
+  TestPrinter(ctx) {
+    const { store } = ctx.services;
+    const p = store.printers.byId(ctx.path.printer);
+    if (!p) throw notFound(`No printer ${ctx.path.printer}.`);
+    return {
+      status: 200,
+      body: {
+        printer: { id: p.id, displayName: p.displayName, type: 'printer' },
+        result: 'ok',
+        message: `flowmock prints nothing; the printer exists and its definition is ${p.definition.id}.`,
+      },
+    };
   },
 };

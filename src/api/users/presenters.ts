@@ -1,28 +1,56 @@
-import type { Store, UserRecord, ApiKeyRecord } from '../../store/types.js';
+import type { Store, UserRecord, ApiKeyRecord, RoleRecord } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Schemas = components['schemas'];
+
+/** The name a person reads: the display name, else first and last name, else the user name. */
+function nameOf(u: UserRecord): string {
+  const full = `${u.firstName ?? ''} ${u.lastName ?? ''}`.trim();
+  return u.displayName || full || u.username;
+}
 
 /** A user as the vendor's IdWithName ({ id, displayName, type: 'user' }); the system user for null. */
 export function userRef(store: Store, userId: string | null): Schemas['IdWithName'] {
   if (!userId || userId === 'system') return { id: 'system', displayName: 'system', type: 'user' };
   const u = store.users.byId(userId);
-  return { id: userId, displayName: u?.username ?? userId, type: 'user' };
+  return { id: userId, displayName: u ? nameOf(u) : userId, type: 'user' };
 }
 
+export function presentRole(r: RoleRecord): Schemas['Role'] {
+  return { id: r.id, name: r.name, displayName: r.displayName, description: r.description, permissions: [...r.permissions] };
+}
+
+/** The vendor's User. Never a password; `identity.type` is native (flowmock's users are its own). */
 export function presentUser(store: Store, user: UserRecord): Schemas['User'] {
   const roles = store.users.listRoles().filter((r) => user.roleIds.includes(r.id));
   return {
     id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    ...(user.email ? { email: user.email } : {}),
-    enabled: user.enabled,
-    roles: roles.map((r) => ({ id: r.id, name: r.name, displayName: r.displayName, description: r.description, permissions: r.permissions })),
-    privileges: [...new Set(roles.flatMap((r) => r.privileges))],
+    userName: user.username,
+    displayName: nameOf(user),
+    firstName: user.firstName ?? '',
+    lastName: user.lastName ?? '',
+    ...(user.description ? { description: user.description } : {}),
+    emailAddress: user.email ?? '',
+    createdAt: user.createdAt,
+    createdBy: userRef(store, null),
+    modifiedAt: user.modifiedAt ?? user.createdAt,
+    modifiedBy: userRef(store, null),
+    ...(user.lastLogin ? { lastLogin: user.lastLogin } : {}),
+    loginCount: user.loginCount ?? 0,
+    active: user.enabled,
+    identity: { type: 'native' },
+    settings: user.settings ?? {},
+    roles: roles.map(presentRole),
   };
 }
 
-export function presentApiKey(k: ApiKeyRecord): Schemas['ApiKeyInfo'] {
-  return { id: k.id, name: k.name, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, last4: k.last4 };
+/** The vendor's UserToken, without `secret` and `apiKey` (shown once, on creation). */
+export function presentToken(store: Store, k: ApiKeyRecord): Schemas['UserToken'] {
+  return {
+    id: k.id,
+    displayName: k.name,
+    ...(k.description ? { description: k.description } : {}),
+    createdAt: k.createdAt,
+    createdBy: userRef(store, k.createdBy ?? k.userId),
+  };
 }

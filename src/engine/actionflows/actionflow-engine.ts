@@ -99,7 +99,7 @@ export class ActionflowEngine {
     this.log = new ActionLog(this.store, this.now, this.logger);
   }
 
-  /** Input connection point values and parameters; throws ParamError for a missing required one. */
+  /** Input connection point values and parameters (a missing one without default is null: "unavailable"). */
   prepareInput(af: LoadedActionflow, req: IncomingRequest): PreparedInput {
     return prepareInput(af.def, req);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capBody, LOG_BODY_LIMIT_BYTES } from './action-log.js';
-import { ParamError, prepareInput, REDACTED } from './input.js';
+import { prepareInput, REDACTED } from './input.js';
 import { actionflow, request } from './test-fixtures.js';
 
 const af = actionflow(`
@@ -17,23 +17,17 @@ parameters:
 describe('prepareInput', () => {
   it('takes a declared parameter from the query, else its default', () => {
     const { params } = prepareInput(af.def, request(undefined, { query: { currency: 'GBP' } }));
-    expect(params).toEqual({ currency: 'GBP', region: 'EU' });
+    expect(params).toEqual({ currency: 'GBP', region: 'EU', limit: null });
   });
 
-  it('throws ParamError naming a missing required parameter without default', () => {
-    let caught: unknown;
-    try {
-      prepareInput(af.def, request(undefined, { query: { region: 'US' } }));
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(ParamError);
-    expect(caught).toMatchObject({ name: 'currency', message: 'Required parameter "currency" is missing and has no default' });
+  it('a declared parameter the call leaves out, without default, is "unavailable" (null), not an error', () => {
+    const { params } = prepareInput(af.def, request(undefined, { query: { region: 'US' } }));
+    expect(params).toEqual({ region: 'US', currency: null, limit: null });
   });
 
   it('passes undeclared query parameters through, but never `timeout`', () => {
     const { params } = prepareInput(af.def, request(undefined, { query: { currency: 'USD', extra: 'x', tags: ['a', 'b'], timeout: '100' } }));
-    expect(params).toEqual({ currency: 'USD', region: 'EU', extra: 'x', tags: ['a', 'b'] });
+    expect(params).toEqual({ currency: 'USD', region: 'EU', limit: null, extra: 'x', tags: ['a', 'b'] });
   });
 
   it('gives the input connection point the raw body, content type, url and lower-case redacted headers', () => {

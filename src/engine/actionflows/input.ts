@@ -5,18 +5,6 @@
 import type { ActionflowDef } from '../definitions/types.js';
 import type { ActionflowInput, ActionflowParams, IncomingRequest, PreparedInput } from './types.js';
 
-/** A required parameter is missing from the query and has no default. */
-export class ParamError extends Error {
-  /** `name` holds the parameter's name (as the HTTP layer expects); `parameter` says the same. */
-  override readonly name: string;
-  readonly parameter: string;
-  constructor(parameter: string) {
-    super(`Required parameter "${parameter}" is missing and has no default`);
-    this.name = parameter;
-    this.parameter = parameter;
-  }
-}
-
 import { REDACTED, isSecretField, redactHeaderValues, redactUrl } from '../../auth/secret-names.js';
 
 export { REDACTED };
@@ -64,9 +52,10 @@ function buildParams(def: ActionflowDef, query: IncomingRequest['query']): Actio
   }
   for (const p of def.parameters) {
     const value = query[p.name];
+    // PhixFlow: a parameter the call leaves out is "unavailable" unless it has a default value;
+    // the run goes on (null here), it is not refused.
     if (value !== undefined) params[p.name] = value;
-    else if (p.default !== undefined) params[p.name] = p.default;
-    else if (p.required) throw new ParamError(p.name);
+    else params[p.name] = p.default !== undefined ? p.default : null;
   }
   return params;
 }

@@ -17,7 +17,8 @@ export type ActionflowInput = {
 };
 
 /** Declared parameters (query value or default) plus undeclared query parameters. */
-export type ActionflowParams = Record<string, string | string[]>;
+/** Input parameters; null is PhixFlow's "unavailable" (a declared parameter the call left out, without default). */
+export type ActionflowParams = Record<string, string | string[] | null>;
 
 export interface PreparedInput {
   input: ActionflowInput;

@@ -143,6 +143,7 @@ const stepSchemas: Record<StepType, Schema> = {
       templateId: nonEmptyString,
       language: nonEmptyString,
       template: { ...template, description: 'Body text of the PDF (template).' },
+      format: { enum: ['pdf', 'docx'], default: 'pdf', description: 'pdf (default) or docx: the produced document is a PDF or a Word (OOXML) file.' },
     },
     ['fileName', 'template'],
   ),

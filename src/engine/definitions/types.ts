@@ -38,6 +38,8 @@ export interface DocumentStepDef extends StepBase {
   language?: string;
   /** Body text of the PDF (template); the flow name, execution id and input values are always printed too. */
   template: string;
+  /** The produced file: 'pdf' (default) or 'docx' (Word, OOXML). */
+  format?: 'pdf' | 'docx';
 }
 export interface UserInputStepDef extends StepBase { type: 'userInput'; fields: FormFieldDef[] }
 export interface WaitForCallbackStepDef extends StepBase { type: 'waitForCallback' }

@@ -14,6 +14,7 @@
  */
 import { isTransientStoreError } from '../../store/store-health.js';
 import { storeRetryDelayMs } from '../../store/store-retry.js';
+import { renderExecutionDocx, DOCX_CONTENT_TYPE } from '../documents/docx.js';
 import { randomUUID } from 'node:crypto';
 import { renderExecutionPdf } from '../documents/pdf.js';
 import { toBoolean } from '../definitions/expressions.js';
@@ -529,17 +530,20 @@ export class FlowEngine {
     if (!fresh) return false;
     const context = this.context(fresh);
     const cursor = cursorOf(fresh);
-    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.pdf`;
+    const docx = step.format === 'docx';
+    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.${docx ? 'docx' : 'pdf'}`;
     const body = (await renderStepText(flow, step, 'template', context)) ?? '';
     const createdAt = this.iso();
-    const pdf = await renderExecutionPdf({
+    const source = {
       title: step.displayName ?? displayName,
       flowName: fresh.flowName,
       executionId: fresh.id,
       createdAt,
       body,
       inputValues: documentInputValues(flow.def, cursor),
-    });
+    };
+    // `format: docx` (the document step's option): a Word file instead of a PDF.
+    const pdf = docx ? renderExecutionDocx(source) : await renderExecutionPdf(source);
 
     const done = this.liveRecord(id, run);
     if (!done) return false;
@@ -554,8 +558,9 @@ export class FlowEngine {
       language: step.language ?? null,
       finished: true,
       expiration: null,
-      contentType: 'application/pdf',
+      contentType: docx ? DOCX_CONTENT_TYPE : 'application/pdf',
       size: pdf.length,
+      source,
     };
     const produced = { document: { id: doc.id, displayName, type: 'document' } };
     done.output.model[step.id] = produced;

@@ -20,7 +20,7 @@ export const SECRET_HEADERS: readonly string[] = [
 const SECRET_FIELD_NAMES: readonly string[] = [
   'password', 'passwd', 'pwd', 'newpassword', 'oldpassword', 'currentpassword', 'passphrase',
   'token', 'accesstoken', 'refreshtoken', 'idtoken', 'authtoken', 'xauthtoken', 'bearer', 'jwt', 'sessiontoken',
-  'apikey', 'xapikey', 'secret', 'clientsecret', 'privatekey', 'authorization', 'cookie', 'credentials', 'sessionid',
+  'apikey', 'xapikey', 'secret', 'clientsecret', 'resettoken', 'privatekey', 'authorization', 'cookie', 'credentials', 'sessionid',
 ];
 
 const HEADERS = new Set(SECRET_HEADERS);

@@ -64,7 +64,7 @@ describe('login tokens and password changes', () => {
   it('a token issued before a password change is refused after it', async () => {
     const res = await login('api-user', PASSWORD);
     expect(res.status).toBe(200);
-    const { token } = await res.json();
+    const { tokens: [{ token }] } = await res.json();
     const me = () => fetch(`${base}/api/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect((await me()).status).toBe(200);
     const user = fm.services.store.users.byUsername('api-user')!;

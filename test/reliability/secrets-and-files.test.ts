@@ -110,7 +110,7 @@ describe('secrets apart from the database, owner-only files', () => {
     expect(metaKeys).not.toContain('api-key-pepper');
     expect(metaKeys).not.toContain('jwt-secret');
     expect(metaKeys).not.toContain('phixflow-api-key');
-    expect(versions).toContain(40);
+    expect(versions).toContain(4);
     expect(readFileSync(db).toString('latin1').includes(pepper)).toBe(false);
   });
 

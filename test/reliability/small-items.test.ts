@@ -97,7 +97,7 @@ describe('small items', () => {
     while (fm.services.store.apiKeys.listActive(user.id).length < MAX_ACTIVE_KEYS_PER_USER) fm.services.credentials.createApiKey(user.id, 'filler');
     expect(() => fm.services.credentials.createApiKey(user.id, 'one more')).toThrow(KeyLimitError);
     const integratorKey = fm.seed.newKeys.find((k) => k.username === 'integrator')!.key;
-    const res = await fetch(`${base}/api/v1/users/me/apikeys`, { method: 'POST', headers: { 'X-API-Key': integratorKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'one more' }) });
+    const res = await fetch(`${base}/api/v1/users/me/tokens`, { method: 'POST', headers: { 'X-API-Key': integratorKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ displayName: 'one more' }) });
     expect(res.status).toBe(400);
     expect((await res.json()).errors[0].rule).toBe('maxKeysPerUser');
   });

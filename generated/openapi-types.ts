@@ -1468,7 +1468,12 @@ export interface components {
         IdWithName: {
             id: string;
             displayName?: string;
-            type?: components["schemas"]["ObjectType"];
+            /**
+             * @description The vendor's ObjectType (`components/schemas/ObjectType`). flowmock's execution answers
+             *     use only its values (`flow`, `user`, `data`, `document`); the enum is not enforced here
+             *     yet because Document.origin (identity-docs) still says `flowExecution`.
+             */
+            type?: string;
         };
         FormField: {
             key: string;

@@ -10,11 +10,12 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:documents', 'delete:documents',
   'read:printers', 'write:printers', 'delete:printers',
   'read:users', 'write:users',
+  'read:data', 'write:data', 'delete:data',
 ] as const;
 
 export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions'] as const;
 
-const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers'];
+const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data'];
 
 export const ROLES: RoleRecord[] = [
   {

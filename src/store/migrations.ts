@@ -2,6 +2,7 @@
  * Schema migrations for the SQLite store. Append new migrations at the end with the next
  * version number; never edit one that has shipped (databases already ran it).
  */
+import { DATA_MIGRATION_SQL } from './data-store.js';
 import type Database from 'better-sqlite3';
 import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
 
@@ -155,6 +156,11 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX IF EXISTS request_journal_user;
       DROP INDEX IF EXISTS request_journal_status;
     `,
+  },
+  {
+    version: 10,
+    name: 'data objects: the stored input of executions',
+    up: DATA_MIGRATION_SQL, // src/store/data-store.ts
   },
 ];
 

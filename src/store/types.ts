@@ -7,7 +7,7 @@ import type { JournalStore, OverviewStore } from './journal-store.js';
 
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
-  'Running', 'Waiting', 'Queued', 'UserInput',
+  'Running', 'Waiting', 'Queued', 'UserInput', 'SelectFlow',
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** Stable statuses never change again. */
@@ -140,6 +140,22 @@ export interface DocumentRecord {
   size: number;
 }
 
+/** A stored data object (the vendor's Data); today the input of an execution. */
+export interface DataRecord {
+  id: string;
+  executionId: string | null;
+  usage: 'flowExecutionInput' | 'flowExecutionInternal' | 'flowExecutionOutput' | 'userCreated';
+  displayName: string;
+  description: string | null;
+  createdAt: string;
+  createdBy: string;               // user id
+  modifiedAt: string;
+  modifiedBy: string;              // user id
+  expiration: string | null;
+  contentType: string;
+  size: number;
+}
+
 export type ProcessStatus = 'Running' | 'Success' | 'Fail';
 
 /** One PhixFlow actionflow run. */
@@ -170,7 +186,7 @@ export interface ActionflowLogRecord {
 
 export interface Page<T> { content: T[]; number: number; size: number; totalElements: number; totalPages: number }
 
-export type SortField = 'createdAt' | 'modifiedAt' | 'status';
+export type SortField = 'createdAt' | 'modifiedAt' | 'status' | 'id';
 export interface ExecutionQuery {
   /** Only executions created by this user (null: all). */
   ownerId: string | null;
@@ -180,14 +196,22 @@ export interface ExecutionQuery {
   page: number;
   size: number;
 }
-export interface Condition { key: 'status' | 'createdAt' | 'modifiedAt' | 'flowId'; operator: string; values: string[] }
+/** The vendor's FilterCondition operators. */
+export const FILTER_OPERATORS = [
+  'between', 'notBetween', 'equalTo', 'notEqualTo', 'like', 'notLike', 'greaterThan', 'lessThan',
+  'greaterThanOrEqualTo', 'lessThanOrEqualTo', 'isTrue', 'isFalse', 'isBlank', 'notIsBlank', 'in', 'isNull', 'isNotNull',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+/** A condition on a list property (the list's filter properties name them); values as text. */
+export interface Condition { key: string; operator: FilterOperator | string; values?: string[] }
 export interface ConditionNode { id?: string; condition?: Condition; group?: ConditionGroup }
 export interface ConditionGroup { type: 'and' | 'or'; nodes: ConditionNode[] }
 
+export type TimeGrouping = 'hour' | 'day' | 'month' | 'year';
 export interface ExecutionStatistics {
   total: number;
-  perStatus: Partial<Record<ExecutionStatus, number>>;
-  perTime: Array<{ time: string; count: number }>;          // per UTC day
+  /** Per period (UTC, labelled by its prefix of the ISO time), with the count per status. */
+  perTime: Array<{ label: string; perStatus: Array<{ status: ExecutionStatus; count: number }>; totalCount: number }>;
   perObject: Array<{ flowId: string; flowName: string; count: number }>;
   perUser: Array<{ userId: string; count: number }>;
 }
@@ -248,7 +272,7 @@ export interface Store {
     /** Only what a progress poll needs, without reading the whole record: polling is the API's hottest call. */
     progressById(id: string): ExecutionProgressView | null;
     query(q: ExecutionQuery): Page<ExecutionRecord>;
-    statistics(ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics;
+    statistics(ownerId: string | null, filter?: ConditionGroup, groupTimeBy?: TimeGrouping): ExecutionStatistics;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
     listLive(): ExecutionRecord[];
     /** Queued executions by queueSeq; the first `limit` only when given. */
@@ -266,6 +290,8 @@ export interface Store {
     content(id: string): Buffer | null;
     byExecution(executionId: string): DocumentRecord[];
   };
+
+  data: import('./data-store.js').DataStore;
 
   processes: {
     insert(p: ProcessRecord): void;

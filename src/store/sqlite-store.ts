@@ -479,8 +479,9 @@ export function openStore(file: string): Store {
       },
       save: (e) => {
         stableProgress.delete(e.id);
-        const { id, status, modified_at, queue_seq, progress, data } = executionParams(e);
-        const version = s.execSave.get({ id, status, modified_at, queue_seq, progress, data }) as number | undefined;
+        const { id, flow_id, flow_name, status, modified_at, queue_seq, progress, data } = executionParams(e);
+        // flow_id/flow_name change once: when a SelectFlow execution gets its flow.
+        const version = s.execSave.get({ id, flow_id, flow_name, status, modified_at, queue_seq, progress, data }) as number | undefined;
         if (version === undefined) throw new Error(`execution ${e.id} not found`);
         e.version = version;
         return version;

@@ -72,7 +72,11 @@ export const dataHandlers: Pick<Handlers, 'GetDataMetadata' | 'GetData' | 'Exist
   GetData: (ctx) => ({ status: 200, body: presentData(ctx.services.store, dataOf(ctx)) }),
 
   ExistsData(ctx) {
-    dataOf(ctx);
+    // A HEAD answer has no body: "not there" is a bare 404, not a problem document.
+    const { store } = ctx.services;
+    const d = store.data.byId(ctx.path.dataId);
+    const p = principalOf(ctx);
+    if (!d || (d.createdBy !== p.user.id && !seesAll(p))) return { status: 404, body: undefined };
     return { status: 200, body: undefined };
   },
 

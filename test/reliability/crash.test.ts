@@ -160,7 +160,7 @@ describe('kill -9 and restart on the same database', () => {
     const approval = waiting.find((id) => before.get(id).status === 'UserInput')!;
     const esign = waiting.find((id) => before.get(id).status === 'Waiting')!;
     await c2.json(`/api/v1/flows/executions/${approval}/progress`, { method: 'POST', body: JSON.stringify({ approver: 'Ann', approved: true }) });
-    const callbackUrl: string = before.get(esign).state.waitingFor.callbackUrl;
+    const callbackUrl: string = before.get(esign).state.waitingFor; // the callback URL (waitingFor is text)
     await c2.json(callbackUrl, { method: 'POST', body: JSON.stringify({ signed: true }) });
     for (const id of [approval, esign]) {
       await waitFor(`${id} to finish`, async () => ((await c2.json(`/api/v1/flows/executions/${id}`)).status === 'Success' ? true : null));

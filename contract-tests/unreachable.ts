@@ -21,7 +21,7 @@ export const PRISM_LIMITATIONS: PrismLimitation[] = [
   {
     what: 'malformed JSON request bodies',
     behaviour: 'Prism (strict and lenient) answers 400 {"error":{"code":"invalid_json"}} as application/json itself; the request never reaches the server',
-    consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlowExecution), which Prism forwards; malformed JSON is not sent',
+    consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlow), which Prism forwards; malformed JSON is not sent',
   },
   {
     what: 'falsy or string JSON request bodies',

@@ -289,14 +289,14 @@ export const executionHandlers: Pick<Handlers,
   },
 
   PostFlowCallback(ctx) {
-    const { store, flows } = ctx.services;
+    const { flows } = ctx.services;
     const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
-    if (!rec) throw notFound(`No flow execution waits for callback ${ctx.path.callbackId}.`);
+    // Anyone may call (no credentials): anything but a live wait on this callback id is the same 404.
+    if (!rec || !waitsOn(rec, ctx.path.callbackId)) throw notFound(`No flow execution waits for callback ${ctx.path.callbackId}.`);
     try {
       // JSON is kept as its value, other text as a string.
       const data = ctx.body === undefined ? null : ctx.body;
       const next = flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
-      void store;
       return { status: 200, contentType: 'text/plain', body: next.status };
     } catch (err) {
       return mapEngineError(err);
@@ -305,10 +305,13 @@ export const executionHandlers: Pick<Handlers,
 
   GetFlowCallback(ctx) {
     const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
-    const handled = !!rec && rec.status === 'Waiting' && rec.waitingFor?.type === 'callback' && rec.waitingFor.callbackId === ctx.path.callbackId;
+    const handled = !!rec && waitsOn(rec, ctx.path.callbackId);
     return { status: 200, body: { callbackId: ctx.path.callbackId, handled } };
   },
 };
+
+const waitsOn = (rec: ExecutionRecord, callbackId: string): boolean =>
+  rec.status === 'Waiting' && rec.waitingFor?.type === 'callback' && rec.waitingFor.callbackId === callbackId;
 
 /** The execution a callback addresses: the named one, or the live one waiting on that callback id. */
 function waitingOn(ctx: RequestContext<'PostFlowCallback' | 'GetFlowCallback'>, callbackId: string, executionId: string | undefined): ExecutionRecord | null {

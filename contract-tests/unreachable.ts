@@ -12,6 +12,16 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 200,
     reason: 'the reference server of a contract run uses the real clock, where AdvanceClock answers 409; 200 needs --clock virtual (test/integrator/clock.test.ts)',
   },
+  {
+    operationId: 'StartFlow',
+    status: 409,
+    reason: 'a flow name two flows share; the demo flows have distinct names (the rule is in src/api/executions/executions.ts flowByIdOrName)',
+  },
+  {
+    operationId: 'PostFlowCallback',
+    status: 409,
+    reason: 'only when the execution leaves Waiting between the lookup and the resume (a race); every other mismatch is the 404',
+  },
 ];
 
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }

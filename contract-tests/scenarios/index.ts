@@ -10,6 +10,7 @@ import { cancelScenario } from './cancel.js';
 import { outcomesScenario } from './outcomes.js';
 import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
+import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
 import { apiKeysScenario } from './api-keys.js';
 import { loginScenario } from './login.js';
@@ -35,6 +36,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     outcomesScenario,
     queueScenario,
     filtersScenario,
+    dataObjectsScenario,
     printersScenario,
     apiKeysScenario,
     loginScenario,

@@ -1542,7 +1542,8 @@ export interface components {
             errors?: components["schemas"]["FlowException"][];
         };
         FlowExecutionStateOutput: {
-            parts?: unknown[];
+            /** @description **flowmock choice**: always empty (flowmock's output is the model); the vendor's shape is kept. */
+            parts?: components["schemas"]["FlowExecutionStateOutputParts"][];
             schema?: {
                 [key: string]: unknown;
             };
@@ -1551,6 +1552,17 @@ export interface components {
                 [key: string]: unknown;
             };
             form?: components["schemas"]["FormField"][];
+        };
+        FlowExecutionStateOutputParts: {
+            id?: string;
+            displayName?: string;
+            schema?: {
+                [key: string]: unknown;
+            };
+            model?: {
+                [key: string]: unknown;
+            };
+            form?: unknown[];
         };
         /** @description One output of the execution (a produced document, under its block key). */
         FlowExecutionOutput: {

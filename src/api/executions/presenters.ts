@@ -55,6 +55,7 @@ export function presentExecution(store: Store, e: ExecutionRecord): Schemas['Flo
     state: {
       inputData: input ? { id: input.id, displayName: input.displayName, type: 'data' } : null,
       output: {
+        parts: [],
         model: e.output.model,
         // While waiting for form data the output carries the form, as the execution panel shows it.
         ...(inUserInput && e.progress.schema ? { schema: e.progress.schema } : {}),

@@ -293,6 +293,15 @@ describe('SqliteStore records', () => {
     expect(store.executions.count()).toBe(1);
   });
 
+  it('executions: waitingOnCallback finds only a Waiting execution on that callback id', () => {
+    const wait = { type: 'callback' as const, callbackId: 'cb-1', since: '2026-01-01T10:00:00.000Z' };
+    store.executions.insert(execution('w1', { status: 'Waiting', waitingFor: wait }));
+    store.executions.insert(execution('q1', { status: 'Queued', waitingFor: { ...wait, callbackId: 'cb-2' } }));
+    expect(store.executions.waitingOnCallback('cb-1')?.id).toBe('w1');
+    expect(store.executions.waitingOnCallback('cb-2')).toBeNull(); // not Waiting
+    expect(store.executions.waitingOnCallback("' OR 1=1 --")).toBeNull();
+  });
+
   it('executions: save() bumps version by one each time, returns it and sets it on the object', () => {
     const e = execution('e1');
     store.executions.insert(e);

@@ -249,6 +249,8 @@ export function openStore(file: string): Store {
         progress = @progress, data = @data, version = version + 1
       WHERE id = @id RETURNING version`).pluck(),
     execById: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`),
+    execWaitingOn: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
+      WHERE status = 'Waiting' AND json_extract(data, '$.waitingFor.callbackId') = ? LIMIT 1`),
     // A poll reads the progress column only: reading and parsing the whole record cost it ~30 µs.
     execProgressById: db.prepare('SELECT id, status, created_by, version, progress FROM executions WHERE id = ?'),
     execLive: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
@@ -510,6 +512,10 @@ export function openStore(file: string): Store {
       query: (q) => runQuery(q),
       statistics: (ownerId, filter, groupTimeBy) => runStatistics(ownerId, filter, groupTimeBy),
       listLive: () => (s.execLive.all() as ExecutionRow[]).map(executionFromRow),
+      waitingOnCallback: (callbackId) => {
+        const row = s.execWaitingOn.get(callbackId) as ExecutionRow | undefined;
+        return row ? executionFromRow(row) : null;
+      },
       listQueued: (limit) => ((limit === undefined ? s.execQueued.all() : s.execQueuedFirst.all(limit)) as ExecutionRow[]).map(executionFromRow),
       countByStatus: (status) => s.execCountByStatus.get(status) as number,
       maxQueueSeq: () => s.execMaxQueueSeq.get() as number,

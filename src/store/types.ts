@@ -275,6 +275,8 @@ export interface Store {
     statistics(ownerId: string | null, filter?: ConditionGroup, groupTimeBy?: TimeGrouping): ExecutionStatistics;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
     listLive(): ExecutionRecord[];
+    /** The Waiting execution whose callback id this is, if any (one SQL lookup among the Waiting ones). */
+    waitingOnCallback(callbackId: string): ExecutionRecord | null;
     /** Queued executions by queueSeq; the first `limit` only when given. */
     listQueued(limit?: number): ExecutionRecord[];
     /** Executions with this status (an index count: no record is read). */

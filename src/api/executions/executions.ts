@@ -317,5 +317,5 @@ const waitsOn = (rec: ExecutionRecord, callbackId: string): boolean =>
 function waitingOn(ctx: RequestContext<'PostFlowCallback' | 'GetFlowCallback'>, callbackId: string, executionId: string | undefined): ExecutionRecord | null {
   const { store } = ctx.services;
   if (executionId !== undefined) return store.executions.byId(executionId);
-  return store.executions.listLive().find((e) => e.waitingFor?.type === 'callback' && e.waitingFor.callbackId === callbackId) ?? null;
+  return store.executions.waitingOnCallback(callbackId);
 }

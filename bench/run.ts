@@ -71,7 +71,7 @@ async function post(base: string, p: string, body: unknown, headers: Record<stri
 
 /** Starts one invoice execution and waits until it is Success; its id and progress body. */
 async function finishedExecution(base: string): Promise<{ id: string; progress: string }> {
-  const started = await json(await fetch(`${base}/api/v1/flows/executions/start?flowId=${INVOICE}`, { method: 'POST', headers: adminHeaders }));
+  const started = await json(await fetch(`${base}/api/v1/flows/executions/start?flow=${INVOICE}`, { method: 'POST', headers: adminHeaders }));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const res = await fetch(`${base}/api/v1/flows/executions/${started.id}/progress?timeout=5`, { headers: adminHeaders });
@@ -211,7 +211,7 @@ async function executionPhase(dbFile: string, stored: number, round: number): Pr
     await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
       while (next < EXECUTIONS) {
         next++;
-        const res = await fetch(`${server.base}/api/v1/flows/executions/start?flowId=${INVOICE}`, { method: 'POST', headers: adminHeaders });
+        const res = await fetch(`${server.base}/api/v1/flows/executions/start?flow=${INVOICE}`, { method: 'POST', headers: adminHeaders });
         await res.arrayBuffer();
         startStatuses[res.status] = (startStatuses[res.status] ?? 0) + 1;
       }
@@ -221,7 +221,11 @@ async function executionPhase(dbFile: string, stored: number, round: number): Pr
     let perStatus: Record<string, number> = {};
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
-      perStatus = (await post(server.base, '/api/v1/flows/executions/statistics', filter)).perStatus;
+      // The vendor's Statistics: counts per status inside each period of perTime.
+      perStatus = {};
+      for (const t of (await post(server.base, '/api/v1/flows/executions/statistics', filter)).perTime ?? []) {
+        for (const p of t.perStatus ?? []) perStatus[p.status] = (perStatus[p.status] ?? 0) + p.count;
+      }
       if ((perStatus.Success ?? 0) >= EXECUTIONS) break;
       await sleep(50);
     }

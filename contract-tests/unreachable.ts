@@ -32,6 +32,16 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 200,
     reason: 'flowmock configures no OAuth2 provider (AuthenticateGet lists none), so every well-formed call is a 409; the 200 is documented as the vendor\'s answer shape for clients',
   },
+  {
+    operationId: 'StartFlow',
+    status: 409,
+    reason: 'a flow name two flows share; the demo flows have distinct names (the rule is in src/api/executions/executions.ts flowByIdOrName)',
+  },
+  {
+    operationId: 'PostFlowCallback',
+    status: 409,
+    reason: 'only when the execution leaves Waiting between the lookup and the resume (a race); every other mismatch is the 404',
+  },
 ];
 
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }
@@ -41,7 +51,7 @@ export const PRISM_LIMITATIONS: PrismLimitation[] = [
   {
     what: 'malformed JSON request bodies',
     behaviour: 'Prism (strict and lenient) answers 400 {"error":{"code":"invalid_json"}} as application/json itself; the request never reaches the server',
-    consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlowExecution), which Prism forwards; malformed JSON is not sent',
+    consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlow), which Prism forwards; malformed JSON is not sent',
   },
   {
     what: 'falsy or string JSON request bodies',

@@ -10,8 +10,8 @@ export interface paths {
         };
         /**
          * List flow executions
-         * @description Paged list, newest first by default. A key whose user holds only `read:ownFlowExecutions`
-         *     sees its own executions; `read:flowExecutions` sees all.
+         * @description A plain JSON array, newest first by default. A key whose user holds only
+         *     `read:ownFlowExecutions` sees its own executions; `read:flowExecutions` sees all.
          */
         get: operations["GetAllFlowExecutions"];
         put?: never;
@@ -20,10 +20,17 @@ export interface paths {
          * @description Creates a flow execution and answers with its first progress (`percentage` 0, status
          *     `Running`, or `Queued` when the concurrency limit is reached). The body depends on the
          *     flow's input kind: none, XML according to the flow's schema dataset (`application/xml` or
-         *     `text/xml`), or plug-in JSON (Dynamics, Sugar).
+         *     `text/xml`), or plug-in JSON (Dynamics, Sugar). A body is stored as a Data object that
+         *     `state.inputData` of the execution names (`GET /api/v1/data/{dataId}`).
+         *
+         *     Without `flowId` the execution waits in status `SelectFlow`: its progress carries a form
+         *     with one field `flow` whose `schema` enum lists the flows whose input fits what was sent
+         *     (no body: flows without input; XML: flows taking XML with that root element; JSON: plug-in
+         *     flows). `ContinueFlowExecution` with `{"flow": "<id or name>"}` runs the chosen flow with
+         *     the stored input.
          *
          *     XML is parsed safely: a document type declaration (and so any entity definition) is
-         *     refused with 400 (**flowmock choice**: the real server's handling is not documented).
+         *     refused with 400.
          */
         post: operations["ExecuteFlow"];
         delete?: never;
@@ -42,13 +49,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start a flow execution, skipping user input
-         * @description Like `ExecuteFlow`, but every user-input step is skipped and its default values are used.
-         *     The execution never shows `UserInput`; each such step is in `state.report` with status
-         *     `Skipped` and `output.message` `Skipped: started without user input (/start), the form
-         *     defaults were used`, as a step whose condition is false is `Skipped`.
+         * Start a flow, skipping user input
+         * @description Starts the flow named by `flow` (its id or its name) and answers with the new
+         *     FlowExecution (`mode` `batch`). Every user-input step is skipped and its default values
+         *     are used: the execution never shows `UserInput`; each such step is in `state.report` with
+         *     status `Skipped`. The body is as for `ExecuteFlow`.
          */
-        post: operations["StartFlowExecution"];
+        post: operations["StartFlow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,10 +72,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * List flow executions matching a condition group
-         * @description The body is a condition group: nested `and`/`or` groups of conditions on `status`,
-         *     `createdAt`, `modifiedAt` and `flowId`. An unknown key or operator is a 400, never an
-         *     empty list.
+         * List flow executions matching a filter group
+         * @description The body is a filter group: nested `and`/`or` groups of conditions with the vendor's
+         *     seventeen operators. Filterable properties: `id`, `status`, `flow` (the flow's id; also
+         *     `flowId`), `flow.displayName`, `createdAt`, `modifiedAt`, `createdBy` (a user id), `mode`.
+         *     An unknown property or an operator that does not fit is a 400 naming the field, never an
+         *     empty list. Answers a plain JSON array.
          */
         post: operations["GetFilteredFlowExecutions"];
         delete?: never;
@@ -87,10 +96,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Count flow executions per status and per day
-         * @description Same body as the filter operation. **flowmock choice**: the vendor's `Statistics` model
-         *     (`perTime`, `perObject`, `perUser`) is kept; `perTime` counts per day (UTC), `perObject`
-         *     per flow, `perUser` per creating user, and `perStatus` adds the count per status.
+         * Count flow executions per time, flow and user
+         * @description Same body as the filter operation (optional: no body counts every execution the caller
+         *     may see). `perTime` has one entry per period (`groupTimeBy`, UTC) with the count per
+         *     status; `perObject` counts per flow, `perUser` per creating user, each with its
+         *     percentage of the total (rounded).
          */
         post: operations["GetFlowExecutionStatistics"];
         delete?: never;
@@ -111,17 +121,39 @@ export interface paths {
         };
         /**
          * Read a flow execution
-         * @description The full record, "especially for debugging" — input data, output, stages, iterations, report.
+         * @description The full record, "especially for debugging" — input data, output, stages, iterations, report, warnings and errors.
          */
         get: operations["GetFlowExecution"];
         put?: never;
         post?: never;
         /**
-         * Cancel a flow execution (second form)
-         * @description The vendor's documentation also shows this form of cancel. It moves a live execution to
-         *     `Canceled`; cancelling a stable one is a 409.
+         * Cancel a flow execution (second form, not in the vendor's SDK)
+         * @description The vendor's documentation shows this form of cancel; its published definition (SDK) has
+         *     only `DELETE .../progress` (`CancelFlowExecution`), which a client should prefer. Same
+         *     rules as that operation.
          */
         delete: operations["CancelFlowExecutionById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/executions/{executionId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a flow execution's status and outputs (batch executions)
+         * @description The execution with `outputs[]`: one entry per output the flow produced so far (each
+         *     document under its block key). With `output` (an output's id or name) only that one.
+         */
+        get: operations["GetFlowExecutionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -139,22 +171,24 @@ export interface paths {
         };
         /**
          * Long-poll the progress of a flow execution
-         * @description Answers at once when the execution is stable, in `UserInput` or `Waiting`; otherwise waits
-         *     until the progress changes or `timeout` seconds pass, then answers with the current
-         *     progress. In `UserInput` the progress carries `schema`, `form` and `model`.
+         * @description Answers at once when the execution is stable, in `UserInput`, `SelectFlow` or `Waiting`;
+         *     otherwise waits until the progress changes or `timeout` seconds pass, then answers with
+         *     the current progress. In `UserInput` and `SelectFlow` the progress carries `schema`,
+         *     `form` and `model`.
          */
         get: operations["GetFlowExecutionProgress"];
         put?: never;
         /**
-         * Continue a flow execution waiting for user input
-         * @description The body is a JSON object keyed by the form field keys; fields left out keep their
-         *     defaults. The values are validated against the step's `schema` (400 naming the field).
-         *     The execution resumes and a new stage opens. An execution not in `UserInput` is a 409.
+         * Continue a flow execution waiting for user input or a flow choice
+         * @description In `UserInput` the body is a JSON object keyed by the form field keys; fields left out
+         *     keep their defaults. The values are validated against the step's `schema` (400 naming the
+         *     field). In `SelectFlow` the body is `{"flow": "<id or name>"}`, one of the offered flows.
+         *     The execution resumes and a new stage opens. Only the execution's creator may continue it.
          */
         post: operations["ContinueFlowExecution"];
         /**
          * Cancel a flow execution
-         * @description Moves a live execution to `Canceled`; cancelling a stable one is a 409.
+         * @description Moves a live execution to `Canceled`.
          */
         delete: operations["CancelFlowExecution"];
         options?: never;
@@ -164,21 +198,115 @@ export interface paths {
     };
     "/api/v1/flows/callback/{callbackId}": {
         parameters: {
+            query?: {
+                /** @description The execution waiting on the callback; optional, the callback id alone finds it. */
+                executionId?: string;
+            };
+            header?: never;
+            path: {
+                callbackId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Tell whether a callback is still handled
+         * @description Needs no credentials (as in the vendor's definition). Says whether an execution still waits on this callback.
+         */
+        get: operations["GetFlowCallback"];
+        put?: never;
+        /**
+         * Resume a flow execution waiting for an external event
+         * @description Needs no credentials (as in the vendor's definition): the callback id, a random UUID
+         *     handed out in the execution's `state.waitingFor`, is the capability. Resumes the `Waiting`
+         *     execution with the posted body (text, or JSON), which becomes the input of the new stage
+         *     (JSON is kept as its value, other text as a string). Answers the execution's new status
+         *     as text.
+         */
+        post: operations["PostFlowCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data/meta": {
+        parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Resume a flow execution waiting for an external event
-         * @description Resumes a `Waiting` execution with the posted data (any JSON value, or no body), which
-         *     becomes the input of the new stage. **flowmock choice**: the call needs `execute:flows`
-         *     and the caller must be able to see the execution; an execution not `Waiting` on this
-         *     callback is a 409.
+         * Metadata of the stored data objects, as XML
+         * @description An XML list of the data objects the caller may see (`<data><item .../></data>`), each with
+         *     its id, display name, media type, creation time and creator.
          */
-        post: operations["PostFlowCallback"];
+        get: operations["GetDataMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data/{dataId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        /** Read a data object */
+        get: operations["GetData"];
+        /** Change a data object's name, description or expiration */
+        put: operations["UpdateData"];
+        post?: never;
+        /**
+         * Delete a data object
+         * @description The data object and its content are removed; the execution's `state.inputData` becomes null.
+         */
+        delete: operations["DeleteData"];
+        options?: never;
+        /** Whether a data object exists */
+        head: operations["ExistsData"];
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data/{dataId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        /** The stored bytes, with their media type */
+        get: operations["GetDataContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data/{dataId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        /** The data as XML */
+        get: operations["GetDataPreview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1214,50 +1342,60 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ConditionGroupBody: {
-            group: components["schemas"]["ConditionGroup"];
+        /** @description The filter operations' body, as the vendor's documentation shows it. */
+        FilterBody: {
+            group: components["schemas"]["FilterGroup"];
         };
         /**
          * @description A group of conditions and groups. Limits (all levels of one filter together): at most
          *     32 levels of groups, 1,000 values and 500 conditions and groups; beyond them the answer is
          *     400 naming the rule (`maxDepth`, `maxValues`, `maxNodes`).
          */
-        ConditionGroup: {
+        FilterGroup: {
             /** @enum {string} */
             type: "and" | "or";
-            nodes: components["schemas"]["ConditionNode"][];
+            nodes: components["schemas"]["FilterGroupNode"][];
         };
-        /** @description Exactly one of `condition` or `group`. */
-        ConditionNode: {
+        /** @description Exactly one of `condition` or `group`. `id` is what the vendor's documentation sends (any text, ignored). */
+        FilterGroupNode: {
             id?: string;
-            condition?: components["schemas"]["Condition"];
-            group?: components["schemas"]["ConditionGroup"];
+            condition?: components["schemas"]["FilterCondition"];
+            group?: components["schemas"]["FilterGroup"];
         } & (unknown | unknown);
-        Condition: {
+        FilterCondition: {
+            key: string;
             /** @enum {string} */
-            key: "status" | "createdAt" | "modifiedAt" | "flowId";
-            /** @enum {string} */
-            operator: "in" | "notIn" | "equalTo" | "notEqualTo" | "lessThan" | "lessThanOrEqualTo" | "greaterThan" | "greaterThanOrEqualTo";
-            values: string[];
+            operator: "between" | "notBetween" | "equalTo" | "notEqualTo" | "like" | "notLike" | "greaterThan" | "lessThan" | "greaterThanOrEqualTo" | "lessThanOrEqualTo" | "isTrue" | "isFalse" | "isBlank" | "notIsBlank" | "in" | "isNull" | "isNotNull";
+            values?: (string | number | boolean | null)[];
         };
         Statistics: {
-            total: number;
-            perStatus: {
-                [key: string]: number;
-            };
-            perTime: {
-                /** Format: date */
-                time: string;
-                count: number;
-            }[];
-            perObject: {
-                object: components["schemas"]["IdWithName"];
-                count: number;
-            }[];
-            perUser: {
-                user: components["schemas"]["IdWithName"];
-                count: number;
-            }[];
+            perTime?: components["schemas"]["StatisticsPerTime"][];
+            perObject?: components["schemas"]["StatisticsPerObject"][];
+            perUser?: components["schemas"]["StatisticsPerUser"][];
+        };
+        StatisticsPerTime: {
+            label?: string;
+            perStatus?: components["schemas"]["StatisticsPerStatus"][];
+            totalCount?: number;
+        };
+        StatisticsPerStatus: {
+            status?: components["schemas"]["ExecutionStatus"];
+            count?: number;
+        };
+        StatisticsPerObject: {
+            object?: components["schemas"]["IdWithName"];
+            count?: number;
+            percentage?: number;
+        };
+        StatisticsPerUser: {
+            user?: components["schemas"]["IdWithName"];
+            count?: number;
+            percentage?: number;
+        };
+        /** @description **flowmock choice** within the vendor's untyped answer. */
+        FlowCallbackState: {
+            callbackId: string;
+            handled: boolean;
         };
         /** @description Plug-in input (Dynamics, Sugar). */
         PluginInput: {
@@ -1265,6 +1403,43 @@ export interface components {
             entity: string;
             userId?: string;
             organizationUniqueName?: string;
+        };
+        Data: {
+            /**
+             * @description **flowmock choice**: always `value` (the data is stored, not queried).
+             * @enum {string}
+             */
+            type?: "reference" | "value";
+            id?: string;
+            displayName?: string;
+            description?: string | null;
+            /** Format: date-time */
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            /** Format: date-time */
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            dataset?: components["schemas"]["IdWithName"];
+            pluginDataset?: components["schemas"]["IdWithName"];
+            value?: components["schemas"]["DataValue"];
+            reference?: components["schemas"]["DataReference"];
+            dataAvailable?: boolean;
+            /** Format: date-time */
+            expiration?: string | null;
+            usage?: components["schemas"]["ObjectUsage"];
+            flowExecution?: components["schemas"]["FlowExecution"];
+            contentType?: string;
+        };
+        DataValue: {
+            /** @description JSON data as its value; XML as its text. */
+            content?: unknown;
+            contentType?: string;
+        };
+        DataReference: {
+            query?: string;
+            parameters?: {
+                [key: string]: unknown;
+            };
         };
         /** @description A flow (vendor Flow). flowmock presents its definition files this way. */
         Flow: {
@@ -1512,8 +1687,6 @@ export interface components {
             message?: string;
             result?: string;
         };
-        /** @enum {string} */
-        ObjectUsage: "flowExecutionInput" | "flowExecutionInternal" | "flowExecutionOutput" | "userCreated";
         ObjectReference: {
             id?: string;
         };
@@ -2166,14 +2339,24 @@ export interface components {
          * @description Success (finished), Warning (finished, a post-processing block failed or a catch fired),
          *     Error (could not end), Interrupted (ran too long), Canceled (by a user) are stable: they
          *     never change again. Running, Waiting (for an external event), Queued (waiting for other
-         *     flows to finish) and UserInput (waiting for form data) are live.
+         *     flows to finish) and UserInput (waiting for form data) are live; SelectFlow (waiting for the caller to pick a flow) is live too.
          * @enum {string}
          */
-        ExecutionStatus: "Success" | "Warning" | "Error" | "Interrupted" | "Canceled" | "Running" | "Waiting" | "Queued" | "UserInput";
+        ExecutionStatus: "Success" | "Warning" | "Error" | "Interrupted" | "Canceled" | "Running" | "Waiting" | "Queued" | "UserInput" | "SelectFlow";
+        /**
+         * @description How a document or data object is used (the vendor's ObjectUsage).
+         * @enum {string}
+         */
+        ObjectUsage: "flowExecutionInput" | "flowExecutionInternal" | "flowExecutionOutput" | "userCreated";
+        /**
+         * @description The kind of object an IdWithName names (the vendor's ObjectType).
+         * @enum {string}
+         */
+        ObjectType: "asset" | "connector" | "connectorType" | "datasource" | "data" | "dataset" | "document" | "entityReference" | "flow" | "language" | "printer" | "tag" | "tagGroup" | "template" | "templateLibrary" | "user" | "portalLibrary" | "portalGroup" | "portalTemplate";
         IdWithName: {
             id: string;
             displayName?: string;
-            type?: string;
+            type?: components["schemas"]["ObjectType"];
         };
         FormField: {
             key: string;
@@ -2201,38 +2384,49 @@ export interface components {
         };
         FlowExecution: {
             id: string;
+            /**
+             * @description `batch` when started with StartFlow (no user input), else `interactive`.
+             * @enum {string}
+             */
+            mode?: "interactive" | "batch";
             /** Format: date-time */
             createdAt: string;
             createdBy?: components["schemas"]["IdWithName"];
+            createdFor?: components["schemas"]["IdWithName"];
             /** Format: date-time */
             modifiedAt?: string;
             modifiedBy?: components["schemas"]["IdWithName"];
+            /** @description **flowmock choice**: always 0 (flowmock runs executions first come, first served). */
+            priority?: number;
             status: components["schemas"]["ExecutionStatus"];
-            flow: components["schemas"]["IdWithName"];
+            /** @description The flow; absent while the execution waits in SelectFlow. */
+            flow?: components["schemas"]["IdWithName"];
             state: components["schemas"]["FlowExecutionState"];
+            outputs?: components["schemas"]["FlowExecutionOutput"][];
         };
         FlowExecutionState: {
-            /** @description The input of the first call (JSON as sent; XML as `{ "contentType", "xml" }`; absent for none). */
-            inputData?: unknown;
-            output?: components["schemas"]["FlowExecutionOutput"];
+            /** @description The stored input (a Data object, `GET /api/v1/data/{dataId}`); null when the execution was started without a body. */
+            inputData?: null | components["schemas"]["IdWithName"];
+            output?: components["schemas"]["FlowExecutionStateOutput"];
             stages?: components["schemas"]["FlowExecutionStage"][];
             iterations?: components["schemas"]["FlowExecutionIteration"][];
             report?: components["schemas"]["FlowZoneState"][];
+            /**
+             * @description What a waiting execution waits for; null otherwise. **flowmock choice**: `userInput`
+             *     in UserInput, `flowSelection` in SelectFlow, and in Waiting the callback URL
+             *     (`/api/v1/flows/callback/<callbackId>?executionId=<id>`) to post to.
+             */
+            waitingFor?: string | null;
+            /** @description **flowmock choice**: `en` (flowmock has no languages). */
+            languageCode?: string;
+            /** @description **flowmock choice**: `UTC` (every flowmock time is UTC). */
+            timeZoneId?: string;
             warnings?: components["schemas"]["FlowException"][];
             errors?: components["schemas"]["FlowException"][];
-            /** @description What a Waiting or UserInput execution waits for; null otherwise. */
-            waitingFor?: null | components["schemas"]["WaitingFor"];
         };
-        WaitingFor: {
-            /** @enum {string} */
-            type: "callback" | "userInput";
-            callbackId?: string;
-            callbackUrl?: string;
-            /** Format: date-time */
-            since?: string;
-        };
-        FlowExecutionOutput: {
-            parts?: unknown[];
+        FlowExecutionStateOutput: {
+            /** @description **flowmock choice**: always empty (flowmock's output is the model); the vendor's shape is kept. */
+            parts?: components["schemas"]["FlowExecutionStateOutputParts"][];
             schema?: {
                 [key: string]: unknown;
             };
@@ -2242,6 +2436,22 @@ export interface components {
             };
             form?: components["schemas"]["FormField"][];
         };
+        FlowExecutionStateOutputParts: {
+            id?: string;
+            displayName?: string;
+            schema?: {
+                [key: string]: unknown;
+            };
+            model?: {
+                [key: string]: unknown;
+            };
+            form?: unknown[];
+        };
+        /** @description One output of the execution (a produced document, under its block key). */
+        FlowExecutionOutput: {
+            output?: components["schemas"]["IdWithName"];
+            content?: unknown;
+        };
         /** @description **flowmock choice**: a Spring-style page (`content`, `number`, `size`, `totalElements`, `totalPages`). */
         PageInfo: {
             number: number;
@@ -2249,11 +2459,18 @@ export interface components {
             totalElements: number;
             totalPages: number;
         };
-        FlowExecutionPage: components["schemas"]["PageInfo"] & {
-            content: components["schemas"]["FlowExecution"][];
-        };
     };
     responses: {
+        /** @description The flow executions of the requested page, as a plain JSON array. */
+        ExecutionList: {
+            headers: {
+                "X-Total-Count": components["headers"]["TotalCount"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowExecution"][];
+            };
+        };
         /** @description The execution was created; its first progress. */
         ProgressStarted: {
             headers: {
@@ -2354,15 +2571,6 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ActionflowEnvelope"];
-            };
-        };
-        /** @description A page of flow executions. */
-        ExecutionPage: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["FlowExecutionPage"];
             };
         };
         /** @description The request breaks a rule of this document (or of the flow's input); `errors` names each field. */
@@ -2494,16 +2702,13 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description The flow to run. The vendor makes it optional (the user then picks a flow as a first
-         *     step); **flowmock choice**: flowmock has no interactive flow picker, so without it the
-         *     answer is a 400 naming `flowId`.
-         */
+        /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
         FlowIdQuery: string;
-        /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
+        /** @description The dataset to run with. */
         DatasetIdQuery: string;
         /** @description The flow execution's id. */
         ExecutionPath: string;
+        DataIdPath: string;
         /** @description The flow's id. */
         FlowPath: string;
         /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
@@ -2546,11 +2751,16 @@ export interface components {
         Page: number;
         /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
         Size: number;
-        /** @description `field,asc` or `field,desc` on `createdAt`, `modifiedAt` or `status`. Default `createdAt,desc`. */
+        /**
+         * @description `property,asc` or `property,desc` (direction optional, default `asc`). Each list says which
+         *     properties sort; executions: `createdAt`, `modifiedAt`, `status`, `id`. Default `createdAt,desc`.
+         */
         Sort: string;
         /**
-         * @description **flowmock choice** (the vendor names the parameter, not its format): a condition group
-         *     as in the filter operation's body, as JSON text.
+         * @description `property:value,property:value`: items whose property contains the value
+         *     (case-insensitive); every term must hold. Each list says which properties filter;
+         *     executions: `id`, `status`, `flow` (id), `flow.displayName`, `createdAt`, `modifiedAt`,
+         *     `createdBy` (user id), `mode`.
          */
         FilterQuery: string;
         /**
@@ -2604,7 +2814,12 @@ export interface components {
         };
         Filter: {
             content: {
-                "application/json": components["schemas"]["ConditionGroupBody"];
+                "application/json": components["schemas"]["FilterBody"];
+            };
+        };
+        OptionalFilter: {
+            content: {
+                "application/json": components["schemas"]["FilterBody"];
             };
         };
         PrinterBody: {
@@ -2632,10 +2847,12 @@ export interface components {
     headers: {
         /**
          * @description **flowmock choice**: the suggested number of seconds before the next progress request:
-         *     `1` while the execution is `Running` or `Queued`; absent when it is stable, `UserInput` or
-         *     `Waiting`, where nothing changes until a client acts (the long-poll answers at once).
+         *     `1` while the execution is `Running` or `Queued`; absent when it is stable, `UserInput`,
+         *     `SelectFlow` or `Waiting`, where nothing changes until a client acts (the long-poll answers at once).
          */
         RetryAfter: number;
+        /** @description **flowmock extension**: how many items match in all (the body is one page of them). */
+        TotalCount: number;
         /**
          * @description Path of the created printer.
          * @example /api/v1/printers/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
@@ -2670,11 +2887,16 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
                 size?: components["parameters"]["Size"];
-                /** @description `field,asc` or `field,desc` on `createdAt`, `modifiedAt` or `status`. Default `createdAt,desc`. */
+                /**
+                 * @description `property,asc` or `property,desc` (direction optional, default `asc`). Each list says which
+                 *     properties sort; executions: `createdAt`, `modifiedAt`, `status`, `id`. Default `createdAt,desc`.
+                 */
                 sort?: components["parameters"]["Sort"];
                 /**
-                 * @description **flowmock choice** (the vendor names the parameter, not its format): a condition group
-                 *     as in the filter operation's body, as JSON text.
+                 * @description `property:value,property:value`: items whose property contains the value
+                 *     (case-insensitive); every term must hold. Each list says which properties filter;
+                 *     executions: `id`, `status`, `flow` (id), `flow.displayName`, `createdAt`, `modifiedAt`,
+                 *     `createdBy` (user id), `mode`.
                  */
                 filter?: components["parameters"]["FilterQuery"];
             };
@@ -2684,7 +2906,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["ExecutionPage"];
+            200: components["responses"]["ExecutionList"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2693,13 +2915,9 @@ export interface operations {
     ExecuteFlow: {
         parameters: {
             query?: {
-                /**
-                 * @description The flow to run. The vendor makes it optional (the user then picks a flow as a first
-                 *     step); **flowmock choice**: flowmock has no interactive flow picker, so without it the
-                 *     answer is a 400 naming `flowId`.
-                 */
+                /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
                 flowId?: components["parameters"]["FlowIdQuery"];
-                /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
+                /** @description The dataset to run with. */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
             };
             header?: {
@@ -2751,17 +2969,11 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
-    StartFlowExecution: {
+    StartFlow: {
         parameters: {
-            query?: {
-                /**
-                 * @description The flow to run. The vendor makes it optional (the user then picks a flow as a first
-                 *     step); **flowmock choice**: flowmock has no interactive flow picker, so without it the
-                 *     answer is a 400 naming `flowId`.
-                 */
-                flowId?: components["parameters"]["FlowIdQuery"];
-                /** @description The dataset to run with. **flowmock choice**: accepted for compatibility and otherwise ignored, since a flowmock flow has one dataset (its input kind). */
-                datasetId?: components["parameters"]["DatasetIdQuery"];
+            query: {
+                /** @description The flow's id or name. */
+                flow: string;
             };
             header?: {
                 /**
@@ -2803,11 +3015,21 @@ export interface operations {
         };
         requestBody?: components["requestBodies"]["FlowInput"];
         responses: {
-            200: components["responses"]["ProgressStarted"];
+            /** @description The new flow execution. */
+            200: {
+                headers: {
+                    "Preference-Applied": components["headers"]["PreferenceApplied"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowExecution"];
+                };
+            };
             400: components["responses"]["FlowInputBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -2819,7 +3041,10 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
                 size?: components["parameters"]["Size"];
-                /** @description `field,asc` or `field,desc` on `createdAt`, `modifiedAt` or `status`. Default `createdAt,desc`. */
+                /**
+                 * @description `property,asc` or `property,desc` (direction optional, default `asc`). Each list says which
+                 *     properties sort; executions: `createdAt`, `modifiedAt`, `status`, `id`. Default `createdAt,desc`.
+                 */
                 sort?: components["parameters"]["Sort"];
             };
             header?: never;
@@ -2828,7 +3053,7 @@ export interface operations {
         };
         requestBody: components["requestBodies"]["Filter"];
         responses: {
-            200: components["responses"]["ExecutionPage"];
+            200: components["responses"]["ExecutionList"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -2838,12 +3063,14 @@ export interface operations {
     };
     GetFlowExecutionStatistics: {
         parameters: {
-            query?: never;
+            query?: {
+                groupTimeBy?: "hour" | "day" | "month" | "year";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["Filter"];
+        requestBody?: components["requestBodies"]["OptionalFilter"];
         responses: {
             /** @description Counts of the executions the caller may see that match the filter. */
             200: {
@@ -2908,13 +3135,39 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    GetFlowExecutionStatus: {
+        parameters: {
+            query?: {
+                /** @description The id or name of a flow output. */
+                output?: string;
+            };
+            header?: never;
+            path: {
+                executionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution with its outputs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowExecution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     GetFlowExecutionProgress: {
         parameters: {
             query?: {
-                /**
-                 * @description Seconds to wait for a change. Default 30. **flowmock choice**: bounded to 0–120;
-                 *     0 answers at once.
-                 */
+                /** @description Seconds to wait for a change. Default 30; 0 answers at once. */
                 timeout?: number;
             };
             header?: never;
@@ -2952,7 +3205,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     [key: string]: unknown;
@@ -2999,10 +3252,37 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    GetFlowCallback: {
+        parameters: {
+            query?: {
+                /** @description The execution waiting on the callback; optional, the callback id alone finds it. */
+                executionId?: string;
+            };
+            header?: never;
+            path: {
+                callbackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the callback is handled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowCallbackState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
     PostFlowCallback: {
         parameters: {
-            query: {
-                executionId: string;
+            query?: {
+                /** @description The execution waiting on the callback; optional, the callback id alone finds it. */
+                executionId?: string;
             };
             header?: never;
             path: {
@@ -3012,27 +3292,238 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                "text/plain": string;
                 "application/json": unknown;
             };
         };
         responses: {
-            /** @description The progress after resuming. */
+            /** @description The execution's status after resuming. */
             200: {
                 headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FlowExecutionProgress"];
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetDataMetadata: {
+        parameters: {
+            query?: {
+                templateName?: string;
+                projectName?: string;
+                creator?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The data object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+        };
+    };
+    UpdateData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Data"];
+            };
+        };
+        responses: {
+            /** @description The changed data object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteData: {
+        parameters: {
+            query?: {
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    ExistsData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It exists. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The data id breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such data object the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetDataContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes as received. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    "text/xml": string;
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetDataPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The data as XML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     GetFlows: {
@@ -3344,11 +3835,16 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
                 size?: components["parameters"]["Size"];
-                /** @description `field,asc` or `field,desc` on `createdAt`, `modifiedAt` or `status`. Default `createdAt,desc`. */
+                /**
+                 * @description `property,asc` or `property,desc` (direction optional, default `asc`). Each list says which
+                 *     properties sort; executions: `createdAt`, `modifiedAt`, `status`, `id`. Default `createdAt,desc`.
+                 */
                 sort?: components["parameters"]["Sort"];
                 /**
-                 * @description **flowmock choice** (the vendor names the parameter, not its format): a condition group
-                 *     as in the filter operation's body, as JSON text.
+                 * @description `property:value,property:value`: items whose property contains the value
+                 *     (case-insensitive); every term must hold. Each list says which properties filter;
+                 *     executions: `id`, `status`, `flow` (id), `flow.displayName`, `createdAt`, `modifiedAt`,
+                 *     `createdBy` (user id), `mode`.
                  */
                 filter?: components["parameters"]["FilterQuery"];
             };
@@ -3361,7 +3857,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["ExecutionPage"];
+            200: components["responses"]["ExecutionList"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

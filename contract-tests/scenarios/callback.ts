@@ -21,8 +21,15 @@ export const callbackScenario: Scenario = {
 
     const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: id } } });
     mustStatus(ctx, exec.response, 200, 'GetFlowExecution while Waiting');
-    const wf = exec.data!.state.waitingFor as { type?: string; callbackId?: string } | null | undefined;
-    must(ctx, wf?.type === 'callback' && typeof wf.callbackId === 'string', `waitingFor names the callback (${JSON.stringify(wf)})`, 'GetFlowExecution');
+    // waitingFor is text: the callback URL /api/v1/flows/callback/<callbackId>?executionId=<id> (flowmock choice).
+    const waitingFor = exec.data!.state.waitingFor;
+    const callbackId = /\/callback\/([^?]+)/.exec(waitingFor ?? '')?.[1];
+    must(ctx, typeof callbackId === 'string', `waitingFor names the callback (${JSON.stringify(waitingFor)})`, 'GetFlowExecution');
+    const wf = { callbackId: decodeURIComponent(callbackId!) };
+    const handled = await ctx.main.strict.as(null).GET('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: wf.callbackId } } });
+    if (expectStatus(ctx, handled.response, 200, 'GetFlowCallback without credentials')) {
+      ensure(ctx, 'behaves_as_documented', (handled.data as { handled?: boolean } | undefined)?.handled === true, 'GetFlowCallback: the callback is handled', 'GetFlowCallback');
+    }
     const documentId = documentIdOf(exec.data!.state.output?.model as Record<string, unknown> | undefined);
     if (ensure(ctx, 'behaves_as_documented', !!documentId, 'the document made before the wait is in the output model', 'GetFlowExecution')) {
       const meta = await user.GET('/api/v1/documents/{documentId}', { params: { path: { documentId: documentId! } } });
@@ -34,16 +41,17 @@ export const callbackScenario: Scenario = {
     }
     expectStatus(ctx, (await user.POST('/api/v1/flows/executions/{execution}/progress', { params: { path: { execution: id } }, body: {} })).response, 409,
       'ContinueFlowExecution while Waiting for a callback');
-    const wrong = await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: `${wf.callbackId}-other` }, query: { executionId: id } }, body: { signed: true } });
-    expectStatus(ctx, wrong.response, 409, 'PostFlowCallback with another callback id');
+    const wrong = await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: `${wf.callbackId}-other` }, query: { executionId: id } }, body: { signed: true }, parseAs: 'text' });
+    expectStatus(ctx, wrong.response, 404, 'PostFlowCallback with another callback id');
 
-    const resumed = await user.POST('/api/v1/flows/callback/{callbackId}', {
-      params: { path: { callbackId: wf.callbackId! }, query: { executionId: id } }, body: { signed: true, signer: 'jane.doe@example.com' },
+    // The vendor's definition needs no credentials for the callback, nor the execution id.
+    const resumed = await ctx.main.strict.as(null).POST('/api/v1/flows/callback/{callbackId}', {
+      params: { path: { callbackId: wf.callbackId } }, body: { signed: true, signer: 'jane.doe@example.com' }, parseAs: 'text',
     });
     mustStatus(ctx, resumed.response, 200, 'PostFlowCallback with the right callback id');
     const done = await waitForExecution(ctx, user, id, (s) => s === 'Success', 'resumed callback flow');
     ensure(ctx, 'behaves_as_documented', done.status === 'Success', 'the callback resumed the execution to Success', 'PostFlowCallback');
-    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: wf.callbackId! }, query: { executionId: id } } })).response, 409,
+    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: wf.callbackId }, query: { executionId: id } }, parseAs: 'text' })).response, 404,
       'PostFlowCallback again after Success');
     if (documentId) {
       const late = await user.GET('/api/v1/documents/{documentId}/content', { params: { path: { documentId } }, parseAs: 'arrayBuffer' });

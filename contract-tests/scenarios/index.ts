@@ -10,6 +10,7 @@ import { cancelScenario } from './cancel.js';
 import { outcomesScenario } from './outcomes.js';
 import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
+import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
@@ -36,6 +37,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     outcomesScenario,
     queueScenario,
     filtersScenario,
+    dataObjectsScenario,
     printersScenario,
     documentsScenario,
     apiKeysScenario,

@@ -41,7 +41,8 @@ function baseline(ctx: ScenarioContext, op: OperationSpec): Baseline | string {
     ? { actionflow: fx.phixflow.actionflows.v10Unique }
     : isPhixflow(op) ? { application: af.application, actionflow: af.name } : {};
   const query: Record<string, unknown> = probeQuery(op);
-  if (op.operationId === 'ExecuteFlow' || op.operationId === 'StartFlowExecution') query.flowId = fx.flows.plugin;
+  if (op.operationId === 'ExecuteFlow') query.flowId = fx.flows.plugin;
+  if (op.operationId === 'StartFlow') query.flow = fx.flows.plugin;
   const jsonExample = isPhixflow(op) ? [] : ctx.spec.requestExample(op);
   const hasJson = op.requestBody?.media.some((m) => m.mediaType === 'application/json');
   return { req: { path: probePath(op, overrides), query, ...(hasJson && jsonExample !== undefined ? { body: jsonExample } : {}) }, creds, jsonExample };

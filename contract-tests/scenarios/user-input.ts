@@ -20,17 +20,17 @@ export const userInputScenario: Scenario = {
 
     const exec = await user.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: id } } });
     if (expectStatus(ctx, exec.response, 200, 'GetFlowExecution in UserInput')) {
-      const wf = exec.data!.state.waitingFor as { type?: string } | null | undefined;
-      ensure(ctx, 'behaves_as_documented', wf?.type === 'userInput', `waitingFor is userInput (${JSON.stringify(wf)})`, 'GetFlowExecution');
+      const wf = exec.data!.state.waitingFor;
+      ensure(ctx, 'behaves_as_documented', wf === 'userInput', `waitingFor is userInput (${JSON.stringify(wf)})`, 'GetFlowExecution');
     }
-    const filter = JSON.stringify({ group: { type: 'and', nodes: [{ condition: { key: 'status', operator: 'equalTo', values: ['UserInput'] } }] } });
+    const filter = 'status:UserInput';
     const listed = await user.GET('/api/v1/flows/executions', { params: { query: { filter, size: 100 } } });
     if (expectStatus(ctx, listed.response, 200, 'GetAllFlowExecutions with a filter on UserInput')) {
-      ensure(ctx, 'behaves_as_documented', listed.data!.content.some((e) => e.id === id) && listed.data!.content.every((e) => e.status === 'UserInput'),
+      ensure(ctx, 'behaves_as_documented', listed.data!.some((e) => e.id === id) && listed.data!.every((e) => e.status === 'UserInput'),
         'the filtered list holds the execution and only UserInput ones', 'GetAllFlowExecutions');
     }
-    // Not waiting for a callback: 409. (Not the id "contract": POST /flows/callback/contract also matches GetFlowContract's path.)
-    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'not-a-callback' }, query: { executionId: id } } })).response, 409,
+    // Not waiting for a callback: the same 404 as an unknown callback (the call needs no credentials). Not the id "contract": POST /flows/callback/contract also matches GetFlowContract's path.
+    expectStatus(ctx, (await user.POST('/api/v1/flows/callback/{callbackId}', { params: { path: { callbackId: 'not-a-callback' }, query: { executionId: id } }, parseAs: 'text' })).response, 404,
       'PostFlowCallback to an execution in UserInput');
 
     const bad = await user.POST('/api/v1/flows/executions/{execution}/progress', { params: { path: { execution: id } }, body: fx.form.invalid });
@@ -55,10 +55,10 @@ export const userInputScenario: Scenario = {
       ensure(ctx, 'behaves_as_documented', (stages.data!.state.stages?.length ?? 0) >= 2, `resuming opened a new stage (${stages.data!.state.stages?.length} stages)`, 'GetFlowExecution');
     }
 
-    // StartFlowExecution skips user input: it never stops in UserInput.
-    const skipped = await user.POST('/api/v1/flows/executions/start', { params: { query: { flowId: fx.flows.userInput } } });
-    mustStatus(ctx, skipped.response, 200, 'StartFlowExecution of the user-input flow');
-    const end = await waitForExecution(ctx, user, skipped.data!.id, (s) => s === 'Success', 'StartFlowExecution skipping the form');
-    ensure(ctx, 'behaves_as_documented', end.status === 'Success', 'StartFlowExecution skipped the form and ended Success', 'StartFlowExecution');
+    // StartFlow skips user input: it never stops in UserInput.
+    const skipped = await user.POST('/api/v1/flows/executions/start', { params: { query: { flow: fx.flows.userInput } } });
+    mustStatus(ctx, skipped.response, 200, 'StartFlow of the user-input flow');
+    const end = await waitForExecution(ctx, user, skipped.data!.id, (s) => s === 'Success', 'StartFlow skipping the form');
+    ensure(ctx, 'behaves_as_documented', end.status === 'Success', 'StartFlow skipped the form and ended Success', 'StartFlow');
   },
 };

@@ -5,6 +5,7 @@
 import type { BodyChecks, Handlers } from '../http/handler-types.js';
 import { checkStartBody, executionHandlers } from './executions/executions.js';
 import { flowHandlers } from './flows/flows.js';
+import { dataHandlers } from './data/data.js';
 import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
 import { userHandlers } from './users/users.js';
@@ -18,6 +19,7 @@ import { dashboardHandlers } from './flowmock/dashboard.js';
 export const handlers: Handlers = {
   ...executionHandlers,
   ...flowHandlers,
+  ...dataHandlers,
   ...documentHandlers,
   ...printerHandlers,
   ...userHandlers,
@@ -32,5 +34,5 @@ export const handlers: Handlers = {
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */
 export const bodyChecks: BodyChecks = {
   ExecuteFlow: checkStartBody,
-  StartFlowExecution: checkStartBody,
+  StartFlow: checkStartBody,
 };

@@ -10,12 +10,13 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:documents', 'delete:documents',
   'read:printers', 'write:printers', 'delete:printers',
   'read:users', 'write:users',
+  'read:data', 'write:data', 'delete:data',
 ] as const;
 
 /** "View Table Actions" is needed up to PhixFlow 11.2 only (see src/auth/phixflow-version.ts). */
 export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions', 'View Table Actions'] as const;
 
-const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers'];
+const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data'];
 
 export const ROLES: RoleRecord[] = [
   {

@@ -151,24 +151,40 @@ export function createSmartFlowsClient(options: SmartFlowsClientOptions): SmartF
   });
   api.use(flowmockMiddleware);
 
-  function start(flowId: string, input: FlowInput | null, o: RunFlowOptions, signal: AbortSignal) {
+  /** ExecuteFlow: the first progress of an interactive execution. */
+  function execute(flowId: string, input: FlowInput | null, o: RunFlowOptions, signal: AbortSignal) {
     // `satisfies` keeps the excess-property check: a renamed query parameter is a compile error.
     const query = {
       flowId,
       ...(o.datasetId !== undefined ? { datasetId: o.datasetId } : {}),
     } satisfies NonNullable<operations['ExecuteFlow']['parameters']['query']>;
-    const path = o.skipUserInput ? '/api/v1/flows/executions/start' : '/api/v1/flows/executions';
+    const path = '/api/v1/flows/executions';
     if (input === undefined || input === null) return api.POST(path, { params: { query }, signal });
     if (typeof input === 'string') {
-      return api.POST(path, {
-        params: { query },
-        body: input,
-        bodySerializer: (body) => body,
-        headers: { 'Content-Type': 'application/xml' },
-        signal,
-      });
+      return api.POST(path, { params: { query }, body: input, bodySerializer: (body) => body, headers: { 'Content-Type': 'application/xml' }, signal });
     }
     return api.POST(path, { params: { query }, body: input, signal });
+  }
+
+  /** StartFlow (user input skipped; `flow` is an id or a name): the new FlowExecution. */
+  function startBatch(flow: string, input: FlowInput | null, signal: AbortSignal) {
+    const query = { flow } satisfies operations['StartFlow']['parameters']['query'];
+    const path = '/api/v1/flows/executions/start';
+    if (input === undefined || input === null) return api.POST(path, { params: { query }, signal });
+    if (typeof input === 'string') {
+      return api.POST(path, { params: { query }, body: input, bodySerializer: (body) => body, headers: { 'Content-Type': 'application/xml' }, signal });
+    }
+    return api.POST(path, { params: { query }, body: input, signal });
+  }
+
+  /** The first progress of a new execution, however it was started. */
+  async function start(flowId: string, input: FlowInput | null, o: RunFlowOptions, signal: AbortSignal): Promise<FlowExecutionProgress> {
+    if (!o.skipUserInput) return unwrap(execute(flowId, input, o, signal));
+    const execution = await unwrap(startBatch(flowId, input, signal));
+    return unwrap(api.GET('/api/v1/flows/executions/{execution}/progress', {
+      params: { path: { execution: execution.id }, query: { timeout: 0 } },
+      signal,
+    }));
   }
 
   async function cancel(execution: string): Promise<boolean> {
@@ -196,7 +212,7 @@ export function createSmartFlowsClient(options: SmartFlowsClientOptions): SmartF
     };
     try {
       deadline.check();
-      let progress = seen(await unwrap(start(flowId, input, o, signal)));
+      let progress = seen(await start(flowId, input, o, signal));
       executionId = progress.id;
       const execution = { params: { path: { execution: executionId } }, signal };
       let waitingDelay = WAITING_FIRST_DELAY_MS;

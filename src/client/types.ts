@@ -28,7 +28,7 @@ export type PhixFlowPaths = {
 };
 
 /** The body `ContinueFlowExecution` takes: form field key → value. */
-export type UserInputAnswer = operations['ContinueFlowExecution']['requestBody']['content']['application/json'];
+export type UserInputAnswer = NonNullable<operations['ContinueFlowExecution']['requestBody']>['content']['application/json'];
 
 /** The query `TriggerActionflow` declares (`timeout`), plus the actionflow's own parameters. */
 export type TriggerQuery = NonNullable<operations['TriggerActionflow']['parameters']['query']> &

@@ -92,6 +92,11 @@ export function createDispatcher(opts: DispatchOptions) {
 
   function send(res: Response, op: OperationSpec, reply: AnyReply, requestId: string): void {
     const status = Number(reply.status);
+    // A HEAD operation (ExistsData) documents its answers without a body: a problem it throws is
+    // sent as its status alone (Node would leave the body out anyway).
+    if (res.req?.method === 'HEAD' && op.method === 'HEAD' && validator.get(op.operationId).responses.get(String(status))?.size === 0) {
+      reply = { ...reply, body: undefined };
+    }
     const problem = status >= 400 && reply.body !== undefined && !reply.contentType && isProblem(reply.body);
     const mediaType = reply.body === undefined ? null
       : reply.contentType ?? (problem ? 'application/problem+json' : 'application/json');

@@ -285,7 +285,7 @@ function buildEntry(req: Request, res: Response, pathname: string, atMs: number,
   let executionId: string | null = null;
   if (operationId && EXECUTION_PATH_OPS.has(operationId)) {
     executionId = safeDecode(EXECUTION_PATH.exec(pathname)?.[1]);
-  } else if ((operationId === 'ExecuteFlow' || operationId === 'StartFlowExecution') && status === 200) {
+  } else if ((operationId === 'ExecuteFlow' || operationId === 'StartFlow') && status === 200) {
     executionId = idOf(responseBody?.text);
   } else if (operationId === 'PostFlowCallback') {
     executionId = search?.get('executionId') ?? null;

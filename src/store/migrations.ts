@@ -2,6 +2,7 @@
  * Schema migrations for the SQLite store. Append new migrations at the end with the next
  * version number; never edit one that has shipped (databases already ran it).
  */
+import { DATA_MIGRATION_SQL } from './data-store.js';
 import type Database from 'better-sqlite3';
 import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
 import { SERVER_SECRET_NAMES, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
@@ -237,6 +238,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX documents_execution_id ON documents (execution_id, created_at);
       CREATE INDEX documents_created_at ON documents (created_at);
     `,
+  },
+  {
+    version: 7,
+    name: 'data objects: the stored input of executions',
+    up: DATA_MIGRATION_SQL, // src/store/data-store.ts
   },
 ];
 

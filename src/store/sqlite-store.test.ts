@@ -37,7 +37,7 @@ const printer = (id: string, over: Partial<PrinterRecord> = {}): PrinterRecord =
 
 const execution = (id: string, over: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
   id, flowId: 'flow-a', flowName: 'Invoice', status: 'Success',
-  progress: { percentage: 100, message: 'done', status: over.status ?? 'Success', currentData: { id: 'blk', type: 'block' } },
+  progress: { percentage: 100, message: 'done', status: over.status ?? 'Success', currentData: { id: 'blk', type: 'data' } },
   createdAt: '2026-01-01T10:00:00.000Z', createdBy: 'u1', modifiedAt: '2026-01-01T10:00:00.000Z', modifiedBy: 'u1',
   inputKind: 'xml', inputData: { xml: '<order/>' }, skipUserInput: false,
   stages: [{ start: '2026-01-01T10:00:00.000Z', end: null, input: { a: 1 }, lastProgress: null }],
@@ -72,7 +72,7 @@ const baseQuery = (over: Partial<ExecutionQuery> = {}): ExecutionQuery => ({
   ownerId: null, sort: { field: 'createdAt', direction: 'asc' }, page: 0, size: 100, ...over,
 });
 const ids = (page: { content: Array<{ id: string }> }) => page.content.map((e) => e.id);
-const cond = (key: 'status' | 'createdAt' | 'modifiedAt' | 'flowId', operator: string, ...values: string[]) =>
+const cond = (key: string, operator: string, ...values: string[]) =>
   ({ condition: { key, operator, values } });
 
 // ---------------------------------------------------------------------------------------------
@@ -312,6 +312,15 @@ describe('SqliteStore records', () => {
     expect(store.executions.count()).toBe(1);
   });
 
+  it('executions: waitingOnCallback finds only a Waiting execution on that callback id', () => {
+    const wait = { type: 'callback' as const, callbackId: 'cb-1', since: '2026-01-01T10:00:00.000Z' };
+    store.executions.insert(execution('w1', { status: 'Waiting', waitingFor: wait }));
+    store.executions.insert(execution('q1', { status: 'Queued', waitingFor: { ...wait, callbackId: 'cb-2' } }));
+    expect(store.executions.waitingOnCallback('cb-1')?.id).toBe('w1');
+    expect(store.executions.waitingOnCallback('cb-2')).toBeNull(); // not Waiting
+    expect(store.executions.waitingOnCallback("' OR 1=1 --")).toBeNull();
+  });
+
   it('executions: save() bumps version by one each time, returns it and sets it on the object', () => {
     const e = execution('e1');
     store.executions.insert(e);
@@ -484,7 +493,18 @@ describe('SqliteStore executions.query', () => {
   it('filter: each operator selects the expected rows', () => {
     const run = (c: ReturnType<typeof cond>) => ids(store.executions.query(baseQuery({ filter: { type: 'and', nodes: [c] } })));
     expect(run(cond('status', 'in', 'Success', 'Error'))).toEqual(['e0', 'e1', 'e3']);
-    expect(run(cond('status', 'notIn', 'Success', 'Error'))).toEqual(['e2', 'e4', 'e5']);
+    expect(run(cond('createdAt', 'between', '2026-01-02T00:00:00.000Z', '2026-01-04T10:00:00.000Z'))).toEqual(['e1', 'e2', 'e3']);
+    expect(run(cond('createdAt', 'notBetween', '2026-01-02T00:00:00.000Z', '2026-01-04T10:00:00.000Z'))).toEqual(['e0', 'e4', 'e5']);
+    // like/notLike: "contains", case-insensitive, % and _ literal.
+    expect(run(cond('status', 'like', 'ucc'))).toEqual(['e0', 'e3']);
+    expect(run(cond('flow.displayName', 'like', 'ORD'))).toEqual(['e1', 'e2']);
+    expect(run(cond('status', 'notLike', 'ucc'))).toEqual(['e1', 'e2', 'e4', 'e5']);
+    expect(run(cond('status', 'like', '%'))).toEqual([]);
+    expect(run(cond('id', 'isNotNull'))).toHaveLength(6);
+    expect(run(cond('id', 'isNull'))).toEqual([]);
+    expect(run(cond('createdBy', 'notIsBlank'))).toHaveLength(6);
+    expect(run(cond('createdBy', 'isBlank'))).toEqual([]);
+    expect(run(cond('mode', 'equalTo', 'interactive'))).toHaveLength(6);
     expect(run(cond('flowId', 'equalTo', 'flow-b'))).toEqual(['e1', 'e2']);
     expect(run(cond('flowId', 'notEqualTo', 'flow-b'))).toEqual(['e0', 'e3', 'e4', 'e5']);
     expect(run(cond('createdAt', 'lessThan', '2026-01-03T10:00:00.000Z'))).toEqual(['e0', 'e1']);
@@ -551,11 +571,11 @@ describe('SqliteStore executions.query', () => {
     const bad = (filter: unknown) => () => store.executions.query(baseQuery({ filter: filter as ConditionGroup }));
     expect(bad({ type: 'and', nodes: [{ condition: { key: 'flowName', operator: 'equalTo', values: ['x'] } }] }))
       .toThrow(new StoreQueryError('unknown filter key: flowName'));
-    expect(bad({ type: 'and', nodes: [cond('status', 'like', '%')] })).toThrow(StoreQueryError);
-    expect(bad({ type: 'and', nodes: [cond('status', 'like', '%')] })).toThrow(/like/);
+    expect(bad({ type: 'and', nodes: [cond('status', 'notIn', 'x')] })).toThrow(StoreQueryError);
+    expect(bad({ type: 'and', nodes: [cond('status', 'notIn', 'x')] })).toThrow(/notIn/);
     expect(bad({ type: 'xor', nodes: [] })).toThrow(/xor/);
     expect(bad({ type: 'and', nodes: [{}] })).toThrow(StoreQueryError);
-    expect(bad({ type: 'and', nodes: [cond('status', 'equalTo', 'a', 'b')] })).toThrow(/exactly one value/);
+    expect(bad({ type: 'and', nodes: [cond('status', 'equalTo', 'a', 'b')] })).toThrow(/equalTo takes 1 values, got 2/);
     expect(bad({ type: 'and', nodes: [{ condition: { key: 'constructor', operator: 'equalTo', values: ['x'] } }] }))
       .toThrow(/constructor/);
   });
@@ -567,7 +587,7 @@ describe('SqliteStore executions.query', () => {
   });
 
   it('rejects an unknown sort field and invalid paging with StoreQueryError', () => {
-    expect(() => store.executions.query(baseQuery({ sort: { field: 'id' as 'status', direction: 'asc' } }))).toThrow(StoreQueryError);
+    expect(() => store.executions.query(baseQuery({ sort: { field: 'nope' as 'status', direction: 'asc' } }))).toThrow(StoreQueryError);
     expect(() => store.executions.query(baseQuery({ size: 0 }))).toThrow(StoreQueryError);
     expect(() => store.executions.query(baseQuery({ page: -1 }))).toThrow(StoreQueryError);
   });
@@ -575,11 +595,18 @@ describe('SqliteStore executions.query', () => {
   it('statistics: counts total, per status, per UTC day, per flow and per user', () => {
     const stats = store.executions.statistics(null);
     expect(stats.total).toBe(6);
-    expect(stats.perStatus).toEqual({ Success: 2, Error: 1, Running: 1, Queued: 1, Warning: 1 });
     expect(stats.perTime).toEqual([
-      { time: '2026-01-01', count: 1 }, { time: '2026-01-02', count: 1 }, { time: '2026-01-03', count: 1 },
-      { time: '2026-01-04', count: 1 }, { time: '2026-01-05', count: 2 },
+      { label: '2026-01-01', perStatus: [{ status: 'Success', count: 1 }], totalCount: 1 },
+      { label: '2026-01-02', perStatus: [{ status: 'Error', count: 1 }], totalCount: 1 },
+      { label: '2026-01-03', perStatus: [{ status: 'Running', count: 1 }], totalCount: 1 },
+      { label: '2026-01-04', perStatus: [{ status: 'Success', count: 1 }], totalCount: 1 },
+      { label: '2026-01-05', perStatus: [{ status: 'Queued', count: 1 }, { status: 'Warning', count: 1 }], totalCount: 2 },
     ]);
+    // Grouped by month, one period holds them all.
+    expect(store.executions.statistics(null, undefined, 'month').perTime).toEqual([{
+      label: '2026-01', totalCount: 6,
+      perStatus: [{ status: 'Error', count: 1 }, { status: 'Queued', count: 1 }, { status: 'Running', count: 1 }, { status: 'Success', count: 2 }, { status: 'Warning', count: 1 }],
+    }]);
     expect(stats.perObject).toEqual([
       { flowId: 'flow-a', flowName: 'Invoice', count: 4 }, { flowId: 'flow-b', flowName: 'Order', count: 2 },
     ]);
@@ -589,11 +616,11 @@ describe('SqliteStore executions.query', () => {
   it('statistics: respects ownership and the filter', () => {
     const stats = store.executions.statistics('u1', { type: 'and', nodes: [cond('flowId', 'equalTo', 'flow-a')] });
     expect(stats.total).toBe(3);
-    expect(stats.perStatus).toEqual({ Success: 1, Queued: 1, Warning: 1 });
+    expect(stats.perTime.flatMap((t) => t.perStatus.map((p) => p.status)).sort()).toEqual(['Queued', 'Success', 'Warning']);
     expect(stats.perObject).toEqual([{ flowId: 'flow-a', flowName: 'Invoice', count: 3 }]);
     expect(stats.perUser).toEqual([{ userId: 'u1', count: 3 }]);
     const none = store.executions.statistics('nobody');
-    expect(none).toEqual({ total: 0, perStatus: {}, perTime: [], perObject: [], perUser: [] });
+    expect(none).toEqual({ total: 0, perTime: [], perObject: [], perUser: [] });
   });
 
   it('statistics: perObject reports the flow name of the newest execution', () => {

@@ -12,20 +12,17 @@ import { prepareStoreFiles, StoreFilesError } from './store-files.js';
 import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
+import { createDataStore } from './data-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
-  ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
+  ExecutionStatistics, ExecutionStatus, Page, TimeGrouping, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
 } from './types.js';
-import { isStable } from './types.js';import { upgradeExecutionReport } from './execution-report-upgrade.js';
+import { isStable } from './types.js';
+import { upgradeExecutionReport } from './execution-report-upgrade.js';
 
+import { StoreQueryError, groupToSql, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from './filter-sql.js';
 
-/** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
-export class StoreQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreQueryError';
-  }
-}
+export { StoreQueryError, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES };
 
 // ---------------------------------------------------------------------------------------------
 // Row shapes and mapping
@@ -139,75 +136,28 @@ const logFromRow = (r: LogRow): ActionflowLogRecord => ({
 // ---------------------------------------------------------------------------------------------
 // Filter translation
 
-const FILTER_COLUMNS = new Map<string, string>([
-  ['status', 'status'], ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['flowId', 'flow_id'],
-]);
-const COMPARISONS = new Map<string, string>([
-  ['equalTo', '='], ['notEqualTo', '<>'], ['lessThan', '<'], ['lessThanOrEqualTo', '<='],
-  ['greaterThan', '>'], ['greaterThanOrEqualTo', '>='],
+/**
+ * The execution list's filter properties as SQL (see EXECUTION_LIST in src/api/executions):
+ * `mode` is `batch` for executions started with /start (skipUserInput in the record).
+ */
+export const EXECUTION_FILTER_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['id', 'id'], ['status', 'status'], ['flow', 'flow_id'], ['flowId', 'flow_id'], ['flow.id', 'flow_id'],
+  ['flow.displayName', 'flow_name'], ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['createdBy', 'created_by'],
+  ['mode', "(CASE WHEN json_extract(data, '$.skipUserInput') THEN 'batch' ELSE 'interactive' END)"],
 ]);
 const SORT_COLUMNS = new Map<string, string>([
-  ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['status', 'status'],
+  ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['status', 'status'], ['id', 'id'],
 ]);
-/** Far below SQLite's expression depth limit (1000); the API never needs more (checkFilter answers 400 above). */
-export const MAX_FILTER_DEPTH = 32;
-/**
- * Values and nodes (conditions and groups) in one filter, all levels together. Each value is a
- * bound SQL variable: SQLite refuses more than 32,766 in a statement ("too many SQL variables"),
- * and nodes each add SQL text. Far above what a client needs; stated in the spec.
- */
-export const MAX_FILTER_VALUES = 1000;
-export const MAX_FILTER_NODES = 500;
-
-/**
- * Translates a condition group into a SQL expression. Only column names and operators from the
- * fixed maps above reach the SQL text; every value is pushed to `params` as a bound parameter.
- */
-function groupToSql(group: ConditionGroup, params: string[], depth = 0, budget = { nodes: 0 }): string {
-  if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
-  if (Array.isArray(group?.nodes)) {
-    budget.nodes += group.nodes.length;
-    if (budget.nodes > MAX_FILTER_NODES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_NODES} conditions and groups`);
-  }
-  if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
-  if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
-  if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
-  if (group.nodes.length === 0) return '1'; // an empty group matches everything
-
-  const parts = group.nodes.map((node) => {
-    if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
-    if (node?.group) return groupToSql(node.group, params, depth + 1, budget);
-    if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
-
-    const { key, operator, values } = node.condition;
-    const column = FILTER_COLUMNS.get(key);
-    if (!column) throw new StoreQueryError(`unknown filter key: ${String(key)}`);
-    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
-      throw new StoreQueryError(`filter values for ${key} must be strings`);
-    }
-    if (params.length + values.length > MAX_FILTER_VALUES) throw new StoreQueryError(`filter has more than ${MAX_FILTER_VALUES} values`);
-    if (operator === 'in' || operator === 'notIn') {
-      if (values.length === 0) return operator === 'in' ? '0' : '1';
-      params.push(...values);
-      return `${column} ${operator === 'in' ? 'IN' : 'NOT IN'} (${values.map(() => '?').join(', ')})`;
-    }
-    const op = COMPARISONS.get(operator);
-    if (!op) throw new StoreQueryError(`unknown filter operator: ${String(operator)}`);
-    // Silently ignoring extra values would answer a different question than the one asked.
-    if (values.length !== 1) throw new StoreQueryError(`operator ${operator} takes exactly one value, got ${values.length}`);
-    params.push(values[0]);
-    return `${column} ${op} ?`;
-  });
-  return `(${parts.join(group.type === 'and' ? ' AND ' : ' OR ')})`;
-}
+/** Period label lengths of the statistics' groupTimeBy (prefixes of the stored ISO time). */
+const TIME_PREFIX: Record<TimeGrouping, number> = { hour: 13, day: 10, month: 7, year: 4 };
 
 /** WHERE clause shared by query() and statistics(). */
 function executionWhere(ownerId: string | null, flowId: string | undefined, filter: ConditionGroup | undefined) {
   const clauses: string[] = [];
-  const params: string[] = [];
+  const params: unknown[] = [];
   if (ownerId !== null) { clauses.push('created_by = ?'); params.push(ownerId); }
   if (flowId !== undefined) { clauses.push('flow_id = ?'); params.push(flowId); }
-  if (filter !== undefined) clauses.push(groupToSql(filter, params));
+  if (filter !== undefined) clauses.push(groupToSql(filter, EXECUTION_FILTER_COLUMNS, params));
   return { where: clauses.length ? clauses.join(' AND ') : '1', params };
 }
 
@@ -367,10 +317,12 @@ export function openStore(file: string, opts: {
     // Only the columns that change after the insert are set: SQLite rewrites the entries of every
     // index on a column named in SET, and the flow, creator and creation time are fixed (three
     // of the five indexes, on every one of an execution's saves, cost more as the table grows).
-    execSave: db.prepare(`UPDATE executions SET status = @status, modified_at = @modified_at, queue_seq = @queue_seq,
+    execSave: db.prepare(`UPDATE executions SET flow_id = @flow_id, flow_name = @flow_name, status = @status, modified_at = @modified_at, queue_seq = @queue_seq,
         progress = @progress, data = @data, version = version + 1
       WHERE id = @id RETURNING version`).pluck(),
     execById: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`),
+    execWaitingOn: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
+      WHERE status = 'Waiting' AND json_extract(data, '$.waitingFor.callbackId') = ? LIMIT 1`),
     // A poll reads the progress column only: reading and parsing the whole record cost it ~30 µs.
     execProgressById: db.prepare('SELECT id, status, created_by, version, progress FROM executions WHERE id = ?'),
     execLive: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
@@ -444,16 +396,20 @@ export function openStore(file: string, opts: {
     return pageOf(rows.map(executionFromRow), q.page, q.size, total);
   });
 
-  const runStatistics = db.transaction((ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics => {
+  const runStatistics = db.transaction((ownerId: string | null, filter?: ConditionGroup, groupTimeBy: TimeGrouping = 'day'): ExecutionStatistics => {
     const { where, params } = executionWhere(ownerId, undefined, filter);
+    const prefix = TIME_PREFIX[groupTimeBy];
+    if (!prefix) throw new StoreQueryError(`unknown time grouping: ${String(groupTimeBy)}`);
     const total = cached(`SELECT COUNT(*) FROM executions WHERE ${where}`).pluck().get(...params) as number;
-    const perStatus: ExecutionStatistics['perStatus'] = {};
-    const statusRows = cached(`SELECT status, COUNT(*) AS n FROM executions WHERE ${where}
-      GROUP BY status ORDER BY status`).all(...params) as Array<{ status: ExecutionStatus; n: number }>;
-    for (const r of statusRows) perStatus[r.status] = r.n;
-    const perTime = (cached(`SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM executions WHERE ${where}
-      GROUP BY day ORDER BY day`).all(...params) as Array<{ day: string; n: number }>)
-      .map((r) => ({ time: r.day, count: r.n }));
+    const perTime: ExecutionStatistics['perTime'] = [];
+    const timeRows = cached(`SELECT substr(created_at, 1, ${prefix}) AS label, status, COUNT(*) AS n FROM executions WHERE ${where}
+      GROUP BY label, status ORDER BY label, status`).all(...params) as Array<{ label: string; status: ExecutionStatus; n: number }>;
+    for (const r of timeRows) {
+      let last = perTime[perTime.length - 1];
+      if (!last || last.label !== r.label) perTime.push(last = { label: r.label, perStatus: [], totalCount: 0 });
+      last.perStatus.push({ status: r.status, count: r.n });
+      last.totalCount += r.n;
+    }
     // With MAX() in the select list SQLite takes the bare flow_name from the newest row,
     // so a renamed flow is reported under its current name.
     const perObject = (cached(`SELECT flow_id, flow_name, COUNT(*) AS n, MAX(created_at) FROM executions
@@ -462,7 +418,7 @@ export function openStore(file: string, opts: {
     const perUser = (cached(`SELECT created_by, COUNT(*) AS n FROM executions WHERE ${where}
       GROUP BY created_by ORDER BY n DESC, created_by`).all(...params) as Array<{ created_by: string; n: number }>)
       .map((r) => ({ userId: r.created_by, count: r.n }));
-    return { total, perStatus, perTime, perObject, perUser };
+    return { total, perTime, perObject, perUser };
   });
 
   const runLogQuery = db.transaction((q: Parameters<Store['actionflowLogs']['query']>[0]): Page<ActionflowLogRecord> => {
@@ -645,8 +601,9 @@ export function openStore(file: string, opts: {
       },
       save: (e) => {
         stableProgress.delete(e.id);
-        const { id, status, modified_at, queue_seq, progress, data } = executionParams(e);
-        const version = s.execSave.get({ id, status, modified_at, queue_seq, progress, data }) as number | undefined;
+        const { id, flow_id, flow_name, status, modified_at, queue_seq, progress, data } = executionParams(e);
+        // flow_id/flow_name change once: when a SelectFlow execution gets its flow.
+        const version = s.execSave.get({ id, flow_id, flow_name, status, modified_at, queue_seq, progress, data }) as number | undefined;
         if (version === undefined) throw new Error(`execution ${e.id} not found`);
         e.version = version;
         return version;
@@ -673,8 +630,12 @@ export function openStore(file: string, opts: {
         return view;
       },
       query: (q) => runQuery(q),
-      statistics: (ownerId, filter) => runStatistics(ownerId, filter),
+      statistics: (ownerId, filter, groupTimeBy) => runStatistics(ownerId, filter, groupTimeBy),
       listLive: () => (s.execLive.all() as ExecutionRow[]).map(executionFromRow),
+      waitingOnCallback: (callbackId) => {
+        const row = s.execWaitingOn.get(callbackId) as ExecutionRow | undefined;
+        return row ? executionFromRow(row) : null;
+      },
       listQueued: (limit) => ((limit === undefined ? s.execQueued.all() : s.execQueuedFirst.all(limit)) as ExecutionRow[]).map(executionFromRow),
       countByStatus: (status) => s.execCountByStatus.get(status) as number,
       maxQueueSeq: () => s.execMaxQueueSeq.get() as number,
@@ -699,6 +660,8 @@ export function openStore(file: string, opts: {
       listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as Array<DocumentRow & { flow_id: string | null; flow_name: string | null }>)
         .map((r) => ({ doc: documentFromRow(r), flow: r.flow_id ? { id: r.flow_id, name: r.flow_name ?? r.flow_id } : null })),
     },
+
+    data: createDataStore(db),
 
     processes: {
       insert: (p) => { s.procInsert.run(processParams(p)); },

@@ -3,13 +3,17 @@
  * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it.
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
+import type { components } from '../../generated/openapi-types.js';
 import type { JournalStore, OverviewStore } from './journal-store.js';
 import type { ServerSecrets } from './server-secrets.js';
 import type { StoreHealth, StoreHealthState } from './store-health.js';
 
+/** A reference to an object by id, as the vendor's IdWithName (its `type` one of the vendor's ObjectType values). */
+export type IdRef = { id: string; displayName?: string; type?: components['schemas']['ObjectType'] };
+
 export const EXECUTION_STATUSES = [
   'Success', 'Warning', 'Error', 'Interrupted', 'Canceled',
-  'Running', 'Waiting', 'Queued', 'UserInput',
+  'Running', 'Waiting', 'Queued', 'UserInput', 'SelectFlow',
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** Stable statuses never change again. */
@@ -70,7 +74,7 @@ export interface PrinterRecord {
   id: string;
   displayName: string;
   description: string | null;
-  definition: { id: string; displayName?: string; type?: string };
+  definition: IdRef;
   flavor: string | null;
   defaultPrinter: boolean;
   properties: Record<string, unknown> | null;
@@ -85,7 +89,7 @@ export interface ProgressSnapshot {
   percentage: number;
   message: string;
   status: ExecutionStatus;
-  currentData?: { id: string; displayName?: string; type?: string };
+  currentData?: IdRef;
   schema?: Record<string, unknown>;
   model?: Record<string, unknown>;
   form?: Array<{ key: string; title: string; type: string; description?: string; required?: boolean }>;
@@ -187,6 +191,22 @@ export interface DocumentRecord {
   source?: DocumentSource | null;
 }
 
+/** A stored data object (the vendor's Data); today the input of an execution. */
+export interface DataRecord {
+  id: string;
+  executionId: string | null;
+  usage: 'flowExecutionInput' | 'flowExecutionInternal' | 'flowExecutionOutput' | 'userCreated';
+  displayName: string;
+  description: string | null;
+  createdAt: string;
+  createdBy: string;               // user id
+  modifiedAt: string;
+  modifiedBy: string;              // user id
+  expiration: string | null;
+  contentType: string;
+  size: number;
+}
+
 export type ProcessStatus = 'Running' | 'Success' | 'Fail';
 
 /** One PhixFlow actionflow run. */
@@ -217,7 +237,7 @@ export interface ActionflowLogRecord {
 
 export interface Page<T> { content: T[]; number: number; size: number; totalElements: number; totalPages: number }
 
-export type SortField = 'createdAt' | 'modifiedAt' | 'status';
+export type SortField = 'createdAt' | 'modifiedAt' | 'status' | 'id';
 export interface ExecutionQuery {
   /** Only executions created by this user (null: all). */
   ownerId: string | null;
@@ -227,14 +247,22 @@ export interface ExecutionQuery {
   page: number;
   size: number;
 }
-export interface Condition { key: 'status' | 'createdAt' | 'modifiedAt' | 'flowId'; operator: string; values: string[] }
+/** The vendor's FilterCondition operators. */
+export const FILTER_OPERATORS = [
+  'between', 'notBetween', 'equalTo', 'notEqualTo', 'like', 'notLike', 'greaterThan', 'lessThan',
+  'greaterThanOrEqualTo', 'lessThanOrEqualTo', 'isTrue', 'isFalse', 'isBlank', 'notIsBlank', 'in', 'isNull', 'isNotNull',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+/** A condition on a list property (the list's filter properties name them); values as text. */
+export interface Condition { key: string; operator: FilterOperator | string; values?: string[] }
 export interface ConditionNode { id?: string; condition?: Condition; group?: ConditionGroup }
 export interface ConditionGroup { type: 'and' | 'or'; nodes: ConditionNode[] }
 
+export type TimeGrouping = 'hour' | 'day' | 'month' | 'year';
 export interface ExecutionStatistics {
   total: number;
-  perStatus: Partial<Record<ExecutionStatus, number>>;
-  perTime: Array<{ time: string; count: number }>;          // per UTC day
+  /** Per period (UTC, labelled by its prefix of the ISO time), with the count per status. */
+  perTime: Array<{ label: string; perStatus: Array<{ status: ExecutionStatus; count: number }>; totalCount: number }>;
   perObject: Array<{ flowId: string; flowName: string; count: number }>;
   perUser: Array<{ userId: string; count: number }>;
 }
@@ -314,9 +342,11 @@ export interface Store {
     /** Only what a progress poll needs, without reading the whole record: polling is the API's hottest call. */
     progressById(id: string): ExecutionProgressView | null;
     query(q: ExecutionQuery): Page<ExecutionRecord>;
-    statistics(ownerId: string | null, filter?: ConditionGroup): ExecutionStatistics;
+    statistics(ownerId: string | null, filter?: ConditionGroup, groupTimeBy?: TimeGrouping): ExecutionStatistics;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
     listLive(): ExecutionRecord[];
+    /** The Waiting execution whose callback id this is, if any (one SQL lookup among the Waiting ones). */
+    waitingOnCallback(callbackId: string): ExecutionRecord | null;
     /** Queued executions by queueSeq; the first `limit` only when given. */
     listQueued(limit?: number): ExecutionRecord[];
     /** Executions with this status (an index count: no record is read). */
@@ -334,6 +364,8 @@ export interface Store {
     /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
     listVisible(ownerId: string | null, limit: number): Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>;
   };
+
+  data: import('./data-store.js').DataStore;
 
   processes: {
     insert(p: ProcessRecord): void;

@@ -31,10 +31,11 @@ function apiError(err: unknown, status: number): FlowmockApiError {
 }
 
 describe('Smart Flows errors', () => {
-  it('400: runFlow with a flowId that is not a UUID names the invalid query field, the method and the URL', async () => {
-    const e = apiError(await rejectionOf(sf.runFlow('not-a-uuid')), 400);
+  it('400: runFlow with a flowId over 200 characters names the invalid query field, the method and the URL', async () => {
+    const long = 'x'.repeat(201);
+    const e = apiError(await rejectionOf(sf.runFlow(long)), 400);
     expect(e.method).toBe('POST');
-    expect(e.url).toBe(`${s.base}/api/v1/flows/executions?flowId=not-a-uuid`);
+    expect(e.url).toBe(`${s.base}/api/v1/flows/executions?flowId=${long}`);
     expect(e.fieldErrors[0]).toMatchObject({ in: 'query', pointer: '/flowId' });
     expect(e.message).toContain('POST');
     expect(e.message).toContain('400');

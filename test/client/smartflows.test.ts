@@ -53,7 +53,11 @@ describe('runFlow', () => {
   it('sends a string as application/xml: the order flow reads the customer from the XML', async () => {
     const run = await sf.runFlow(FLOW.order, '<order><customer>ACME</customer><amount>120.50</amount></order>');
     expect(run.status).toBe('Success');
-    expect(run.execution.state.inputData).toMatchObject({ contentType: expect.stringMatching(/^application\/xml/) });
+    // The input is stored as a Data object: the reference, then the bytes as sent.
+    const ref = run.execution.state.inputData!;
+    expect(ref).toMatchObject({ type: 'data' });
+    const data = await unwrap(sf.api.GET('/api/v1/data/{dataId}', { params: { path: { dataId: ref.id } } }));
+    expect(data).toMatchObject({ contentType: 'application/xml', value: { content: '<order><customer>ACME</customer><amount>120.50</amount></order>' } });
     const doc = await sf.downloadDocument(run.documents[0].id);
     expect(doc.fileName).toBe('Order confirmation ACME.pdf');
     expect(await textOf(doc.bytes)).toContain('Customer: ACME');
@@ -62,7 +66,8 @@ describe('runFlow', () => {
   it('sends an object as plug-in JSON: the CRM letter lists the record ids', async () => {
     const run = await sf.runFlow(FLOW.crm, { id: ['rec-1', 'rec-2'], entity: 'account', userId: 'u-7' });
     expect(run.status).toBe('Success');
-    expect(run.execution.state.inputData).toEqual({ id: ['rec-1', 'rec-2'], entity: 'account', userId: 'u-7' });
+    const data = await unwrap(sf.api.GET('/api/v1/data/{dataId}', { params: { path: { dataId: run.execution.state.inputData!.id } } }));
+    expect(data.value?.content).toEqual({ id: ['rec-1', 'rec-2'], entity: 'account', userId: 'u-7' });
     const doc = await sf.downloadDocument(run.documents[0].id);
     expect(doc.fileName).toBe('CRM letter account.pdf');
     expect(await textOf(doc.bytes)).toContain('Records: rec-1, rec-2');
@@ -109,7 +114,7 @@ describe('runFlow', () => {
     expect(exec.status).toBe('UserInput');
   });
 
-  it('skipUserInput starts with /flows/executions/start: the form is skipped with its defaults, no onUserInput needed', async () => {
+  it('skipUserInput starts with StartFlow (/flows/executions/start?flow=): the form is skipped with its defaults, no onUserInput needed', async () => {
     const run = await sf.runFlow(FLOW.approval, undefined, { skipUserInput: true });
     expect(run.status).toBe('Success');
     expect(run.documents).toHaveLength(1);
@@ -142,10 +147,12 @@ describe('runFlow', () => {
         callbackPosted = (async () => {
           await new Promise((r) => setTimeout(r, 300));
           const exec = await unwrap(sf.api.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: p.id } } }));
-          const callbackId = exec.state.waitingFor?.callbackId ?? '';
+          // waitingFor is the callback URL: /api/v1/flows/callback/<callbackId>?executionId=<id>
+          const callbackId = /\/callback\/([^?]+)/.exec(exec.state.waitingFor ?? '')?.[1] ?? '';
           return unwrap(sf.api.POST('/api/v1/flows/callback/{callbackId}', {
             params: { path: { callbackId }, query: { executionId: p.id } },
             body: { signed: true },
+            parseAs: 'text',
           }));
         })();
       },

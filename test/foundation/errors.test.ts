@@ -49,11 +49,11 @@ describe('400: invalid input names the field and the rule', () => {
     expect(p.errors![0]).toMatchObject({ in: 'query', pointer: '/page', rule: 'type' });
   });
 
-  it('a path parameter of the wrong format is a 400 naming it (flowId must be a UUID)', async () => {
-    const res = await s.call('/api/v1/flows/executions?flowId=not-a-uuid', { method: 'POST' });
+  it('a query parameter breaking its rule is a 400 naming it (flowId at most 200 characters)', async () => {
+    const res = await s.call(`/api/v1/flows/executions?flowId=${'x'.repeat(201)}`, { method: 'POST' });
     const p = await problemOf(res);
     expect(res.status).toBe(400);
-    expect(p.errors![0]).toMatchObject({ in: 'query', pointer: '/flowId', rule: 'format' });
+    expect(p.errors![0]).toMatchObject({ in: 'query', pointer: '/flowId', rule: 'maxLength' });
   });
 
   it('a missing required body is a 400', async () => {
@@ -116,7 +116,7 @@ describe('413, 415, 404, 405', () => {
   it('a literal segment wins over a parameter: POST /flows/executions/filter is the filter, not an execution', async () => {
     const res = await s.call('/api/v1/flows/executions/filter', json({ group: { type: 'and', nodes: [] } }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ number: 0, size: 20 });
+    expect(Array.isArray(await res.json())).toBe(true); // a list of executions, as the vendor's plain array
   });
 });
 

@@ -82,6 +82,7 @@ describe('Prefer: code=<status> on every operation', () => {
   it.each(ops.map((op) => [op.operationId, op] as const))('%s: an undocumented code is the server-wide 422 listing the documented ones', async (_id, op) => {
     const res = await call(op, 'code=418');
     expect(res.status).toBe(422);
+    if (op.method === 'HEAD') return; // a HEAD answer carries no body (ExistsData)
     const problem = await problemOf(res) as unknown as { documented: string[]; detail: string };
     expect(problem.documented).toEqual([...op.responses.keys()]);
     expect(problem.detail).toContain('418');
@@ -251,7 +252,7 @@ describe('order: credentials, permission and request validation come first (as i
   });
 
   it('nothing is changed: a Prefer 200 on ExecuteFlow starts no execution', async () => {
-    const list = async () => ((await (await server.call('/api/v1/flows/executions', { key: ADMIN_KEY })).json()) as { totalElements: number }).totalElements;
+    const list = async () => Number((await server.call('/api/v1/flows/executions', { key: ADMIN_KEY })).headers.get('x-total-count'));
     const before = await list();
     const op = byId('ExecuteFlow');
     expect((await call(op, 'code=200')).status).toBe(200);

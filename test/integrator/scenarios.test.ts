@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { FLOW, STABLE, documentsOf, executionOf, expectProblem, json, pollUntil, progressOf, type Progress } from '../smartflows/helpers.js';
+import { FLOW, STABLE, callbackOf, documentsOf, executionOf, expectProblem, json, pollUntil, progressOf, type Progress } from '../smartflows/helpers.js';
 import { call, envelopeOf, pollUntilDone, tokenFor, triggerPath } from '../phixflow/helpers.js';
 import { loadBundledSpec } from '../../src/http/openapi-document.js';
 import { FLOW_SCENARIOS, PHIXFLOW_SCENARIOS, ERROR_AT_PATTERN } from '../../src/engine/scenarios.js';
@@ -30,12 +30,15 @@ afterAll(async () => {
 /** POST /api/v1/flows/executions (or /start) with `Prefer: scenario=<name>`; the raw answer. */
 function startWith(t: TestServer, flowId: string, scenario: string | null, opts: { skipUserInput?: boolean } = {}): Promise<Response> {
   const headers: Record<string, string> = scenario === null ? {} : { Prefer: `scenario=${scenario}` };
-  const p = opts.skipUserInput ? '/api/v1/flows/executions/start' : '/api/v1/flows/executions';
-  return t.call(`${p}?flowId=${flowId}`, { method: 'POST', headers });
+  const url = opts.skipUserInput ? `/api/v1/flows/executions/start?flow=${flowId}` : `/api/v1/flows/executions?flowId=${flowId}`;
+  return t.call(url, { method: 'POST', headers });
 }
 
+/** The first progress (StartFlow answers the execution: its progress is read at once). */
 async function started(t: TestServer, flowId: string, scenario: string | null, opts: { skipUserInput?: boolean } = {}): Promise<Progress> {
-  return json<Progress>(await startWith(t, flowId, scenario, opts));
+  const first = await json<{ id: string }>(await startWith(t, flowId, scenario, opts));
+  if (!opts.skipUserInput) return first as Progress;
+  return json<Progress>(await t.call(`/api/v1/flows/executions/${first.id}/progress?timeout=0`));
 }
 
 const advance = async (t: TestServer, advanceMs: number) =>
@@ -145,8 +148,7 @@ describe('flow scenarios (speed 0)', () => {
     const waiting = (await pollUntil(s, first.id)).at(-1)!;
     expect(waiting).toMatchObject({ status: 'Waiting', percentage: 100 });
     const e = await executionOf(s, first.id);
-    const w = e.state.waitingFor as { type: string; callbackId: string; callbackUrl: string };
-    expect(w.type).toBe('callback');
+    const w = callbackOf(e);
     const res = await s.call(w.callbackUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"ok":true}' });
     expect(res.status).toBe(200);
     expect((await pollUntil(s, first.id, { until: STABLE })).at(-1)).toMatchObject({ status: 'Success', percentage: 100 });

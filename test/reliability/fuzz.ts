@@ -39,6 +39,8 @@ export interface FuzzWorld {
   callbackIds: string[];
   printerIds: string[];
   tokenIds: string[];
+  /** Data objects (the stored input of executions). */
+  dataIds: string[];
 }
 
 export interface FuzzRequest {
@@ -196,7 +198,8 @@ function exampleBody(op: OperationSpec): unknown {
 
 function candidatesFor(param: string, w: FuzzWorld): string[] {
   switch (param) {
-    case 'execution': return w.executionIds;
+    case 'execution': case 'executionId': return w.executionIds;
+    case 'dataId': return [...w.dataIds, 'meta'];
     case 'documentId': return w.documentIds;
     case 'callbackId': return w.callbackIds;
     case 'flow': return [FLOW_INVOICE, FLOW_XML, FLOW_APPROVAL, '11111111-1111-4111-8111-111111111199'];
@@ -274,7 +277,9 @@ export function buildRequest(r: Recipe, w: FuzzWorld): FuzzRequest {
   let xmlAttack = false;
   let cls = notes.some((n) => n.includes('=')) ? 'params:nasty' : 'params:valid';
   const takesBody = op.method === 'POST' || op.method === 'PUT';
-  const xmlOp = op.operationId === 'ExecuteFlow' || op.operationId === 'StartFlowExecution';
+  const xmlOp = op.operationId === 'ExecuteFlow' || op.operationId === 'StartFlow';
+  // ExecuteFlow names the flow with flowId, StartFlow with flow.
+  const flowParam = op.operationId === 'StartFlow' ? 'flow' : 'flowId';
   if (xmlOp && r.xml < XML_ATTACKS.length * 3) {
     // The XML flow: DTDs, entity expansion, external entities, malformed and huge documents.
     const x = XML_ATTACKS[r.xml % XML_ATTACKS.length];
@@ -282,9 +287,9 @@ export function buildRequest(r: Recipe, w: FuzzWorld): FuzzRequest {
     body = b(x);
     xmlAttack = /<!DOCTYPE/i.test(x);
     headers.push(['Content-Type', ['application/xml', 'text/xml', 'application/xml; charset=utf-8', 'text/plain'][r.xmlType]]);
-    const withoutFlow = q.filter((s) => !s.startsWith('flowId='));
+    const withoutFlow = q.filter((s) => !s.startsWith(`${flowParam}=`));
     q.length = 0;
-    q.push(`flowId=${FLOW_XML}`, ...withoutFlow);
+    q.push(`${flowParam}=${FLOW_XML}`, ...withoutFlow);
     notes.push(`XML: ${x.slice(0, 60)}`);
   } else if (takesBody || r.bodyKind % 7 === 0) {
     const filterOp = op.operationId === 'GetFilteredFlowExecutions' || op.operationId === 'GetFlowExecutionStatistics';
@@ -396,17 +401,27 @@ export async function startFuzzServer(): Promise<FuzzServer> {
   const executionIds: string[] = [];
   const documentIds: string[] = [];
   const callbackIds: string[] = [];
+  const dataIds: string[] = [];
   for (const [flow, how] of [[FLOW_INVOICE, 'start'], [FLOW_APPROVAL, ''], [FLOW_ESIGN, ''], [FLOW_INVOICE, 'start']] as const) {
-    const started = await api(`/api/v1/flows/executions${how ? '/start' : ''}?flowId=${flow}`, { method: 'POST' });
+    const started = await api(how ? `/api/v1/flows/executions/start?flow=${flow}` : `/api/v1/flows/executions?flowId=${flow}`, { method: 'POST' });
+    executionIds.push(started.id);
+  }
+  // One with a stored input (a Data object), and one waiting in SelectFlow.
+  for (const query of [`?flowId=${FLOW_XML}`, '']) {
+    const started = await api(`/api/v1/flows/executions${query}`, {
+      method: 'POST', body: '<order><customer>ACME</customer><amount>12</amount></order>', headers: { 'Content-Type': 'application/xml' },
+    });
     executionIds.push(started.id);
   }
   const deadline = Date.now() + 20_000;
   for (const id of executionIds) {
     for (;;) {
       const e = await api(`/api/v1/flows/executions/${id}`);
-      if (['Success', 'UserInput', 'Waiting'].includes(e.status) || Date.now() > deadline) {
+      if (['Success', 'UserInput', 'Waiting', 'SelectFlow'].includes(e.status) || Date.now() > deadline) {
         for (const out of Object.values<any>(e.state.output.model ?? {})) if (out?.document?.id) documentIds.push(out.document.id);
-        if (e.state.waitingFor?.callbackId) callbackIds.push(e.state.waitingFor.callbackId);
+        const callback = /\/callback\/([^?]+)/.exec(e.state.waitingFor ?? '')?.[1];
+        if (callback) callbackIds.push(callback);
+        if (e.state.inputData?.id) dataIds.push(e.state.inputData.id);
         break;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -418,7 +433,7 @@ export async function startFuzzServer(): Promise<FuzzServer> {
   const userToken = await api('/api/v1/users/me/tokens', { method: 'POST', body: JSON.stringify({ displayName: 'fuzz token' }) });
   const world: FuzzWorld = {
     base: info.base, adminKey: info.adminKey, integratorKey: info.integratorKey, phixToken: token, executionIds, documentIds, callbackIds,
-    printerIds: [printer.id], tokenIds: [userToken.id],
+    printerIds: [printer.id], tokenIds: [userToken.id], dataIds,
   };
   const heapUsed = async () => {
     const before = child.output().length;

@@ -75,7 +75,7 @@ describe('load', () => {
       const r = random();
       const id = pick(executions);
       if (r < 0.15 || !id) {
-        const res = await request('StartFlowExecution', `/api/v1/flows/executions/start?flowId=${INVOICE}`, { method: 'POST', ...withKey });
+        const res = await request('StartFlow', `/api/v1/flows/executions/start?flow=${INVOICE}`, { method: 'POST', ...withKey });
         if (res?.status === 200) executions.push(res.body.id);
       } else if (r < 0.45) {
         const longPoll = random() < 0.2; // waits up to 1 s for the next change of a running execution

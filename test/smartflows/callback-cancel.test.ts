@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 import {
-  FLOW, STABLE, documentsOf, downloadPdf, executionOf, expectProblem, json, pollUntil, progressOf, startFlow, type Progress,
+  FLOW, STABLE, callbackOf, documentsOf, downloadPdf, executionOf, expectProblem, json, pollUntil, progressOf, startFlow, type Progress,
 } from './helpers.js';
 
 let s: TestServer;
@@ -19,9 +19,7 @@ async function esignWaiting(): Promise<{ id: string; callbackId: string; callbac
   const first = await startFlow(s, FLOW.esign);
   expect((await pollUntil(s, first.id)).at(-1)!.status).toBe('Waiting');
   const e = await executionOf(s, first.id);
-  const w = e.state.waitingFor as { type: string; callbackId: string; callbackUrl: string };
-  expect(w.type).toBe('callback');
-  return { id: first.id, callbackId: w.callbackId, callbackUrl: w.callbackUrl };
+  return { id: first.id, ...callbackOf(e) };
 }
 
 const callback = (callbackId: string, executionId: string, body?: unknown) =>
@@ -45,10 +43,11 @@ describe('callback (esign flow)', () => {
   it('POST /flows/callback/{callbackId}?executionId=... resumes it to Success (a new stage with the callback data)', async () => {
     const { id, callbackUrl } = await esignWaiting();
     // The callbackUrl the execution shows is directly usable.
-    const resumed = await json<Progress>(await s.call(callbackUrl, {
+    const resumed = await s.call(callbackUrl, {
       method: 'POST', body: JSON.stringify({ signed: true, signer: 'jane.doe@example.com' }), headers: { 'Content-Type': 'application/json' },
-    }));
-    expect(resumed).toMatchObject({ id, status: 'Running' });
+    });
+    expect(resumed.status).toBe(200);
+    expect(await resumed.text()).toBe('Running');
     expect((await pollUntil(s, id, { until: STABLE })).at(-1)!.status).toBe('Success');
     const e = await executionOf(s, id);
     expect(e.state.stages).toHaveLength(2);
@@ -64,28 +63,44 @@ describe('callback (esign flow)', () => {
     expect((await executionOf(s, id)).state.stages![1].input).toBeNull();
   });
 
-  it('a wrong callback id is a 409 (the spec: "not Waiting on this callback"), and the execution keeps waiting', async () => {
+  it('a wrong callback id is a 404 telling nothing (the call needs no credentials), and the execution keeps waiting', async () => {
     const { id, callbackId } = await esignWaiting();
-    const problem = await expectProblem(await callback('not-the-callback-id', id, { signed: true }), 409);
-    expect(problem.detail).toMatch(/different callback/);
+    const problem = await expectProblem(await callback('not-the-callback-id', id, { signed: true }), 404);
+    const unknown = await expectProblem(await callback('not-the-callback-id', '00000000-0000-4000-8000-000000000000', { signed: true }), 404);
+    expect(problem.detail).toBe(unknown.detail);
     const e = await executionOf(s, id);
     expect(e.status).toBe('Waiting');
-    expect((e.state.waitingFor as { callbackId: string }).callbackId).toBe(callbackId);
+    expect(callbackOf(e).callbackId).toBe(callbackId);
   });
 
-  it('a callback for an execution that is not Waiting is a 409; for an unknown execution a 404; without executionId a 400', async () => {
+  it('a callback for an execution that is not Waiting, or an unknown one, is a 404', async () => {
     const { id, callbackId } = await esignWaiting();
     expect((await callback(callbackId, id)).status).toBe(200);
     await pollUntil(s, id, { until: STABLE });
-    expect((await expectProblem(await callback(callbackId, id), 409)).detail).toMatch(/Success/);
+    await expectProblem(await callback(callbackId, id), 404);
 
     const approval = await startFlow(s, FLOW.approval);
     expect((await pollUntil(s, approval.id)).at(-1)!.status).toBe('UserInput');
-    expect((await expectProblem(await callback(callbackId, approval.id), 409)).detail).toMatch(/UserInput/);
+    await expectProblem(await callback(callbackId, approval.id), 404);
 
     await expectProblem(await callback(callbackId, '00000000-0000-4000-8000-000000000000'), 404);
-    const missing = await expectProblem(await s.call(`/api/v1/flows/callback/${callbackId}`, { method: 'POST' }), 400);
-    expect(missing.errors).toContainEqual(expect.objectContaining({ in: 'query', pointer: '/executionId' }));
+    // Nobody waits on this callback any more: without executionId it is unknown.
+    await expectProblem(await s.call(`/api/v1/flows/callback/${callbackId}`, { method: 'POST', key: null }), 404);
+  });
+
+  it('PostFlowCallback needs no credentials and no executionId (the vendor\'s definition); body and answer are text', async () => {
+    const { id, callbackId } = await esignWaiting();
+    const handled = await s.call(`/api/v1/flows/callback/${callbackId}`, { key: null });
+    expect(await json(handled)).toEqual({ callbackId, handled: true });
+    const res = await s.call(`/api/v1/flows/callback/${callbackId}`, {
+      method: 'POST', key: null, body: 'signed by jane', headers: { 'Content-Type': 'text/plain' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('Running');
+    expect((await pollUntil(s, id, { until: STABLE })).at(-1)!.status).toBe('Success');
+    expect((await executionOf(s, id)).state.stages![1].input).toBe('signed by jane');
+    expect(await json(await s.call(`/api/v1/flows/callback/${callbackId}?executionId=${id}`, { key: null }))).toEqual({ callbackId, handled: false });
   });
 });
 
@@ -132,12 +147,12 @@ describe('cancel', () => {
     }), 409);
   });
 
-  it('DELETE /flows/executions/{id} on a live execution (Waiting) → 200 Canceled; its callback is then a 409', async () => {
+  it('DELETE /flows/executions/{id} on a live execution (Waiting) → 200 Canceled; its callback is then a 404', async () => {
     const { id, callbackId } = await esignWaiting();
     const p = await json<Progress>(await s.call(`/api/v1/flows/executions/${id}`, { method: 'DELETE' }));
     expect(p).toMatchObject({ id, status: 'Canceled' });
     expect((await executionOf(s, id)).status).toBe('Canceled');
-    await expectProblem(await callback(callbackId, id), 409);
+    await expectProblem(await callback(callbackId, id), 404);
   });
 
   it('cancelling a stable execution is a 409 with either form; an unknown one is a 404', async () => {

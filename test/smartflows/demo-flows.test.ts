@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 import {
-  FLOW, STABLE, documentMeta, documentsOf, downloadPdf, executionOf, expectNonDecreasing, pollUntil, progressOf, sleep, startFlow,
+  FLOW, STABLE, callbackOf, documentMeta, documentsOf, downloadPdf, executionOf, expectNonDecreasing, pollUntil, progressOf, sleep, startFlow,
   type Execution, type Progress,
 } from './helpers.js';
 
@@ -102,13 +102,14 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     });
   });
 
-  it('order-xml with amount 1500: the "Large order review" step runs; XML kept in state.inputData', async () => {
+  it('order-xml with amount 1500: the "Large order review" step runs; XML kept as the Data object state.inputData names', async () => {
     const xml = '<order><customer>ACME</customer><amount>1500</amount></order>';
     const first = await startFlow(s, FLOW.order, { body: xml, contentType: 'application/xml' });
     expect(first.status).toBe('Running');
     const { execution: e } = await runToStable(first.id, 'Success');
     expectCommon(e, FLOW.order, 'Order confirmation');
-    expect(e.state.inputData).toEqual({ contentType: 'application/xml', xml });
+    const data = await (await s.call(`/api/v1/data/${e.state.inputData!.id}`)).json();
+    expect(data).toMatchObject({ usage: 'flowExecutionInput', contentType: 'application/xml', value: { content: xml, contentType: 'application/xml' } });
     expect(blocksOf(e)).toEqual([
       { id: 'validate', status: 'Output' }, { id: 'large-order', status: 'if:true' }, { id: 'confirmation', status: 'Output' },
     ]);
@@ -126,7 +127,9 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<order><customer>Small Shop</customer><amount>120.50</amount></order>';
     const first = await startFlow(s, FLOW.order, { body: xml, contentType: 'text/xml; charset=utf-8' });
     const { execution: e } = await runToStable(first.id, 'Success');
-    expect((e.state.inputData as { xml: string }).xml).toBe(xml);
+    // The input is stored as a Data object with the bytes as sent.
+    expect(e.state.inputData).toMatchObject({ type: 'data' });
+    expect(await (await s.call(`/api/v1/data/${e.state.inputData!.id}/content`)).text()).toBe(xml);
     expect(blocksOf(e)).toEqual([
       { id: 'validate', status: 'Output' }, { id: 'large-order', status: 'if:false' }, { id: 'confirmation', status: 'Output' },
     ]);
@@ -148,7 +151,8 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     const first = await startFlow(s, FLOW.crm, { body: JSON.stringify(input), contentType: 'application/json; charset="utf-8"' });
     const { execution: e } = await runToStable(first.id, 'Success');
     expectCommon(e, FLOW.crm, 'CRM letter');
-    expect(e.state.inputData).toEqual(input);
+    const data = await (await s.call(`/api/v1/data/${e.state.inputData!.id}`)).json();
+    expect(data).toMatchObject({ contentType: 'application/json', value: { content: input } });
     expect(e.state.stages![0].input).toEqual(input);
     expect(e.state.iterations!.map((i) => i.id)).toEqual(input.id);
     for (const it of e.state.iterations!) {
@@ -205,7 +209,7 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     const waiting = await pollUntil(s, first.id);
     expect(waiting.at(-1)).toMatchObject({ status: 'Waiting', message: 'Waiting for e-signature', percentage: 40 });
     const mid = await executionOf(s, first.id);
-    const callbackId = (mid.state.waitingFor as { callbackId: string }).callbackId;
+    const { callbackId } = callbackOf(mid);
     const res = await s.call(`/api/v1/flows/callback/${callbackId}?executionId=${first.id}`, {
       method: 'POST', body: JSON.stringify({ signed: true }), headers: { 'Content-Type': 'application/json' },
     });

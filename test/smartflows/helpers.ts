@@ -9,14 +9,13 @@ import type { components } from '../../generated/openapi-types.js';
 
 export type Progress = components['schemas']['FlowExecutionProgress'];
 export type Execution = components['schemas']['FlowExecution'];
-export type ExecutionPage = components['schemas']['FlowExecutionPage'];
 export type DocumentMeta = components['schemas']['Document'];
 
 export { FLOW } from '../support/demo-flows.js';
 
 export const STABLE = ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'];
 /** Statuses a long-poll answers at once for: nothing happens without a client. */
-export const SETTLED = [...STABLE, 'UserInput', 'Waiting'];
+export const SETTLED = [...STABLE, 'UserInput', 'Waiting', 'SelectFlow'];
 
 type Key = { key?: string | null };
 
@@ -30,17 +29,32 @@ export async function json<T = any>(res: Response, status = 200): Promise<T> {
 export interface StartOptions extends Key {
   body?: string;
   contentType?: string;
-  /** POST /flows/executions/start (skip user input) instead of /flows/executions. */
+  /** StartFlow (POST /flows/executions/start?flow=..., user input skipped) instead of ExecuteFlow. */
   skipUserInput?: boolean;
 }
 
-/** POST /api/v1/flows/executions?flowId=...; returns the first progress (expects 200). */
+/**
+ * POST /api/v1/flows/executions?flowId=...; returns the first progress (expects 200). With
+ * skipUserInput, StartFlow (which answers a FlowExecution) and then the progress at once.
+ */
 export async function startFlow(s: TestServer, flowId: string, opts: StartOptions = {}): Promise<Progress> {
-  const path = opts.skipUserInput ? '/api/v1/flows/executions/start' : '/api/v1/flows/executions';
   const headers: Record<string, string> = {};
   if (opts.contentType) headers['Content-Type'] = opts.contentType;
-  const res = await s.call(`${path}?flowId=${flowId}`, { method: 'POST', body: opts.body, headers, key: opts.key });
+  if (opts.skipUserInput) {
+    const res = await s.call(`/api/v1/flows/executions/start?flow=${encodeURIComponent(flowId)}`, { method: 'POST', body: opts.body, headers, key: opts.key });
+    const e = await json<Execution>(res);
+    return progressOf(s, e.id, { key: opts.key, timeout: 0 });
+  }
+  const res = await s.call(`/api/v1/flows/executions?flowId=${flowId}`, { method: 'POST', body: opts.body, headers, key: opts.key });
   return json<Progress>(res);
+}
+
+/** The callback an execution in Waiting waits on, from `state.waitingFor` (the callback URL). */
+export function callbackOf(e: Execution): { callbackId: string; callbackUrl: string } {
+  const url = e.state.waitingFor;
+  const m = typeof url === 'string' ? /^\/api\/v1\/flows\/callback\/([^?]+)\?/.exec(url) : null;
+  if (!m) throw new Error(`execution ${e.id} waits for no callback: waitingFor = ${JSON.stringify(url)}`);
+  return { callbackId: decodeURIComponent(m[1]), callbackUrl: url! };
 }
 
 /** GET .../progress?timeout=5 once. */

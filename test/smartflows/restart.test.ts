@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../support/server.js';
 import {
-  FLOW, STABLE, documentsOf, downloadPdf, executionOf, json, pollUntil, progressOf, sleep, startFlow, type ExecutionPage, type Progress,
+  FLOW, STABLE, documentsOf, downloadPdf, executionOf, json, pollUntil, progressOf, sleep, startFlow, callbackOf, type Execution, type Progress,
 } from './helpers.js';
 
 let dir: string;
@@ -51,8 +51,8 @@ afterAll(async () => {
 describe('restart on the same SQLite file', () => {
   it('start-up reports the two Running and one Queued executions it interrupted; none is lost', async () => {
     expect(second!.fm.recovered.executions).toBe(3);
-    const all = await json<ExecutionPage>(await second!.call('/api/v1/flows/executions', { key }));
-    expect(all.content.map((e) => e.id).sort()).toEqual(Object.values(ids).sort());
+    const all = await json<Execution[]>(await second!.call('/api/v1/flows/executions', { key }));
+    expect(all.map((e) => e.id).sort()).toEqual(Object.values(ids).sort());
   });
 
   it('the Running and Queued ones are Interrupted with a message saying the server stopped, their records closed', async () => {
@@ -96,7 +96,7 @@ describe('restart on the same SQLite file', () => {
   it('the Waiting one is still Waiting on the same callback id and resumes on the callback', async () => {
     const e = await executionOf(second!, ids.esign, { key });
     expect(e.status).toBe('Waiting');
-    const { callbackId } = e.state.waitingFor as { callbackId: string };
+    const { callbackId } = callbackOf(e);
     const res = await second!.call(`/api/v1/flows/callback/${callbackId}?executionId=${ids.esign}`, { method: 'POST', key });
     expect(res.status).toBe(200);
     expect((await pollUntil(second!, ids.esign, { until: STABLE, key })).at(-1)!.status).toBe('Success');

@@ -37,7 +37,7 @@ function visibleDocument(ctx: DocCtx) {
   return { doc, exec };
 }
 
-const named = (id: string, type: string): Schemas['IdWithName'] => ({ id, displayName: id, type });
+const named = (id: string, type: Schemas['ObjectType']): Schemas['IdWithName'] => ({ id, displayName: id, type });
 
 function present(store: Store, doc: DocumentRecord, flow?: { id: string; name: string }): Schemas['Document'] {
   const by = userRef(store, doc.createdBy);

@@ -1,48 +1,66 @@
 /**
- * Smart Flows flow-execution operations: start, progress (long-poll), continue, cancel, callback,
- * read, lists, filter and statistics. The flow engine does the work; this maps HTTP to it.
+ * Smart Flows flow-execution operations: ExecuteFlow (with SelectFlow), StartFlow, progress
+ * (long-poll), continue, cancel, callbacks, read, status, lists, filter and statistics. The flow
+ * engine does the work; this maps HTTP to it. Lists go through the shared list query.
  */
+import { randomUUID } from 'node:crypto';
 import type { BodyCheckRequest, Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
 import { ProblemError, conflict, invalidField, notFound } from '../../http/problem.js';
-import type { ConditionGroup, ExecutionRecord, SortField } from '../../store/types.js';
-import { isStable } from '../../store/types.js';
+import type { ExecutionRecord, SortField } from '../../store/types.js';
+import { EXECUTION_STATUSES, isStable } from '../../store/types.js';
 import { checkFlowMediaType, parseFlowInput } from '../../engine/flows/input.js';
 import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
+import type { LoadedFlow } from '../../engine/definitions/load.js';
 import { presentExecution, presentProgress } from './presenters.js';
-import { seesAll, visibleExecution, visibleProgress } from './access.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../http/request-body.js';
-import { checkFilter, normalizeFilter } from './filters.js';
+import { seesAll, visibleExecution, visibleProgress, mayAct } from './access.js';
 import { userRef } from '../users/presenters.js';
 import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
 import { scenarioOf } from '../../engine/flows/scenarios.js';
 import { pollHint } from './poll-hint.js';
+import { checkFilterGroup, listPaging, queryFilter, type ListSpec } from '../list-query/list-query.js';
 
-type StartCtx = RequestContext<'ExecuteFlow' | 'StartFlowExecution'>;
+type StartCtx = RequestContext<'ExecuteFlow' | 'StartFlow'>;
+
+/** The execution list's properties (store: EXECUTION_FILTER_COLUMNS). */
+export const EXECUTION_LIST: ListSpec<SortField> = {
+  filter: {
+    id: { kind: 'text' }, status: { kind: 'enum', values: EXECUTION_STATUSES }, flow: { kind: 'text' }, flowId: { kind: 'text' },
+    'flow.id': { kind: 'text' }, 'flow.displayName': { kind: 'text' }, createdAt: { kind: 'date' }, modifiedAt: { kind: 'date' },
+    createdBy: { kind: 'text' }, mode: { kind: 'enum', values: ['interactive', 'batch'] },
+  },
+  sort: ['createdAt', 'modifiedAt', 'status', 'id'],
+  defaultSort: { field: 'createdAt', direction: 'desc' },
+};
 
 /** The media types of the spec's FlowInput request body. */
 const START_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'text/xml']);
 
-/**
- * A start body the flow does not take, as HTTP. The spec (requestBodies.FlowInput): JSON or XML
- * the flow does not take is a 400 naming the rule; only a media type the operation does not
- * accept at all is a 415 (the dispatcher answers most of those).
- */
 function inputProblem(err: InputError, contentType: string | null): ProblemError {
   if (err.kind === 'unsupportedMediaType' && !START_MEDIA_TYPES.has(contentType ?? '')) return new ProblemError(415, err.message);
   return new ProblemError(400, err.message, [{ in: 'body', pointer: err.pointer, rule: err.rule, message: err.message }]);
 }
 
+/** A flow by id, or by exact display name (StartFlow's `flow`); a name two flows share is a 409. */
+function flowByIdOrName(flows: Map<string, LoadedFlow>, ref: string): LoadedFlow {
+  const byId = flows.get(ref);
+  if (byId) return byId;
+  const named = [...flows.values()].filter((f) => f.def.displayName === ref);
+  if (named.length > 1) throw conflict(`Several flows are named ${ref}; use the flow's id.`);
+  if (!named.length) throw notFound(`No flow with id or name ${ref}.`);
+  return named[0];
+}
+
 /**
- * The body check of ExecuteFlow and StartFlowExecution (run by the dispatcher before the body is
- * parsed and checked against the plug-in schema): the media types the named flow takes are the
- * first rule, so JSON sent to an XML flow hears that the flow takes XML, not that `/id` and
- * `/entity` are missing. No known flow, or a media type the operation does not take at all:
- * nothing here (the dispatcher's 415, the handler's 400 or 404).
+ * The body check of ExecuteFlow and StartFlow (run before the body is parsed and checked
+ * against the plug-in schema): the media types the named flow takes come first.
  */
 export function checkStartBody({ query, contentType, raw, services }: BodyCheckRequest): void {
   if (!START_MEDIA_TYPES.has(contentType ?? '')) return;
-  const flow = typeof query.flowId === 'string' ? services.flowsById().get(query.flowId) : undefined;
+  const ref = typeof query.flowId === 'string' ? query.flowId : typeof query.flow === 'string' ? query.flow : undefined;
+  if (ref === undefined) return;
+  const flows = services.flowsById();
+  const flow = flows.get(ref) ?? [...flows.values()].find((f) => f.def.displayName === ref);
   if (!flow) return;
   try {
     checkFlowMediaType(flow.def, { contentType, raw });
@@ -52,28 +70,67 @@ export function checkStartBody({ query, contentType, raw, services }: BodyCheckR
   }
 }
 
-function start(ctx: StartCtx, skipUserInput: boolean) {
-  const { flowId } = ctx.query;
-  if (!flowId) {
-    throw invalidField('query', '/flowId', 'required',
-      'flowId is required: flowmock has no interactive flow picker (the real server would ask the user to choose a flow).');
-  }
-  const flow = ctx.services.flowsById().get(flowId);
-  if (!flow) throw notFound(`No flow ${flowId}.`);
-  const scenario = requestedScenario(ctx.headers, 'flow');
-  let input;
+const rawOf = (ctx: StartCtx) => (ctx.rawBody && ctx.rawBody.length ? ctx.rawBody : null);
+
+function parseFor(flow: LoadedFlow, contentType: string | null, raw: Buffer | null) {
   try {
-    input = parseFlowInput(flow.def, { contentType: ctx.contentType, raw: ctx.rawBody && ctx.rawBody.length ? ctx.rawBody : null });
+    return parseFlowInput(flow.def, { contentType, raw });
   } catch (err) {
-    if (err instanceof InputError) throw inputProblem(err, ctx.contentType);
+    if (err instanceof InputError) throw inputProblem(err, contentType);
     throw err;
   }
-  const rec = ctx.services.flows.start({ flowId, userId: principalOf(ctx).user.id, input, skipUserInput, scenario });
-  return {
-    status: 200 as const,
-    headers: { ...pollHint(rec.status), ...scenarioApplied(scenarioOf(rec)) },
-    body: presentProgress(rec.id, rec.progress),
-  };
+}
+
+/** Stores the body an execution received as its input Data object. */
+function storeInput(ctx: StartCtx, rec: ExecutionRecord, raw: Buffer | null): void {
+  if (!raw) return;
+  const at = rec.createdAt;
+  ctx.services.store.data.insert({
+    id: randomUUID(), executionId: rec.id, usage: 'flowExecutionInput',
+    displayName: `Input of ${rec.flowName || 'flow execution'} ${rec.id}`, description: null,
+    createdAt: at, createdBy: rec.createdBy, modifiedAt: at, modifiedBy: rec.createdBy, expiration: null,
+    contentType: ctx.contentType ?? 'application/octet-stream', size: raw.length,
+  }, raw);
+}
+
+function startFlow(ctx: StartCtx, flow: LoadedFlow, skipUserInput: boolean): ExecutionRecord {
+  const raw = rawOf(ctx);
+  const input = parseFor(flow, ctx.contentType, raw);
+  const scenario = requestedScenario(ctx.headers, 'flow');
+  const { store, flows } = ctx.services;
+  return store.transaction(() => {
+    const rec = flows.start({ flowId: flow.def.id, userId: principalOf(ctx).user.id, input, skipUserInput, scenario });
+    storeInput(ctx, rec, raw);
+    return rec;
+  });
+}
+
+/** ExecuteFlow without flowId: the flows whose input fits what was sent, then SelectFlow. */
+function startSelection(ctx: RequestContext<'ExecuteFlow'>) {
+  const raw = rawOf(ctx);
+  const fitting = [...ctx.services.flowsById().values()].filter((f) => {
+    try {
+      checkFlowMediaType(f.def, { contentType: ctx.contentType, raw });
+      parseFlowInput(f.def, { contentType: ctx.contentType, raw });
+      return true;
+    } catch (err) {
+      if (err instanceof InputError) return false;
+      throw err;
+    }
+  });
+  if (!fitting.length) {
+    throw invalidField('query', '/flowId', 'required', 'No flow takes this input; name the flow with flowId.');
+  }
+  const scenario = requestedScenario(ctx.headers, 'flow');
+  const rec = ctx.services.store.transaction(() => {
+    const r = ctx.services.flows.startSelection({
+      userId: principalOf(ctx).user.id, skipUserInput: false, scenario,
+      choices: fitting.map((f) => ({ id: f.def.id, displayName: f.def.displayName })),
+    });
+    storeInput(ctx, r, raw);
+    return r;
+  });
+  return { status: 200 as const, headers: { ...pollHint(rec.status) }, body: presentProgress(rec.id, rec.progress) };
 }
 
 /** Engine state errors as HTTP: conflict 409, unknown 404, bad form values 400 naming the field. */
@@ -87,76 +144,99 @@ function mapEngineError(err: unknown): never {
 
 function cancel(ctx: RequestContext<'CancelFlowExecution' | 'CancelFlowExecutionById'>) {
   const p = principalOf(ctx);
-  visibleExecution(ctx.services.store, p, ctx.path.execution);
+  const rec = visibleExecution(ctx.services.store, p, ctx.path.execution);
+  mayAct(p, rec, 'cancel');
   try {
-    const rec = ctx.services.flows.cancel(ctx.path.execution, p.user.id);
-    return { status: 200 as const, body: presentProgress(rec.id, rec.progress) };
+    const done = ctx.services.flows.cancel(ctx.path.execution, p.user.id);
+    return { status: 200 as const, body: presentProgress(done.id, done.progress) };
   } catch (err) {
     return mapEngineError(err);
   }
 }
 
-const SORT_DEFAULT = { field: 'createdAt' as SortField, direction: 'desc' as const };
-function sortOf(text: string | undefined) {
-  if (!text) return SORT_DEFAULT;
-  const [field, direction] = text.split(',');
-  return { field: field as SortField, direction: (direction ?? 'asc') as 'asc' | 'desc' };
-}
-
-/** The `filter` query parameter: a condition group as JSON text. */
-function filterFromQuery(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions'>): ConditionGroup | undefined {
-  const text = ctx.query.filter;
-  if (text === undefined) return undefined;
-  if (jsonDepthExceeds(text)) throw invalidField('query', '/filter', 'maxDepth', `filter is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidField('query', '/filter', 'wellFormed', 'filter must be a condition group as JSON text, e.g. {"group":{"type":"and","nodes":[...]}}');
+/** Runs the flow chosen for a SelectFlow execution, with the stored input. */
+function choose(ctx: RequestContext<'ContinueFlowExecution'>, rec: ExecutionRecord) {
+  const body = (ctx.body ?? {}) as Record<string, unknown>;
+  if (typeof body.flow !== 'string' || body.flow === '') {
+    throw invalidField('body', '/flow', 'required', 'In SelectFlow the body is {"flow": "<id or name>"}, one of the offered flows.');
   }
-  ctx.validateComponent('ConditionGroupBody', value, 'query', '/filter');
-  const group = (value as { group: ConditionGroup }).group;
-  checkFilter(group, 'query', '/filter');
-  return normalizeFilter(group);
+  const { store, flows } = ctx.services;
+  const all = ctx.services.flowsById();
+  const offered = (rec.cursor.selectFrom as string[] | undefined) ?? [];
+  const chosen = all.get(body.flow) ?? [...all.values()].find((f) => offered.includes(f.def.id) && f.def.displayName === body.flow);
+  if (!chosen || !offered.includes(chosen.def.id)) {
+    throw invalidField('body', '/flow', 'enum', `flow must be one of the offered flows: ${offered.join(', ')}`);
+  }
+  const data = store.data.inputOf(rec.id);
+  const raw = data ? store.data.content(data.id) : null;
+  const contentType = data?.contentType ?? null;
+  let input;
+  try {
+    input = parseFlowInput(chosen.def, { contentType, raw });
+  } catch (err) {
+    if (err instanceof InputError) throw invalidField('body', '/flow', 'enum', `The stored input no longer fits flow ${chosen.def.displayName}: ${err.message}`);
+    throw err;
+  }
+  const next = flows.selectFlow(rec.id, chosen.def.id, input, principalOf(ctx).user.id);
+  return { status: 200 as const, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
 }
 
-function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions' | 'GetFilteredFlowExecutions'>, flowId: string | undefined, filter: ConditionGroup | undefined) {
+function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions' | 'GetFilteredFlowExecutions'>, flowId: string | undefined, filter: ReturnType<typeof queryFilter>) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
-  const q = ctx.query as { page?: number; size?: number; sort?: string };
-  const page = store.executions.query({
-    ownerId: seesAll(p) ? null : p.user.id,
-    flowId,
-    filter,
-    sort: sortOf(q.sort),
-    page: q.page ?? 0,
-    size: q.size ?? 20,
-  });
-  return { status: 200 as const, body: { ...page, content: page.content.map((e: ExecutionRecord) => presentExecution(store, e)) } };
+  const paging = listPaging(ctx.query as { page?: number; size?: number; sort?: string }, EXECUTION_LIST);
+  const page = store.executions.query({ ownerId: seesAll(p) ? null : p.user.id, flowId, filter, ...paging });
+  return {
+    status: 200 as const,
+    headers: { 'X-Total-Count': String(page.totalElements) },
+    body: page.content.map((e: ExecutionRecord) => presentExecution(store, e)),
+  };
 }
 
+type FilterBodyValue = Parameters<typeof checkFilterGroup>[0];
+
 export const executionHandlers: Pick<Handlers,
-  | 'ExecuteFlow' | 'StartFlowExecution' | 'GetFlowExecutionProgress' | 'ContinueFlowExecution' | 'CancelFlowExecution'
-  | 'CancelFlowExecutionById' | 'GetFlowExecution' | 'GetAllFlowExecutions' | 'GetFlowExecutions'
-  | 'GetFilteredFlowExecutions' | 'GetFlowExecutionStatistics' | 'PostFlowCallback'> = {
-  ExecuteFlow: (ctx) => start(ctx, false),
-  StartFlowExecution: (ctx) => start(ctx, true),
+  | 'ExecuteFlow' | 'StartFlow' | 'GetFlowExecutionProgress' | 'ContinueFlowExecution' | 'CancelFlowExecution'
+  | 'CancelFlowExecutionById' | 'GetFlowExecution' | 'GetFlowExecutionStatus' | 'GetAllFlowExecutions' | 'GetFlowExecutions'
+  | 'GetFilteredFlowExecutions' | 'GetFlowExecutionStatistics' | 'PostFlowCallback' | 'GetFlowCallback'> = {
+  ExecuteFlow(ctx) {
+    const { flowId } = ctx.query;
+    if (flowId === undefined) return startSelection(ctx);
+    const flow = ctx.services.flowsById().get(flowId);
+    if (!flow) throw notFound(`No flow ${flowId}.`);
+    const rec = startFlow(ctx, flow, false);
+    return {
+      status: 200,
+      headers: { ...pollHint(rec.status), ...scenarioApplied(scenarioOf(rec)) },
+      body: presentProgress(rec.id, rec.progress),
+    };
+  },
+
+  StartFlow(ctx) {
+    const flow = flowByIdOrName(ctx.services.flowsById(), ctx.query.flow);
+    const rec = startFlow(ctx, flow, true);
+    return { status: 200, headers: { ...scenarioApplied(scenarioOf(rec)) }, body: presentExecution(ctx.services.store, rec) };
+  },
 
   async GetFlowExecutionProgress(ctx) {
     const { store, flows, config } = ctx.services;
     const rec = visibleProgress(store, principalOf(ctx), ctx.path.execution);
-    const settled = isStable(rec.status) || rec.status === 'UserInput' || rec.status === 'Waiting';
-    const timeoutS = Math.min(ctx.query.timeout ?? 30, config.longPollMaxSeconds);
+    const settled = isStable(rec.status) || rec.status === 'UserInput' || rec.status === 'Waiting' || rec.status === 'SelectFlow';
+    // -1 (the vendor's sample) asks for the server's longest wait.
+    const asked = ctx.query.timeout ?? 30;
+    const timeoutS = asked < 0 ? config.longPollMaxSeconds : Math.min(asked, config.longPollMaxSeconds);
     const latest = settled || timeoutS === 0 ? rec : (await flows.waitForChange(rec.id, rec.version, timeoutS * 1000, ctx.signal)) ?? rec;
     return { status: 200, headers: pollHint(latest.status), body: presentProgress(latest.id, latest.progress) };
   },
 
   ContinueFlowExecution(ctx) {
     const p = principalOf(ctx);
-    visibleExecution(ctx.services.store, p, ctx.path.execution);
+    const rec = visibleExecution(ctx.services.store, p, ctx.path.execution);
+    mayAct(p, rec, 'continue');
     try {
-      const rec = ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
-      return { status: 200, headers: pollHint(rec.status), body: presentProgress(rec.id, rec.progress) };
+      if (rec.status === 'SelectFlow') return choose(ctx, rec);
+      const next = ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
+      return { status: 200, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
     } catch (err) {
       return mapEngineError(err);
     }
@@ -170,45 +250,72 @@ export const executionHandlers: Pick<Handlers,
     return { status: 200, body: presentExecution(ctx.services.store, rec) };
   },
 
-  GetAllFlowExecutions: (ctx) => list(ctx, undefined, filterFromQuery(ctx)),
+  GetFlowExecutionStatus(ctx) {
+    const rec = visibleExecution(ctx.services.store, principalOf(ctx), ctx.path.executionId);
+    const shown = presentExecution(ctx.services.store, rec);
+    const wanted = ctx.query.output;
+    if (wanted === undefined) return { status: 200, body: shown };
+    const outputs = (shown.outputs ?? []).filter((o) => o.output?.id === wanted || o.output?.displayName === wanted);
+    if (!outputs.length) throw notFound(`Execution ${rec.id} has no output ${wanted}.`);
+    return { status: 200, body: { ...shown, outputs } };
+  },
+
+  GetAllFlowExecutions: (ctx) => list(ctx, undefined, queryFilter(ctx.query.filter, EXECUTION_LIST)),
 
   GetFlowExecutions(ctx) {
     if (!ctx.services.flowsById().has(ctx.path.flow)) throw notFound(`No flow ${ctx.path.flow}.`);
-    return list(ctx, ctx.path.flow, filterFromQuery(ctx));
+    return list(ctx, ctx.path.flow, queryFilter(ctx.query.filter, EXECUTION_LIST));
   },
 
   GetFilteredFlowExecutions(ctx) {
-    const group = ctx.body!.group as ConditionGroup;
-    checkFilter(group, 'body', '');
-    return list(ctx, undefined, normalizeFilter(group));
+    const group = checkFilterGroup(ctx.body!.group as FilterBodyValue, EXECUTION_LIST, 'body', '');
+    return list(ctx, undefined, group);
   },
 
   GetFlowExecutionStatistics(ctx) {
     const p = principalOf(ctx);
     const { store } = ctx.services;
-    const group = ctx.body!.group as ConditionGroup;
-    checkFilter(group, 'body', '');
-    const s = store.executions.statistics(seesAll(p) ? null : p.user.id, normalizeFilter(group));
+    const group = ctx.body?.group ? checkFilterGroup(ctx.body.group as FilterBodyValue, EXECUTION_LIST, 'body', '') : undefined;
+    const s = store.executions.statistics(seesAll(p) ? null : p.user.id, group, ctx.query.groupTimeBy ?? 'day');
+    const pct = (n: number) => (s.total ? Math.round((n * 100) / s.total) : 0);
     return {
       status: 200,
       body: {
-        total: s.total,
-        perStatus: s.perStatus,
         perTime: s.perTime,
-        perObject: s.perObject.map((o) => ({ object: { id: o.flowId, displayName: o.flowName, type: 'flow' }, count: o.count })),
-        perUser: s.perUser.map((u) => ({ user: userRef(store, u.userId), count: u.count })),
+        perObject: s.perObject.map((o) => ({ object: { id: o.flowId, displayName: o.flowName, type: 'flow' }, count: o.count, percentage: pct(o.count) })),
+        perUser: s.perUser.map((u) => ({ user: userRef(store, u.userId), count: u.count, percentage: pct(u.count) })),
       },
     };
   },
 
   PostFlowCallback(ctx) {
-    const p = principalOf(ctx);
-    visibleExecution(ctx.services.store, p, ctx.query.executionId);
+    const { flows } = ctx.services;
+    const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
+    // Anyone may call (no credentials): anything but a live wait on this callback id is the same 404.
+    if (!rec || !waitsOn(rec, ctx.path.callbackId)) throw notFound(`No flow execution waits for callback ${ctx.path.callbackId}.`);
     try {
-      const rec = ctx.services.flows.callback(ctx.query.executionId, ctx.path.callbackId, ctx.body ?? null, p.user.id);
-      return { status: 200, headers: pollHint(rec.status), body: presentProgress(rec.id, rec.progress) };
+      // JSON is kept as its value, other text as a string.
+      const data = ctx.body === undefined ? null : ctx.body;
+      const next = flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
+      return { status: 200, contentType: 'text/plain', body: next.status };
     } catch (err) {
       return mapEngineError(err);
     }
   },
+
+  GetFlowCallback(ctx) {
+    const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
+    const handled = !!rec && waitsOn(rec, ctx.path.callbackId);
+    return { status: 200, body: { callbackId: ctx.path.callbackId, handled } };
+  },
 };
+
+const waitsOn = (rec: ExecutionRecord, callbackId: string): boolean =>
+  rec.status === 'Waiting' && rec.waitingFor?.type === 'callback' && rec.waitingFor.callbackId === callbackId;
+
+/** The execution a callback addresses: the named one, or the live one waiting on that callback id. */
+function waitingOn(ctx: RequestContext<'PostFlowCallback' | 'GetFlowCallback'>, callbackId: string, executionId: string | undefined): ExecutionRecord | null {
+  const { store } = ctx.services;
+  if (executionId !== undefined) return store.executions.byId(executionId);
+  return store.executions.waitingOnCallback(callbackId);
+}

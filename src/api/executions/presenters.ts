@@ -18,19 +18,40 @@ export function presentProgress(id: string, p: ProgressSnapshot): Schemas['FlowE
   };
 }
 
+/** `state.waitingFor` as the vendor's string (flowmock choice, see the spec's FlowExecutionState). */
+function waitingForText(e: ExecutionRecord): string | null {
+  if (e.status === 'SelectFlow') return 'flowSelection';
+  if (!e.waitingFor) return null;
+  return e.waitingFor.type === 'callback' ? (e.waitingFor.callbackUrl ?? e.waitingFor.callbackId ?? 'callback') : 'userInput';
+}
+
+/** One output per document the execution produced, under its block key. */
+function outputsOf(e: ExecutionRecord): Schemas['FlowExecutionOutput'][] {
+  return Object.entries(e.output.model ?? {}).map(([key, content]) => {
+    const doc = (content as { document?: { displayName?: string } } | null)?.document;
+    return { output: { id: key, displayName: doc?.displayName ?? key }, content };
+  });
+}
+
 export function presentExecution(store: Store, e: ExecutionRecord): Schemas['FlowExecution'] {
-  const inUserInput = e.status === 'UserInput';
+  const inUserInput = e.status === 'UserInput' || e.status === 'SelectFlow';
+  const input = store.data.inputOf(e.id);
+  const creator = userRef(store, e.createdBy);
   return {
     id: e.id,
+    mode: e.skipUserInput ? 'batch' : 'interactive',
     createdAt: e.createdAt,
-    createdBy: userRef(store, e.createdBy),
+    createdBy: creator,
+    createdFor: creator,
     modifiedAt: e.modifiedAt,
     modifiedBy: userRef(store, e.modifiedBy),
+    priority: 0,
     status: e.status,
-    flow: { id: e.flowId, displayName: e.flowName, type: 'flow' },
+    ...(e.flowId ? { flow: { id: e.flowId, displayName: e.flowName, type: 'flow' } } : {}),
     state: {
-      inputData: e.inputData ?? null,
+      inputData: input ? { id: input.id, displayName: input.displayName, type: 'data' } : null,
       output: {
+        parts: [],
         model: e.output.model,
         // While waiting for form data the output carries the form, as the execution panel shows it.
         ...(inUserInput && e.progress.schema ? { schema: e.progress.schema } : {}),
@@ -44,9 +65,12 @@ export function presentExecution(store: Store, e: ExecutionRecord): Schemas['Flo
       })),
       iterations: e.iterations,
       report: e.report,
+      waitingFor: waitingForText(e),
+      languageCode: 'en',
+      timeZoneId: 'UTC',
       warnings: e.warnings,
       errors: e.errors,
-      waitingFor: e.waitingFor,
     },
+    outputs: outputsOf(e),
   };
 }

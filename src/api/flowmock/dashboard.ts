@@ -22,7 +22,7 @@ const KEEP_ALIVE_MS = 15_000;
 export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOverview {
   return {
     id: e.id,
-    flow: { id: e.flowId, displayName: e.flowName },
+    flow: { id: e.flowId, displayName: e.flowName || '(flow not selected yet)' },
     status: e.status,
     percentage: Math.max(0, Math.min(100, Math.round(e.progress.percentage))),
     message: e.progress.message,

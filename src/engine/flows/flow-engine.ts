@@ -25,7 +25,7 @@ import { isStable, type DocumentRecord, type StepStateStatus, type ExecutionReco
 import { ChangeNotifier } from './change-notifier.js';
 import { documentInputValues, evaluationContext } from './context.js';
 import { cursorOf, newCursor } from './cursor.js';
-import { FlowStateError } from './errors.js';
+import { FlowInputValidationError, FlowStateError } from './errors.js';
 import {
   closeBody, closeStage, endBlock, hasOpenBlock, endOpenBlocks, flowException, openBody, openConstruct, openStage, raisePercentage, skippedBlock,
   startBlock, switchBody, syncIterations,
@@ -74,6 +74,7 @@ interface LiveRun {
 }
 
 export const QUEUED_MESSAGE = 'Queued: waiting for other flows to finish';
+export const SELECT_FLOW_MESSAGE = 'Select a flow';
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 
 export class FlowEngine {
@@ -155,6 +156,88 @@ export class FlowEngine {
     openStage(rec, inputData, at);
     syncIterations(rec);
     this.store.executions.insert(rec);
+    if (held) this.holdInQueue(rec.id);
+    else if (!queued) this.launch(rec.id, flow);
+    return rec;
+  }
+
+  /**
+   * Started without a flow: the execution waits in SelectFlow, its progress a one-field form
+   * (`flow`) offering `choices`, until selectFlow() runs the chosen one.
+   */
+  startSelection(req: { userId: string; choices: Array<{ id: string; displayName: string }>; skipUserInput: boolean; scenario?: string }): ExecutionRecord {
+    const at = this.iso();
+    const ids = req.choices.map((c) => c.id);
+    const rec: ExecutionRecord = {
+      id: this.newId(),
+      flowId: '',
+      flowName: '',
+      status: 'SelectFlow',
+      progress: {
+        percentage: 0,
+        message: SELECT_FLOW_MESSAGE,
+        status: 'SelectFlow',
+        schema: { type: 'object', properties: { flow: { type: 'string', enum: ids } }, required: ['flow'] },
+        form: [{
+          key: 'flow', title: 'Flow', type: 'string',
+          description: `One of: ${req.choices.map((c) => `${c.displayName} (${c.id})`).join(', ')}`,
+        }],
+        model: { flow: ids[0] },
+      },
+      createdAt: at,
+      createdBy: req.userId,
+      modifiedAt: at,
+      modifiedBy: req.userId,
+      inputKind: 'none',
+      inputData: null,
+      skipUserInput: req.skipUserInput,
+      stages: [],
+      iterations: [],
+      report: [],
+      warnings: [],
+      errors: [],
+      output: { model: {} },
+      waitingFor: null,
+      cursor: { selectFrom: ids, ...(req.scenario ? { scenario: req.scenario } : {}) },
+      version: 1,
+      queueSeq: null,
+    };
+    openStage(rec, null, at);
+    this.store.executions.insert(rec);
+    return rec;
+  }
+
+  /** Runs the flow chosen for a SelectFlow execution with its stored input (Running or Queued). */
+  selectFlow(executionId: string, flowId: string, input: FlowInput, userId: string): ExecutionRecord {
+    const rec = this.existing(executionId);
+    if (rec.status !== 'SelectFlow') {
+      throw new FlowStateError('conflict', `The execution is ${rec.status}; a flow is chosen only while it is SelectFlow.`);
+    }
+    const offered = (rec.cursor.selectFrom as string[] | undefined) ?? [];
+    const base = this.flows().get(flowId);
+    if (!offered.includes(flowId) || !base) {
+      throw new FlowInputValidationError([{ pointer: '/flow', rule: 'enum', message: `flow must be one of the offered flows: ${offered.join(', ')}` }]);
+    }
+    const requested = typeof rec.cursor.scenario === 'string' ? rec.cursor.scenario : undefined;
+    const scenario = effectiveScenario(requested, base.def.scenario);
+    const flow = scenarioFlow(base, scenario);
+    this.drainQueue();
+    const at = this.iso();
+    const held = holdsInQueue(scenario);
+    const queued = held || this.countRunning() >= this.maxConcurrent;
+    rec.flowId = flow.def.id;
+    rec.flowName = flow.def.displayName;
+    rec.status = queued ? 'Queued' : 'Running';
+    rec.progress = { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status: rec.status };
+    rec.inputKind = input.kind;
+    rec.inputData = shownInputData(input);
+    rec.report = [];
+    rec.cursor = newCursor(input.kind === 'none' ? null : input.value, queued ? null : at);
+    if (scenario) cursorOf(rec).scenario = scenario;
+    rec.queueSeq = queued ? this.nextQueueSeq() : null;
+    closeStage(rec, at);
+    openStage(rec, { flow: flowId }, at);
+    this.persist(rec, userId);
     if (held) this.holdInQueue(rec.id);
     else if (!queued) this.launch(rec.id, flow);
     return rec;

@@ -1,0 +1,90 @@
+/**
+ * Filter groups (the vendor's FilterGroup: nested and/or groups of conditions with seventeen
+ * operators) as SQL. One translation for every list: a resource passes the map from its filter
+ * properties to SQL expressions. Only expressions from that map and fixed operator text reach the
+ * SQL; every value is a bound parameter, and the number of values is bounded (MAX_FILTER_VALUES).
+ */
+import type { ConditionGroup, FilterOperator } from './types.js';
+
+/** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
+export class StoreQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreQueryError';
+  }
+}
+
+/** Far below SQLite's expression depth limit (1000); the API never needs more (it answers 400 above). */
+export const MAX_FILTER_DEPTH = 32;
+/** Bound parameters one filter may add, far below SQLite's limit (32766). */
+export const MAX_FILTER_VALUES = 1000;
+/** Conditions and groups in one filter, all levels together: each adds SQL text. */
+export const MAX_FILTER_NODES = 500;
+
+/** How many values each operator takes: exact count, or [min, max]. */
+export const OPERATOR_ARITY: Record<FilterOperator, number | [number, number]> = {
+  between: 2, notBetween: 2,
+  equalTo: 1, notEqualTo: 1, like: 1, notLike: 1,
+  greaterThan: 1, lessThan: 1, greaterThanOrEqualTo: 1, lessThanOrEqualTo: 1,
+  isTrue: 0, isFalse: 0, isBlank: 0, notIsBlank: 0, isNull: 0, isNotNull: 0,
+  in: [1, 100],
+};
+
+const COMPARISONS: Partial<Record<FilterOperator, string>> = {
+  equalTo: '=', notEqualTo: '<>', lessThan: '<', lessThanOrEqualTo: '<=', greaterThan: '>', greaterThanOrEqualTo: '>=',
+};
+
+/** `like` means "contains", case-insensitively; % and _ in the value are literal. */
+const likePattern = (v: string): string => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** property -> SQL expression (a column, or a fixed expression over columns). */
+export type FilterColumns = ReadonlyMap<string, string>;
+
+export function groupToSql(group: ConditionGroup, columns: FilterColumns, params: unknown[], depth = 0, budget = { nodes: 0 }): string {
+  if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
+  if (Array.isArray(group?.nodes) && (budget.nodes += group.nodes.length) > MAX_FILTER_NODES) {
+    throw new StoreQueryError(`a filter takes at most ${MAX_FILTER_NODES} conditions and groups`);
+  }
+  if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
+  if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
+  if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
+  if (group.nodes.length === 0) return '1'; // an empty group matches everything
+
+  const parts = group.nodes.map((node) => {
+    if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
+    if (node?.group) return groupToSql(node.group, columns, params, depth + 1, budget);
+    if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
+    const { key, operator } = node.condition;
+    const values = node.condition.values ?? [];
+    const column = columns.get(key);
+    if (!column) throw new StoreQueryError(`unknown filter key: ${String(key)}`);
+    const arity = OPERATOR_ARITY[operator as FilterOperator];
+    if (arity === undefined) throw new StoreQueryError(`unknown filter operator: ${String(operator)}`);
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new StoreQueryError(`filter values for ${key} must be strings`);
+    const [min, max] = typeof arity === 'number' ? [arity, arity] : arity;
+    // Silently ignoring extra values would answer a different question than the one asked.
+    if (values.length < min || values.length > max) throw new StoreQueryError(`operator ${operator} takes ${min === max ? min : `${min}-${max}`} values, got ${values.length}`);
+    if (params.length + values.length > MAX_FILTER_VALUES) throw new StoreQueryError(`a filter takes at most ${MAX_FILTER_VALUES} values`);
+    switch (operator as FilterOperator) {
+      case 'between': case 'notBetween':
+        params.push(values[0], values[1]);
+        return `${column} ${operator === 'between' ? '' : 'NOT '}BETWEEN ? AND ?`;
+      case 'like': case 'notLike':
+        params.push(likePattern(values[0]));
+        return `${operator === 'like' ? '' : 'NOT '}(${column} LIKE ? ESCAPE '\\')`;
+      case 'in':
+        params.push(...values);
+        return `${column} IN (${values.map(() => '?').join(', ')})`;
+      case 'isNull': return `${column} IS NULL`;
+      case 'isNotNull': return `${column} IS NOT NULL`;
+      case 'isBlank': return `(${column} IS NULL OR ${column} = '')`;
+      case 'notIsBlank': return `(${column} IS NOT NULL AND ${column} <> '')`;
+      case 'isTrue': return `${column} = 1`;
+      case 'isFalse': return `${column} = 0`;
+      default:
+        params.push(values[0]);
+        return `${column} ${COMPARISONS[operator as FilterOperator]} ?`;
+    }
+  });
+  return `(${parts.join(group.type === 'and' ? ' AND ' : ' OR ')})`;
+}

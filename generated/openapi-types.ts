@@ -1643,13 +1643,77 @@ export interface components {
         FlowConditionNode: {
             id?: string;
             group?: components["schemas"]["FlowConditionGroup"];
-            /** @description The vendor's Condition (flowmock fills `type` expression, `expression`, `description`). */
+            /** @description The vendor's Condition (flowmock's own flows fill `type` expression, `expression`, `description`). */
             condition?: {
                 /** @enum {string} */
                 type?: "none" | "occursOne" | "occurrence" | "checkValue" | "expression";
                 description?: string;
                 expression?: string;
+                checkValue?: components["schemas"]["ConditionCheckValue"];
+                occurrence?: components["schemas"]["ConditionOccurrence"];
             };
+        };
+        /** @description The vendor's ConditionCheckValue (a structured comparison of one value). */
+        ConditionCheckValue: {
+            value?: components["schemas"]["ConditionValue"];
+            settingsType?: components["schemas"]["ConditionType"];
+            settings?: components["schemas"]["ConditionCheckValueSettings"];
+        };
+        ConditionCheckValueSettings: {
+            date?: components["schemas"]["DateCondition"];
+            number?: components["schemas"]["NumberCondition"];
+            text?: components["schemas"]["TextCondition"];
+            boolean?: components["schemas"]["BooleanCondition"];
+        };
+        /** @description The vendor's ConditionOccurrence (how often a value occurs). */
+        ConditionOccurrence: {
+            emptyElementsAreNoneExistant?: boolean;
+            value?: components["schemas"]["ConditionValue"];
+            occurrenceCount?: components["schemas"]["NumberCondition"];
+        };
+        ConditionValue: {
+            displayName?: string;
+            type?: components["schemas"]["ConditionValueType"];
+            docPropName?: string;
+            constant?: string;
+            field?: string;
+            expression?: string;
+            flowVariable?: components["schemas"]["ConditionFlowVariable"];
+        };
+        ConditionFlowVariable: {
+            blockId?: string;
+            outputId?: string;
+            parameter?: string;
+            dataPath?: string;
+        };
+        /** @enum {string} */
+        ConditionType: "date" | "time" | "dateTime" | "number" | "text" | "boolean";
+        /** @enum {string} */
+        ConditionValueType: "nothing" | "docProp" | "constant" | "field" | "expression" | "flowVariable";
+        DateCondition: {
+            /** @enum {string} */
+            operator?: "between" | "notBetween" | "equalTo" | "notEqualTo" | "after" | "before";
+            value1?: components["schemas"]["ConditionValue"];
+            value2?: components["schemas"]["ConditionValue"];
+            valueFormat?: string;
+        };
+        NumberCondition: {
+            /** @enum {string} */
+            operator?: "between" | "notBetween" | "equalTo" | "notEqualTo" | "greaterThan" | "lessThan" | "greaterThanOrEqualTo" | "lessThanOrEqualTo";
+            value1?: components["schemas"]["ConditionValue"];
+            value2?: components["schemas"]["ConditionValue"];
+            valueFormat?: string;
+        };
+        TextCondition: {
+            /** @enum {string} */
+            operator?: "contains" | "notContains" | "equalTo" | "notEqualTo" | "isBlank" | "notIsBlank";
+            value1?: components["schemas"]["ConditionValue"];
+            value2?: components["schemas"]["ConditionValue"];
+        };
+        BooleanCondition: {
+            /** @enum {string} */
+            operator?: "isTrue" | "isFalse" | "equalTo" | "notEqualTo";
+            value?: components["schemas"]["ConditionValue"];
         };
         FlowTry: {
             bodyTry?: components["schemas"]["FlowZone"][];
@@ -1704,8 +1768,30 @@ export interface components {
             type?: "standard" | "composed";
             displayName?: string;
             standard?: components["schemas"]["StandardTemplateDefinition"];
-            /** @description The vendor's DocGenSettingsTemplateComposed (a composed template's parts and conditions); accepted, not interpreted (**flowmock choice**). */
-            composed?: unknown;
+            composed?: components["schemas"]["DocGenSettingsTemplateComposed"];
+        };
+        /** @description The vendor's DocGenSettingsTemplateComposed (a composed template's parts and conditions); accepted, not interpreted (**flowmock choice**). */
+        DocGenSettingsTemplateComposed: {
+            content?: components["schemas"]["TemplateComposedContent"];
+        };
+        TemplateComposedContent: {
+            bodies?: components["schemas"]["TemplatePart"][];
+            headers?: components["schemas"]["TemplatePart"][];
+            footers?: components["schemas"]["TemplatePart"][];
+            additions?: components["schemas"]["TemplatePart"][];
+        };
+        /** @description The vendor's Part (one part of a composed template). */
+        TemplatePart: {
+            /** @enum {string} */
+            type?: "body" | "header" | "footer" | "addition";
+            /** @enum {string} */
+            break?: "none" | "continuous" | "newColumn" | "newPage" | "evenPage" | "oddPage";
+            /** @enum {string} */
+            occurrence?: "primary" | "firstPage" | "evenPage";
+            template?: string;
+            templateDisplayName?: string;
+            linkHeaders?: boolean;
+            conditions?: components["schemas"]["FlowConditionGroup"];
         };
         DocGenSettingsDatas: {
             content?: string;

@@ -27,8 +27,8 @@ describe('startFlowmock', () => {
   });
 
   it('the admin key, the user key and the PhixFlow token work; the journal counts, filters and verifies ranges', async () => {
-    expect(((await (await me(fm.adminKey)).json()) as { username: string }).username).toBe('admin');
-    expect(((await (await me(fm.userKey)).json()) as { username: string }).username).toBe('integrator');
+    expect(((await (await me(fm.adminKey)).json()) as { userName: string }).userName).toBe('admin');
+    expect(((await (await me(fm.userKey)).json()) as { userName: string }).userName).toBe('integrator');
     const trigger = await fetch(`${fm.url}/phixflow/api/1/action/Demo/Echo%20and%20enrich/trigger`, {
       method: 'POST', headers: { Authorization: `Bearer ${fm.phixflowToken}`, 'Content-Type': 'application/json' }, body: '[{"name":"Ada","email":"ada@example.com"}]',
     });

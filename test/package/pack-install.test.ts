@@ -54,7 +54,8 @@ beforeAll(async () => {
   // that this repository's dist/, which other tests run, is never rewritten while they run.
   const stage = path.join(dir, 'stage');
   mkdirSync(stage);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'flows', 'generated', 'src/http/dashboard']) {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'flows', 'generated', 'src/http/dashboard', 'reference', 'spec/vendor-exceptions.yaml']) {
+    mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
     cpSync(path.join(root, f), path.join(stage, f), { recursive: true });
   }
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -87,10 +88,11 @@ describe('npm pack', () => {
     const files = packed.files.map((f) => f.path);
     for (const f of ['dist/server/src/index.js', 'dist/server/src/index.d.ts', 'dist/server/src/cli/main.js', 'dist/client/src/client/index.js',
       'dist/client/src/client/index.d.ts', 'dist/server/contract-tests/run-contract.js', 'generated/openapi.json', 'flows/invoice.yaml',
-      'src/http/dashboard/index.html', 'bin/flowmock.js', 'LICENSE', 'README.md', 'package.json']) {
+      'src/http/dashboard/index.html', 'bin/flowmock.js', 'LICENSE', 'README.md', 'package.json',
+      'reference/smart-flows-vendor-contract.json', 'spec/vendor-exceptions.yaml']) {
       expect(files, f).toContain(f);
     }
-    const stray = files.filter((f) => /^(test|bench|scripts|spec|examples|contract-tests)\//.test(f)
+    const stray = files.filter((f) => (/^(test|bench|scripts|spec|examples|contract-tests)\//.test(f) && f !== 'spec/vendor-exceptions.yaml')
       || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.map') || /\.test\.(js|d\.ts)$/.test(f)
       || (f.startsWith('src/') && !f.startsWith('src/http/dashboard/')));
     expect(stray).toEqual([]);

@@ -204,7 +204,7 @@ describe('an outside write lock held for 10 s during 50 live executions', () => 
     };
     const ids: string[] = [];
     await pool(10, { count: 50 }, async () => {
-      ids.push((await (await counted(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' })).json()).id);
+      ids.push((await (await counted(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' })).json()).id);
     });
 
     const other = new Database(lockDb);
@@ -221,7 +221,7 @@ describe('an outside write lock held for 10 s during 50 live executions', () => 
       healthMs.push(performance.now() - t0);
       healthStatus.push((await h.json()).status);
       // Traffic meanwhile: reads answer now; starts wait for the lock (without holding up the rest).
-      if (i % 5 === 0) pending.push(counted(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' }).then(async (r) => { if (r.ok) ids.push((await r.json()).id); }));
+      if (i % 5 === 0) pending.push(counted(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' }).then(async (r) => { if (r.ok) ids.push((await r.json()).id); }));
       pending.push(counted(`/api/v1/flows/executions/${ids[i % 50]}`));
       pending.push(counted('/api/v1/flows/executions?size=20'));
       i++;

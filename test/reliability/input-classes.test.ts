@@ -43,7 +43,7 @@ function filterWithValues(values: number): unknown {
 
 describe('XML input', () => {
   const order = (inner: string) => `<order><customer>ACME</customer><amount>1</amount>${inner}</order>`;
-  const startXml = (xml: string) => post(`/api/v1/flows/executions/start?flowId=${FLOW.order}`, xml, 'application/xml');
+  const startXml = (xml: string) => post(`/api/v1/flows/executions/start?flow=${FLOW.order}`, xml, 'application/xml');
 
   it(`nested deeper than ${MAX_XML_DEPTH} levels is a 400 naming maxDepth, at any depth past the limit`, async () => {
     for (const depth of [MAX_XML_DEPTH + 1, 150, 5000]) {

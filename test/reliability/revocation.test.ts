@@ -50,7 +50,7 @@ describe('revocation ends open requests', () => {
 
   it('revoking a key answers its pending long-poll with 401', async () => {
     const { record, key } = keyFor('integrator');
-    const started = await (await fetch(`${base}/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
+    const started = await (await fetch(`${base}/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
     const poll = fetch(`${base}/api/v1/flows/executions/${started.id}/progress?timeout=120`, { headers: { 'X-API-Key': key } });
     await new Promise<void>((resolve) => {
       const check = () => (fm.services.flows.pendingWaiters() > 0 ? resolve() : setImmediate(check));
@@ -64,7 +64,7 @@ describe('revocation ends open requests', () => {
 
   it('disabling a user answers the pending long-polls of its keys with 401', async () => {
     const { key } = keyFor('integrator');
-    const started = await (await fetch(`${base}/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
+    const started = await (await fetch(`${base}/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
     const before = fm.services.flows.pendingWaiters();
     const poll = fetch(`${base}/api/v1/flows/executions/${started.id}/progress?timeout=120`, { headers: { 'X-API-Key': key } });
     await new Promise<void>((resolve) => {

@@ -52,7 +52,7 @@ describe('another connection holding the write lock', () => {
     const other = new Database(db);
     other.exec('BEGIN IMMEDIATE'); // the write lock, as another process would hold it
     let startAnswered = false;
-    const pending = call(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' }).then((r) => { startAnswered = true; return r; });
+    const pending = call(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' }).then((r) => { startAnswered = true; return r; });
     // With a blocking busy timeout the start's write would hold the event loop until it failed
     // (a 500), and this health request would be answered only after it.
     const health = await until('a degraded health', async () => {
@@ -73,7 +73,7 @@ describe('another connection holding the write lock', () => {
 
   it('a running execution whose step meets the lock is retried, not ended Error', async () => {
     const { fm, db, call } = await start('lock-running', { clock: 'virtual' });
-    const started = await (await call(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' })).json();
+    const started = await (await call(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' })).json();
     const other = new Database(db);
     other.exec('BEGIN IMMEDIATE');
     const busyBefore = fm.services.store.health.state().lastBusyAt;
@@ -96,14 +96,14 @@ describe('another connection holding the write lock', () => {
 describe('the database deleted while the server runs', () => {
   it('is detected and logged; answers are the documented 503 and health says so; no new database is made', async () => {
     const { db, call, log } = await start('deleted', { speed: 0 });
-    expect((await call(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' })).status).toBe(200);
+    expect((await call(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' })).status).toBe(200);
     for (const f of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(f)) unlinkSync(f);
     const health = await until('health to report the loss', async () => {
       const r = await call('/__flowmock/health');
       return r.status === 503 ? r.json() : null;
     });
     expect(health).toMatchObject({ status: 'unavailable', store: { writable: false, problem: expect.stringMatching(/deleted/) } });
-    const res = await call(`/api/v1/flows/executions/start?flowId=${FLOW.invoice}`, { method: 'POST' });
+    const res = await call(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect((await res.json()).detail).toMatch(/deleted/);

@@ -215,7 +215,7 @@ describe('POST /flows/executions/filter', () => {
     // More values in all than the stated limit (1000).
     const many = Array.from({ length: 11 }, () => cond('id', 'in', ...Array.from({ length: 100 }, (_, i) => `x${i}`)));
     p = await expectProblem(await filter(or(...many)), 400);
-    expect(p.errors).toContainEqual(expect.objectContaining({ pointer: '/group', rule: 'maxItems' }));
+    expect(p.errors).toContainEqual(expect.objectContaining({ pointer: '/group', rule: 'maxValues' }));
     p = await expectProblem(await filter({ type: 'xor', nodes: [] }), 400);
     expect(p.errors).toContainEqual(expect.objectContaining({ pointer: '/group/type' }));
     // Values the key cannot take, and a single-value operator with two values.

@@ -107,7 +107,7 @@ describe('checkFilterGroup', () => {
 
   it('refuses more than 1000 values in all and groups nested deeper than 32', () => {
     const many = { type: 'or' as const, nodes: Array.from({ length: 11 }, () => c('name', 'in', ...Array.from({ length: 100 }, (_, i) => `v${i}`))) };
-    expect(fieldErrors(() => checkFilterGroup(many, SPEC, 'body', ''))).toEqual([expect.objectContaining({ pointer: '/group', rule: 'maxItems' })]);
+    expect(fieldErrors(() => checkFilterGroup(many, SPEC, 'body', ''))).toEqual([expect.objectContaining({ pointer: '/group', rule: 'maxValues' })]);
     let deep: Parameters<typeof checkFilterGroup>[0] = { type: 'and', nodes: [c('name', 'equalTo', 'x')] };
     for (let i = 0; i < 40; i++) deep = { type: 'or', nodes: [{ group: deep }] };
     expect(fieldErrors(() => checkFilterGroup(deep, SPEC, 'query', '/filter'))).toContainEqual(expect.objectContaining({ in: 'query', rule: 'maxDepth' }));

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
+import { API_FLOWS_MIGRATION_SQL } from './api-flows-store.js';
 import { SERVER_SECRET_NAMES, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
 
 /** What a migration may need beyond the database: the server's key file (server-secrets.ts). */
@@ -181,6 +182,11 @@ export const MIGRATIONS: readonly Migration[] = [
       db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
         .run(SECRETS_FILE_ID_META_KEY, ctx.secrets.id);
     },
+  },
+  {
+    version: 50,
+    name: 'flows created over the API',
+    up: API_FLOWS_MIGRATION_SQL, // src/store/api-flows-store.ts
   },
 ];
 

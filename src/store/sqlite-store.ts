@@ -12,6 +12,7 @@ import { prepareStoreFiles, StoreFilesError } from './store-files.js';
 import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
+import { createApiFlowStore } from './api-flows-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
@@ -692,6 +693,7 @@ export function openStore(file: string, opts: {
 
     journal: createJournalStore(db),
     overview: createOverviewStore(db),
+    apiFlows: createApiFlowStore(db),
   };
   return store;
 }

@@ -3,6 +3,7 @@
  * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it.
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
+import type { ApiFlowStore } from './api-flows-store.js';
 import type { JournalStore, OverviewStore } from './journal-store.js';
 import type { ServerSecrets } from './server-secrets.js';
 import type { StoreHealth, StoreHealthState } from './store-health.js';
@@ -310,4 +311,6 @@ export interface Store {
   journal: JournalStore;
   /** Read models of the dashboard (src/store/journal-store.ts). */
   overview: OverviewStore;
+  /** Flows created over the API (src/store/api-flows-store.ts). */
+  apiFlows: ApiFlowStore;
 }

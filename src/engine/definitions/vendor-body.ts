@@ -224,7 +224,9 @@ export function translateVendorFlow(flow: Obj, id: string): LoadedFlow {
       // Definition zones are the non-empty body zones, in order.
       const zoneMatch = /^\/zones\/(\d+)(\/(id|displayName))?$/.exec(p.pointer);
       const pointer = zoneMatch ? `${zoneVendor[emptyZones[Number(zoneMatch[1])]]}${zoneMatch[2] ?? ''}` : t.vendorPointer(remapZone(p.pointer, emptyZones));
-      return { pointer, rule: p.rule, message: p.message.replace(/ \(line \d+(, column \d+)?\)$/, '') };
+      const message = p.message.replace(/ \(line \d+(, column \d+)?\)$/, '')
+        .replace(/\/zones\/\d+\/steps(\/[\w~.-]+)*/g, (ref) => t.vendorPointer(remapZone(ref, emptyZones)));
+      return { pointer, rule: p.rule, message };
     }));
   }
 }

@@ -74,6 +74,7 @@ describe('translateVendorFlow: refusals name the block and the rule', () => {
     { name: 'switch without value', flow: flowOf([{ id: 's', switch: { cases: [] } }]), pointer: '/body/preZones/0/blocks/0/switch/switchValue', rule: 'expression' },
     { name: 'post-processing steps', flow: { body: { postProcessingSteps: [{ id: 'p' }], preZones: [{ id: 'z', blocks: [progress('a')] }] } }, pointer: '/body/postProcessingSteps', rule: 'runnableStep' },
     { name: 'parameters naming the type', flow: flowOf([{ id: 'x', step: { stepId: 'progress', parameters: { type: 'fail' } } }]), pointer: '/body/preZones/0/blocks/0/step/parameters/type', rule: 'reserved' },
+    { name: 'too many blocks', flow: flowOf(Array.from({ length: 501 }, (_, n) => progress(`s${n}`))), pointer: '/body/preZones/0/blocks/500', rule: 'maxBlocks' },
     // From the definition loader, mapped back into the vendor body:
     { name: 'missing step parameter (schema)', flow: flowOf([progress('a'), { id: 'b', step: { stepId: 'fail', parameters: { status: 'Error' } } }]), pointer: '/body/preZones/0/blocks/1/step/parameters/message', rule: 'required' },
     { name: 'duplicate block id inside a body', flow: flowOf([progress('a'), { id: 't', try: { bodyTry: [{ id: 'z', blocks: [progress('a')] }] } }]), pointer: '/body/preZones/0/blocks/1/try/bodyTry/0/blocks/0/id', rule: 'unique-step-id' },

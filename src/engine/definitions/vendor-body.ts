@@ -22,6 +22,8 @@ export class FlowBodyError extends Error {
 }
 
 const RUNNABLE = new Set<string>(DO_STEP_TYPES);
+/** Blocks per flow, nested ones included: translating and compiling stays a few milliseconds. */
+export const MAX_FLOW_BLOCKS = 500;
 const ZONE_LISTS = ['preZones', 'genDocZone', 'postZones'] as const;
 
 /** Where a definition part came from: definition pointer → vendor pointer, and how its fields map. */
@@ -33,6 +35,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 class Translator {
   readonly problems: FlowBodyProblem[] = [];
   readonly origins: Origin[] = [];
+  private blocks = 0;
 
   fail(pointer: string, rule: string, message: string): void {
     this.problems.push({ pointer, rule, message });
@@ -61,6 +64,10 @@ class Translator {
 
   block(block: unknown, vendor: string, def: string): Obj | undefined {
     if (!isObj(block)) { this.fail(vendor, 'type', 'must be a FlowBlock object'); return undefined; }
+    if (++this.blocks > MAX_FLOW_BLOCKS) {
+      if (this.blocks === MAX_FLOW_BLOCKS + 1) this.fail(vendor, 'maxBlocks', `a flow has at most ${MAX_FLOW_BLOCKS} blocks (nested ones included); this is block ${this.blocks}`);
+      return undefined;
+    }
     const kinds = (['step', 'condition', 'try', 'switch'] as const).filter((k) => block[k] !== undefined && block[k] !== null);
     if (kinds.length !== 1) {
       this.fail(vendor, 'blockKind', kinds.length === 0

@@ -214,6 +214,7 @@ export interface paths {
          *     (at least one block) and `bodyIfFalse` the else-body; `try` runs `bodyTry` and on failure
          *     `bodyCatch`; `switch.switchValue` is JSONata compared as text with each `caseValue`.
          *     `postProcessingSteps` must be empty. `input.type` `none`, `user` (any input) or `plugin`.
+         *     At most 500 blocks per flow, nested ones included (rule `maxBlocks`).
          *     A body that cannot run is a **400** whose `errors` name the JSON pointer of the block
          *     (e.g. `/body/preZones/0/blocks/1/step/stepId`) and the rule (`runnableStep`, `blockKind`,
          *     `expressionCondition`, `required`, `jsonata`, `unique-step-id`, ...); nothing is stored.

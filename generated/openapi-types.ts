@@ -303,10 +303,12 @@ export interface paths {
          * Delete a flow
          * @description Deletes a flow created over the API; GetFlow on it is then a **404**.
          *
-         *     **flowmock choice**: its executions stay (GetExecution, lists and documents keep working:
-         *     they are history); an execution still going on ends **Error** at its next step, as when a
-         *     definition file is removed. A flow of a definition file is removed by deleting its file:
-         *     DeleteFlow on it is a **409** naming the file. An unknown id is a **404**.
+         *     **flowmock choice**: its executions stay (GetFlowExecution, lists and documents keep
+         *     working: they are history). As when a definition file is removed, a Running execution ends
+         *     **Error** at its next step; one in UserInput or Waiting stays so, and continuing it
+         *     (ContinueFlowExecution, PostFlowCallback) answers **409** (cancel it instead). A flow of a
+         *     definition file is removed by deleting its file: DeleteFlow on it is a **409** naming the
+         *     file. An unknown id is a **404**.
          */
         delete: operations["DeleteFlow"];
         options?: never;

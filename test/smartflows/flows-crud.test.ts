@@ -126,6 +126,20 @@ describe('flows created over the API', () => {
     expect((await expectProblem(await s.call(`/api/v1/flows/${mine.id}`, { method: 'DELETE', key: s.integratorKey }), 403)).detail).toContain('delete:flows');
   });
 
+  it('deleting a flow while an execution waits for its callback: the execution stays readable, resuming it is a 409', async () => {
+    const waiting = await json<Flow>(await s.call('/api/v1/flows', send('POST', {
+      displayName: 'Waits (API)', input: { type: 'none' },
+      body: { preZones: [{ id: 'main', blocks: [progress('before'), { id: 'wait', step: { stepId: 'waitForCallback' } }, progress('after')] }] },
+    }, s.adminKey)));
+    const p = await startFlow(s, waiting.id!, { key: s.adminKey });
+    expect((await pollUntil(s, p.id, { key: s.adminKey })).at(-1)!.status).toBe('Waiting');
+    const callbackId = ((await executionOf(s, p.id, { key: s.adminKey })).state.waitingFor as { callbackId: string }).callbackId;
+    expect(await json(await s.call(`/api/v1/flows/${waiting.id}`, { method: 'DELETE', key: s.adminKey }))).toEqual({});
+    const resumed = await expectProblem(await s.call(`/api/v1/flows/callback/${callbackId}?executionId=${p.id}`, { method: 'POST', key: s.adminKey }), 409);
+    expect(resumed.detail).toContain('removed');
+    expect((await executionOf(s, p.id, { key: s.adminKey })).status).toBe('Waiting');
+  });
+
   it('a reload of the definitions and a restart on the same database keep API flows, runnable', async () => {
     const kept = await json<Flow>(await s.call('/api/v1/flows', send('POST', { ...creditCheck(1), displayName: 'Kept (API)' }, s.adminKey)));
     expect(await s.fm.reload.definitions()).toBe(true);

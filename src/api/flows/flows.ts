@@ -120,7 +120,8 @@ export const flowHandlers: Pick<Handlers,
   DeleteFlow(ctx) {
     const catalog = ctx.services.flowCatalog;
     apiFlowOf(catalog, ctx.path.flow, 'delete');
-    // Executions stay readable; live ones end Error at their next step, as for a removed file flow.
+    // Executions stay readable; as for a removed file flow, Running ones end Error at their next
+    // step and UserInput/Waiting ones answer 409 when continued (the engine finds no flow).
     catalog.delete(ctx.path.flow);
     return { status: 200, body: {} };
   },

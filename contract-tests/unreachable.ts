@@ -22,11 +22,6 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 429,
     reason: 'needs 5 failed logins for one user within 15 minutes, which would lock the run out of its own login checks (test/reliability/login-throttle.test.ts)',
   },
-  ...(['CreateFlow', 'UpdateFlow', 'DeleteFlow'] as const).map((operationId) => ({
-    operationId,
-    status: 200,
-    reason: 'documented because the vendor answers it; flowmock runs the flows of its definition files and answers 409 instead (spec/smartflows/flows.yaml)',
-  })),
   {
     operationId: 'AuthenticateOauth2Post',
     status: 200,

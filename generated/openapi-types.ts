@@ -322,16 +322,31 @@ export interface paths {
         };
         /**
          * List flows
-         * @description The flows of the server's definition files, as the vendor's Flow model, a plain JSON array.
+         * @description The flows of the server's definition files and the flows created over the API (CreateFlow),
+         *     as the vendor's Flow model, one plain JSON array with one paging, sort and filter.
          */
         get: operations["GetFlows"];
         put?: never;
         /**
          * Create a flow
-         * @description **flowmock choice**: flowmock runs the flows of its definition files (`flows/*.yaml`, see
-         *     flows/README.md), not flows designed over the API. A well-formed Flow is answered **409**
-         *     with a problem saying so (add a definition file instead; the server reloads it with
-         *     `--watch`); a malformed one is a **400** naming the field.
+         * @description Stores the Flow as sent (plus `id`, `createdAt`/`createdBy`, `modifiedAt`/`modifiedBy`, set
+         *     by the server) and makes it runnable: ExecuteFlow/StartFlow run it through the same engine
+         *     as the flows of the definition files, and its executions carry the same report tree.
+         *
+         *     **flowmock choice**, what runs: the body's zones (`preZones`, `genDocZone`, `postZones`, in
+         *     that order) become zones; a block holds exactly one of `step`, `condition`, `try`, `switch`.
+         *     `step.stepId` names one of the runnable step types `progress`, `document`, `userInput`,
+         *     `waitForCallback`, `fail` (GetFlowSteps lists them with the JSON Schema of their fields;
+         *     `step.parameters` holds those fields); `condition.conditions` is a group (`and`/`or`, nested
+         *     groups) of `{type: expression, expression: <JSONata>}` conditions, `bodyIfTrue` the then-body
+         *     (at least one block) and `bodyIfFalse` the else-body; `try` runs `bodyTry` and on failure
+         *     `bodyCatch`; `switch.switchValue` is JSONata compared as text with each `caseValue`.
+         *     `postProcessingSteps` must be empty. `input.type` `none`, `user` (any input) or `plugin`.
+         *     At most 500 blocks per flow, nested ones included (rule `maxBlocks`).
+         *     A body that cannot run is a **400** whose `errors` name the JSON pointer of the block
+         *     (e.g. `/body/preZones/0/blocks/1/step/stepId`) and the rule (`runnableStep`, `blockKind`,
+         *     `expressionCondition`, `required`, `jsonata`, `unique-step-id`, ...); nothing is stored.
+         *     Without `id` the server makes a UUID; an `id` already used is a **409**.
          */
         post: operations["CreateFlow"];
         delete?: never;
@@ -351,7 +366,10 @@ export interface paths {
          * The step types a flow body may use
          * @description The step and construct types of flowmock's flow language (flows/README.md), as the vendor's
          *     FlowStep: `id` is the type name used in a definition file and in `FlowDoStep.stepId`,
-         *     `inputSchema` the JSON Schema of its fields.
+         *     `inputSchema` the JSON Schema of its fields. In a flow created over the API, the types with
+         *     group `steps` are runnable as `FlowDoStep.stepId` (with `parameters` per `inputSchema`);
+         *     `if`, `try` and `switch` are the FlowCondition, FlowTry and FlowSwitch blocks; `iterate`
+         *     exists in definition files only.
          */
         get: operations["GetFlowSteps"];
         put?: never;
@@ -398,16 +416,27 @@ export interface paths {
         get: operations["GetFlow"];
         /**
          * Change a flow
-         * @description **flowmock choice**: a flow is changed by editing its definition file (flows/README.md).
-         *     An existing flow is answered **409** naming its file; an unknown one **404**; a malformed
-         *     body **400** naming the field.
+         * @description Replaces a flow created over the API with the Flow sent (the same rules as CreateFlow; a
+         *     body that cannot run is a **400** naming the block's JSON pointer and the rule, and the
+         *     stored flow stays as it was). `modifiedAt`/`modifiedBy` change; `id`, `createdAt` and
+         *     `createdBy` stay. Executions already going on run the new body from their next step.
+         *
+         *     **flowmock choice**: a flow of a definition file is changed by editing its file
+         *     (flows/README.md): UpdateFlow on it is a **409** naming the file. An unknown id is a **404**;
+         *     an `id` in the body other than the path's a **400**.
          */
         put: operations["UpdateFlow"];
         post?: never;
         /**
          * Delete a flow
-         * @description **flowmock choice**: a flow is removed by deleting its definition file. An existing flow is
-         *     answered **409** naming its file; an unknown one **404**.
+         * @description Deletes a flow created over the API; GetFlow on it is then a **404**.
+         *
+         *     **flowmock choice**: its executions stay (GetFlowExecution, lists and documents keep
+         *     working: they are history). As when a definition file is removed, a Running execution ends
+         *     **Error** at its next step; one in UserInput or Waiting stays so, and continuing it
+         *     (ContinueFlowExecution, PostFlowCallback) answers **409** (cancel it instead). A flow of a
+         *     definition file is removed by deleting its file: DeleteFlow on it is a **409** naming the
+         *     file. An unknown id is a **404**.
          */
         delete: operations["DeleteFlow"];
         options?: never;
@@ -3661,7 +3690,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Never sent by flowmock (see the description); the vendor answers the created Flow. */
+            /** @description The created Flow. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3670,10 +3699,26 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body is not a Flow, or a part of it cannot run (errors name the pointer and the rule). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            /** @description A flow with this id exists already (a definition file's or one created over the API). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -3808,7 +3853,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Never sent by flowmock (see the description); the vendor answers the changed Flow. */
+            /** @description The changed Flow. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3817,11 +3862,27 @@ export interface operations {
                     "application/json": components["schemas"]["Flow"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body is not a Flow, names another id, or a part of it cannot run (errors name the pointer and the rule). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description The flow is defined by a definition file; edit that file instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -3838,7 +3899,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Never sent by flowmock (see the description); the vendor answers an object. */
+            /** @description Deleted; the vendor answers an object (flowmock an empty one). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3851,7 +3912,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description The flow is defined by a definition file; delete that file instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     GetFlowContract: {

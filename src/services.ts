@@ -14,6 +14,7 @@ import type { LoadedFlow } from './engine/definitions/load.js';
 import { FlowEngine } from './engine/flows/flow-engine.js';
 import { ActionflowEngine, ActionflowCatalog } from './engine/actionflows/index.js';
 import { DefinitionsHolder } from './engine/definitions/holder.js';
+import { FlowCatalog } from './engine/definitions/api-flows.js';
 import { createRandom, type RandomSource } from './random.js';
 import { createIntegratorKit } from './integrator-services.js';
 import type { Clock } from './engine/clock.js';
@@ -24,7 +25,10 @@ export interface Services {
   store: Store;
   credentials: Credentials;
   definitions: () => LoadedDefinitions;
+  /** File flows and API-created flows by id (what the engine runs). */
   flowsById: () => Map<string, LoadedFlow>;
+  /** The file flows and the flows created over the API (src/engine/definitions/api-flows.ts). */
+  flowCatalog: FlowCatalog;
   /** The definitions as a replaceable value: reload on change (src/http/reload.ts) calls `replace`. */
   definitionsHolder: DefinitionsHolder;
   /** The server's random source, seeded by `--seed` (src/random.ts); `fork(label)` a stream per feature. */
@@ -68,9 +72,10 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       const ids = random.fork(label);
       return () => ids.uuid();
     };
-    const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => definitionsHolder.flowsById().get(id) });
+    const flowCatalog = new FlowCatalog(store, definitionsHolder, logger.child({ component: 'flows' }));
+    const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => flowCatalog.flowsById().get(id) });
     const flows = new FlowEngine({
-      store, flows: () => definitionsHolder.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
+      store, flows: () => flowCatalog.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
       clock: kit.clock, onFinished: kit.flowFinished,
     });
     const actionflows = new ActionflowEngine({ store, now, logger: engineLogger, newId: idStream('process-ids'), clock: kit.clock, onFinished: kit.actionflowFinished });
@@ -80,8 +85,8 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     const services: Services = {
       config, store, credentials,
       definitions: () => definitionsHolder.current(),
-      flowsById: () => definitionsHolder.flowsById(),
-      definitionsHolder, random,
+      flowsById: () => flowCatalog.flowsById(),
+      flowCatalog, definitionsHolder, random,
       flows, actionflows,
       catalog: new ActionflowCatalog(() => definitionsHolder.current().actionflows),
       logger, now, startedAt: now(),

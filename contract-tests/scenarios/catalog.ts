@@ -78,10 +78,11 @@ export const catalogScenario: Scenario = {
     expectStatus(ctx, (await user.POST('/api/v1/flows/steps/{step}', { params: { path: { step: 'no-such-step' }, query: { property: 'x' } }, body: {} })).response, 404,
       'GetFlowSettings of an unknown step type');
 
-    // Flows come from definition files: creating, changing and deleting over the API is a documented 409.
+    // Flows of definition files change through their files: over the API a documented 409 (flows-crud.ts covers API flows).
     if (fx.keys.admin) {
       const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
-      expectStatus(ctx, (await admin.POST('/api/v1/flows', { body: { displayName: 'Created over the API', type: 'simple' } })).response, 409, 'CreateFlow (flows come from files)');
+      expectStatus(ctx, (await admin.POST('/api/v1/flows', { body: { id: fx.flows.success, displayName: 'Same id as a file flow', type: 'simple' } })).response, 409,
+        'CreateFlow with the id of a file-defined flow');
       expectStatus(ctx, (await admin.PUT('/api/v1/flows/{flow}', { params: { path: { flow: fx.flows.success } }, body: { displayName: 'Renamed' } })).response, 409,
         'UpdateFlow of a file-defined flow');
       expectStatus(ctx, (await admin.PUT('/api/v1/flows/{flow}', { params: { path: { flow: unknown } }, body: {} })).response, 404, 'UpdateFlow of an unknown flow');

@@ -2,6 +2,7 @@
 import type { Scenario } from '../context.js';
 import type { SpecIndex } from '../spec-index.js';
 import { anonymousScenario, catalogScenario } from './catalog.js';
+import { flowsCrudScenario } from './flows-crud.js';
 import { flowToPdfScenario } from './flow-to-pdf.js';
 import { flowInputsScenario } from './flow-inputs.js';
 import { userInputScenario } from './user-input.js';
@@ -29,6 +30,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
     anonymousScenario,
     catalogScenario,
+    flowsCrudScenario,
     flowToPdfScenario,
     flowInputsScenario,
     userInputScenario,

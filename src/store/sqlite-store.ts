@@ -13,6 +13,7 @@ import { StoreHealth, isTransientStoreError, storeFileOf } from './store-health.
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
 import { createDataStore } from './data-store.js';
+import { createApiFlowStore } from './api-flows-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, TimeGrouping, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
@@ -689,6 +690,7 @@ export function openStore(file: string, opts: {
 
     journal: createJournalStore(db),
     overview: createOverviewStore(db),
+    apiFlows: createApiFlowStore(db),
   };
   return store;
 }

@@ -4,6 +4,7 @@
  * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
  */
 import type { components } from '../../generated/openapi-types.js';
+import type { ApiFlowStore } from './api-flows-store.js';
 import type { JournalStore, OverviewStore } from './journal-store.js';
 import type { ServerSecrets } from './server-secrets.js';
 import type { StoreHealth, StoreHealthState } from './store-health.js';
@@ -385,4 +386,6 @@ export interface Store {
   journal: JournalStore;
   /** Read models of the dashboard (src/store/journal-store.ts). */
   overview: OverviewStore;
+  /** Flows created over the API (src/store/api-flows-store.ts). */
+  apiFlows: ApiFlowStore;
 }

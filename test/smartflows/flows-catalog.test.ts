@@ -1,8 +1,8 @@
 /**
  * Flows as the vendor has them: GET /flows (a plain array of Flow, paged, sorted, filtered),
  * GET /flows/{id} (the vendor's Flow with its body of zones and blocks), the step types, a
- * property's settings, the contract, the thumbnail (a PNG), the documented 409 for creating,
- * changing and deleting flows over the API, and 404 for an unknown flow.
+ * property's settings, the contract, the thumbnail (a PNG), the documented 409 for changing and
+ * deleting flows of definition files over the API, and 404 for an unknown flow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
@@ -97,12 +97,12 @@ describe('flows', () => {
     expect((await json<components['schemas']['FlowContract']>(await s.call(`/api/v1/flows/${FLOW.invoice}/contract`, post({})))).inputSchema).toMatchObject({ type: 'null' });
   });
 
-  it('CreateFlow, UpdateFlow and DeleteFlow need write:flows / delete:flows (403 for a plain user), then answer 409 (flows come from definition files), naming the file; nothing changes', async () => {
+  it('CreateFlow, UpdateFlow and DeleteFlow need write:flows / delete:flows (403 for a plain user); on a flow of a definition file they answer 409 naming the file; nothing changes', async () => {
     const admin = { key: s.adminKey };
     expect((await expectProblem(await s.call('/api/v1/flows', post({ displayName: 'New' })), 403)).detail).toContain('write:flows');
     expect((await expectProblem(await s.call(`/api/v1/flows/${FLOW.invoice}`, { method: 'DELETE' }), 403)).detail).toContain('delete:flows');
-    const created = await expectProblem(await s.call('/api/v1/flows', { ...post({ displayName: 'New', type: 'simple' }), ...admin }), 409);
-    expect(created.detail).toMatch(/definition file/);
+    const created = await expectProblem(await s.call('/api/v1/flows', { ...post({ id: FLOW.invoice, displayName: 'New', type: 'simple' }), ...admin }), 409);
+    expect(created.detail).toContain('invoice.yaml');
     const updated = await expectProblem(await s.call(`/api/v1/flows/${FLOW.invoice}`, { ...post({ displayName: 'Renamed' }), method: 'PUT', ...admin }), 409);
     expect(updated.detail).toContain('invoice.yaml');
     const deleted = await expectProblem(await s.call(`/api/v1/flows/${FLOW.invoice}`, { method: 'DELETE', ...admin }), 409);

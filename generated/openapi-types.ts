@@ -114,7 +114,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -164,7 +167,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -204,6 +210,7 @@ export interface paths {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -255,6 +262,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -280,6 +288,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -299,6 +308,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -670,7 +680,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -700,7 +713,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -741,7 +757,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -774,9 +793,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
-                /** @description The token's id. */
+                /**
+                 * @description The token's id.
+                 * @example c5b2e8f1-3a7d-4e6c-9b14-8d0f2a6e7c39
+                 */
                 token: string;
             };
             cookie?: never;
@@ -2792,12 +2817,22 @@ export interface components {
         FlowIdQuery: string;
         /** @description The dataset to run with. */
         DatasetIdQuery: string;
-        /** @description The flow execution's id. */
+        /**
+         * @description The flow execution's id.
+         * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+         */
         ExecutionPath: string;
+        /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
         DataIdPath: string;
-        /** @description The flow's id. */
+        /**
+         * @description The flow's id.
+         * @example 11111111-1111-4111-8111-111111111101
+         */
         FlowPath: string;
-        /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+        /**
+         * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+         * @example document
+         */
         StepPath: string;
         /** @description `property,asc` or `property,desc` on `displayName`, `id`, `type`, `createdAt` or `modifiedAt`. Default `displayName,asc`. */
         FlowSort: string;
@@ -2807,8 +2842,12 @@ export interface components {
          *     `input.type`. Another property is a 400 naming the parameter.
          */
         FlowFilter: string;
+        /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
         DocumentIdPath: string;
-        /** @description The printer's id. */
+        /**
+         * @description The printer's id.
+         * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+         */
         PrinterPath: string;
         /**
          * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
@@ -2821,11 +2860,20 @@ export interface components {
          *     the value (case-insensitive), all must match.
          */
         ListFilterQuery: string;
-        /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+        /**
+         * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+         * @example me
+         */
         UserPath: string;
-        /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+        /**
+         * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+         * @example Demo
+         */
         ApplicationPath: string;
-        /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+        /**
+         * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+         * @example Customer sync
+         */
         ActionflowPath: string;
         /**
          * @description Timeout in milliseconds; overrides the endpoint's setting and the defaults (60 000 sync,
@@ -3179,7 +3227,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3206,7 +3257,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3229,6 +3283,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61 */
                 executionId: string;
             };
             cookie?: never;
@@ -3258,7 +3313,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3286,7 +3344,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3323,7 +3384,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3346,6 +3410,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -3372,6 +3437,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -3431,6 +3497,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3457,6 +3524,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3491,6 +3559,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3515,6 +3584,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3563,6 +3633,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3591,6 +3662,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3705,7 +3777,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                /**
+                 * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+                 * @example document
+                 */
                 step: components["parameters"]["StepPath"];
             };
             cookie?: never;
@@ -3735,7 +3810,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                /**
+                 * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+                 * @example document
+                 */
                 step: components["parameters"]["StepPath"];
             };
             cookie?: never;
@@ -3770,7 +3848,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3797,7 +3878,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3831,7 +3915,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3859,7 +3946,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3892,7 +3982,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3936,7 +4029,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -4059,6 +4155,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4085,6 +4182,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4105,6 +4203,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4263,7 +4362,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4290,7 +4392,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4323,7 +4428,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4351,7 +4459,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4413,7 +4524,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -4440,7 +4554,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -4474,9 +4591,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
-                /** @description The token's id. */
+                /**
+                 * @description The token's id.
+                 * @example c5b2e8f1-3a7d-4e6c-9b14-8d0f2a6e7c39
+                 */
                 token: string;
             };
             cookie?: never;
@@ -4738,9 +4861,15 @@ export interface operations {
                 Prefer?: components["parameters"]["PreferScenario"];
             };
             path: {
-                /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+                /**
+                 * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+                 * @example Demo
+                 */
                 application: components["parameters"]["ApplicationPath"];
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
             };
             cookie?: never;
@@ -4805,7 +4934,10 @@ export interface operations {
                 Prefer?: components["parameters"]["PreferScenario"];
             };
             path: {
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
             };
             cookie?: never;
@@ -4830,10 +4962,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+                /**
+                 * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+                 * @example Demo
+                 */
                 application: components["parameters"]["ApplicationPath"];
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
+                /** @example 3f2b8c1e-5d4a-4b7e-9c21-7a6d0e8f4b13 */
                 processId: string;
             };
             cookie?: never;

@@ -2633,9 +2633,9 @@ export interface components {
                  * @description `attachment; filename="<name>"`
                  * @example attachment; filename="Invoice.pdf"
                  */
-                "Content-Disposition"?: string;
+                "Content-Disposition": string;
                 /** @description Size in bytes. */
-                "Content-Length"?: number;
+                "Content-Length": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2782,7 +2782,7 @@ export interface components {
                  * @description Seconds to wait before the next attempt.
                  * @example 1
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2804,7 +2804,7 @@ export interface components {
                  * @description Seconds to wait before the next attempt.
                  * @example 1
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {

@@ -1347,8 +1347,11 @@ export interface paths {
          *     * `requests` when new requests were journaled (data: `{"latestId": <journal id>}`).
          *
          *     Comment lines (`: keep-alive`) every 15 s keep proxies from closing the stream. The
-         *     server ends the stream after `timeout` seconds; the client connects again (the stream
-         *     starts with `retry: 1000`). Changes are picked up from the store every 250 ms.
+         *     server ends the stream after `timeout` seconds (default 5, so a contract test runner
+         *     such as Dredd or Newman that reads the whole answer is not held up); a long-lived
+         *     reader asks for more (the dashboard sends `timeout=300`) and connects again when the
+         *     stream ends (the stream starts with `retry: 1000`). Changes are picked up from the store
+         *     every 250 ms.
          *
          *     Administrators only (`read:users`). The browser's `EventSource` cannot send an
          *     `X-API-Key` header, so the dashboard reads the stream with `fetch` (**flowmock choice**:
@@ -5335,7 +5338,10 @@ export interface operations {
     GetDashboardEvents: {
         parameters: {
             query?: {
-                /** @description Seconds until the server ends the stream. Default 300; 0 sends `ready` and ends. */
+                /**
+                 * @description Seconds until the server ends the stream. Default 5; up to 3600 for a long-lived reader; 0 sends `ready` and ends.
+                 * @example 5
+                 */
                 timeout?: number;
             };
             header?: never;

@@ -2816,7 +2816,10 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
+        /**
+         * @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits.
+         * @example 11111111-1111-4111-8111-111111111103
+         */
         FlowIdQuery: string;
         /** @description The dataset to run with. */
         DatasetIdQuery: string;
@@ -2911,7 +2914,7 @@ export interface components {
          *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
          *     `(flowmock scenario <name>)`.
          *
-         *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+         *     Flow executions (`ExecuteFlow`, `StartFlow`):
          *
          *     | scenario | behaviour |
          *     |---|---|
@@ -2919,7 +2922,7 @@ export interface components {
          *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
          *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
          *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-         *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+         *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
          *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
          *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
          *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -2931,6 +2934,7 @@ export interface components {
          *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
          *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
          *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+         * @example scenario=none
          */
         PreferScenario: string;
     };
@@ -2941,6 +2945,11 @@ export interface components {
          *     `mediaType`, or `noBody` for a flow without input) or 415 (another media type), saying
          *     which kind the flow takes. That rule comes first: JSON sent to an XML flow is refused for
          *     its media type before anything checks it against `PluginInput`.
+         *
+         *     Demo flows by input kind: none (send no body) for `Invoice`
+         *     (`11111111-1111-4111-8111-111111111101`) and most others; plug-in JSON for `CRM letter`
+         *     (`11111111-1111-4111-8111-111111111103`, the example `flowId`) and `CRM routing`; XML for
+         *     `Order confirmation` (`11111111-1111-4111-8111-111111111102`).
          */
         FlowInput: {
             content: {
@@ -3052,7 +3061,10 @@ export interface operations {
     ExecuteFlow: {
         parameters: {
             query?: {
-                /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
+                /**
+                 * @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits.
+                 * @example 11111111-1111-4111-8111-111111111103
+                 */
                 flowId?: components["parameters"]["FlowIdQuery"];
                 /** @description The dataset to run with. */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
@@ -3069,7 +3081,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -3077,7 +3089,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -3089,6 +3101,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
@@ -3109,7 +3122,10 @@ export interface operations {
     StartFlow: {
         parameters: {
             query: {
-                /** @description The flow's id or name. */
+                /**
+                 * @description The flow's id or name.
+                 * @example CRM letter
+                 */
                 flow: string;
             };
             header?: {
@@ -3124,7 +3140,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -3132,7 +3148,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -3144,6 +3160,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
@@ -4840,7 +4857,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -4848,7 +4865,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -4860,6 +4877,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
@@ -4913,7 +4931,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -4921,7 +4939,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -4933,6 +4951,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };

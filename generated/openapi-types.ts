@@ -870,7 +870,7 @@ export interface paths {
         /**
          * Log in with a user name and password
          * @description Answers the user and one JWT per scope, to send as `Authorization: Bearer <jwt>`. It
-         *     expires after the server's configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`).
+         *     expires after the server's configured lifetime (**flowmock choice**: 1 hour; `--jwt-ttl <seconds>`, `FLOWMOCK_JWT_TTL` or `jwtTtl` in the config file).
          *     **flowmock choice**: `scope` is echoed in `tokens[0].scope` and carried in the JWT (`scope`
          *     claim); without it the scope is `api`. `loginContext` is accepted and ignored. Users get a
          *     password with `flowmock users set-password` or the reset flow; seeded users have none until then.

@@ -114,7 +114,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -164,7 +167,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -204,6 +210,7 @@ export interface paths {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -255,6 +262,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -280,6 +288,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -299,6 +308,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -699,7 +709,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -729,7 +742,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -770,7 +786,10 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -803,9 +822,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
-                /** @description The token's id. */
+                /**
+                 * @description The token's id.
+                 * @example c5b2e8f1-3a7d-4e6c-9b14-8d0f2a6e7c39
+                 */
                 token: string;
             };
             cookie?: never;
@@ -874,7 +899,7 @@ export interface paths {
         /**
          * Log in with a user name and password
          * @description Answers the user and one JWT per scope, to send as `Authorization: Bearer <jwt>`. It
-         *     expires after the server's configured lifetime (**flowmock choice**: 1 hour, `--jwt-ttl`).
+         *     expires after the server's configured lifetime (**flowmock choice**: 1 hour; `--jwt-ttl <seconds>`, `FLOWMOCK_JWT_TTL` or `jwtTtl` in the config file).
          *     **flowmock choice**: `scope` is echoed in `tokens[0].scope` and carried in the JWT (`scope`
          *     claim); without it the scope is `api`. `loginContext` is accepted and ignored. Users get a
          *     password with `flowmock users set-password` or the reset flow; seeded users have none until then.
@@ -1351,8 +1376,11 @@ export interface paths {
          *     * `requests` when new requests were journaled (data: `{"latestId": <journal id>}`).
          *
          *     Comment lines (`: keep-alive`) every 15 s keep proxies from closing the stream. The
-         *     server ends the stream after `timeout` seconds; the client connects again (the stream
-         *     starts with `retry: 1000`). Changes are picked up from the store every 250 ms.
+         *     server ends the stream after `timeout` seconds (default 5, so a contract test runner
+         *     such as Dredd or Newman that reads the whole answer is not held up); a long-lived
+         *     reader asks for more (the dashboard sends `timeout=300`) and connects again when the
+         *     stream ends (the stream starts with `retry: 1000`). Changes are picked up from the store
+         *     every 250 ms.
          *
          *     Administrators only (`read:users`). The browser's `EventSource` cannot send an
          *     `X-API-Key` header, so the dashboard reads the stream with `fetch` (**flowmock choice**:
@@ -2637,9 +2665,9 @@ export interface components {
                  * @description `attachment; filename="<name>"`
                  * @example attachment; filename="Invoice.pdf"
                  */
-                "Content-Disposition"?: string;
+                "Content-Disposition": string;
                 /** @description Size in bytes. */
-                "Content-Length"?: number;
+                "Content-Length": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2786,7 +2814,7 @@ export interface components {
                  * @description Seconds to wait before the next attempt.
                  * @example 1
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2808,7 +2836,7 @@ export interface components {
                  * @description Seconds to wait before the next attempt.
                  * @example 1
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -2817,16 +2845,29 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
+        /**
+         * @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits.
+         * @example 11111111-1111-4111-8111-111111111103
+         */
         FlowIdQuery: string;
         /** @description The dataset to run with. */
         DatasetIdQuery: string;
-        /** @description The flow execution's id. */
+        /**
+         * @description The flow execution's id.
+         * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+         */
         ExecutionPath: string;
+        /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
         DataIdPath: string;
-        /** @description The flow's id. */
+        /**
+         * @description The flow's id.
+         * @example 11111111-1111-4111-8111-111111111101
+         */
         FlowPath: string;
-        /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+        /**
+         * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+         * @example document
+         */
         StepPath: string;
         /** @description `property,asc` or `property,desc` on `displayName`, `id`, `type`, `createdAt` or `modifiedAt`. Default `displayName,asc`. */
         FlowSort: string;
@@ -2836,8 +2877,12 @@ export interface components {
          *     `input.type`. Another property is a 400 naming the parameter.
          */
         FlowFilter: string;
+        /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
         DocumentIdPath: string;
-        /** @description The printer's id. */
+        /**
+         * @description The printer's id.
+         * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+         */
         PrinterPath: string;
         /**
          * @description `property,asc` or `property,desc` (**flowmock choice** for printers and documents: any
@@ -2850,11 +2895,20 @@ export interface components {
          *     the value (case-insensitive), all must match.
          */
         ListFilterQuery: string;
-        /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+        /**
+         * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+         * @example me
+         */
         UserPath: string;
-        /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+        /**
+         * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+         * @example Demo
+         */
         ApplicationPath: string;
-        /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+        /**
+         * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+         * @example Customer sync
+         */
         ActionflowPath: string;
         /**
          * @description Timeout in milliseconds; overrides the endpoint's setting and the defaults (60 000 sync,
@@ -2889,7 +2943,7 @@ export interface components {
          *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
          *     `(flowmock scenario <name>)`.
          *
-         *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+         *     Flow executions (`ExecuteFlow`, `StartFlow`):
          *
          *     | scenario | behaviour |
          *     |---|---|
@@ -2897,7 +2951,7 @@ export interface components {
          *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
          *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
          *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-         *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+         *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
          *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
          *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
          *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -2909,6 +2963,7 @@ export interface components {
          *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
          *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
          *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+         * @example scenario=none
          */
         PreferScenario: string;
     };
@@ -2919,6 +2974,11 @@ export interface components {
          *     `mediaType`, or `noBody` for a flow without input) or 415 (another media type), saying
          *     which kind the flow takes. That rule comes first: JSON sent to an XML flow is refused for
          *     its media type before anything checks it against `PluginInput`.
+         *
+         *     Demo flows by input kind: none (send no body) for `Invoice`
+         *     (`11111111-1111-4111-8111-111111111101`) and most others; plug-in JSON for `CRM letter`
+         *     (`11111111-1111-4111-8111-111111111103`, the example `flowId`) and `CRM routing`; XML for
+         *     `Order confirmation` (`11111111-1111-4111-8111-111111111102`).
          */
         FlowInput: {
             content: {
@@ -3030,7 +3090,10 @@ export interface operations {
     ExecuteFlow: {
         parameters: {
             query?: {
-                /** @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits. */
+                /**
+                 * @description The flow to run. Optional: without it the execution waits in `SelectFlow` for the caller to pick a flow whose input fits.
+                 * @example 11111111-1111-4111-8111-111111111103
+                 */
                 flowId?: components["parameters"]["FlowIdQuery"];
                 /** @description The dataset to run with. */
                 datasetId?: components["parameters"]["DatasetIdQuery"];
@@ -3047,7 +3110,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -3055,7 +3118,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -3067,6 +3130,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
@@ -3087,7 +3151,10 @@ export interface operations {
     StartFlow: {
         parameters: {
             query: {
-                /** @description The flow's id or name. */
+                /**
+                 * @description The flow's id or name.
+                 * @example CRM letter
+                 */
                 flow: string;
             };
             header?: {
@@ -3102,7 +3169,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -3110,7 +3177,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -3122,6 +3189,7 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
@@ -3208,7 +3276,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3235,7 +3306,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3258,6 +3332,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61 */
                 executionId: string;
             };
             cookie?: never;
@@ -3287,7 +3362,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3315,7 +3393,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3352,7 +3433,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow execution's id. */
+                /**
+                 * @description The flow execution's id.
+                 * @example 2d9f7a41-6c3e-4b8d-a15f-0e7c9b2a4d61
+                 */
                 execution: components["parameters"]["ExecutionPath"];
             };
             cookie?: never;
@@ -3375,6 +3459,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -3401,6 +3486,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 8e3a6f12-4d7b-4c9e-b2a5-1f0d7c3e9a58 */
                 callbackId: string;
             };
             cookie?: never;
@@ -3460,6 +3546,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3486,6 +3573,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3520,6 +3608,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3544,6 +3633,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3592,6 +3682,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3620,6 +3711,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
                 dataId: components["parameters"]["DataIdPath"];
             };
             cookie?: never;
@@ -3750,7 +3842,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                /**
+                 * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+                 * @example document
+                 */
                 step: components["parameters"]["StepPath"];
             };
             cookie?: never;
@@ -3780,7 +3875,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A step type, e.g. `document` or `if` (see GetFlowSteps). */
+                /**
+                 * @description A step type, e.g. `document` or `if` (see GetFlowSteps).
+                 * @example document
+                 */
                 step: components["parameters"]["StepPath"];
             };
             cookie?: never;
@@ -3815,7 +3913,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3842,7 +3943,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3892,7 +3996,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3928,7 +4035,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -3961,7 +4071,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -4005,7 +4118,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The flow's id. */
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
                 flow: components["parameters"]["FlowPath"];
             };
             cookie?: never;
@@ -4128,6 +4244,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4154,6 +4271,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4174,6 +4292,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
                 documentId: components["parameters"]["DocumentIdPath"];
             };
             cookie?: never;
@@ -4332,7 +4451,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4359,7 +4481,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4392,7 +4517,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4420,7 +4548,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The printer's id. */
+                /**
+                 * @description The printer's id.
+                 * @example 0b7e4c2a-9d1f-4e3b-8a6c-5f2d1e0a9b87
+                 */
                 printer: components["parameters"]["PrinterPath"];
             };
             cookie?: never;
@@ -4482,7 +4613,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -4509,7 +4643,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
             };
             cookie?: never;
@@ -4543,9 +4680,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The user's id or user name; `me` is the caller (**flowmock choice**). */
+                /**
+                 * @description The user's id or user name; `me` is the caller (**flowmock choice**).
+                 * @example me
+                 */
                 user: components["parameters"]["UserPath"];
-                /** @description The token's id. */
+                /**
+                 * @description The token's id.
+                 * @example c5b2e8f1-3a7d-4e6c-9b14-8d0f2a6e7c39
+                 */
                 token: string;
             };
             cookie?: never;
@@ -4783,7 +4926,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -4791,7 +4934,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -4803,13 +4946,20 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
             path: {
-                /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+                /**
+                 * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+                 * @example Demo
+                 */
                 application: components["parameters"]["ApplicationPath"];
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
             };
             cookie?: never;
@@ -4850,7 +5000,7 @@ export interface operations {
                  *     the engine's bookkeeping, not in the vendors' models; messages it causes end with
                  *     `(flowmock scenario <name>)`.
                  *
-                 *     Flow executions (`ExecuteFlow`, `StartFlowExecution`):
+                 *     Flow executions (`ExecuteFlow`, `StartFlow`):
                  *
                  *     | scenario | behaviour |
                  *     |---|---|
@@ -4858,7 +5008,7 @@ export interface operations {
                  *     | `stuck` | after the first step that sets a percentage (else before the last step) the execution stays `Running` at its percentage until canceled or its maximum duration |
                  *     | `interrupted-after-progress` | at that same point it ends `Interrupted` |
                  *     | `error-at-<1-100>` | ends `Error` when its percentage would reach that value (at the latest instead of `Success`), keeping the percentage it had |
-                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlowExecution` skips it with its defaults, as any user-input step |
+                 *     | `user-input` | asks for a generic approval form (`approved` boolean, default true; `comment` text) before its first document (else at the end); `StartFlow` skips it with its defaults, as any user-input step |
                  *     | `waiting` | waits in `Waiting` for a callback (`state.waitingFor`) before finishing |
                  *     | `queued` | answers `Queued` and stays `Queued` for 5 s × the server's speed (engine time), then queues as usual |
                  *     | `document-missing` | ends `Success` with the document in the model, but the document does not exist: `GetDocument` and `GetDocumentContent` answer 404 |
@@ -4870,11 +5020,15 @@ export interface operations {
                  *     | `timeout` | waits twice its timeout before the first record: a synchronous call is aborted at the timeout (504, Fail envelope); an asynchronous one answers 202 and finishes later |
                  *     | `partial-failure` | every second record (index 1, 3, …) fails as `error()` would make it; the run is Fail when one failed |
                  *     | `stop` | `stop()` after the first record: the run is Fail, `Stopped: …`, with that record in `data` |
+                 * @example scenario=none
                  */
                 Prefer?: components["parameters"]["PreferScenario"];
             };
             path: {
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
             };
             cookie?: never;
@@ -4899,10 +5053,17 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The PhixFlow application's name (URL-encoded; spaces as `%20`). */
+                /**
+                 * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
+                 * @example Demo
+                 */
                 application: components["parameters"]["ApplicationPath"];
-                /** @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias. */
+                /**
+                 * @description The actionflow's name (URL-encoded; spaces as `%20`), or in the version-10 form also its URL alias.
+                 * @example Customer sync
+                 */
                 actionflow: components["parameters"]["ActionflowPath"];
+                /** @example 3f2b8c1e-5d4a-4b7e-9c21-7a6d0e8f4b13 */
                 processId: string;
             };
             cookie?: never;
@@ -5265,7 +5426,10 @@ export interface operations {
     GetDashboardEvents: {
         parameters: {
             query?: {
-                /** @description Seconds until the server ends the stream. Default 300; 0 sends `ready` and ends. */
+                /**
+                 * @description Seconds until the server ends the stream. Default 5; up to 3600 for a long-lived reader; 0 sends `ready` and ends.
+                 * @example 5
+                 */
                 timeout?: number;
             };
             header?: never;

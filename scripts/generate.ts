@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
-import YAML from 'yaml';
+import { specYaml } from './spec-yaml.js';
 import { assembleSpec } from './spec-bundle.js';
 import { collectChoices, readmeWithChoices } from './spec-choices.js';
 import { settingsTableMarkdown } from '../src/settings-doc.js';
@@ -55,7 +55,7 @@ export async function generateOutputs(): Promise<Map<string, string>> {
   });
   const out = new Map<string, string>();
   out.set('openapi.json', JSON.stringify(bundled, null, 2) + '\n');
-  out.set('openapi.yaml', YAML.stringify(bundled, { lineWidth: 0, aliasDuplicateObjects: false }));
+  out.set('openapi.yaml', specYaml(bundled));
   out.set('openapi-types.ts', HEADER + '/* eslint-disable */\n' + astToString(ast));
   out.set('definition-schema.json', JSON.stringify(definitionSchemas, null, 2) + '\n');
   return out;

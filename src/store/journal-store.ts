@@ -221,7 +221,7 @@ function compileSegment(template: string): (text: string) => boolean {
 }
 const isTemplate = (path: string) => /\{[^}/]*\}/.test(path);
 
-const START_OPS = `('ExecuteFlow', 'StartFlowExecution')`;
+const START_OPS = `('ExecuteFlow', 'StartFlow')`;
 /** Answers that show an execution's status: reading its progress or record, or cancelling it. */
 const READ_OPS = `('GetFlowExecutionProgress', 'GetFlowExecution', 'CancelFlowExecution', 'CancelFlowExecutionById')`;
 const STABLE = `('Success', 'Warning', 'Error', 'Interrupted', 'Canceled')`;

@@ -106,6 +106,13 @@ describe('dashboard data', () => {
     expect(events.find((e) => e.event === 'process')!.data).toMatchObject({ application: 'Demo', actionflow: 'Public ping', status: 'Success', user: null });
   });
 
+  it('without timeout the stream lasts 5 s (a short default for Dredd and Newman), announced in ready', async () => {
+    const res = await s.call('/__flowmock/events', { key: s.adminKey });
+    expect(res.status).toBe(200);
+    const events = await readEvents(res, (evs) => evs.length >= 1);
+    expect(events[0]).toEqual({ event: 'ready', data: { timeout: 5 } });
+  });
+
   it('timeout=0 answers ready and ends; the stream ends by itself after timeout seconds', async () => {
     const once = await s.call('/__flowmock/events?timeout=0', { key: s.adminKey });
     expect(await once.text()).toBe('retry: 1000\n\nevent: ready\ndata: {"timeout":0}\n\n');

@@ -18,6 +18,8 @@ type ProcessOverview = components['schemas']['ProcessOverview'];
 
 export const FEED_INTERVAL_MS = 250;
 const KEEP_ALIVE_MS = 15_000;
+/** The stream's lifetime when the caller names none (the spec's default): short, so readers of the whole answer finish. */
+const DEFAULT_STREAM_SECONDS = 5;
 
 export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOverview {
   return {
@@ -163,7 +165,7 @@ export const dashboardHandlers: Pick<Handlers, 'GetExecutionOverview' | 'GetProc
   },
 
   GetDashboardEvents(ctx) {
-    const seconds = ctx.query.timeout ?? 300;
+    const seconds = ctx.query.timeout ?? DEFAULT_STREAM_SECONDS;
     const feed = feedFor(ctx.services);
     const body = new EventStreamBody(async (sink) => {
       sink.raw('retry: 1000\n\n');

@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { listOperations, loadBundledSpec, type OperationSpec } from '../../src/http/openapi-document.js';
 import { Router } from '../../src/http/router.js';
 import { ROOT, SERVER_WIDE_STATUSES, documentedStatuses, pool, spawnUntil, type ServerChild } from './support.js';
+import { filterWithValues as filterOf } from '../support/filter-bodies.js';
 
 const doc = loadBundledSpec();
 const OPS = listOperations(doc);
@@ -151,21 +152,8 @@ const BODY_KINDS = ['example', 'random', 'empty-object', 'wrong-root', 'wrong-ty
   'wrong-media', 'no-media', 'charset', 'deep-group-40', 'filter-1001-values'] as const;
 const RARE_BODY_KINDS = ['huge-string', 'huge-array', 'over-limit', 'deep-array', 'deep-object', 'deep-group', 'filter-40000-values'] as const;
 
-/** A valid condition group body with `values` values in all (groups of 50 conditions of 100 values). */
-function filterWithValues(values: number): unknown {
-  const groups: unknown[] = [];
-  let left = values;
-  while (left > 0) {
-    const conditions: unknown[] = [];
-    for (let c = 0; c < 50 && left > 0; c++) {
-      const n = Math.min(100, left);
-      left -= n;
-      conditions.push({ condition: { key: 'status', operator: 'in', values: Array.from({ length: n }, (_, i) => ['Success', 'Error', 'Running'][i % 3]) } });
-    }
-    groups.push({ group: { type: 'or', nodes: conditions } });
-  }
-  return { group: { type: 'or', nodes: groups } };
-}
+/** A valid condition group body with `values` values in all (execution statuses). */
+const filterWithValues = (values: number): unknown => filterOf(values, (n) => ({ key: 'status', operator: 'in', values: Array.from({ length: n }, (_, i) => ['Success', 'Error', 'Running'][i % 3]) }));
 
 const XML_ATTACKS = [
   // Billion laughs: nested internal entities.

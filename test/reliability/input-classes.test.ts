@@ -10,6 +10,7 @@ import { createApp, type FlowmockApp } from '../../src/app.js';
 import { MAX_XML_DEPTH, RESERVED_XML_NAMES } from '../../src/engine/xml-limits.js';
 import { MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../src/store/sqlite-store.js';
 import { FLOW } from '../support/demo-flows.js';
+import { filterWithValues as filterOf } from '../support/filter-bodies.js';
 
 const ADMIN_KEY = 'input-classes-admin-key-0123456789abcdefghij';
 let fm: FlowmockApp;
@@ -25,21 +26,8 @@ const post = (p: string, body: string, type = 'application/json') =>
 
 const rulesOf = async (res: Response) => ({ status: res.status, rules: ((await res.json()).errors ?? []).map((e: { rule?: string }) => e.rule) });
 
-/** A valid condition group holding `values` values in all (groups of 50 conditions of 100 values). */
-function filterWithValues(values: number): unknown {
-  const groups: unknown[] = [];
-  let left = values;
-  while (left > 0) {
-    const conditions: unknown[] = [];
-    for (let c = 0; c < 50 && left > 0; c++) {
-      const n = Math.min(100, left);
-      left -= n;
-      conditions.push({ condition: { key: 'flowId', operator: 'in', values: Array.from({ length: n }, (_, i) => `flow-${left + i}`) } });
-    }
-    groups.push({ group: { type: 'or', nodes: conditions } });
-  }
-  return { group: { type: 'or', nodes: groups } };
-}
+/** A valid condition group holding `values` values in all (distinct flow ids). */
+const filterWithValues = (values: number): unknown => filterOf(values, (n, left) => ({ key: 'flowId', operator: 'in', values: Array.from({ length: n }, (_, i) => `flow-${left + i}`) }));
 
 describe('XML input', () => {
   const order = (inner: string) => `<order><customer>ACME</customer><amount>1</amount>${inner}</order>`;

@@ -127,27 +127,14 @@ export class FlowEngine {
     const status: ExecutionStatus = queued ? 'Queued' : 'Running';
     const inputData = shownInputData(req.input);
     const rec: ExecutionRecord = {
-      id: this.newId(),
+      ...this.blankRecord(at, req.userId, req.skipUserInput),
       flowId: flow.def.id,
       flowName: flow.def.displayName,
       status,
       progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status },
-      createdAt: at,
-      createdBy: req.userId,
-      modifiedAt: at,
-      modifiedBy: req.userId,
       inputKind: req.input.kind,
       inputData,
-      skipUserInput: req.skipUserInput,
-      stages: [],
-      iterations: [],
-      report: [],
-      warnings: [],
-      errors: [],
-      output: { model: {} },
-      waitingFor: null,
       cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
-      version: 1,
       queueSeq: queued ? this.nextQueueSeq() : null,
     };
     if (scenario) cursorOf(rec).scenario = scenario;
@@ -161,6 +148,14 @@ export class FlowEngine {
     return rec;
   }
 
+  /** What every new execution record starts with; start() and startSelection() add the rest. */
+  private blankRecord(at: string, userId: string, skipUserInput: boolean) {
+    return {
+      id: this.newId(), createdAt: at, createdBy: userId, modifiedAt: at, modifiedBy: userId, skipUserInput,
+      stages: [], iterations: [], report: [], warnings: [], errors: [], output: { model: {} }, waitingFor: null, version: 1,
+    } satisfies Partial<ExecutionRecord>;
+  }
+
   /**
    * Started without a flow: the execution waits in SelectFlow, its progress a one-field form
    * (`flow`) offering `choices`, until selectFlow() runs the chosen one.
@@ -169,7 +164,7 @@ export class FlowEngine {
     const at = this.iso();
     const ids = req.choices.map((c) => c.id);
     const rec: ExecutionRecord = {
-      id: this.newId(),
+      ...this.blankRecord(at, req.userId, req.skipUserInput),
       flowId: '',
       flowName: '',
       status: 'SelectFlow',
@@ -184,22 +179,9 @@ export class FlowEngine {
         }],
         model: { flow: ids[0] },
       },
-      createdAt: at,
-      createdBy: req.userId,
-      modifiedAt: at,
-      modifiedBy: req.userId,
       inputKind: 'none',
       inputData: null,
-      skipUserInput: req.skipUserInput,
-      stages: [],
-      iterations: [],
-      report: [],
-      warnings: [],
-      errors: [],
-      output: { model: {} },
-      waitingFor: null,
       cursor: { selectFrom: ids, ...(req.scenario ? { scenario: req.scenario } : {}) },
-      version: 1,
       queueSeq: null,
     };
     openStage(rec, null, at);

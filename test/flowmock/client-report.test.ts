@@ -40,6 +40,8 @@ describe('client report', () => {
 
     // 2. Starts an Invoice run and never asks about it again.
     const forgotten = await startFlow(s, FLOW.invoice, { key: client.key });
+    // 2b. The same with StartFlow (/start?flow=): a start too, never read.
+    const batch = await json(await s.call(`/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { key: client.key, method: 'POST' }));
 
     // 3. E-signature: waits for it to produce its contract, fetches the PDF too early (409), cancels.
     const esign = await startFlow(s, FLOW.esign, { key: client.key });
@@ -60,14 +62,15 @@ describe('client report', () => {
       await sleep(1050);
     }
     await stable(forgotten.id);
+    await stable(batch.id);
 
     const r = await report();
     expect(r.defaultPollIntervalSeconds).toBe(1);
     const scripted = r.clients.find((c) => c.client === `key:${client.id}`)!;
     expect(scripted).toMatchObject({
       kind: 'apiKey', apiKeyId: client.id, user: 'integrator', tokenSubject: null,
-      executionsStarted: 3,
-      executionsUnread: { count: 1, executionIds: [forgotten.id] },
+      executionsStarted: 4,
+      executionsUnread: { count: 2, executionIds: expect.arrayContaining([forgotten.id, batch.id]) },
       documentsBeforeSuccess: 1,
       clientErrors: { total: 2, byStatus: [{ status: 404, count: 1 }, { status: 409, count: 1 }] },
     });
@@ -88,8 +91,9 @@ describe('client report', () => {
     expect(calmPolls).toMatchObject({ executionId: calm.id, tooFast: false, suggestedIntervalSeconds: 1 });
     expect(calmPolls.ratePerSecond).toBeLessThanOrEqual(1.1);
 
-    // Reading the forgotten execution now clears it from the unread list.
+    // Reading the forgotten executions now clears them from the unread list.
     await progress(forgotten.id, client.key);
+    await progress(batch.id, client.key);
     const after = (await report()).clients.find((c) => c.client === `key:${client.id}`)!;
     expect(after.executionsUnread).toEqual({ count: 0, executionIds: [] });
 

@@ -2666,7 +2666,10 @@ export interface components {
                  * @example attachment; filename="Invoice.pdf"
                  */
                 "Content-Disposition": string;
-                /** @description Size in bytes. */
+                /**
+                 * @description Size in bytes.
+                 * @example 2048
+                 */
                 "Content-Length": number;
                 [name: string]: unknown;
             };

@@ -21,15 +21,10 @@ import {
   type PDFFont,
   type PDFPage,
 } from 'pdf-lib';
+import type { DocumentSource } from '../../store/types.js';
 
-export interface ExecutionPdfOptions {
-  title: string;
-  flowName: string;
-  executionId: string;
-  createdAt: string;
-  body: string;
-  inputValues: Array<{ label: string; value: string }>;
-}
+/** What a document is rendered from (kept with the document, so DOCX and PDF render the same source). */
+export type ExecutionPdfOptions = DocumentSource;
 
 /** Per-value cap (labels and values), so one huge input cannot bloat the PDF. */
 export const MAX_VALUE_CHARS = 2_000;

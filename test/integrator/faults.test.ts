@@ -5,7 +5,8 @@
  * read fails).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 import { parseFaultRule } from '../../src/http/faults.js';
 import { resolveConfig, ConfigError } from '../../src/config.js';
 

@@ -62,13 +62,3 @@ export function captureLogs(level = 'info'): CapturedLogs {
   });
   return { logger: createLogger(level, stream), lines: () => lines };
 }
-
-/** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000, what = 'condition'): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

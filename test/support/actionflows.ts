@@ -1,6 +1,6 @@
-/** Helpers for this folder's tests: actionflows from inline YAML through the real loader. */
-import { loadDefinitionSources, type LoadedActionflow } from '../definitions/load.js';
-import type { IncomingRequest } from './types.js';
+/** Actionflows from inline YAML through the real loader, and trigger requests: for the actionflow engine's unit tests (src/engine/actionflows). */
+import { loadDefinitionSources, type LoadedActionflow } from '../../src/engine/definitions/load.js';
+import type { IncomingRequest } from '../../src/engine/actionflows/types.js';
 
 /** Loads one actionflow definition; `kind: actionflow` is added. */
 export function actionflow(yaml: string): LoadedActionflow {
@@ -26,5 +26,3 @@ export function request(body: unknown, extra: Partial<IncomingRequest> = {}): In
     ...extra,
   };
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

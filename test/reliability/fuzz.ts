@@ -18,6 +18,7 @@ import { listOperations, loadBundledSpec, type OperationSpec } from '../../src/h
 import { Router } from '../../src/http/router.js';
 import { ROOT, SERVER_WIDE_STATUSES, documentedStatuses, pool } from './support.js';
 import { launch, type Launched } from '../support/process.js';
+import { sleep } from '../support/wait.js';
 import { filterWithValues as filterOf } from '../support/filter-bodies.js';
 
 const doc = loadBundledSpec();
@@ -535,7 +536,7 @@ export async function runFuzz(server: FuzzServer, seed: number, count: number, o
   heapBaseline = await server.heapUsed();
   sent += await run(recipes.slice(warmup), deadline);
   agent.destroy();
-  await new Promise((r) => setTimeout(r, 500)); // background work of the last requests (speed 0 runs) ends
+  await sleep(500); // background work of the last requests (speed 0 runs) ends: the child process has no hook to wait on
   const heapAfter = await server.heapUsed();
   return { seed, sent, byStatus, byClass, failures, heapBaseline, heapAfter, seconds: (Date.now() - t0) / 1000 };
 }

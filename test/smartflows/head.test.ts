@@ -40,8 +40,9 @@ beforeAll(async () => {
   const xml = await runToEnd(XML_FLOW, XML);
   dataId = xml.state.inputData?.id ?? xml.state.inputData;
   expect(typeof dataId).toBe('string');
-  prism = await startPrism(['proxy', 'generated/openapi.json', fm.url, '--errors']);
-}, 60_000);
+  // Prism takes over 30 s to start on a loaded 2-core machine (the full suite runs beside it).
+  prism = await startPrism(['proxy', 'generated/openapi.json', fm.url, '--errors'], 90_000);
+}, 150_000);
 afterAll(async () => {
   await prism?.stop();
   await fm?.close();

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type FlowmockApp } from './app.js';
 import type { FlowmockConfig } from './config.js';
 import { VirtualClock } from './engine/clock.js';
-import { journalFor } from './http/journal.js';
 import type { JournalEntry, JournalFilter } from './store/journal-store.js';
 import type { FlowScenario, PhixflowScenario } from './engine/scenarios.js';
 import { isFlowScenario, isPhixflowScenario, knownScenarios } from './engine/scenarios.js';
@@ -144,7 +143,7 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
   };
 
   const flushed = () => {
-    journalFor(current.fm.services).flush();
+    current.fm.services.journal.flush();
     return current.fm.services.store.journal;
   };
   const journal: FlowmockJournal = {
@@ -162,7 +161,7 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
       }
       return matched;
     },
-    clear: () => journalFor(current.fm.services).clear(),
+    clear: () => current.fm.services.journal.clear(),
   };
 
   let closed = false;

@@ -2,7 +2,7 @@
  * Every operationId of the spec bound to its handler. The `Handlers` type requires all of them:
  * an operation added to the spec without a handler here is a compile error.
  */
-import type { BodyChecks, Handlers } from '../http/handler-types.js';
+import type { BodyChecks, Handlers } from '../handler-contract/handler-types.js';
 import { checkStartBody, executionHandlers } from './executions/executions.js';
 import { flowHandlers } from './flows/flows.js';
 import { dataHandlers } from './data/data.js';

@@ -5,7 +5,7 @@
  * Content-Type, Content-Length and Content-Disposition. (Express would answer an undeclared HEAD
  * the same way; declaring it lets clients and Prism's validating proxy use it.)
  */
-import type { Handler, Handlers, OperationId, Reply, RequestContext } from '../http/handler-types.js';
+import type { Handler, Handlers, OperationId, Reply, RequestContext } from '../handler-contract/handler-types.js';
 import { dataHandlers } from './data/data.js';
 import { documentHandlers } from './documents/documents.js';
 import { flowHandlers } from './flows/flows.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, problemOf, type TestServer } from '../support/server.js';
-import { parseFaultRule } from '../../src/http/faults.js';
+import { parseFaultRule } from '../../src/mock/faults.js';
 import { resolveConfig, ConfigError } from '../../src/config.js';
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

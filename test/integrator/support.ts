@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { OperationSpec } from '../../src/http/openapi-document.js';
-import { sampleValid } from '../../src/http/schema-sample.js';
+import { sampleValid } from '../../src/mock/schema-sample.js';
 import { createRandom } from '../../src/random.js';
 import { createLogger } from '../../src/http/logging.js';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlowmock, type Flowmock } from '../../src/index.js';
 import { startPrism, type PrismProcess } from '../support/prism.js';
-import { documentIdOf } from '../../contract-tests/scenario-kit.js';
+import { documentIdOf } from '../../src/contract/scenario-kit.js';
 
 const INVOICE_FLOW = '11111111-1111-4111-8111-111111111101';
 const XML_FLOW = '11111111-1111-4111-8111-111111111102';
@@ -92,7 +92,7 @@ describe('HEAD beside the binary downloads', () => {
       const proxied = await fetch(`${prism.base}${path}`, { method: 'HEAD', headers: { 'X-API-Key': fm.userKey } });
       expect([op, proxied.status, proxied.headers.get('sl-violations')]).toEqual([op, 200, null]);
       for (const h of headers.filter((n) => n !== 'content-length')) expect([op, h, proxied.headers.get(h)]).toEqual([op, h, direct.headers.get(h)]);
-      // Prism recomputes Content-Length from the empty body it forwards (contract-tests/unreachable.ts,
+      // Prism recomputes Content-Length from the empty body it forwards (src/contract/unreachable.ts,
       // PRISM_LIMITATIONS): a client behind the proxy sees 0, the server sent the GET's length.
       expect([op, proxied.headers.get('content-length'), Number(direct.headers.get('content-length')) > 0]).toEqual([op, '0', true]);
     }

@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadVendorContract, selectOperations, type OperationSet } from '../../contract-tests/vendor/contract.js';
-import { compareSpecWithContract, extraOperations, formatDifference, type VendorDifference } from '../../contract-tests/vendor/compare-spec.js';
-import { applyExceptions, exceptionCovers, loadVendorExceptions } from '../../contract-tests/vendor/exceptions.js';
+import { loadVendorContract, selectOperations, type OperationSet } from '../../src/contract/vendor/contract.js';
+import { compareSpecWithContract, extraOperations, formatDifference, type VendorDifference } from '../../src/contract/vendor/compare-spec.js';
+import { applyExceptions, exceptionCovers, loadVendorExceptions } from '../../src/contract/vendor/exceptions.js';
 import { specFromContract } from '../../contract-tests/vendor/fixtures/spec-from-contract.js';
 
 /** The operations this test holds to the vendor contract: issue 12's surface (issue 13 widens it to 'all'). */

@@ -16,8 +16,8 @@
  *   altered (see unreachable.ts, PRISM_LIMITATIONS).
  */
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
-import { prismBin } from '../../src/optional-packages.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
+import { prismBin } from '../../optional-packages.js';
 import { freePort } from './ports.js';
 import { spawnManaged, type ManagedProcess } from './processes.js';
 

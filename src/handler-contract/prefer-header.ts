@@ -1,7 +1,7 @@
 /**
  * The `Prefer` request header (RFC 7240), parsed once for every feature that reads it. Each
  * feature takes the tokens it owns and ignores the rest: `code`, `example`, `dynamic`, `seed`
- * (Prism parity, prefer.ts), `latency`, `fault`, `retry-after` (faults.ts), `scenario` (engine
+ * (Prism parity, src/mock/prefer.ts), `latency`, `fault`, `retry-after` (src/mock/faults.ts), `scenario` (engine
  * scenarios). No imports, so anything may use it.
  */
 

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { operations } from '../../generated/openapi-types.js';
 import type { Principal } from '../auth/principal.js';
-import type { Services } from '../services.js';
+import type { Services } from './services.js';
 import type { EventStreamBody } from './event-stream.js';
 
 export type OperationId = keyof operations;

@@ -27,18 +27,18 @@
  * (`PreferNotDocumented`) listing what is documented.
  */
 import { hashSeed, createRandom, type RandomSource } from '../random.js';
-import type { OperationSpec } from './openapi-document.js';
-import type { SpecValidator } from './validation.js';
-import { isJsonMedia } from './validation.js';
-import type { Handlers, OperationId, RequestContext } from './handler-types.js';
-import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
+import type { OperationSpec } from '../http/openapi-document.js';
+import type { SpecValidator } from '../http/validation.js';
+import { isJsonMedia } from '../http/validation.js';
+import type { Handlers, OperationId, RequestContext } from '../handler-contract/handler-types.js';
+import { ServerWideProblem, type ServerWideAnswers } from '../http/server-wide.js';
 import { sampleValid } from './schema-sample.js';
-import { bearerToken } from './dispatch.js';
-import { parsePrefer } from './prefer-header.js';
+import { authenticate } from '../auth/authenticate.js';
+import { parsePrefer } from '../handler-contract/prefer-header.js';
 
 type Obj = Record<string, any>;
 
-export { parsePrefer, parsePreferences, type Preference } from './prefer-header.js';
+export { parsePrefer, parsePreferences, type Preference } from '../handler-contract/prefer-header.js';
 
 // -------------------------------------------------------------------- Prism's mock preferences
 
@@ -160,10 +160,7 @@ export class PreferAnswers {
         if (!op) return (handler as (c: typeof ctx) => unknown)(ctx);
         // PhixFlow operations authenticate in their handler (anonymous is per actionflow): here
         // the spec allows anonymous callers, so a token is checked only when one is sent.
-        if (op.security.some((r) => 'PhixFlowToken' in r) && ctx.headers.authorization) {
-          const token = bearerToken(ctx.headers.authorization);
-          if (token) await ctx.services.credentials.verifyPhixflowToken(token);
-        }
+        if (op.security.some((r) => 'PhixFlowToken' in r)) await authenticate(ctx.services.credentials, ctx.headers, 'phixflow', { required: false });
         return this.answer(op, prefs, ctx.headers.accept);
       };
     }

@@ -33,10 +33,12 @@ export interface Exchange {
   mode: ProxyMode;
 }
 
-const exchanges = new WeakMap<Response, Exchange>();
+/** Each answer's exchange, kept on the answer itself (no module state). */
+const EXCHANGE = Symbol('flowmock.contract.exchange');
+type WithExchange = Response & { [EXCHANGE]?: Exchange };
 
 export function exchangeOf(res: Response): Exchange {
-  const x = exchanges.get(res);
+  const x = (res as WithExchange)[EXCHANGE];
   if (!x) throw new Error('this response did not go through the contract client');
   return x;
 }
@@ -67,7 +69,7 @@ export function responseChecks(opts: { mode: ProxyMode; recorder: Recorder; spec
         }
       }
       const verdict = prismVerdict(response.headers, response.status, json);
-      exchanges.set(response, { operationId: id, method: request.method, url: request.url, status: response.status, mediaType, bytes, json, verdict, mode });
+      Object.defineProperty(response, EXCHANGE, { configurable: true, value: { operationId: id, method: request.method, url: request.url, status: response.status, mediaType, bytes, json, verdict, mode } satisfies Exchange });
       recorder.trace.call({
         scenario: recorder.scenario, operationId: id, method: request.method, status: response.status, mediaType,
         headers: documentedHeaderPresence(op.responses.get(String(response.status))?.headers, response.headers), answeredBy: verdict.generatedBy,

@@ -3,8 +3,8 @@
  * method + path template and by concrete URL (for Location headers), the compiled response
  * validators (the server's own `SpecValidator`), request-body examples, `$ref` resolution.
  */
-import { listOperations, loadBundledSpec, type OperationSpec } from '../src/http/openapi-document.js';
-import { SpecValidator, isJsonMedia, toFieldErrors, describeErrors } from '../src/http/validation.js';
+import { listOperations, loadBundledSpec, type OperationSpec } from '../http/openapi-document.js';
+import { SpecValidator, isJsonMedia, toFieldErrors, describeErrors } from '../http/validation.js';
 import { loadVendorContract } from './vendor/contract.js';
 import { loadVendorExceptions } from './vendor/exceptions.js';
 import { VendorValidator } from './vendor/vendor-schemas.js';

@@ -3,7 +3,7 @@
  * middleware that runs the per-response checks on every answer (see response-checks.ts).
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from '../../generated/openapi-types.js';
+import type { paths } from '../../../generated/openapi-types.js';
 import type { ProxyMode } from './prism.js';
 import type { Recorder } from '../recorder.js';
 import type { SpecIndex } from '../spec-index.js';

@@ -5,9 +5,9 @@
  * a disabled user (403 on every operation) and a password for integrator (login).
  */
 import { randomUUID } from 'node:crypto';
-import { createApp, type FlowmockApp } from '../../src/app.js';
-import type { FlowmockConfig } from '../../src/config.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { createApp, type FlowmockApp } from '../../app.js';
+import type { FlowmockConfig } from '../../config.js';
+import { hashPassword } from '../../store/secrets.js';
 import { defaultFixtures, type ContractFixtures } from '../fixtures.js';
 
 export const REFERENCE_ADMIN_KEY = 'contract-admin-key-0123456789abcdef012345';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { DIFFERENCE_KINDS, type DifferenceKind, type VendorDifference } from './compare-spec.js';
 
 export interface VendorException {

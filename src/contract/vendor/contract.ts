@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 
 export interface VendorParam { name: string; type: string; required: boolean }
 export interface VendorBody { type: string; required: boolean; contentTypes: string[] }

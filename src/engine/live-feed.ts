@@ -1,0 +1,118 @@
+/**
+ * The dashboard's live feed (GET /__flowmock/events): one poller per server that looks at the
+ * store every 250 ms while someone listens (and only reads when SQLite's change counter moved), so
+ * the engines need no hooks for it. Its cursors are timestamps taken from the store, in the
+ * engines' own time (real or virtual). Built and closed by src/services.ts.
+ */
+import type { Logger } from 'pino';
+import type { ExecutionRecord, Store } from '../store/types.js';
+import type { ProcessListing } from '../store/journal-store.js';
+import type { RequestJournal } from './request-journal.js';
+
+export const FEED_INTERVAL_MS = 250;
+
+/** A changed execution, a changed actionflow run, or the newest journal entry id. */
+export type FeedEvent =
+  | { kind: 'execution'; execution: ExecutionRecord }
+  | { kind: 'process'; process: ProcessListing }
+  | { kind: 'requests'; latestId: number };
+type Listener = (event: FeedEvent) => void;
+
+/** Watches the store for changed executions, processes and new journal entries. */
+export class LiveFeed {
+  private readonly listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | null = null;
+  private changeCounter = -1;
+  private execCursor = '';
+  private execVersions = new Map<string, number>();
+  private procCursor = '';
+  private procStates = new Map<string, string>();
+  private latestRequest = 0;
+
+  constructor(private readonly deps: { store: Store; journal: RequestJournal; logger: Logger }) {}
+
+  subscribe(fn: Listener): () => void {
+    if (this.listeners.size === 0) this.start();
+    this.listeners.add(fn);
+    return () => {
+      this.listeners.delete(fn);
+      if (this.listeners.size === 0) this.stop();
+    };
+  }
+
+  private start(): void {
+    const { store } = this.deps;
+    this.execCursor = store.overview.latestExecutionChange();
+    this.execVersions = new Map(store.overview.executionsChangedSince(this.execCursor).map((c) => [c.id, c.version]));
+    this.procCursor = store.overview.latestProcessChange();
+    this.procStates = new Map(store.overview.processesActiveSince(this.procCursor).map((p) => [p.id, `${p.status}/${p.recordsDone}`]));
+    this.latestRequest = store.journal.latestId();
+    this.changeCounter = store.overview.changeCounter();
+    this.timer = setInterval(() => this.tick(), FEED_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private emit(event: FeedEvent): void {
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(event);
+      } catch {
+        // one broken stream must not stop the others
+      }
+    }
+  }
+
+  private tick(): void {
+    try {
+      this.deps.journal.flush();
+      const { store } = this.deps;
+      const counter = store.overview.changeCounter();
+      if (counter === this.changeCounter) return;
+      this.changeCounter = counter;
+
+      const changed = store.overview.executionsChangedSince(this.execCursor);
+      for (const c of changed) {
+        if (this.execVersions.get(c.id) === c.version) continue;
+        const e = store.executions.byId(c.id);
+        if (e) this.emit({ kind: 'execution', execution: e });
+      }
+      if (changed.length) {
+        // Rows modified at the cursor come again next time: remember their versions only.
+        this.execCursor = changed[changed.length - 1].modifiedAt;
+        this.execVersions = new Map(changed.filter((c) => c.modifiedAt === this.execCursor).map((c) => [c.id, c.version]));
+      }
+
+      // Running runs, and those created or finished since the latest time seen last time.
+      const states = new Map<string, string>();
+      for (const p of store.overview.processesActiveSince(this.procCursor)) {
+        const state = `${p.status}/${p.recordsDone}`;
+        states.set(p.id, state);
+        if (this.procStates.get(p.id) !== state) {
+          const listing = store.overview.processById(p.id);
+          if (listing) this.emit({ kind: 'process', process: listing });
+        }
+      }
+      this.procStates = states;
+      this.procCursor = store.overview.latestProcessChange();
+
+      const latest = store.journal.latestId();
+      if (latest !== this.latestRequest) {
+        this.latestRequest = latest;
+        this.emit({ kind: 'requests', latestId: latest });
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'dashboard feed tick failed');
+    }
+  }
+
+  /** Stops polling and forgets the listeners (the composition root calls it at shutdown). */
+  close(): void {
+    this.listeners.clear();
+    this.stop();
+  }
+}

@@ -15,6 +15,7 @@ import { flowmockHandlers } from './flowmock/flowmock.js';
 import { clockHandlers } from './flowmock/clock.js';
 import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
+import { headHandlers } from './head.js';
 
 export const handlers: Handlers = {
   ...executionHandlers,
@@ -29,6 +30,7 @@ export const handlers: Handlers = {
   ...clockHandlers,
   ...journalHandlers,
   ...dashboardHandlers,
+  ...headHandlers,
 };
 
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */

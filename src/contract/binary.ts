@@ -61,3 +61,30 @@ export async function checkBinary(ctx: ScenarioContext, target: Pick<Target, 'up
   }
   return dProblems.length === 0 ? bytes : null;
 }
+
+/**
+ * A declared HEAD (HeadDocumentContent, …) answers its GET's headers without the body. Through
+ * the proxy: the same Content-Type and Content-Disposition as `get` (the GET of the same
+ * resource), and no body. Prism recomputes Content-Length from the body it forwards (0 for a
+ * HEAD; PRISM_LIMITATIONS), so the length is compared straight from the server: the HEAD's
+ * Content-Length is the number of bytes the GET sends.
+ */
+export async function checkHeadOfGet(ctx: ScenarioContext, target: Pick<Target, 'upstreamUrl'>, head: Response, get: Response,
+  creds: Credentials, operationId: string): Promise<boolean> {
+  const body = new Uint8Array(await head.arrayBuffer());
+  const problems = ['content-type', 'content-disposition'].filter((n) => head.headers.get(n) !== get.headers.get(n))
+    .map((n) => `${n} ${head.headers.get(n)} (GET: ${get.headers.get(n)})`);
+  if (head.status !== 200 || get.status !== 200) problems.push(`HEAD ${head.status}, GET ${get.status}`);
+  if (body.length) problems.push(`a ${body.length}-byte body`);
+  const x = exchangeOf(head);
+  const url = new URL(new URL(x.url).pathname + new URL(x.url).search, target.upstreamUrl);
+  const headers = credentialHeaders(creds);
+  const directHead = await fetch(url, { method: 'HEAD', headers });
+  const directBytes = (await (await fetch(url, { headers })).arrayBuffer()).byteLength;
+  const length = directHead.headers.get('content-length');
+  if (length === null || Number(length) !== directBytes) problems.push(`Content-Length ${length ?? '(none)'} from the server, but its GET sends ${directBytes} bytes`);
+  const detail = problems.length === 0
+    ? `${operationId} answers its GET's headers (${head.headers.get('content-type')}, ${length} bytes) without a body`
+    : `${operationId} differs from its GET: ${problems.join('; ')}`;
+  return ctx.recorder.record('behaves_as_documented', problems.length === 0, detail, { operationId });
+}

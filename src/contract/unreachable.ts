@@ -59,6 +59,11 @@ export const PRISM_LIMITATIONS: PrismLimitation[] = [
     consequence: 'binary_is_real checks the proxied answer (status, Content-Type, Content-Length = bytes received, magic bytes where ASCII) and reads the same URL from the server directly for the byte-level check',
   },
   {
+    what: 'HEAD answers (HeadDocumentContent and the other declared HEADs)',
+    behaviour: 'Prism forwards the status and headers of a declared HEAD but recomputes Content-Length from the (empty) body it forwards: the client sees Content-Length 0',
+    consequence: 'the HEAD checks compare Content-Type and Content-Disposition through the proxy and the Content-Length straight from the server (checkHeadOfGet)',
+  },
+  {
     what: 'requests that break the spec, with --errors',
     behaviour: 'Prism answers them itself: 422 UNPROCESSABLE_ENTITY (not documented) or 401 UNAUTHORIZED for missing credentials; the server never sees them',
     consequence: 'negative cases and missing-credential calls go through a second Prism proxy without --errors, which forwards them and lists the request violations in sl-violations',

@@ -65,6 +65,15 @@ describe('the vendor comparison itself', () => {
     expect(extraOperations(doc, contract).map((d) => `${d.operation} ${d.kind} ${d.spec}`)).toEqual(['GetApiKeys operation-extra GET /api/v1/users/{user}/apikeys']);
   });
 
+  it('a HEAD beside a GET is that GET (RFC 9110 9.3.2), not an extra operation; a HEAD without a GET is one', () => {
+    const doc = conforming();
+    const content = doc.paths['/api/v1/documents/{documentId}/content'];
+    expect(content?.get, 'the contract has GetDocumentContent').toBeDefined();
+    content.head = { operationId: 'HeadDocumentContent', responses: {} };
+    doc.paths['/api/v1/documents/{documentId}/size'] = { head: { operationId: 'HeadDocumentSize', responses: {} } };
+    expect(extraOperations(doc, contract).map((d) => `${d.operation} ${d.kind} ${d.spec}`)).toEqual(['HeadDocumentSize operation-extra HEAD /api/v1/documents/{documentId}/size']);
+  });
+
   it('fails on a renamed field (FlowExecution.createdAt -> created), in every surface operation reaching FlowExecution', () => {
     const doc = conforming();
     const props = doc.components.schemas.FlowExecution.properties;

@@ -38,6 +38,9 @@ export const callbackScenario: Scenario = {
       expectStatus(ctx, early.response, 409, 'GetDocumentContent while the execution waits', 'not_ready_before_success');
       const earlyAlt = await user.GET('/api/v1/documents/content/{documentId}', { params: { path: { documentId: documentId! } }, parseAs: 'arrayBuffer' });
       expectStatus(ctx, earlyAlt.response, 409, 'GetDocumentContentAlt while the execution waits', 'not_ready_before_success');
+      const headPath = { params: { path: { documentId: documentId! } } };
+      expectStatus(ctx, (await user.HEAD('/api/v1/documents/{documentId}/content', headPath)).response, 409, 'HeadDocumentContent while the execution waits', 'not_ready_before_success');
+      expectStatus(ctx, (await user.HEAD('/api/v1/documents/content/{documentId}', headPath)).response, 409, 'HeadDocumentContentAlt while the execution waits', 'not_ready_before_success');
     }
     expectStatus(ctx, (await user.POST('/api/v1/flows/executions/{execution}/progress', { params: { path: { execution: id } }, body: {} })).response, 409,
       'ContinueFlowExecution while Waiting for a callback');

@@ -1,7 +1,7 @@
 /** Smart Flows: health, login methods, the current user, flows and their thumbnails. */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus, mustStatus, needsUserKey, randomId } from '../scenario-kit.js';
-import { checkBinary } from '../binary.js';
+import { checkBinary, checkHeadOfGet } from '../binary.js';
 
 /** The operations anyone may call: they need no fixtures, so they run against every target. */
 export const anonymousScenario: Scenario = {
@@ -93,6 +93,9 @@ export const catalogScenario: Scenario = {
     const thumb = await user.GET('/api/v1/flows/{flow}/thumbnail', { params: { path: { flow: fx.flows.success } }, parseAs: 'arrayBuffer' });
     expectStatus(ctx, thumb.response, 200, 'GetFlowThumbnail of a known flow');
     await checkBinary(ctx, ctx.main, thumb.response, apiKey(fx.keys.user), 'png', 'GetFlowThumbnail');
+    const thumbHead = await user.HEAD('/api/v1/flows/{flow}/thumbnail', { params: { path: { flow: fx.flows.success } } });
+    if (expectStatus(ctx, thumbHead.response, 200, 'HeadFlowThumbnail of a known flow')) await checkHeadOfGet(ctx, ctx.main, thumbHead.response, thumb.response, apiKey(fx.keys.user), 'HeadFlowThumbnail');
+    expectStatus(ctx, (await user.HEAD('/api/v1/flows/{flow}/thumbnail', { params: { path: { flow: unknown } } })).response, 404, 'HeadFlowThumbnail of an unknown flow');
     expectStatus(ctx, (await user.GET('/api/v1/flows/{flow}/thumbnail', { params: { path: { flow: unknown } }, parseAs: 'arrayBuffer' })).response, 404,
       'GetFlowThumbnail of an unknown flow');
     expectStatus(ctx, (await user.GET('/api/v1/flows/{flow}/executions', { params: { path: { flow: unknown } } })).response, 404,

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, randomId, waitForExecution } from '../scenario-kit.js';
+import { checkHeadOfGet } from '../binary.js';
 
 export const dataObjectsScenario: Scenario = {
   name: 'smartflows: data objects (the stored input) and execution status with outputs',
@@ -50,6 +51,13 @@ export const dataObjectsScenario: Scenario = {
     }
     expectStatus(ctx, (await user.GET('/api/v1/data/{dataId}/preview', { ...unknown, parseAs: 'text' })).response, 404, 'GetDataPreview of an unknown id');
     expectStatus(ctx, (await user.GET('/api/v1/data/{dataId}/content', { ...unknown, parseAs: 'text' })).response, 404, 'GetDataContent of an unknown id');
+    const dataContent = await user.GET('/api/v1/data/{dataId}/content', { ...path, parseAs: 'text' });
+    const contentHead = await user.HEAD('/api/v1/data/{dataId}/content', path);
+    if (expectStatus(ctx, contentHead.response, 200, 'HeadDataContent')) await checkHeadOfGet(ctx, ctx.main, contentHead.response, dataContent.response, apiKey(fx.keys.user), 'HeadDataContent');
+    const previewHead = await user.HEAD('/api/v1/data/{dataId}/preview', path);
+    if (expectStatus(ctx, previewHead.response, 200, 'HeadDataPreview')) await checkHeadOfGet(ctx, ctx.main, previewHead.response, preview.response, apiKey(fx.keys.user), 'HeadDataPreview');
+    expectStatus(ctx, (await user.HEAD('/api/v1/data/{dataId}/content', unknown)).response, 404, 'HeadDataContent of an unknown id');
+    expectStatus(ctx, (await user.HEAD('/api/v1/data/{dataId}/preview', unknown)).response, 404, 'HeadDataPreview of an unknown id');
     const meta = await user.GET('/api/v1/data/meta', { parseAs: 'text' });
     if (expectStatus(ctx, meta.response, 200, 'GetDataMetadata')) {
       ensure(ctx, 'behaves_as_documented', (meta.data ?? '').includes(dataId!), 'GetDataMetadata lists the data object', 'GetDataMetadata');

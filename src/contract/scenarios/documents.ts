@@ -51,6 +51,8 @@ export const documentsScenario: Scenario = {
     for (const path of ['/api/v1/documents/{documentId}/content', '/api/v1/documents/content/{documentId}'] as const) {
       const neither = await lenient.GET(path, { params: { path: { documentId: id } }, headers: { Accept: 'text/html' }, parseAs: 'text' });
       expectStatus(ctx, neither.response, 406, `${path} accepting neither PDF nor DOCX`);
+      const headNeither = await lenient.HEAD(path, { params: { path: { documentId: id } }, headers: { Accept: 'text/html' } });
+      expectStatus(ctx, headNeither.response, 406, `HEAD ${path} accepting neither PDF nor DOCX`);
     }
     const html = await user.POST('/api/v1/documents', { body: { templateRef: { id: tag }, result: { format: 'html' } } });
     expectStatus(ctx, html.response, 400, 'CreateDocument in a format flowmock cannot generate');

@@ -5,7 +5,7 @@
  */
 import type { Scenario } from '../context.js';
 import { apiKey, documentIdOf, ensure, executeFlow, expectStatus, must, mustStatus, needsUserKey, randomId, waitForExecution } from '../scenario-kit.js';
-import { checkBinary } from '../binary.js';
+import { checkBinary, checkHeadOfGet } from '../binary.js';
 
 export const flowToPdfScenario: Scenario = {
   name: 'smartflows: run a flow to Success and download its PDF',
@@ -46,6 +46,11 @@ export const flowToPdfScenario: Scenario = {
     const alt = await user.GET('/api/v1/documents/content/{documentId}', { params: { path: { documentId } }, parseAs: 'arrayBuffer' });
     expectStatus(ctx, alt.response, 200, 'GetDocumentContentAlt after Success', 'not_ready_before_success');
     await checkBinary(ctx, ctx.main, alt.response, creds, 'pdf', 'GetDocumentContentAlt');
+    // HEAD: the GET's headers (type, size, file name) without the bytes.
+    const head = await user.HEAD('/api/v1/documents/{documentId}/content', { params: { path: { documentId } } });
+    if (expectStatus(ctx, head.response, 200, 'HeadDocumentContent after Success')) await checkHeadOfGet(ctx, ctx.main, head.response, content.response, creds, 'HeadDocumentContent');
+    const headAlt = await user.HEAD('/api/v1/documents/content/{documentId}', { params: { path: { documentId } } });
+    if (expectStatus(ctx, headAlt.response, 200, 'HeadDocumentContentAlt after Success')) await checkHeadOfGet(ctx, ctx.main, headAlt.response, alt.response, creds, 'HeadDocumentContentAlt');
 
     // A stable execution cannot be canceled, continued or called back.
     const path = { params: { path: { execution: first.id } } };
@@ -97,5 +102,7 @@ export const flowToPdfScenario: Scenario = {
     expectStatus(ctx, (await user.GET('/api/v1/documents/{documentId}', docPath)).response, 404, 'GetDocument of an unknown id');
     expectStatus(ctx, (await user.GET('/api/v1/documents/{documentId}/content', { ...docPath, parseAs: 'arrayBuffer' })).response, 404, 'GetDocumentContent of an unknown id');
     expectStatus(ctx, (await user.GET('/api/v1/documents/content/{documentId}', { ...docPath, parseAs: 'arrayBuffer' })).response, 404, 'GetDocumentContentAlt of an unknown id');
+    expectStatus(ctx, (await user.HEAD('/api/v1/documents/{documentId}/content', docPath)).response, 404, 'HeadDocumentContent of an unknown id');
+    expectStatus(ctx, (await user.HEAD('/api/v1/documents/content/{documentId}', docPath)).response, 404, 'HeadDocumentContentAlt of an unknown id');
   },
 };

@@ -58,8 +58,14 @@ export interface VendorDifference {
 export function extraOperations(doc: Json, contract: VendorContract): VendorDifference[] {
   const vendor = new Set(contract.operations.map((o) => `${o.method.toUpperCase()} ${o.path}`));
   const vendorSkeletons = new Set(contract.operations.map((o) => `${o.method.toUpperCase()} ${pathSkeleton(o.path)}`));
-  return specOperations(doc)
+  const specOps = specOperations(doc);
+  const specGets = new Set(specOps.filter((o) => o.method === 'GET').map((o) => o.path));
+  return specOps
     .filter((o) => o.path.startsWith('/api/v1/') && !vendor.has(`${o.method} ${o.path}`))
+    // HEAD beside a GET is that GET without the body (RFC 9110 9.3.2): every HTTP server answers
+    // it, the vendor's too, so declaring it adds nothing the vendor lacks. The GET itself is
+    // compared (or reported extra) on its own.
+    .filter((o) => !(o.method === 'HEAD' && specGets.has(o.path)))
     // A vendor operation whose path parameters are named differently is reported there (operation-missing).
     .filter((o) => !vendorSkeletons.has(`${o.method} ${pathSkeleton(o.path)}`))
     .map((o) => ({

@@ -39,7 +39,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const store = openStore(config.db, { onLost: (reason) => storeLog.error({ db: config.db }, `database lost: ${reason}`) });
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
-    const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });
+    const seed = await seedStore(store, credentials, { adminKey: config.adminKey, now });
     const engineLogger = logger.child({ component: 'engine' });
     // With --seed, ids of new executions and actionflow runs repeat too, but only on a new
     // database (an existing one may already hold the ids the seed gives); otherwise crypto UUIDs.
@@ -49,6 +49,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       return () => ids.uuid();
     };
     const flowCatalog = new FlowCatalog(store, definitionsHolder, logger.child({ component: 'flows' }));
+    await flowCatalog.load();
     const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => flowCatalog.flowsById().get(id) });
     const flows = new FlowEngine({
       store, flows: () => flowCatalog.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
@@ -58,8 +59,8 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     kit.watch(flows.activity, actionflows.activity);
     const journal = new RequestJournal({ store, logger, maxEntries: config.journalMaxEntries, bodyCapBytes: config.journalBodyCapBytes });
     const liveFeed = new LiveFeed({ store, journal, logger });
-    const recoveredExecutions = flows.recoverOnStartup().interrupted;
-    const recoveredProcesses = actionflows.recoverOnStartup().interrupted;
+    const recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
+    const recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;
     const services: Services = {
       config, store, credentials,
       definitions: () => definitionsHolder.current(),
@@ -81,12 +82,12 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
         kit.close();
         await flows.shutdown();
         await actionflows.shutdown();
-        journal.close();
-        store.close();
+        await journal.close();
+        await store.close();
       },
     };
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
 }

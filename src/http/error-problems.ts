@@ -7,7 +7,7 @@
 import { ProblemError, type FieldError, type Problem, problemBody } from '../handler-contract/problem.js';
 import { CredentialError, KeyLimitError } from '../auth/credentials.js';
 import { LoginThrottledError } from '../auth/login-throttle.js';
-import { StoreQueryError } from '../store/filter-sql.js';
+import { StoreQueryError } from '../store/query-rules.js';
 import { isStoreUnavailable, isTransientStoreError } from '../store/store-health.js';
 import { FlowInputValidationError, FlowStateError, InputError } from '../engine/flows/errors.js';
 import { FlowBodyError } from '../engine/definitions/vendor-body.js';

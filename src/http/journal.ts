@@ -17,7 +17,7 @@ import type { Request, Response, NextFunction } from 'express';
 import { keyIdFor } from '../auth/credentials.js';
 import { REDACTED, isSecretField, isSecretHeader, redactJson, redactText, secretValues } from '../auth/secret-names.js';
 import type { RequestJournal } from '../engine/request-journal.js';
-import type { JournalBody, NewJournalEntry } from '../store/journal-store.js';
+import type { JournalBody, NewJournalEntry } from '../store/types.js';
 
 export { REDACTED };
 

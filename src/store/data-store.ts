@@ -3,7 +3,8 @@
  * so that `state.inputData` can name it and `/data/{dataId}/content` can give it back unchanged.
  */
 import type Database from 'better-sqlite3';
-import type { DataRecord } from './types.js';
+import type { DataRecord, DataStore } from './types.js';
+import type { Synchronous } from './synchronous.js';
 
 export const DATA_MIGRATION_SQL = `
   CREATE TABLE data_objects (
@@ -38,20 +39,7 @@ const fromRow = (r: DataRow): DataRecord => ({
   modifiedBy: r.modified_by, expiration: r.expiration, contentType: r.content_type, size: r.size,
 });
 
-export interface DataStore {
-  insert(d: DataRecord, content: Buffer): void;
-  byId(id: string): DataRecord | null;
-  content(id: string): Buffer | null;
-  /** The input data object of an execution, if it has one. */
-  inputOf(executionId: string): DataRecord | null;
-  /** Display name, description and expiration only; the rest is the server's. */
-  update(d: Pick<DataRecord, 'id' | 'displayName' | 'description' | 'expiration' | 'modifiedAt' | 'modifiedBy'>): void;
-  delete(id: string): boolean;
-  /** Newest first, at most `limit`; `ownerId` null: everyone's. */
-  list(ownerId: string | null, limit: number): DataRecord[];
-}
-
-export function createDataStore(db: Database.Database): DataStore {
+export function createDataStore(db: Database.Database): Synchronous<DataStore> {
   const s = {
     insert: db.prepare(`INSERT INTO data_objects (${COLUMNS}, content) VALUES
       (@id, @execution_id, @usage, @display_name, @description, @created_at, @created_by, @modified_at, @modified_by, @expiration, @content_type, @size, @content)`),

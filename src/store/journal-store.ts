@@ -5,106 +5,10 @@
  * changes and actionflow runs for the dashboard.
  */
 import type Database from 'better-sqlite3';
-import type { Page, ProcessRecord } from './types.js';
-
-/** How a journaled body is shown: text up to the cap, or a summary of a binary body. */
-export interface JournalBody {
-  contentType: string | null;
-  size: number;
-  truncated: boolean;
-  binary?: boolean;
-  text?: string;
-  note?: string;
-}
-
-export interface JournalEntry {
-  id: number;
-  at: string;
-  durationMs: number;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  operationId: string | null;
-  client: string;
-  apiKeyId: string | null;
-  user: string | null;
-  tokenSubject: string | null;
-  executionId: string | null;
-  requestHeaders: Record<string, string>;
-  responseHeaders: Record<string, string>;
-  requestBody: JournalBody | null;
-  responseBody: JournalBody | null;
-}
-
-export type NewJournalEntry = Omit<JournalEntry, 'id' | 'at' | 'client'> & { atMs: number };
-
-export interface JournalFilter {
-  method?: string;
-  /** Exact path, or a template whose `{name}` segments match one segment. */
-  path?: string;
-  pathPrefix?: string;
-  status?: number;
-  user?: string;
-  operationId?: string;
-  sinceMs?: number;
-  untilMs?: number;
-}
-
-export interface PollingRow {
-  executionId: string;
-  polls: number;
-  spanSeconds: number;
-  ratePerSecond: number;
-  suggestedIntervalSeconds: number;
-  tooFast: boolean;
-}
-
-export interface ClientReportRow {
-  client: string;
-  kind: 'apiKey' | 'token' | 'anonymous';
-  apiKeyId: string | null;
-  user: string | null;
-  tokenSubject: string | null;
-  requests: number;
-  firstSeen: string;
-  lastSeen: string;
-  clientErrors: { total: number; byStatus: Array<{ status: number; count: number }> };
-  polling: { tooFast: number; executions: PollingRow[] };
-  executionsStarted: number;
-  executionsUnread: { count: number; executionIds: string[] };
-  documentsBeforeSuccess: number;
-}
-
-export interface JournalStore {
-  /** Inserts entries in one transaction and deletes the oldest beyond `maxEntries`. */
-  insertMany(entries: NewJournalEntry[], maxEntries: number): void;
-  query(filter: JournalFilter, page: number, size: number): Page<JournalEntry>;
-  count(filter: JournalFilter): number;
-  clear(): void;
-  /** The id of the newest entry, 0 when empty. */
-  latestId(): number;
-  clientReport(opts: { sinceMs?: number; defaultPollIntervalSeconds: number; tooFastTolerance: number }): ClientReportRow[];
-}
-
-export interface ExecutionChange { id: string; version: number; modifiedAt: string }
-export interface ProcessListing extends ProcessRecord { username: string | null }
-
-export interface OverviewStore {
-  /** Processes newest first, with the caller's user name. */
-  processes(page: number, size: number): Page<ProcessListing>;
-  processById(id: string): ProcessListing | null;
-  /** Executions modified at or after `sinceIso` (ISO text compare, as stored). */
-  executionsChangedSince(sinceIso: string): ExecutionChange[];
-  /** The latest `modifiedAt` of any execution ('' when none): a cursor in the engines' own time. */
-  latestExecutionChange(): string;
-  /** Running processes and those created or finished at or after `sinceIso`. */
-  processesActiveSince(sinceIso: string): Array<{ id: string; status: string; recordsDone: number }>;
-  /** The latest `createdAt` or `finishedAt` of any process ('' when none). */
-  latestProcessChange(): string;
-  /** SQLite's count of rows changed on this connection: unchanged means nothing to look at. */
-  changeCounter(): number;
-}
+import type {
+  ClientReportRow, JournalEntry, JournalFilter, JournalStore, NewJournalEntry, OverviewStore, Page, PollingRow, ProcessListing, ProcessRecord,
+} from './types.js';
+import type { Synchronous } from './synchronous.js';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -229,7 +133,7 @@ const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
 /** 499: the client went away before the answer (nginx's convention); it received no 4xx. */
 const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
 
-export function createJournalStore(db: Database.Database): JournalStore {
+export function createJournalStore(db: Database.Database): Synchronous<JournalStore> {
   const regexps = new Map<string, { test(path: string): boolean }>();
   db.function('flowmock_path_match', { deterministic: true }, (template: unknown, path: unknown) => {
     if (typeof template !== 'string' || typeof path !== 'string') return 0;
@@ -419,7 +323,7 @@ const processFromRow = (r: ProcessRow): ProcessListing => ({
   envelope: parseOrNull(r.envelope), recordsDone: r.records_done, message: r.message, username: r.username,
 });
 
-export function createOverviewStore(db: Database.Database): OverviewStore {
+export function createOverviewStore(db: Database.Database): Synchronous<OverviewStore> {
   const s = {
     procCount: db.prepare('SELECT COUNT(*) FROM processes').pluck(),
     procPage: db.prepare(`SELECT p.*, u.username FROM processes AS p LEFT JOIN users AS u ON u.id = p.user_id
@@ -432,7 +336,6 @@ export function createOverviewStore(db: Database.Database): OverviewStore {
     execLatest: db.prepare('SELECT COALESCE(MAX(modified_at), \'\') FROM executions').pluck(),
     procLatest: db.prepare(`SELECT COALESCE(MAX(t), '') FROM (SELECT MAX(created_at) AS t FROM processes
       UNION ALL SELECT MAX(finished_at) FROM processes)`).pluck(),
-    changes: db.prepare('SELECT total_changes()').pluck(),
   };
   const page = db.transaction((p: number, size: number): Page<ProcessListing> => {
     const total = s.procCount.get() as number;
@@ -451,6 +354,5 @@ export function createOverviewStore(db: Database.Database): OverviewStore {
       .map((r) => ({ id: r.id, status: r.status, recordsDone: r.records_done })),
     latestExecutionChange: () => s.execLatest.get() as string,
     latestProcessChange: () => s.procLatest.get() as string,
-    changeCounter: () => s.changes.get() as number,
   };
 }

@@ -9,7 +9,7 @@ import { PDFDocument } from 'pdf-lib';
 import { startServer, type TestServer } from '../support/server.js';
 import { sleep } from '../support/wait.js';
 import { pdfText } from '../smartflows/helpers.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import {
   UserInputRequiredError, createSmartFlowsClient, unwrap, type FlowExecutionProgress, type SmartFlowsClient,
 } from '../../src/client/index.js';
@@ -168,8 +168,8 @@ describe('runFlow', () => {
   });
 
   it('works with a login JWT (bearerToken) instead of an API key', async () => {
-    const user = s.fm.services.store.users.byUsername('integrator')!;
-    s.fm.services.store.users.setPassword(user.id, hashPassword('correct horse battery'));
+    const user = (await s.fm.services.store.users.byUsername('integrator'))!;
+    await s.fm.services.store.users.setPassword(user.id, hashPassword('correct horse battery'));
     const anon = createSmartFlowsClient({ baseUrl: s.base, apiKey: 'unused' });
     const login = await unwrap(anon.api.POST('/api/v1/authenticate/login', {
       body: { username: 'integrator', password: 'correct horse battery' },

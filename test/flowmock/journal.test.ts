@@ -4,7 +4,7 @@
  * its bounds (body cap, binary summaries, entry cap).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { problemOf } from '../support/problem.js';
 import { FLOW, pollUntil, startFlow, executionOf } from '../smartflows/helpers.js';
@@ -24,8 +24,8 @@ describe('request journal', () => {
   });
 
   it('records method, path, query, status, duration, operation and caller; keys, tokens and passwords never appear', async () => {
-    const integrator = s.fm.services.store.users.byUsername('integrator')!;
-    s.fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
+    const integrator = (await s.fm.services.store.users.byUsername('integrator'))!;
+    await s.fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
     await clearJournal(s);
 
     // API key traffic, a key created over the API, a login and a bearer call, a PhixFlow token and trigger.

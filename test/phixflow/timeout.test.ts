@@ -37,7 +37,7 @@ describe('Slow import (sync, endpoint timeout 1000 ms, 300 ms per record)', () =
     // Well past the 1.8 s all six records would have taken: nothing more happened.
     await s.advance(2_000);
     expect(s.clock().pending(), 'no timer of the run is left').toBe(0);
-    const stored = s.fm.services.store.processes.byId(env.processId);
+    const stored = await s.fm.services.store.processes.byId(env.processId);
     expect(stored).toMatchObject({ status: 'Fail', httpStatus: 504, recordsDone: 3, message: env.message });
 
     // The status URL shows the same aborted run: still Fail, still the same records.
@@ -59,7 +59,7 @@ describe('Slow import (sync, endpoint timeout 1000 ms, 300 ms per record)', () =
     await s.advance(1);
     const env = await envelopeOf(await answer, 200);
     expect(env).toMatchObject({ status: 'Success', message: 'Processed 6 records', data: { Imported: SIX } });
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ status: 'Success', recordsDone: 6, httpStatus: 200 });
+    expect((await s.fm.services.store.processes.byId(env.processId))).toMatchObject({ status: 'Success', recordsDone: 6, httpStatus: 200 });
   });
 
   it('a small URL ?timeout= overrides it the other way: timeout=200 answers 504 at 200 ms, naming that timeout', async () => {

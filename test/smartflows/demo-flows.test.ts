@@ -17,7 +17,7 @@ let integratorId: string;
 
 beforeAll(async () => {
   s = await startServer({ speed: 0.05 });
-  integratorId = s.fm.services.store.users.byUsername('integrator')!.id;
+  integratorId = (await s.fm.services.store.users.byUsername('integrator'))!.id;
 });
 afterAll(() => s?.close());
 

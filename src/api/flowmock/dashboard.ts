@@ -6,7 +6,7 @@
 import type { Handlers } from '../../handler-contract/handler-types.js';
 import { EventStreamBody } from '../../handler-contract/event-stream.js';
 import type { ExecutionRecord, Store } from '../../store/types.js';
-import type { ProcessListing } from '../../store/journal-store.js';
+import type { ProcessListing } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type ExecutionOverview = components['schemas']['ExecutionOverview'];
@@ -16,7 +16,7 @@ const KEEP_ALIVE_MS = 15_000;
 /** The stream's lifetime when the caller names none (the spec's default): short, so readers of the whole answer finish. */
 const DEFAULT_STREAM_SECONDS = 5;
 
-export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOverview {
+export async function executionOverview(store: Store, e: ExecutionRecord): Promise<ExecutionOverview> {
   return {
     id: e.id,
     flow: { id: e.flowId, displayName: e.flowName || '(flow not selected yet)' },
@@ -25,9 +25,9 @@ export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOv
     message: e.progress.message,
     createdAt: e.createdAt,
     modifiedAt: e.modifiedAt,
-    createdBy: { id: e.createdBy, displayName: store.users.byId(e.createdBy)?.username ?? e.createdBy },
+    createdBy: { id: e.createdBy, displayName: (await store.users.byId(e.createdBy))?.username ?? e.createdBy },
     stages: e.stages.length,
-    documents: store.documents.byExecution(e.id).map((d) => ({
+    documents: (await store.documents.byExecution(e.id)).map((d) => ({
       id: d.id, displayName: d.displayName, contentUrl: `/api/v1/documents/${encodeURIComponent(d.id)}/content`,
     })),
   };
@@ -41,16 +41,16 @@ export function processOverview(p: ProcessListing): ProcessOverview {
 }
 
 export const dashboardHandlers: Pick<Handlers, 'GetExecutionOverview' | 'GetProcessOverview' | 'GetDashboardEvents'> = {
-  GetExecutionOverview(ctx) {
+  async GetExecutionOverview(ctx) {
     const { store } = ctx.services;
-    const page = store.executions.query({
+    const page = (await store.executions.query({
       ownerId: null, sort: { field: 'createdAt', direction: 'desc' }, page: ctx.query.page ?? 0, size: ctx.query.size ?? 20,
-    });
-    return { status: 200, body: { ...page, content: page.content.map((e) => executionOverview(store, e)) } };
+    }));
+    return { status: 200, body: { ...page, content: await Promise.all(page.content.map((e) => executionOverview(store, e))) } };
   },
 
-  GetProcessOverview(ctx) {
-    const page = ctx.services.store.overview.processes(ctx.query.page ?? 0, ctx.query.size ?? 20);
+  async GetProcessOverview(ctx) {
+    const page = (await ctx.services.store.overview.processes(ctx.query.page ?? 0, ctx.query.size ?? 20));
     return { status: 200, body: { ...page, content: page.content.map(processOverview) } };
   },
 
@@ -62,9 +62,13 @@ export const dashboardHandlers: Pick<Handlers, 'GetExecutionOverview' | 'GetProc
       sink.raw('retry: 1000\n\n');
       sink.event('ready', { timeout: seconds });
       if (seconds === 0 || sink.signal.aborted) return;
+      // Overviews read the store: chained so that events leave in the order the feed reported them.
+      let sent = Promise.resolve();
       const unsubscribe = feed.subscribe((e) => {
-        if (e.kind === 'execution') sink.event('execution', executionOverview(store, e.execution));
-        else if (e.kind === 'process') sink.event('process', processOverview(e.process));
+        if (e.kind === 'execution') {
+          sent = sent.then(async () => sink.event('execution', await executionOverview(store, e.execution)))
+            .catch((err) => ctx.services.logger.warn({ err }, 'dashboard overview failed'));
+        } else if (e.kind === 'process') sink.event('process', processOverview(e.process));
         else sink.event('requests', { latestId: e.latestId });
       });
       const keepAlive = setInterval(() => sink.comment('keep-alive'), KEEP_ALIVE_MS);

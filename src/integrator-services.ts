@@ -51,7 +51,12 @@ export function createIntegratorKit(opts: {
     webhooks,
     flowFinished(rec) {
       const hook = opts.flow(rec.flowId)?.def.webhook;
-      if (hook) webhooks.send(hook, 'flow-execution.finished', presentExecution(store, rec));
+      if (!hook) return;
+      // The payload reads the store (documents, users): sent once it is built, never thrown at the engine.
+      void presentExecution(store, rec).then(
+        (payload) => webhooks.send(hook, 'flow-execution.finished', payload),
+        (err) => opts.logger.warn({ err, executionId: rec.id }, 'webhook: could not build the payload'),
+      );
     },
     actionflowFinished(af, _process, envelope) {
       if (af.def.webhook) webhooks.send(af.def.webhook, 'actionflow-run.finished', envelope);

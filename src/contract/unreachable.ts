@@ -8,11 +8,6 @@ export interface UnreachableStatus { operationId: string; status: number; reason
 /** Documented statuses the suite does not (cannot) produce. */
 export const UNREACHABLE: UnreachableStatus[] = [
   {
-    operationId: 'AdvanceClock',
-    status: 200,
-    reason: 'the reference server of a contract run uses the real clock, where AdvanceClock answers 409; 200 needs --clock virtual (test/integrator/clock.test.ts)',
-  },
-  {
     operationId: 'GetHealth',
     status: 503,
     reason: 'needs the database file deleted under the running server (test/reliability/store-locks.test.ts)',

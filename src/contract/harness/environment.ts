@@ -2,7 +2,7 @@
  * Starts what a contract run needs and stops all of it: the server under test (the flowmock
  * reference server, an external --target, or Prism's mock of the spec for `--target prism-mock`),
  * a strict Prism proxy (--errors) and a lenient one in front of it, and for the reference run a
- * second reference server (maxConcurrent 1, speed > 0) with its own proxies for the queue and
+ * second reference server (maxConcurrent 1, speed > 0, virtual clock) with its own proxy for the queue and
  * Interrupted scenarios. `close()` stops everything that was started, also after a partial start.
  */
 import { Recorder } from '../recorder.js';
@@ -109,7 +109,8 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<C
       closers.push(() => main.close());
       mainPromise = mainProxies.then(([strict, lenient]) => ({ strict, lenient, upstreamUrl: main.url, fixtures: main.fixtures }));
       if (queueProxy) {
-        const q = await startReferenceServer({ port: queuePort, maxConcurrent: 1, speed: 0.05 });
+        // The virtual clock: the queue scenario moves the time itself, so no run ends before it looks.
+        const q = await startReferenceServer({ port: queuePort, maxConcurrent: 1, speed: 0.05, clock: 'virtual' });
         closers.push(() => q.close());
         queuePromise = queueProxy.then((strict) => ({ strict, upstreamUrl: q.url, fixtures: q.fixtures }));
       }

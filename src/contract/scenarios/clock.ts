@@ -1,7 +1,7 @@
 /**
  * flowmock extension: the engine clock. GET answers its mode and time; POST moves a virtual clock
- * (200) and is a 409 on the real clock, which the reference server of a contract run uses (so
- * AdvanceClock 200 is listed in unreachable.ts; test/integrator/clock.test.ts covers it). Also
+ * (200) and is a 409 on the real clock, which the main reference server of a contract run uses
+ * (the queue scenario answers the 200: its server runs on the virtual clock). Also
  * checks that a start with `Prefer: scenario=` passes the proxy and is echoed.
  */
 import type { Scenario } from '../context.js';

@@ -26,6 +26,8 @@ export const SLOW = [
   'test/phixflow/readme-walkthrough.test.ts',
   'test/smartflows/readme-walkthrough.test.ts',
   'test/flowmock/dashboard-browser.test.ts',
+  'test/smartflows/head.test.ts', // Prism's validating proxy
+  'test/generators/**/*.test.ts', // four client generators, their output typechecked
 ];
 
 const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts', 'contract-tests/**/*.test.ts', 'examples/**/*.test.ts'];

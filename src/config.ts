@@ -15,6 +15,12 @@ export interface FlowmockConfig {
   port: number;
   /** SQLite file, or ':memory:'. */
   db: string;
+  /**
+   * Where the state lives (`--store`, FLOWMOCK_STORE, DATABASE_URL): a `postgres://` URL selects
+   * PostgreSQL (several replicas may serve one database); anything else is a SQLite file and
+   * takes the place of `db`. Absent: `db`. See `storeTarget`.
+   */
+  store?: string;
   flowsDir: string;
   /** Duration factor for flow steps: 1 real time, 0.1 ten times faster, 0 no waiting. */
   speed: number;
@@ -158,4 +164,13 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
     }
   }
   return c;
+}
+
+export type StoreTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The backend and where it is: `store` when set (a postgres:// URL or a SQLite file), else the SQLite `db`. */
+export function storeTarget(config: Pick<FlowmockConfig, 'db' | 'store'>): StoreTarget {
+  const store = config.store?.trim();
+  if (store && /^postgres(ql)?:\/\//i.test(store)) return { kind: 'postgres', url: store };
+  return { kind: 'sqlite', file: store || config.db };
 }

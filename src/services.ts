@@ -4,7 +4,7 @@
  */
 import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
-import type { FlowmockConfig } from './config.js';
+import { storeTarget, type FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
 import { openStore } from './store/sqlite-store.js';
 import { Credentials } from './auth/credentials.js';
@@ -60,7 +60,9 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const definitionsHolder = new DefinitionsHolder(await loadDefinitions(config.flowsDir));
   const random = createRandom(config.seed);
   const storeLog = logger.child({ component: 'store' });
-  const store = openStore(config.db, { onLost: (reason) => storeLog.error({ db: config.db }, `database lost: ${reason}`) });
+  const target = storeTarget(config);
+  if (target.kind === 'postgres') throw new Error('the PostgreSQL store is not wired into the server yet (issue 16, in progress)');
+  const store = openStore(target.file, { onLost: (reason) => storeLog.error({ db: target.file }, `database lost: ${reason}`) });
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
     const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import type { FlowmockConfig } from '../../src/config.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import { defaultFixtures, type ContractFixtures } from '../fixtures.js';
 
 export const REFERENCE_ADMIN_KEY = 'contract-admin-key-0123456789abcdef012345';

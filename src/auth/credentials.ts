@@ -7,7 +7,7 @@ import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypt
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { createHmac } from 'node:crypto';
-import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from '../store/secrets.js';
+import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from './secrets.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Principal } from './principal.js';
 import { isStoreUnavailable } from '../store/store-health.js';

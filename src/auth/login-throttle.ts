@@ -3,7 +3,7 @@
  * window; past the limit, further attempts for that name (or from that address) are refused
  * with 429 and Retry-After until the oldest failure leaves the window, before any password is
  * hashed. A success clears the name's count. Password checks themselves run off the event loop
- * (crypto.scrypt in libuv's thread pool, src/store/secrets.ts), at most `maxConcurrentChecks`
+ * (crypto.scrypt in libuv's thread pool, src/auth/secrets.ts), at most `maxConcurrentChecks`
  * at a time: further logins wait in a bounded queue, and past it get a 429 too, so guessing
  * clients can neither slow every other request nor fill memory.
  */

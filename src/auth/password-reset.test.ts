@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store/sqlite-store.js';
-import { verifyPassword } from '../store/secrets.js';
+import { verifyPassword } from './secrets.js';
 import { PasswordResets, RESET_TOKEN_TTL_MS } from './password-reset.js';
 
 function setup() {

@@ -5,7 +5,7 @@
  */
 import { randomBytes, createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/types.js';
-import { hashPassword } from '../store/secrets.js';
+import { hashPassword } from './secrets.js';
 
 export const RESET_TOKEN_TTL_MS = 3_600_000;
 const OUTBOX_LIMIT = 100;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { openStore } from '../store/sqlite-store.js';
 import { Credentials, CredentialError } from '../auth/credentials.js';
 import { seedStore } from '../auth/seed.js';
-import { hashPassword } from '../store/secrets.js';
+import { hashPassword } from '../auth/secrets.js';
 import { parseTokenLifetime } from '../auth/token-lifetime.js';
 import { resolveConfig, type FlowmockConfig } from '../config.js';
 import type { Store, UserRecord } from '../store/types.js';

@@ -1,27 +1,9 @@
 /**
- * Flows created over the API (CreateFlow): the vendor Flow as sent, with who made and changed it
- * when. The file-defined flows are not here; src/engine/definitions/api-flows.ts merges both.
+ * Flows created over the API (CreateFlow), on SQLite (ApiFlowStore in types.ts).
  */
 import type Database from 'better-sqlite3';
-
-export interface ApiFlowRecord {
-  id: string;
-  /** The vendor Flow as sent (without id, createdAt/By, modifiedAt/By: the columns hold those). */
-  flow: Record<string, unknown>;
-  createdAt: string;
-  createdBy: string;
-  modifiedAt: string;
-  modifiedBy: string;
-}
-
-export interface ApiFlowStore {
-  list(): ApiFlowRecord[];
-  byId(id: string): ApiFlowRecord | null;
-  insert(r: ApiFlowRecord): void;
-  /** Replaces flow, modifiedAt and modifiedBy; false when there is no such flow. */
-  update(r: ApiFlowRecord): boolean;
-  delete(id: string): boolean;
-}
+import type { ApiFlowRecord, ApiFlowStore } from './types.js';
+import type { Synchronous } from './synchronous.js';
 
 export const API_FLOWS_MIGRATION_SQL = `
   CREATE TABLE api_flows (

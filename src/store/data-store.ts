@@ -3,7 +3,8 @@
  * so that `state.inputData` can name it and `/data/{dataId}/content` can give it back unchanged.
  */
 import type Database from 'better-sqlite3';
-import type { DataRecord } from './types.js';
+import type { DataRecord, DataStore } from './types.js';
+import type { Synchronous } from './synchronous.js';
 
 export const DATA_MIGRATION_SQL = `
   CREATE TABLE data_objects (
@@ -37,19 +38,6 @@ const fromRow = (r: DataRow): DataRecord => ({
   description: r.description, createdAt: r.created_at, createdBy: r.created_by, modifiedAt: r.modified_at,
   modifiedBy: r.modified_by, expiration: r.expiration, contentType: r.content_type, size: r.size,
 });
-
-export interface DataStore {
-  insert(d: DataRecord, content: Buffer): void;
-  byId(id: string): DataRecord | null;
-  content(id: string): Buffer | null;
-  /** The input data object of an execution, if it has one. */
-  inputOf(executionId: string): DataRecord | null;
-  /** Display name, description and expiration only; the rest is the server's. */
-  update(d: Pick<DataRecord, 'id' | 'displayName' | 'description' | 'expiration' | 'modifiedAt' | 'modifiedBy'>): void;
-  delete(id: string): boolean;
-  /** Newest first, at most `limit`; `ownerId` null: everyone's. */
-  list(ownerId: string | null, limit: number): DataRecord[];
-}
 
 export function createDataStore(db: Database.Database): DataStore {
   const s = {

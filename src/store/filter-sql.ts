@@ -5,30 +5,9 @@
  * SQL; every value is a bound parameter, and the number of values is bounded (MAX_FILTER_VALUES).
  */
 import type { ConditionGroup, FilterOperator } from './types.js';
+import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES, OPERATOR_ARITY, StoreQueryError } from './query-rules.js';
 
-/** A query the store cannot translate (unknown key, operator, sort field, bad paging). */
-export class StoreQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreQueryError';
-  }
-}
-
-/** Far below SQLite's expression depth limit (1000); the API never needs more (it answers 400 above). */
-export const MAX_FILTER_DEPTH = 32;
-/** Bound parameters one filter may add, far below SQLite's limit (32766). */
-export const MAX_FILTER_VALUES = 1000;
-/** Conditions and groups in one filter, all levels together: each adds SQL text. */
-export const MAX_FILTER_NODES = 500;
-
-/** How many values each operator takes: exact count, or [min, max]. */
-export const OPERATOR_ARITY: Record<FilterOperator, number | [number, number]> = {
-  between: 2, notBetween: 2,
-  equalTo: 1, notEqualTo: 1, like: 1, notLike: 1,
-  greaterThan: 1, lessThan: 1, greaterThanOrEqualTo: 1, lessThanOrEqualTo: 1,
-  isTrue: 0, isFalse: 0, isBlank: 0, notIsBlank: 0, isNull: 0, isNotNull: 0,
-  in: [1, 100],
-};
+export { MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES, OPERATOR_ARITY, StoreQueryError };
 
 const COMPARISONS: Partial<Record<FilterOperator, string>> = {
   equalTo: '=', notEqualTo: '<>', lessThan: '<', lessThanOrEqualTo: '<=', greaterThan: '>', greaterThanOrEqualTo: '>=',

@@ -1,13 +1,17 @@
 /**
  * Records the store keeps and the interface every part of flowmock uses to reach them.
- * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it.
- * Times are ISO-8601 strings (UTC, milliseconds). JSON-typed fields are stored as JSON text.
+ * Handlers and engines depend on this interface only; `sqlite-store.ts` implements it, and a
+ * PostgreSQL backend can: nothing here is SQLite-shaped. Times are ISO-8601 strings (UTC,
+ * milliseconds). JSON-typed fields are stored as JSON text (or the backend's JSON type).
+ *
+ * Every method that reads or writes returns a Promise: a backend may answer over the network.
+ * What stays synchronous is either local to the process (the key file, `secrets`) or a value the
+ * backend keeps current on its own (`health.state()`, `credentialsVersion()`), said at each one.
+ * `test/store-contract/store-contract.ts` states what every backend must guarantee.
  */
 import type { components } from '../../generated/openapi-types.js';
-import type { ApiFlowStore } from './api-flows-store.js';
-import type { JournalStore, OverviewStore } from './journal-store.js';
 import type { ServerSecrets } from './server-secrets.js';
-import type { StoreHealth, StoreHealthState } from './store-health.js';
+import type { StoreHealthState } from './store-health.js';
 
 /** A reference to an object by id, as the vendor's IdWithName (its `type` one of the vendor's ObjectType values). */
 export type IdRef = { id: string; displayName?: string; type?: components['schemas']['ObjectType'] };
@@ -37,7 +41,7 @@ export interface UserRecord {
   email: string | null;
   enabled: boolean;
   roleIds: string[];
-  passwordHash: string | null; // scrypt, see src/store/secrets.ts
+  passwordHash: string | null; // scrypt, see src/auth/secrets.ts
   createdAt: string;
   /** The vendor's User fields (migration 30); optional on create: '' / null / 0 / {}. */
   firstName?: string;
@@ -268,124 +272,350 @@ export interface ExecutionStatistics {
   perUser: Array<{ userId: string; count: number }>;
 }
 
-export interface Store {
-  /** Runs fn in one SQLite transaction (synchronous). */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+// ---------------------------------------------------------------------------------------------
+// The journal and the dashboard's read models (SQLite: journal-store.ts)
 
-  /** Whether the store can be written, and why not (src/store/store-health.ts). */
-  health: StoreHealth;
-  /** Tries to take the write lock without waiting (and lets it go): the health of the store now. */
-  probeWritable(): StoreHealthState;
-  /** The server's secrets, kept apart from the database (src/store/server-secrets.ts). */
-  secrets: ServerSecrets;
+/** How a journaled body is shown: text up to the cap, or a summary of a binary body. */
+export interface JournalBody {
+  contentType: string | null;
+  size: number;
+  truncated: boolean;
+  binary?: boolean;
+  text?: string;
+  note?: string;
+}
 
+export interface JournalEntry {
+  id: number;
+  at: string;
+  durationMs: number;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number;
+  operationId: string | null;
+  client: string;
+  apiKeyId: string | null;
+  user: string | null;
+  tokenSubject: string | null;
+  executionId: string | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: JournalBody | null;
+  responseBody: JournalBody | null;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, 'id' | 'at' | 'client'> & { atMs: number };
+
+export interface JournalFilter {
+  method?: string;
+  /** Exact path, or a template whose `{name}` segments match one segment. */
+  path?: string;
+  pathPrefix?: string;
+  status?: number;
+  user?: string;
+  operationId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export interface PollingRow {
+  executionId: string;
+  polls: number;
+  spanSeconds: number;
+  ratePerSecond: number;
+  suggestedIntervalSeconds: number;
+  tooFast: boolean;
+}
+
+export interface ClientReportRow {
+  client: string;
+  kind: 'apiKey' | 'token' | 'anonymous';
+  apiKeyId: string | null;
+  user: string | null;
+  tokenSubject: string | null;
+  requests: number;
+  firstSeen: string;
+  lastSeen: string;
+  clientErrors: { total: number; byStatus: Array<{ status: number; count: number }> };
+  polling: { tooFast: number; executions: PollingRow[] };
+  executionsStarted: number;
+  executionsUnread: { count: number; executionIds: string[] };
+  documentsBeforeSuccess: number;
+}
+
+export interface JournalStore {
+  /** Inserts entries in one transaction and deletes the oldest beyond `maxEntries` (ids grow by one per entry). */
+  insertMany(entries: NewJournalEntry[], maxEntries: number): Promise<void>;
+  /** Newest first (time, then id). */
+  query(filter: JournalFilter, page: number, size: number): Promise<Page<JournalEntry>>;
+  count(filter: JournalFilter): Promise<number>;
+  clear(): Promise<void>;
+  /** The id of the newest entry, 0 when empty. */
+  latestId(): Promise<number>;
+  clientReport(opts: { sinceMs?: number; defaultPollIntervalSeconds: number; tooFastTolerance: number }): Promise<ClientReportRow[]>;
+}
+
+export interface ExecutionChange { id: string; version: number; modifiedAt: string }
+export interface ProcessListing extends ProcessRecord { username: string | null }
+
+export interface OverviewStore {
+  /** Processes newest first, with the caller's user name. */
+  processes(page: number, size: number): Promise<Page<ProcessListing>>;
+  processById(id: string): Promise<ProcessListing | null>;
+  /** Executions modified at or after `sinceIso` (ISO text compare, as stored), oldest change first. */
+  executionsChangedSince(sinceIso: string): Promise<ExecutionChange[]>;
+  /** The latest `modifiedAt` of any execution ('' when none): a cursor in the engines' own time. */
+  latestExecutionChange(): Promise<string>;
+  /** Running processes and those created or finished at or after `sinceIso`. */
+  processesActiveSince(sinceIso: string): Promise<Array<{ id: string; status: string; recordsDone: number }>>;
+  /** The latest `createdAt` or `finishedAt` of any process ('' when none). */
+  latestProcessChange(): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data objects and API flows (SQLite: data-store.ts, api-flows-store.ts)
+
+export interface DataStore {
+  insert(d: DataRecord, content: Buffer): Promise<void>;
+  byId(id: string): Promise<DataRecord | null>;
+  content(id: string): Promise<Buffer | null>;
+  /** The input data object of an execution, if it has one. */
+  inputOf(executionId: string): Promise<DataRecord | null>;
+  /** Display name, description and expiration only; the rest is the server's. Throws when there is no such object. */
+  update(d: Pick<DataRecord, 'id' | 'displayName' | 'description' | 'expiration' | 'modifiedAt' | 'modifiedBy'>): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Newest first, at most `limit`; `ownerId` null: everyone's. */
+  list(ownerId: string | null, limit: number): Promise<DataRecord[]>;
+}
+
+/**
+ * A flow created over the API (CreateFlow): the vendor Flow as sent, with who made and changed
+ * it when. The file-defined flows are not here; src/engine/definitions/api-flows.ts merges both.
+ */
+export interface ApiFlowRecord {
+  id: string;
+  /** The vendor Flow as sent (without id, createdAt/By, modifiedAt/By: the columns hold those). */
+  flow: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string;
+  modifiedAt: string;
+  modifiedBy: string;
+}
+
+export interface ApiFlowStore {
+  /** Oldest first. */
+  list(): Promise<ApiFlowRecord[]>;
+  byId(id: string): Promise<ApiFlowRecord | null>;
+  insert(r: ApiFlowRecord): Promise<void>;
+  /** Replaces flow, modifiedAt and modifiedBy; false when there is no such flow. */
+  update(r: ApiFlowRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change notification
+
+/**
+ * What the store reports after a change was committed (never before, never for a rolled-back
+ * one). Changes made through this store instance are described exactly. Those committed by
+ * another instance on the same database (another server, a `flowmock` CLI command) are reported
+ * too, within the backend's notification delay (SQLite: ~100 ms while anyone listens;
+ * PostgreSQL: LISTEN/NOTIFY), either exactly or as `external` ("something changed: re-read what
+ * you watch") when the backend cannot tell what.
+ */
+export type StoreChange =
+  | { kind: 'execution'; id: string; version: number }
+  | { kind: 'process'; id: string }
+  | { kind: 'credentials' }
+  | { kind: 'journal' }
+  | { kind: 'external' };
+
+/** Whether the store can be written, as last seen; the backend refreshes it on its own (see store-health.ts). */
+export interface StoreHealthView {
+  /** Cached: never waits for the database. `probeWritable()` looks now. */
+  state(): StoreHealthState;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+
+/** The collections: the same on the store and on a transaction's view of it. */
+export interface StoreCollections {
   meta: {
-    get(key: string): string | null;
-    set(key: string, value: string): void;
+    get(key: string): Promise<string | null>;
+    set(key: string, value: string): Promise<void>;
   };
 
-  /**
-   * Changes whenever a user, role or API key may have changed, through this store or through
-   * another connection to the same file (a `flowmock keys revoke` while the server runs): what
-   * caches verified credentials compares it on every use.
-   */
-  /** Calls `fn` (in a microtask) after every credential write through this store; returns the unsubscribe. */
-  onCredentialsChange(fn: () => void): () => void;
-  credentialsVersion(): string;
-
   users: {
-    listRoles(): RoleRecord[];
-    upsertRole(role: RoleRecord): void;
-    create(user: UserRecord): void;
-    byId(id: string): UserRecord | null;
-    byUsername(username: string): UserRecord | null;
+    /** In insertion order (the seeded roles' order). */
+    listRoles(): Promise<RoleRecord[]>;
+    upsertRole(role: RoleRecord): Promise<void>;
+    /** Throws on a duplicate id or user name. */
+    create(user: UserRecord): Promise<void>;
+    byId(id: string): Promise<UserRecord | null>;
+    byUsername(username: string): Promise<UserRecord | null>;
     /** Resolves a path parameter: id or user name. */
-    resolve(idOrName: string): UserRecord | null;
-    list(): UserRecord[];
-    setPassword(userId: string, passwordHash: string): void;
-    setEnabled(userId: string, enabled: boolean): void;
+    resolve(idOrName: string): Promise<UserRecord | null>;
+    /** Oldest first (createdAt, then user name). */
+    list(): Promise<UserRecord[]>;
+    /** Throws when there is no such user (also setEnabled, recordLogin). */
+    setPassword(userId: string, passwordHash: string): Promise<void>;
+    setEnabled(userId: string, enabled: boolean): Promise<void>;
     /** Counts a login: loginCount + 1, lastLogin = at. */
-    recordLogin(userId: string, at: string): void;
-    count(): number;
+    recordLogin(userId: string, at: string): Promise<void>;
+    count(): Promise<number>;
   };
 
   passwordResets: {
     /** Replaces the user's pending reset. */
-    put(r: PasswordResetRecord): void;
-    byUser(userId: string): PasswordResetRecord | null;
+    put(r: PasswordResetRecord): Promise<void>;
+    byUser(userId: string): Promise<PasswordResetRecord | null>;
     /** Spends it: false when there was none. */
-    delete(userId: string): boolean;
+    delete(userId: string): Promise<boolean>;
   };
 
   apiKeys: {
-    create(key: ApiKeyRecord): void;
-    byId(id: string): ApiKeyRecord | null;
-    listActive(userId: string): ApiKeyRecord[];
-    revoke(id: string, at: string): boolean;   // false when unknown or already revoked
-    touch(id: string, at: string): void;        // lastUsedAt
+    create(key: ApiKeyRecord): Promise<void>;
+    byId(id: string): Promise<ApiKeyRecord | null>;
+    /** Not revoked, oldest first. */
+    listActive(userId: string): Promise<ApiKeyRecord[]>;
+    /** false when unknown or already revoked. */
+    revoke(id: string, at: string): Promise<boolean>;
+    /** lastUsedAt; an unknown id is harmless. */
+    touch(id: string, at: string): Promise<void>;
   };
 
   printers: {
-    list(): PrinterRecord[];
-    byId(id: string): PrinterRecord | null;
-    byName(displayName: string): PrinterRecord | null;
-    insert(p: PrinterRecord): void;
-    update(p: PrinterRecord): void;
-    delete(id: string): boolean;
+    /** By display name, then id. */
+    list(): Promise<PrinterRecord[]>;
+    byId(id: string): Promise<PrinterRecord | null>;
+    /** The oldest printer with this display name. */
+    byName(displayName: string): Promise<PrinterRecord | null>;
+    insert(p: PrinterRecord): Promise<void>;
+    /** Throws when there is no such printer. */
+    update(p: PrinterRecord): Promise<void>;
+    delete(id: string): Promise<boolean>;
   };
 
   executions: {
-    insert(e: ExecutionRecord): void;
-    /** Saves the record (flowId, flowName, createdAt and createdBy are fixed at insert); bumps and returns the new `version`. */
-    save(e: ExecutionRecord): number;
-    byId(id: string): ExecutionRecord | null;
+    insert(e: ExecutionRecord): Promise<void>;
+    /**
+     * Saves the record (flowId, flowName, createdAt and createdBy are fixed at insert, except a
+     * SelectFlow execution's flow); the database bumps `version` (monotonic even when a stale copy
+     * is saved), sets it on `e` and returns it. Throws when there is no such execution.
+     * A read-modify-write that must not lose a concurrent change runs in `transaction`.
+     */
+    save(e: ExecutionRecord): Promise<number>;
+    /**
+     * An optimistic save: as `save`, but only when the stored version is still `expectedVersion`
+     * (the one the caller read); null, and nothing changed, when another save came first (or there
+     * is no such execution).
+     */
+    saveIf(e: ExecutionRecord, expectedVersion: number): Promise<number | null>;
+    byId(id: string): Promise<ExecutionRecord | null>;
     /** Only what a progress poll needs, without reading the whole record: polling is the API's hottest call. */
-    progressById(id: string): ExecutionProgressView | null;
-    query(q: ExecutionQuery): Page<ExecutionRecord>;
-    statistics(ownerId: string | null, filter?: ConditionGroup, groupTimeBy?: TimeGrouping): ExecutionStatistics;
+    progressById(id: string): Promise<ExecutionProgressView | null>;
+    /** Sorted by the field, then id in the same direction; `filter` as FilterGroup (17 operators, nested groups). */
+    query(q: ExecutionQuery): Promise<Page<ExecutionRecord>>;
+    statistics(ownerId: string | null, filter?: ConditionGroup, groupTimeBy?: TimeGrouping): Promise<ExecutionStatistics>;
     /** Live executions (Running, Waiting, Queued, UserInput), oldest first. */
-    listLive(): ExecutionRecord[];
-    /** The Waiting execution whose callback id this is, if any (one SQL lookup among the Waiting ones). */
-    waitingOnCallback(callbackId: string): ExecutionRecord | null;
-    /** Queued executions by queueSeq; the first `limit` only when given. */
-    listQueued(limit?: number): ExecutionRecord[];
+    listLive(): Promise<ExecutionRecord[]>;
+    /** The Waiting execution whose callback id this is, if any. */
+    waitingOnCallback(callbackId: string): Promise<ExecutionRecord | null>;
+    /** Queued executions by queueSeq (then createdAt, id); the first `limit` only when given. */
+    listQueued(limit?: number): Promise<ExecutionRecord[]>;
     /** Executions with this status (an index count: no record is read). */
-    countByStatus(status: ExecutionStatus): number;
+    countByStatus(status: ExecutionStatus): Promise<number>;
     /** The highest queueSeq among Queued executions, 0 when none is Queued. */
-    maxQueueSeq(): number;
-    count(): number;
+    maxQueueSeq(): Promise<number>;
+    count(): Promise<number>;
   };
 
   documents: {
-    insert(d: DocumentRecord, content: Buffer): void;
-    byId(id: string): DocumentRecord | null;
-    content(id: string): Buffer | null;
-    byExecution(executionId: string): DocumentRecord[];
+    insert(d: DocumentRecord, content: Buffer): Promise<void>;
+    byId(id: string): Promise<DocumentRecord | null>;
+    content(id: string): Promise<Buffer | null>;
+    /** Oldest first. */
+    byExecution(executionId: string): Promise<DocumentRecord[]>;
     /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
-    listVisible(ownerId: string | null, limit: number): Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>;
+    listVisible(ownerId: string | null, limit: number): Promise<Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>>;
   };
 
-  data: import('./data-store.js').DataStore;
+  data: DataStore;
 
   processes: {
-    insert(p: ProcessRecord): void;
-    save(p: ProcessRecord): void;
-    byId(id: string): ProcessRecord | null;
-    listRunning(): ProcessRecord[];
-    /** Deletes finished anonymous runs (no user) that finished before `before`, with their logs; returns how many. */
-    pruneAnonymous(before: string): number;
+    insert(p: ProcessRecord): Promise<void>;
+    /** Throws when there is no such process. */
+    save(p: ProcessRecord): Promise<void>;
+    byId(id: string): Promise<ProcessRecord | null>;
+    /** Oldest first. */
+    listRunning(): Promise<ProcessRecord[]>;
+    /** Deletes finished anonymous runs (no user) that finished before `before`, with their logs (atomically); returns how many. */
+    pruneAnonymous(before: string): Promise<number>;
   };
 
   actionflowLogs: {
-    insert(entry: ActionflowLogRecord): void;
-    query(q: { application?: string; actionflow?: string; processId?: string; page: number; size: number }): Page<ActionflowLogRecord>;
+    insert(entry: ActionflowLogRecord): Promise<void>;
+    /** Newest first. */
+    query(q: { application?: string; actionflow?: string; processId?: string; page: number; size: number }): Promise<Page<ActionflowLogRecord>>;
   };
 
-  /** The request journal and the client report (src/store/journal-store.ts). */
+  /** The request journal and the client report. */
   journal: JournalStore;
-  /** Read models of the dashboard (src/store/journal-store.ts). */
+  /** Read models of the dashboard. */
   overview: OverviewStore;
-  /** Flows created over the API (src/store/api-flows-store.ts). */
+  /** Flows created over the API. */
   apiFlows: ApiFlowStore;
+}
+
+/**
+ * The store's view bound to one open transaction: every call runs inside it (a PostgreSQL
+ * backend: on the one pooled client that holds it). Use it only inside the `transaction`
+ * callback; the store itself, called meanwhile, waits for the transaction to end.
+ */
+export interface StoreTransaction extends StoreCollections {
+  /** Nested: runs `fn` in the same transaction (a savepoint: a throw undoes only `fn`'s writes, then propagates). */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends StoreCollections {
+  /**
+   * Runs `fn` in one transaction: committed when its promise resolves, rolled back when it
+   * rejects (and the error propagates). Everything `fn` reads and writes goes through `tx`, and
+   * no other writer's change shows up half-way: concurrent calls on this store wait for it (or
+   * are served as before or after it), another connection sees it all or nothing. Await no slow
+   * non-store work inside: the transaction holds the database's write lock meanwhile.
+   * Calling the store itself (not `tx`) from inside `fn` waits for `fn`, forever: use `tx`.
+   * May fail at once with a transient lock error (another process writes): see store-retry.ts.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Stops timers and listeners and closes the connection(s); waits for an open transaction to end first. Idempotent. */
+  close(): Promise<void>;
+
+  /** Whether the store can be written, and why not (src/store/store-health.ts). */
+  health: StoreHealthView;
+  /** Looks now: tries to take the write lock without waiting, and lets it go. */
+  probeWritable(): Promise<StoreHealthState>;
+  /**
+   * The server's secrets, kept apart from the database in a key file (src/store/server-secrets.ts):
+   * local to the process and synchronous, whatever the backend.
+   */
+  secrets: ServerSecrets;
+
+  /**
+   * Calls `fn` after every committed change (see StoreChange): for the long-polls, the dashboard's
+   * live feed and the credential caches. Listeners run outside the writer's call (a microtask or
+   * later); an exception in one is swallowed. Returns the unsubscribe.
+   */
+  onChange(fn: (change: StoreChange) => void): () => void;
+  /**
+   * Changes whenever a user, role or API key may have changed, through this store or another
+   * instance on the same database (a `flowmock keys revoke` while the server runs): caches of
+   * verified credentials compare it on every use. Synchronous: the backend keeps it current
+   * (a local write changes it at once; SQLite reads its data_version at most once per turn of the
+   * event loop; a network backend bumps it on a notification), so it lags another instance's
+   * commit by at most the backend's notification delay.
+   */
+  credentialsVersion(): string;
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { startServer, type TestServer } from '../support/server.js';
 import { pdfText } from '../smartflows/helpers.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import {
   UserInputRequiredError, createSmartFlowsClient, unwrap, type FlowExecutionProgress, type SmartFlowsClient,
 } from '../../src/client/index.js';

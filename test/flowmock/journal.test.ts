@@ -4,7 +4,7 @@
  * its bounds (body cap, binary summaries, entry cap).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import { problemOf, startServer, type TestServer } from '../support/server.js';
 import { FLOW, pollUntil, startFlow, executionOf } from '../smartflows/helpers.js';
 import { call, triggerPath } from '../phixflow/helpers.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { LOGIN_THROTTLE_DEFAULTS } from '../../src/auth/login-throttle.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 
 const ADMIN_KEY = 'login-throttle-admin-key-0123456789abcdefgh';
 const PASSWORD = 'correct horse battery staple 7';

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { applyMigrations, MIGRATIONS } from '../../src/store/migrations.js';
-import { hashApiKey, generateApiKey } from '../../src/store/secrets.js';
+import { hashApiKey, generateApiKey } from '../../src/auth/secrets.js';
 import { SERVER_SECRET_NAMES } from '../../src/store/server-secrets.js';
 import { openStore } from '../../src/store/sqlite-store.js';
 import { ROLES } from '../../src/auth/permissions.js';

@@ -17,7 +17,7 @@ import { Credentials, CredentialError } from '../../src/auth/credentials.js';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS } from '../../src/http/cors.js';
 import { seedStore } from '../../src/auth/seed.js';
 import { createLogger } from '../../src/http/logging.js';
-import { hashPassword } from '../../src/store/secrets.js';
+import { hashPassword } from '../../src/auth/secrets.js';
 import { openStore } from '../../src/store/sqlite-store.js';
 import { ROOT, percentile } from './support.js';
 

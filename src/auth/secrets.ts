@@ -1,6 +1,7 @@
 /**
- * Password and API-key helpers used with the store. Neither passwords nor API keys are stored
- * in clear: passwords as salted scrypt hashes, keys as an HMAC under a server-side pepper.
+ * Password and API-key helpers: the store keeps only their results. Neither passwords nor API
+ * keys are stored in clear: passwords as salted scrypt hashes, keys as an HMAC under a
+ * server-side pepper.
  */
 import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 

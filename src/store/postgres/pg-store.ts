@@ -72,6 +72,7 @@ interface Querier {
 export const PG_TRANSACTION_LOCK = 0x666c6f78;
 const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
 const LIVE_SQL = LIVE_STATUSES.map((s) => `'${s}'`).join(', ');
+const STABLE_SQL = "'Success', 'Warning', 'Error', 'Interrupted', 'Canceled'";
 const STABLE_PROGRESS_LIMIT = 1000;
 
 /** The execution list's filter properties as PostgreSQL expressions (the SQLite map, translated). */
@@ -156,12 +157,14 @@ function collections(q: Querier, ctx: {
     caches.stableProgress.delete(e.id);
     const v = executionValues(e);
     // flow_id/flow_name change once: when a SelectFlow execution gets its flow.
-    const values = [v[0], v[1], v[2], v[3], v[6], v[7], v[9], v[10]];
+    const values = [v[0], v[1], v[2], v[3], v[6], v[7], v[9], v[10], replicaId];
+    // Whoever saves an execution as Running runs it: it becomes that replica's (replicas.ts).
     let sql = `UPDATE executions SET flow_id = $2, flow_name = $3, status = $4, modified_at = $5, queue_seq = $6,
-        progress = $7, data = $8, version = version + 1 WHERE id = $1`;
+        progress = $7, data = $8, version = version + 1,
+        owner = CASE WHEN $4 = 'Running' THEN $9 WHEN $4 IN (${STABLE_SQL}) THEN NULL ELSE owner END WHERE id = $1`;
     if (expectedVersion !== null) {
       values.push(expectedVersion);
-      sql += ' AND version = $9';
+      sql += ' AND version = $10';
     }
     const rows = await writeAnnounced<{ id: string; version: number }>(`${sql} RETURNING id, version`, values, executionMessage);
     if (!rows.length) return null;
@@ -278,8 +281,9 @@ function collections(q: Querier, ctx: {
     executions: {
       insert: async (e) => {
         caches.stableProgress.delete(e.id);
-        await writeAnnounced(`INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (${placeholders(11)}) RETURNING id, version`,
-          executionValues(e), executionMessage);
+        await writeAnnounced(`INSERT INTO executions (${EXECUTION_COLUMNS}, owner)
+            VALUES (${placeholders(11)}, CASE WHEN $4 = 'Running' THEN $12 END) RETURNING id, version`,
+        [...executionValues(e), replicaId], executionMessage);
         emit({ kind: 'execution', id: e.id, version: e.version });
       },
       save: async (e) => {
@@ -352,8 +356,11 @@ function collections(q: Querier, ctx: {
           WHERE status = 'Waiting' AND (data::jsonb -> 'waitingFor' ->> 'callbackId') = $1 LIMIT 1`, [callbackId]);
         return row ? executionFromRow(row) : null;
       },
+      // In a transaction the rows are locked for it (the queue drain of replicas.ts), skipping
+      // those another statement is changing right now: the next drain takes them.
       listQueued: async (limit) => (await all<ExecutionRow>(`SELECT ${EXECUTION_COLUMNS} FROM executions
-        WHERE status = 'Queued' ORDER BY queue_seq, created_at, id${limit === undefined ? '' : ' LIMIT $1'}`, limit === undefined ? [] : [limit]))
+        WHERE status = 'Queued' ORDER BY queue_seq, created_at, id${limit === undefined ? '' : ' LIMIT $1'}${ctx.inTransaction ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+      limit === undefined ? [] : [limit]))
         .map(executionFromRow),
       countByStatus: (status) => scalar<number>('SELECT COUNT(*) FROM executions WHERE status = $1', [status]),
       maxQueueSeq: () => scalar<number>(`SELECT COALESCE(MAX(queue_seq), 0) FROM executions WHERE status = 'Queued'`),
@@ -411,12 +418,14 @@ function collections(q: Querier, ctx: {
 
     processes: {
       insert: async (p) => {
-        await writeAnnounced(`INSERT INTO processes (${PROCESS_COLUMNS}) VALUES (${placeholders(11)}) RETURNING id`, processValues(p), processMessage);
+        await writeAnnounced(`INSERT INTO processes (${PROCESS_COLUMNS}, owner) VALUES (${placeholders(11)}, CASE WHEN $4 = 'Running' THEN $12 END) RETURNING id`,
+          [...processValues(p), replicaId], processMessage);
         emit({ kind: 'process', id: p.id });
       },
       save: async (p) => {
         const rows = await writeAnnounced(`UPDATE processes SET application = $2, actionflow = $3, status = $4, user_id = $5, created_at = $6,
-            finished_at = $7, http_status = $8, envelope = $9, records_done = $10, message = $11 WHERE id = $1 RETURNING id`,
+            finished_at = $7, http_status = $8, envelope = $9, records_done = $10, message = $11,
+            owner = CASE WHEN $4 = 'Running' THEN owner ELSE NULL END WHERE id = $1 RETURNING id`,
         processValues(p), processMessage);
         mustChange(rows.length, 'process', p.id);
         emit({ kind: 'process', id: p.id });

@@ -17,13 +17,14 @@
  *   never recover the same row.
  * - The queue and the concurrency limit are global: a replica starts a Queued execution only in a
  *   transaction that counts the Running ones first and locks the queued rows it takes
- *   (`FOR UPDATE SKIP LOCKED`, rows another statement is changing are left for the next drain).
+ *   (`FOR UPDATE SKIP LOCKED`, rows another statement is changing are left for the next drain):
+ *   `drainQueueOnce`. Saving an execution as Running makes it the saving replica's (pg-store.ts).
  * - The virtual clock (tests) moves only through one server's POST /__flowmock/clock; replicas
  *   with their own clocks would disagree on time, so a replica with a virtual clock refuses to
  *   start beside live peers, and a peer refuses to start beside a live virtual-clock replica.
  */
 import os from 'node:os';
-import type { ExecutionRecord, ProcessRecord } from '../types.js';
+import type { ExecutionRecord, ProcessRecord, Store, StoreTransaction } from '../types.js';
 import { PG_TRANSACTION_LOCK, type PgStore } from './pg-store.js';
 import { EXECUTION_COLUMNS, executionFromRow, PROCESS_COLUMNS, processFromRow, type ExecutionRow, type ProcessRow } from './pg-rows.js';
 
@@ -165,13 +166,21 @@ async function withLock<T>(store: PgStore, fn: (q: Q) => Promise<T>): Promise<T>
 }
 
 /**
- * Claims up to `max - Running` Queued executions, lowest queueSeq first, for this replica, in
- * the caller's transaction (which holds the transaction lock, so no two replicas count at once).
- * Rows another statement is changing right now are skipped (SKIP LOCKED): the next drain gets them.
+ * Starts Queued executions while Running slots are free, lowest queueSeq first, the same way on
+ * every backend and every replica: in one store transaction (serialized across replicas), count
+ * the Running executions, take the first free-many Queued ones (on PostgreSQL locked for the
+ * transaction, skipping rows another statement is changing: the next drain gets them), and let
+ * `start` make each Running and save it through `tx` (which makes it this replica's). Returns
+ * the executions started.
  */
-export const CLAIM_QUEUED_SQL = `WITH running AS (SELECT COUNT(*) AS n FROM executions WHERE status = 'Running')
-  SELECT ${EXECUTION_COLUMNS} FROM executions
-  WHERE status = 'Queued'
-  ORDER BY queue_seq, created_at, id
-  LIMIT GREATEST($1::int - (SELECT n FROM running), 0)
-  FOR UPDATE SKIP LOCKED`;
+export async function drainQueueOnce(
+  store: Store, maxConcurrent: number, start: (tx: StoreTransaction, rec: ExecutionRecord) => Promise<void>,
+): Promise<ExecutionRecord[]> {
+  return store.transaction(async (tx) => {
+    const free = maxConcurrent - (await tx.executions.countByStatus('Running'));
+    if (free <= 0) return [];
+    const batch = await tx.executions.listQueued(free);
+    for (const rec of batch) await start(tx, rec);
+    return batch;
+  });
+}

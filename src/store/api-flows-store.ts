@@ -23,7 +23,7 @@ const fromRow = (r: Row): ApiFlowRecord => ({
   createdAt: r.created_at, createdBy: r.created_by, modifiedAt: r.modified_at, modifiedBy: r.modified_by,
 });
 
-export function createApiFlowStore(db: Database.Database): ApiFlowStore {
+export function createApiFlowStore(db: Database.Database): Synchronous<ApiFlowStore> {
   const s = {
     list: db.prepare('SELECT * FROM api_flows ORDER BY created_at, id'),
     byId: db.prepare('SELECT * FROM api_flows WHERE id = ?'),

@@ -39,7 +39,7 @@ const fromRow = (r: DataRow): DataRecord => ({
   modifiedBy: r.modified_by, expiration: r.expiration, contentType: r.content_type, size: r.size,
 });
 
-export function createDataStore(db: Database.Database): DataStore {
+export function createDataStore(db: Database.Database): Synchronous<DataStore> {
   const s = {
     insert: db.prepare(`INSERT INTO data_objects (${COLUMNS}, content) VALUES
       (@id, @execution_id, @usage, @display_name, @description, @created_at, @created_by, @modified_at, @modified_by, @expiration, @content_type, @size, @content)`),

@@ -23,7 +23,7 @@ describe('upgradeExecutionReport (records from older databases)', () => {
     expect(rec.errors).toEqual([]);
   });
 
-  it('an open block of a waiting step gets the waiting status; iterations are upgraded too; new-shape blocks are kept', () => {
+  it('an open block of a waiting step gets the waiting status; iterations are upgraded too; new-shape blocks are kept', async () => {
     const old = {
       report: [{ id: 'main', blocks: [{ id: 'ask', type: 'userInput', start: 's' }, { id: 'cb', type: 'waitForCallback', start: 's' }, { id: 'x', step: { status: 'Output' } }] }],
       iterations: [{ id: 'r1', report: [{ id: 'main', blocks: [{ id: 'b', type: 'document', status: 'Success' }] }] }],
@@ -39,11 +39,11 @@ describe('upgradeExecutionReport (records from older databases)', () => {
 });
 
 describe('an old database row, read through the store and recovered by the engine', () => {
-  it('a Running execution saved with the flat report is read in the new shape and Interrupted on restart, its open step closed with Error', () => {
+  it('a Running execution saved with the flat report is read in the new shape and Interrupted on restart, its open step closed with Error', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-legacy-'));
     const file = path.join(dir, 'old.db');
     try {
-      openStore(file).close(); // the schema
+      await openStore(file).close(); // the schema
       const data = {
         inputKind: 'none', inputData: null, skipUserInput: false, modifiedBy: 'u1',
         stages: [{ start: '2026-01-01T10:00:00.000Z', end: null, input: null, lastProgress: null }],
@@ -62,7 +62,7 @@ describe('an old database row, read through the store and recovered by the engin
 
       const store = openStore(file);
       try {
-        const read = store.executions.byId('old')!;
+        const read = (await store.executions.byId('old'))!;
         expect(read.report).toEqual([{ id: 'main', blocks: [
           { id: 'a', step: { status: 'Output', start: '2026-01-01T10:00:00.000Z', end: '2026-01-01T10:00:01.000Z' } },
           { id: 'b', step: { start: '2026-01-01T10:00:01.000Z' } },
@@ -70,12 +70,12 @@ describe('an old database row, read through the store and recovered by the engin
         const engine = new FlowEngine({ store, flows: () => new Map(), speed: 0, now: () => new Date('2026-01-02T00:00:00.000Z') });
         expect(engine.recoverOnStartup()).toEqual({ interrupted: 1 });
         engine.shutdown();
-        const after = store.executions.byId('old')!;
+        const after = (await store.executions.byId('old'))!;
         expect(after.status).toBe('Interrupted');
         expect(after.report[0].blocks[1].step).toMatchObject({ status: 'Error', end: '2026-01-02T00:00:00.000Z', output: { message: expect.stringMatching(/server stopped/) } });
         expect(after.errors).toEqual([{ error: 'FlowInterrupted', message: expect.stringMatching(/server stopped/) }]);
       } finally {
-        store.close();
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

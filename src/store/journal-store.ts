@@ -133,7 +133,7 @@ const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
 /** 499: the client went away before the answer (nginx's convention); it received no 4xx. */
 const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
 
-export function createJournalStore(db: Database.Database): JournalStore {
+export function createJournalStore(db: Database.Database): Synchronous<JournalStore> {
   const regexps = new Map<string, { test(path: string): boolean }>();
   db.function('flowmock_path_match', { deterministic: true }, (template: unknown, path: unknown) => {
     if (typeof template !== 'string' || typeof path !== 'string') return 0;
@@ -323,7 +323,7 @@ const processFromRow = (r: ProcessRow): ProcessListing => ({
   envelope: parseOrNull(r.envelope), recordsDone: r.records_done, message: r.message, username: r.username,
 });
 
-export function createOverviewStore(db: Database.Database): OverviewStore {
+export function createOverviewStore(db: Database.Database): Synchronous<OverviewStore> {
   const s = {
     procCount: db.prepare('SELECT COUNT(*) FROM processes').pluck(),
     procPage: db.prepare(`SELECT p.*, u.username FROM processes AS p LEFT JOIN users AS u ON u.id = p.user_id
@@ -336,7 +336,6 @@ export function createOverviewStore(db: Database.Database): OverviewStore {
     execLatest: db.prepare('SELECT COALESCE(MAX(modified_at), \'\') FROM executions').pluck(),
     procLatest: db.prepare(`SELECT COALESCE(MAX(t), '') FROM (SELECT MAX(created_at) AS t FROM processes
       UNION ALL SELECT MAX(finished_at) FROM processes)`).pluck(),
-    changes: db.prepare('SELECT total_changes()').pluck(),
   };
   const page = db.transaction((p: number, size: number): Page<ProcessListing> => {
     const total = s.procCount.get() as number;
@@ -355,6 +354,5 @@ export function createOverviewStore(db: Database.Database): OverviewStore {
       .map((r) => ({ id: r.id, status: r.status, recordsDone: r.records_done })),
     latestExecutionChange: () => s.execLatest.get() as string,
     latestProcessChange: () => s.procLatest.get() as string,
-    changeCounter: () => s.changes.get() as number,
   };
 }

@@ -1,5 +1,7 @@
 /**
- * The SQLite implementation of `Store` (better-sqlite3, synchronous).
+ * The SQLite implementation of `Store` (better-sqlite3). Every call runs synchronously on the one
+ * connection; the asynchronous interface is added by synchronous.ts, which makes every other
+ * call wait while a transaction (BEGIN IMMEDIATE, open across the callback's awaits) is open.
  * Fixed statements are prepared once at open; filter queries build parameterised SQL whose
  * text depends only on the filter's shape, and those statements are cached by text.
  */
@@ -16,14 +18,18 @@ import { createDataStore } from './data-store.js';
 import { createApiFlowStore } from './api-flows-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
-  ExecutionStatistics, ExecutionStatus, Page, TimeGrouping, PrinterRecord, ProcessRecord, RoleRecord, Store, UserRecord,
+  ExecutionStatistics, ExecutionStatus, Page, TimeGrouping, PrinterRecord, ProcessRecord, RoleRecord, Store, StoreChange,
+  StoreCollections, StoreTransaction, UserRecord,
 } from './types.js';
+import { ConnectionGate, gatedView, transactionView, type Synchronous } from './synchronous.js';
 import { isStable } from './types.js';
 import { upgradeExecutionReport } from './execution-report-upgrade.js';
 
-import { StoreQueryError, groupToSql, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from './filter-sql.js';
+import { groupToSql } from './filter-sql.js';
+import { StoreQueryError, type EXECUTION_FILTER_KEYS } from './query-rules.js';
 
-export { StoreQueryError, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES };
+/** The collections as this backend implements them: synchronously. */
+type SyncCollections = { [K in keyof StoreCollections]: Synchronous<StoreCollections[K]> };
 
 // ---------------------------------------------------------------------------------------------
 // Row shapes and mapping
@@ -141,7 +147,7 @@ const logFromRow = (r: LogRow): ActionflowLogRecord => ({
  * The execution list's filter properties as SQL (see EXECUTION_LIST in src/api/executions):
  * `mode` is `batch` for executions started with /start (skipUserInput in the record).
  */
-export const EXECUTION_FILTER_COLUMNS: ReadonlyMap<string, string> = new Map([
+export const EXECUTION_FILTER_COLUMNS: ReadonlyMap<string, string> = new Map<(typeof EXECUTION_FILTER_KEYS)[number], string>([
   ['id', 'id'], ['status', 'status'], ['flow', 'flow_id'], ['flowId', 'flow_id'], ['flow.id', 'flow_id'],
   ['flow.displayName', 'flow_name'], ['createdAt', 'created_at'], ['modifiedAt', 'modified_at'], ['createdBy', 'created_by'],
   ['mode', "(CASE WHEN json_extract(data, '$.skipUserInput') THEN 'batch' ELSE 'interactive' END)"],
@@ -180,6 +186,8 @@ const DOCUMENT_COLUMNS =
 const LIVE_STATUSES: readonly ExecutionStatus[] = ['Running', 'Waiting', 'Queued', 'UserInput'];
 const STABLE_PROGRESS_LIMIT = 1000; // stable executions whose progress is kept in memory; emptied when full
 const STATEMENT_CACHE_LIMIT = 200;
+/** How often another connection's commits are looked for while anyone listens for changes. */
+const EXTERNAL_CHANGE_POLL_MS = 100;
 
 function watchWrites(stmt: Database.Statement, health: StoreHealth): void {
   for (const method of ['run', 'get', 'all'] as const) {
@@ -321,6 +329,9 @@ export function openStore(file: string, opts: {
     execSave: db.prepare(`UPDATE executions SET flow_id = @flow_id, flow_name = @flow_name, status = @status, modified_at = @modified_at, queue_seq = @queue_seq,
         progress = @progress, data = @data, version = version + 1
       WHERE id = @id RETURNING version`).pluck(),
+    execSaveIf: db.prepare(`UPDATE executions SET flow_id = @flow_id, flow_name = @flow_name, status = @status, modified_at = @modified_at, queue_seq = @queue_seq,
+        progress = @progress, data = @data, version = version + 1
+      WHERE id = @id AND version = @expected RETURNING version`).pluck(),
     execById: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`),
     execWaitingOn: db.prepare(`SELECT ${EXECUTION_COLUMNS} FROM executions
       WHERE status = 'Waiting' AND json_extract(data, '$.waitingFor.callbackId') = ? LIMIT 1`),
@@ -422,7 +433,7 @@ export function openStore(file: string, opts: {
     return { total, perTime, perObject, perUser };
   });
 
-  const runLogQuery = db.transaction((q: Parameters<Store['actionflowLogs']['query']>[0]): Page<ActionflowLogRecord> => {
+  const runLogQuery = db.transaction((q: Parameters<SyncCollections['actionflowLogs']['query']>[0]): Page<ActionflowLogRecord> => {
     checkPaging(q.page, q.size);
     const filters = { application: q.application ?? null, actionflow: q.actionflow ?? null, process_id: q.processId ?? null };
     const total = s.logCount.get(filters) as number;
@@ -430,12 +441,64 @@ export function openStore(file: string, opts: {
     return pageOf(rows.map(logFromRow), q.page, q.size, total);
   });
 
+  // ---- change notification (StoreChange in types.ts)
+  const gate = new ConnectionGate();
+  const listeners = new Set<(change: StoreChange) => void>();
+  /** Changes made inside the open transaction: delivered at its commit, dropped at its rollback. */
+  let pending: StoreChange[] | null = null;
+  const queued: StoreChange[] = [];
+  let deliveryScheduled = false;
+  const deliverQueued = (): void => {
+    deliveryScheduled = false;
+    for (const change of queued.splice(0)) {
+      for (const fn of [...listeners]) {
+        try {
+          fn(change);
+        } catch {
+          // one broken listener must not keep the change from the others
+        }
+      }
+    }
+  };
+  const deliver = (change: StoreChange): void => {
+    queued.push(change);
+    if (!deliveryScheduled) {
+      deliveryScheduled = true;
+      queueMicrotask(deliverQueued);
+    }
+  };
+  const emit = (change: StoreChange): void => {
+    if (listeners.size === 0) return;
+    if (pending) pending.push(change);
+    else deliver(change);
+  };
+  // Commits by another connection (a second server, a CLI command) move PRAGMA data_version;
+  // while anyone listens it is looked at every EXTERNAL_CHANGE_POLL_MS and reported as `external`.
+  let externalWatch: NodeJS.Timeout | null = null;
+  let externalSeen = 0;
+  const watchExternal = (on: boolean): void => {
+    if (on && !externalWatch && db.open) {
+      externalSeen = s.dataVersion.get() as number;
+      externalWatch = setInterval(() => {
+        if (!db.open) return;
+        const now = s.dataVersion.get() as number;
+        if (now === externalSeen) return;
+        externalSeen = now;
+        credentialWrites++; // another connection's commit may have changed credentials
+        emit({ kind: 'external' });
+      }, EXTERNAL_CHANGE_POLL_MS);
+      externalWatch.unref();
+    } else if (!on && externalWatch) {
+      clearInterval(externalWatch);
+      externalWatch = null;
+    }
+  };
+
   let rolesCache: RoleRecord[] | null = null;
   let credentialWrites = 0; // see credentialsVersion
-  const credentialListeners = new Set<() => void>();
   const bumpCredentials = (): void => {
     credentialWrites++;
-    for (const fn of credentialListeners) queueMicrotask(fn);
+    emit({ kind: 'credentials' });
   };
   // PRAGMA data_version moves when another connection commits. It is read at most once per turn
   // of the event loop: a request's credential check and its reads share one value, as if the
@@ -461,39 +524,8 @@ export function openStore(file: string, opts: {
     checkpointer = startCheckpointer(path.resolve(file));
   }
 
-  const store: Store = {
-    transaction: <T>(fn: () => T): T => inTransaction(fn) as T,
-    health,
-    probeWritable: () => {
-      // BEGIN IMMEDIATE takes the write lock or fails at once (busy_timeout 0): never blocks.
-      if (db.inTransaction) return health.state();
-      try {
-        health.assertPresent();
-        db.exec('BEGIN IMMEDIATE');
-        db.exec('ROLLBACK');
-        health.noteWritten();
-      } catch (err) {
-        if (isTransientStoreError(err)) health.noteBusy();
-        else if (!health.state().lost) return { ...health.state(), ok: false, problem: (err as Error).message };
-      }
-      return health.state();
-    },
-    close: () => {
-      if (fileWatch) clearInterval(fileWatch);
-      dynamic.clear();
-      checkpointer?.stop();
-      db.close();
-    },
-
-    // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
-    credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
-    onCredentialsChange: (fn) => {
-      credentialListeners.add(fn);
-      return () => { credentialListeners.delete(fn); };
-    },
-
-    secrets,
-
+  const journal = createJournalStore(db);
+  const sync: SyncCollections = {
     meta: {
       get: (key) => (s.metaGet.get(key) as string | undefined) ?? null,
       set: (key, value) => { s.metaSet.run(key, value); },
@@ -536,7 +568,7 @@ export function openStore(file: string, opts: {
         const row = s.userByName.get(username) as UserRow | undefined;
         return row ? userFromRow(row) : null;
       },
-      resolve: (idOrName) => store.users.byId(idOrName) ?? store.users.byUsername(idOrName),
+      resolve: (idOrName) => sync.users.byId(idOrName) ?? sync.users.byUsername(idOrName),
       list: () => (s.usersList.all() as UserRow[]).map(userFromRow),
       setPassword: (userId, hash) => {
         bumpCredentials();
@@ -599,6 +631,7 @@ export function openStore(file: string, opts: {
       insert: (e) => {
         stableProgress.delete(e.id);
         s.execInsert.run(executionParams(e));
+        emit({ kind: 'execution', id: e.id, version: e.version });
       },
       save: (e) => {
         stableProgress.delete(e.id);
@@ -607,6 +640,16 @@ export function openStore(file: string, opts: {
         const version = s.execSave.get({ id, flow_id, flow_name, status, modified_at, queue_seq, progress, data }) as number | undefined;
         if (version === undefined) throw new Error(`execution ${e.id} not found`);
         e.version = version;
+        emit({ kind: 'execution', id, version });
+        return version;
+      },
+      saveIf: (e, expected) => {
+        const { id, flow_id, flow_name, status, modified_at, queue_seq, progress, data } = executionParams(e);
+        const version = s.execSaveIf.get({ id, flow_id, flow_name, status, modified_at, queue_seq, progress, data, expected }) as number | undefined;
+        if (version === undefined) return null;
+        stableProgress.delete(id);
+        e.version = version;
+        emit({ kind: 'execution', id, version });
         return version;
       },
       byId: (id) => {
@@ -665,8 +708,14 @@ export function openStore(file: string, opts: {
     data: createDataStore(db),
 
     processes: {
-      insert: (p) => { s.procInsert.run(processParams(p)); },
-      save: (p) => mustChange(s.procSave.run(processParams(p)).changes, 'process', p.id),
+      insert: (p) => {
+        s.procInsert.run(processParams(p));
+        emit({ kind: 'process', id: p.id });
+      },
+      save: (p) => {
+        mustChange(s.procSave.run(processParams(p)).changes, 'process', p.id);
+        emit({ kind: 'process', id: p.id });
+      },
       byId: (id) => {
         const row = s.procById.get(id) as ProcessRow | undefined;
         return row ? processFromRow(row) : null;
@@ -688,9 +737,126 @@ export function openStore(file: string, opts: {
       query: (q) => runLogQuery(q),
     },
 
-    journal: createJournalStore(db),
+    journal: {
+      ...journal,
+      insertMany: (entries, maxEntries) => {
+        journal.insertMany(entries, maxEntries);
+        if (entries.length) emit({ kind: 'journal' });
+      },
+      clear: () => {
+        journal.clear();
+        emit({ kind: 'journal' });
+      },
+    },
     overview: createOverviewStore(db),
     apiFlows: createApiFlowStore(db),
+  };
+
+  // ---- the asynchronous views (synchronous.ts): the store's, waiting for an open transaction, and the transaction's
+  const namespaces = Object.keys(sync) as Array<keyof SyncCollections>;
+  const viewOf = (make: typeof gatedView) =>
+    Object.fromEntries(namespaces.map((name) => [name, make(sync[name], gate)])) as unknown as StoreCollections;
+
+  let savepoints = 0;
+  const txView: StoreTransaction = {
+    ...viewOf(transactionView),
+    // Nested: a savepoint, so that a caught failure inside undoes only its own writes.
+    transaction: async <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
+      if (!gate.busy) throw new Error('a transaction view was used after its transaction ended: use the store itself');
+      const name = `flowmock_${++savepoints}`;
+      const mark = pending?.length ?? 0;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(txView);
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (err) {
+        if (db.inTransaction) {
+          db.exec(`ROLLBACK TO ${name}`);
+          db.exec(`RELEASE ${name}`);
+        }
+        if (pending) pending.length = mark;
+        throw err;
+      } finally {
+        savepoints--;
+      }
+    },
+  };
+
+  let closed = false;
+  const store: Store = {
+    ...viewOf(gatedView),
+    transaction: async <T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
+      await gate.acquire();
+      try {
+        // BEGIN IMMEDIATE takes the write lock now or fails at once (busy_timeout 0; callers
+        // retry, store-retry.ts): a transaction never fails half-way on another process's lock.
+        health.assertPresent();
+        try {
+          db.exec('BEGIN IMMEDIATE');
+        } catch (err) {
+          if (isTransientStoreError(err)) health.noteBusy();
+          throw err;
+        }
+        pending = [];
+        let result: T;
+        try {
+          result = await fn(txView);
+          db.exec('COMMIT'); // deferred foreign keys are checked here
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          pending = null;
+          throw err;
+        }
+        health.noteWritten();
+        const committed = pending;
+        pending = null;
+        for (const change of committed) deliver(change);
+        return result;
+      } finally {
+        gate.release();
+      }
+    },
+    health,
+    probeWritable: async () => {
+      if (gate.busy) return health.state(); // a transaction holds the lock: nothing to learn now
+      // BEGIN IMMEDIATE takes the write lock or fails at once (busy_timeout 0): never blocks.
+      try {
+        health.assertPresent();
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        health.noteWritten();
+      } catch (err) {
+        if (isTransientStoreError(err)) health.noteBusy();
+        else if (!health.state().lost) return { ...health.state(), ok: false, problem: (err as Error).message };
+      }
+      return health.state();
+    },
+    close: async () => {
+      await gate.idle();
+      if (closed) return;
+      closed = true;
+      watchExternal(false);
+      listeners.clear();
+      if (fileWatch) clearInterval(fileWatch);
+      dynamic.clear();
+      checkpointer?.stop();
+      db.close();
+    },
+
+
+    // Local writes bump the counter; PRAGMA data_version moves when another connection commits.
+    credentialsVersion: () => `${credentialWrites}:${dataVersion()}`,
+    onChange: (fn) => {
+      listeners.add(fn);
+      watchExternal(true);
+      return () => {
+        listeners.delete(fn);
+        if (listeners.size === 0) watchExternal(false);
+      };
+    },
+
+    secrets,
   };
   return store;
 }

@@ -52,9 +52,12 @@ export class ReplicaCoordinator {
   readonly leaseMs: number;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Ends what `recoverExpired` took over (the engines set it once built). */
+  onExpired: ReplicaOptions['onExpired'];
 
   private constructor(private readonly store: PgStore, private readonly opts: ReplicaOptions) {
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.onExpired = opts.onExpired;
   }
 
   get id(): string {
@@ -125,7 +128,7 @@ export class ReplicaCoordinator {
         RETURNING ${PROCESS_COLUMNS}`, [this.id])).rows.map((r) => processFromRow(r as ProcessRow));
       return { executions, processes, replicas };
     });
-    if (found.executions.length || found.processes.length || found.replicas.length) await this.opts.onExpired?.(found);
+    if (found.executions.length || found.processes.length || found.replicas.length) await this.onExpired?.(found);
     return found;
   }
 

@@ -152,6 +152,7 @@ function collections(q: Querier, ctx: {
 
   const executionMessage = `json_build_object('kind', 'execution', 'id', w.id, 'version', w.version, 'from', $from)::text`;
   const processMessage = `json_build_object('kind', 'process', 'id', w.id, 'from', $from)::text`;
+  const definitionsMessage = `json_build_object('kind', 'definitions', 'id', w.id, 'from', $from)::text`;
 
   const saveExecution = async (e: ExecutionRecord, expectedVersion: number | null): Promise<number | null> => {
     caches.stableProgress.delete(e.id);
@@ -462,6 +463,8 @@ function collections(q: Querier, ctx: {
     journal: createPgJournalStore(q, { emit }),
     overview: createPgOverviewStore(q),
 
+    // Other replicas cache the flows created over the API (FlowCatalog): every change is announced
+    // as a `definitions` change naming the flow.
     apiFlows: {
       list: async () => (await all<ApiFlowRow>('SELECT * FROM api_flows ORDER BY created_at, id')).map(apiFlowFromRow),
       byId: async (id) => {
@@ -469,12 +472,12 @@ function collections(q: Querier, ctx: {
         return r ? apiFlowFromRow(r) : null;
       },
       insert: async (r) => {
-        await q.query('INSERT INTO api_flows (id, flow, created_at, created_by, modified_at, modified_by) VALUES ($1, $2, $3, $4, $5, $6)',
-          [r.id, JSON.stringify(r.flow), r.createdAt, r.createdBy, r.modifiedAt, r.modifiedBy]);
+        await writeAnnounced(`INSERT INTO api_flows (id, flow, created_at, created_by, modified_at, modified_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [r.id, JSON.stringify(r.flow), r.createdAt, r.createdBy, r.modifiedAt, r.modifiedBy], definitionsMessage);
       },
-      update: async (r) => ((await q.query('UPDATE api_flows SET flow = $2, modified_at = $3, modified_by = $4 WHERE id = $1',
-        [r.id, JSON.stringify(r.flow), r.modifiedAt, r.modifiedBy])).rowCount ?? 0) > 0,
-      delete: async (id) => ((await q.query('DELETE FROM api_flows WHERE id = $1', [id])).rowCount ?? 0) > 0,
+      update: async (r) => (await writeAnnounced(`UPDATE api_flows SET flow = $2, modified_at = $3, modified_by = $4 WHERE id = $1 RETURNING id`,
+        [r.id, JSON.stringify(r.flow), r.modifiedAt, r.modifiedBy], definitionsMessage)).length > 0,
+      delete: async (id) => (await writeAnnounced('DELETE FROM api_flows WHERE id = $1 RETURNING id', [id], definitionsMessage)).length > 0,
     },
   };
   return self;

@@ -26,7 +26,7 @@ import type {
 import { isStable } from '../types.js';
 import { applyPgMigrations } from './migrations.js';
 import { ChangeBus, CHANGE_CHANNEL, type ChangeMessage } from './change-bus.js';
-import { databaseOf, describePgUrl, isTransientPgError, openPgPool } from './pool.js';
+import { databaseOf, describePgUrl, isTransientPgError, openPgPool, PostgresStoreError } from './pool.js';
 import {
   apiKeyFromRow, dataFromRow, documentFromRow, executionFromRow, executionValues, logFromRow, printerFromRow, printerValues,
   processFromRow, processValues, progressFromRow, roleFromRow, toJson, toJsonOrNull, userFromRow, placeholders,
@@ -514,7 +514,7 @@ export async function openPgStore(url: string, opts: PgStoreOptions = {}): Promi
   let bus: ChangeBus | null = null;
   try {
     const client = await pool.connect().catch((err: Error) => {
-      throw new Error(`cannot connect to PostgreSQL at ${describePgUrl(url)}: ${err.message}`);
+      throw new PostgresStoreError(`cannot connect to PostgreSQL at ${describePgUrl(url)}: ${err.message}`);
     });
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

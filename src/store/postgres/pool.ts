@@ -5,6 +5,14 @@
  */
 import pg from 'pg';
 
+/** The PostgreSQL store cannot start: the server cannot be reached, refuses the login, has no such database. */
+export class PostgresStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PostgresStoreError';
+  }
+}
+
 /** A `postgres://` or `postgresql://` URL selects the PostgreSQL store; anything else is a SQLite file. */
 export const isPostgresUrl = (s: string): boolean => /^postgres(ql)?:\/\//i.test(s.trim());
 

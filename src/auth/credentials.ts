@@ -5,7 +5,7 @@
  */
 import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Store, UserRecord, ApiKeyRecord } from '../store/types.js';
+import type { Store, StoreTransaction, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { createHmac } from 'node:crypto';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from './secrets.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -75,7 +75,9 @@ export class Credentials {
     this.jwtTtlSeconds = opts.jwtTtlSeconds;
     this.now = opts.now ?? (() => new Date());
     this.dummyHash = hashApiKey('dummy-key-for-constant-work', this.pepper);
-    this.store.onCredentialsChange(() => this.credentialsChanged());
+    this.store.onChange((change) => {
+      if (change.kind === 'credentials' || change.kind === 'external') this.credentialsChanged();
+    });
   }
 
   private readonly jwtTtlSeconds: number;
@@ -106,8 +108,8 @@ export class Credentials {
     return this.store.secrets.ensure(name, () => randomBytes(32).toString('hex'));
   }
 
-  principalOf(user: UserRecord, via: Principal['via'], apiKeyId?: string): Principal {
-    const roles = this.store.users.listRoles().filter((r) => user.roleIds.includes(r.id));
+  async principalOf(user: UserRecord, via: Principal['via'], apiKeyId?: string): Promise<Principal> {
+    const roles = (await this.store.users.listRoles()).filter((r) => user.roleIds.includes(r.id));
     return {
       user,
       permissions: new Set(roles.flatMap((r) => r.permissions)),
@@ -119,11 +121,11 @@ export class Credentials {
 
   // ---------------------------------------------------------------- API keys
 
-  createApiKey(userId: string, name: string, fixedKey?: string, extra?: { description?: string | null; createdBy?: string }): { record: ApiKeyRecord; key: string } {
-    // A configured admin key is never refused; every other key counts against the limit.
-    if (fixedKey === undefined && this.store.apiKeys.listActive(userId).length >= MAX_ACTIVE_KEYS_PER_USER) {
-      throw new KeyLimitError(`A user may hold at most ${MAX_ACTIVE_KEYS_PER_USER} active API keys; revoke one first.`);
-    }
+  /** `store`: the transaction to create it in (seeding), else the store. */
+  async createApiKey(
+    userId: string, name: string, fixedKey?: string, extra?: { description?: string | null; createdBy?: string },
+    store: Store | StoreTransaction = this.store,
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
     const generated = generateApiKey();
     const key = fixedKey ?? generated.key;
     const id = fixedKey ? keyIdFor(fixedKey) : generated.id;
@@ -137,19 +139,26 @@ export class Credentials {
       description: extra?.description ?? null,
       createdBy: extra?.createdBy ?? userId,
     };
-    this.store.apiKeys.create(record);
+    // Counted and created in one transaction: two creations at once never pass the limit together.
+    await store.transaction(async (tx) => {
+      // A configured admin key is never refused; every other key counts against the limit.
+      if (fixedKey === undefined && (await tx.apiKeys.listActive(userId)).length >= MAX_ACTIVE_KEYS_PER_USER) {
+        throw new KeyLimitError(`A user may hold at most ${MAX_ACTIVE_KEYS_PER_USER} active API keys; revoke one first.`);
+      }
+      await tx.apiKeys.create(record);
+    });
     return { record, key };
   }
 
   /** Makes sure `key` is an active key of `userId` (a configured admin key). */
-  ensureApiKey(userId: string, key: string, name: string): void {
-    const existing = this.store.apiKeys.byId(keyIdFor(key));
+  async ensureApiKey(userId: string, key: string, name: string, store: Store | StoreTransaction = this.store): Promise<void> {
+    const existing = await store.apiKeys.byId(keyIdFor(key));
     if (existing && !existing.revokedAt && existing.userId === userId) return;
     if (existing) throw new Error('The configured admin key collides with another key; choose another one.');
-    this.createApiKey(userId, name, key);
+    await this.createApiKey(userId, name, key, undefined, store);
   }
 
-  verifyApiKey(key: string): Principal {
+  async verifyApiKey(key: string): Promise<Principal> {
     if (key.length < 16 || key.length > 512 || /[\s,]/.test(key)) {
       throw new CredentialError(401, 'The X-API-Key header does not hold one well-formed API key.');
     }
@@ -159,35 +168,36 @@ export class Credentials {
     const version = this.store.credentialsVersion();
     const known = this.verifiedKeys.get(digest, version);
     if (known) {
-      this.touchIfDue(known.rec);
+      if (this.touchDue(known.rec)) await this.touch(known.rec);
       return known.principal;
     }
     const hash = hashApiKey(key, this.pepper);
-    const rec = this.store.apiKeys.byId(keyIdFor(key));
+    const rec = await this.store.apiKeys.byId(keyIdFor(key));
     // Always one constant-time comparison, whether or not the id exists.
     const match = safeEqualHex(hash, rec?.hash ?? this.dummyHash) && rec !== null;
     if (!rec || !match) throw new CredentialError(401, 'Unknown API key.');
     if (rec.revokedAt) throw new CredentialError(401, 'This API key was revoked.');
-    const user = this.store.users.byId(rec.userId);
+    const user = await this.store.users.byId(rec.userId);
     if (!user) throw new CredentialError(401, 'Unknown API key.');
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
-    this.touchIfDue(rec);
-    const principal = this.principalOf(user, 'apiKey', rec.id);
+    if (this.touchDue(rec)) await this.touch(rec);
+    const principal = await this.principalOf(user, 'apiKey', rec.id);
     this.verifiedKeys.set(digest, version, { rec, principal });
     return principal;
   }
 
-  /** lastUsedAt, written at most once a minute per key. */
-  private touchIfDue(rec: ApiKeyRecord): void {
-    const now = this.now();
-    if (!rec.lastUsedAt || now.getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS) {
-      rec.lastUsedAt = now.toISOString();
-      try {
-        this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
-      } catch (err) {
-        // lastUsedAt is a hint: a database locked by another process must not refuse the key.
-        if (!isStoreUnavailable(err)) throw err;
-      }
+  /** lastUsedAt is written at most once a minute per key (no write, and no await, on most requests). */
+  private touchDue(rec: ApiKeyRecord): boolean {
+    return !rec.lastUsedAt || this.now().getTime() - Date.parse(rec.lastUsedAt) >= LAST_USED_PRECISION_MS;
+  }
+
+  private async touch(rec: ApiKeyRecord): Promise<void> {
+    rec.lastUsedAt = this.now().toISOString();
+    try {
+      await this.store.apiKeys.touch(rec.id, rec.lastUsedAt);
+    } catch (err) {
+      // lastUsedAt is a hint: a database locked by another process must not refuse the key.
+      if (!isStoreUnavailable(err)) throw err;
     }
   }
 
@@ -205,7 +215,7 @@ export class Credentials {
     const scope = opts.scope ?? 'api';
     const clientAddress = opts.clientAddress ?? 'unknown';
     this.loginThrottle.check(username, clientAddress);
-    const user = this.store.users.byUsername(username);
+    const user = await this.store.users.byUsername(username);
     // Verify against something even for unknown users, so timing does not reveal which names exist.
     const ok = await this.loginThrottle.checking(() => verifyPasswordAsync(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.passwordHash;
     if (!user || !ok) {
@@ -232,11 +242,11 @@ export class Credentials {
       const { payload } = await jwtVerify(token, await this.verifyKey(this.jwtSecret), {
         algorithms: ['HS256'], issuer: 'flowmock', audience: 'smartflows', currentDate: this.now(),
       });
-      const user = payload.sub ? this.store.users.byId(payload.sub) : null;
+      const user = payload.sub ? await this.store.users.byId(payload.sub) : null;
       if (!user) throw new CredentialError(401, 'The token names no known user.');
       if (payload.pwv !== this.passwordVersion(user)) throw new CredentialError(401, 'The bearer token was issued before the password last changed; log in again.');
       if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
-      return this.principalOf(user, 'jwt');
+      return await this.principalOf(user, 'jwt');
     } catch (err) {
       throw asCredentialError(err, 'bearer token');
     }
@@ -265,7 +275,7 @@ export class Credentials {
     this.watched.add(entry);
     if (!this.watchTimer) {
       this.watchedVersion = this.store.credentialsVersion();
-      this.watchTimer = setInterval(() => this.recheckIfChanged(), 250);
+      this.watchTimer = setInterval(() => void this.recheckIfChanged(), 250);
       this.watchTimer.unref();
     }
     return () => {
@@ -279,10 +289,10 @@ export class Credentials {
 
   /** Re-checks every watched request now (the store calls it after a credential write). */
   credentialsChanged(): void {
-    if (this.watched.size) this.recheck();
+    if (this.watched.size) void this.recheck();
   }
 
-  private recheckIfChanged(): void {
+  private async recheckIfChanged(): Promise<void> {
     let version: string;
     try {
       version = this.store.credentialsVersion();
@@ -291,18 +301,18 @@ export class Credentials {
     }
     if (version === this.watchedVersion) return;
     this.watchedVersion = version;
-    this.recheck();
+    await this.recheck();
   }
 
-  private recheck(): void {
+  private async recheck(): Promise<void> {
     for (const entry of [...this.watched]) {
       let reason: string | null;
       try {
-        reason = this.revocationOf(entry.principal, entry.pwv);
+        reason = await this.revocationOf(entry.principal, entry.pwv);
       } catch {
         continue; // unreadable now (locked, closing): next time
       }
-      if (reason) {
+      if (reason && this.watched.has(entry)) { // a recheck running meanwhile may have told it already
         this.watched.delete(entry);
         entry.onRevoked(reason);
       }
@@ -310,12 +320,12 @@ export class Credentials {
   }
 
   /** Why a principal's credentials are no longer valid, or null. */
-  private revocationOf(p: Principal, pwv: string): string | null {
-    const user = this.store.users.byId(p.user.id);
+  private async revocationOf(p: Principal, pwv: string): Promise<string | null> {
+    const user = await this.store.users.byId(p.user.id);
     if (!user) return 'The user no longer exists.';
     if (!user.enabled) return `User ${user.username} was disabled.`;
     if (p.via === 'apiKey' && p.apiKeyId) {
-      const key = this.store.apiKeys.byId(p.apiKeyId);
+      const key = await this.store.apiKeys.byId(p.apiKeyId);
       if (!key || key.revokedAt) return 'This API key was revoked.';
     }
     if (p.via === 'jwt' && this.passwordVersion(user) !== pwv) return 'The password changed; log in again.';
@@ -325,7 +335,7 @@ export class Credentials {
   // ---------------------------------------------------------------- PhixFlow tokens
 
   async issuePhixflowToken(username: string, expiresInSeconds?: number): Promise<{ token: string; expiresAt: string | null }> {
-    const user = this.store.users.byUsername(username);
+    const user = await this.store.users.byUsername(username);
     if (!user) throw new CredentialError(404, `No user ${username}.`);
     const iat = Math.floor(this.now().getTime() / 1000);
     let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user.username).setIssuedAt(iat);
@@ -355,10 +365,10 @@ export class Credentials {
     } catch (err) {
       throw asCredentialError(err, 'PhixFlow token');
     }
-    const user = sub ? this.store.users.byUsername(sub) : null;
+    const user = sub ? await this.store.users.byUsername(sub) : null;
     if (!user) throw new CredentialError(401, 'The token names no known user.');
     if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
-    const principal = this.principalOf(user, 'phixflowToken');
+    const principal = await this.principalOf(user, 'phixflowToken');
     const missing = this.phixflowPrivileges.filter((p) => !principal.privileges.has(p));
     if (missing.length) throw new CredentialError(403, `User ${user.username} lacks the privilege${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(' and ')}.`);
     this.verifiedTokens.set(digest, version, { ...claims, principal });

@@ -34,13 +34,13 @@ export class PasswordResets {
   }
 
   /** Makes a reset token for an active user and "mails" it; unknown or disabled users get nothing (silently). */
-  request(username: string, path: string | undefined): void {
-    const user = this.store.users.byUsername(username);
+  async request(username: string, path: string | undefined): Promise<void> {
+    const user = await this.store.users.byUsername(username);
     if (!user || !user.enabled) return;
     const token = randomBytes(32).toString('base64url');
     const created = this.now();
     const expiresAt = new Date(created.getTime() + RESET_TOKEN_TTL_MS).toISOString();
-    this.store.passwordResets.put({ userId: user.id, tokenHash: sha256(token).toString('hex'), createdAt: created.toISOString(), expiresAt });
+    await this.store.passwordResets.put({ userId: user.id, tokenHash: sha256(token).toString('hex'), createdAt: created.toISOString(), expiresAt });
     const base = path && path.length ? path : '/reset-password';
     const sep = base.includes('?') ? '&' : '?';
     this.mails.unshift({
@@ -52,19 +52,20 @@ export class PasswordResets {
   }
 
   /** Sets the password when the token is the user's pending, unexpired one; false otherwise (nothing changes). */
-  authorize(userId: string, token: string, password: string): boolean {
-    return this.store.transaction(() => {
-      const pending = this.store.passwordResets.byUser(userId);
+  authorize(userId: string, token: string, password: string): Promise<boolean> {
+    // Checked and spent in one transaction: a token is used once, also by two requests at once.
+    return this.store.transaction(async (tx) => {
+      const pending = await tx.passwordResets.byUser(userId);
       if (!pending) return false;
       const expected = Buffer.from(pending.tokenHash, 'hex');
       const given = sha256(token);
       if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
       if (Date.parse(pending.expiresAt) <= this.now().getTime()) {
-        this.store.passwordResets.delete(userId);
+        await tx.passwordResets.delete(userId);
         return false;
       }
-      this.store.users.setPassword(userId, hashPassword(password));
-      this.store.passwordResets.delete(userId);
+      await tx.users.setPassword(userId, hashPassword(password));
+      await tx.passwordResets.delete(userId);
       return true;
     });
   }

@@ -17,11 +17,11 @@ export interface SeedResult {
   newKeys: Array<{ username: string; key: string }>;
 }
 
-export function seedStore(store: Store, credentials: Credentials, opts: { adminKey?: string; now: () => Date }): SeedResult {
-  return store.transaction(() => {
+export function seedStore(store: Store, credentials: Credentials, opts: { adminKey?: string; now: () => Date }): Promise<SeedResult> {
+  return store.transaction(async (tx) => {
     // Roles are code: refresh them on every start so a permission added in a release applies.
-    for (const role of ROLES) store.users.upsertRole(role);
-    const fresh = store.users.count() === 0;
+    for (const role of ROLES) await tx.users.upsertRole(role);
+    const fresh = (await tx.users.count()) === 0;
     const newKeys: SeedResult['newKeys'] = [];
     if (fresh) {
       for (const u of SEED_USERS) {
@@ -30,25 +30,27 @@ export function seedStore(store: Store, credentials: Credentials, opts: { adminK
           enabled: true, roleIds: [u.roleId], passwordHash: null, createdAt: opts.now().toISOString(),
           firstName: u.displayName, lastName: '',
         };
-        store.users.create(user);
+        await tx.users.create(user);
         const skipGenerated = u.username === 'admin' && opts.adminKey !== undefined;
-        if (u.printKey && !skipGenerated) newKeys.push({ username: u.username, key: credentials.createApiKey(user.id, 'Created at first start').key });
+        if (u.printKey && !skipGenerated) {
+          newKeys.push({ username: u.username, key: (await credentials.createApiKey(user.id, 'Created at first start', undefined, undefined, tx)).key });
+        }
       }
     }
     if (opts.adminKey !== undefined) {
-      const admin = store.users.byUsername('admin');
+      const admin = await tx.users.byUsername('admin');
       if (admin) {
-        credentials.ensureApiKey(admin.id, opts.adminKey, CONFIGURED_ADMIN_KEY_NAME);
+        await credentials.ensureApiKey(admin.id, opts.adminKey, CONFIGURED_ADMIN_KEY_NAME, tx);
         // The configured key replaces the one configured before: that one is revoked, so that
         // changing FLOWMOCK_ADMIN_KEY / --admin-key ends the old key (it may have leaked).
         // Databases from before this rule have no record: every other configured key of admin goes.
         const id = keyIdFor(opts.adminKey);
-        const previous = store.meta.get(CONFIGURED_ADMIN_KEY_META_KEY);
+        const previous = await tx.meta.get(CONFIGURED_ADMIN_KEY_META_KEY);
         const stale = previous !== null
           ? [previous]
-          : store.apiKeys.listActive(admin.id).filter((k) => k.name === CONFIGURED_ADMIN_KEY_NAME && k.id.startsWith('cfg')).map((k) => k.id);
-        for (const old of stale) if (old !== id) store.apiKeys.revoke(old, opts.now().toISOString());
-        store.meta.set(CONFIGURED_ADMIN_KEY_META_KEY, id);
+          : (await tx.apiKeys.listActive(admin.id)).filter((k) => k.name === CONFIGURED_ADMIN_KEY_NAME && k.id.startsWith('cfg')).map((k) => k.id);
+        for (const old of stale) if (old !== id) await tx.apiKeys.revoke(old, opts.now().toISOString());
+        await tx.meta.set(CONFIGURED_ADMIN_KEY_META_KEY, id);
       }
     }
     return { freshDatabase: fresh, newKeys };

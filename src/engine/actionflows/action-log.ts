@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ActionflowDef } from '../definitions/types.js';
-import type { ActionflowLogRecord, Store } from '../../store/types.js';
+import type { ActionflowLogRecord, Store, StoreCollections } from '../../store/types.js';
 import type { ActionflowEnvelope, EngineLogger, PreparedInput } from './types.js';
 
 /** Bodies longer than this are cut in the request log. */
@@ -17,9 +17,10 @@ export class ActionLog {
     private readonly logger?: EngineLogger,
   ) {}
 
-  request(def: ActionflowDef, processId: string, prepared: PreparedInput): void {
+  /** `store`: the transaction the entry is written in (default: its own write). */
+  request(def: ActionflowDef, processId: string, prepared: PreparedInput, store: StoreCollections = this.store): Promise<void> {
     const { input } = prepared;
-    this.write(def, processId, 'request', {
+    return this.write(store, def, processId, 'request', {
       method: prepared.method,
       url: input.url,
       headers: input.headers, // already redacted by prepareInput
@@ -27,11 +28,11 @@ export class ActionLog {
     });
   }
 
-  response(def: ActionflowDef, processId: string, statusCode: number | null, envelope: ActionflowEnvelope): void {
-    this.write(def, processId, 'response', { statusCode, envelope });
+  response(def: ActionflowDef, processId: string, statusCode: number | null, envelope: ActionflowEnvelope, store: StoreCollections = this.store): Promise<void> {
+    return this.write(store, def, processId, 'response', { statusCode, envelope });
   }
 
-  private write(def: ActionflowDef, processId: string, kind: ActionflowLogRecord['kind'], content: Record<string, unknown>): void {
+  private async write(store: StoreCollections, def: ActionflowDef, processId: string, kind: ActionflowLogRecord['kind'], content: Record<string, unknown>): Promise<void> {
     const entry: ActionflowLogRecord = {
       id: randomUUID(),
       processId,
@@ -42,7 +43,7 @@ export class ActionLog {
       content,
     };
     try {
-      this.store.actionflowLogs.insert(entry);
+      await store.actionflowLogs.insert(entry);
       this.logger?.info({ processId, application: def.application, actionflow: def.name, kind, content }, `actionflow ${kind}`);
     } catch (err) {
       this.logger?.warn({ err, processId, kind }, 'could not write the actionflow log entry');

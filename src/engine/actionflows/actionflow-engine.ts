@@ -5,7 +5,7 @@
  * the (short) async timeout and then leave the run going in the background.
  */
 import { randomUUID } from 'node:crypto';
-import type { ProcessRecord, Store } from '../../store/types.js';
+import type { ProcessRecord, Store, StoreCollections } from '../../store/types.js';
 import { ActionLog } from './action-log.js';
 import { settlesWithin } from './abortable-delay.js';
 import { type AbortCause, envelopeFromRecord, finalEnvelope, INTERRUPTED_MESSAGE, runningEnvelope } from './envelope.js';
@@ -55,6 +55,8 @@ interface RunState {
   insertTimer: NodeJS.Immediate | null;
   /** Writing the row failed: the trigger rejects. */
   storeError: unknown;
+  /** The run's writes in order (first row, progress, final state): each waits for the one before. */
+  writes: Promise<void>;
   /** The scenario in effect (flowmock extension), and the timeout it is measured against. */
   scenario?: string;
   timeoutMs: number;
@@ -133,7 +135,7 @@ export class ActionflowEngine {
     return { kind: 'accepted', process: { ...run.process }, envelope: runningEnvelope(run.process.id) };
   }
 
-  status(processId: string): ProcessRecord | null {
+  status(processId: string): Promise<ProcessRecord | null> {
     return this.store.processes.byId(processId);
   }
 
@@ -147,11 +149,11 @@ export class ActionflowEngine {
    * envelope shape (status Fail, the message, processId) with empty data, since the store keeps
    * no partial results; httpStatus stays null because no answer was ever sent for them.
    */
-  recoverOnStartup(): { interrupted: number } {
+  async recoverOnStartup(): Promise<{ interrupted: number }> {
     let interrupted = 0;
-    for (const p of this.store.processes.listRunning()) {
+    for (const p of await this.store.processes.listRunning()) {
       if (this.active.has(p.id)) continue;
-      this.persist({
+      await this.persist({
         ...p,
         status: 'Fail',
         finishedAt: this.now().toISOString(),
@@ -165,16 +167,18 @@ export class ActionflowEngine {
   }
 
   /**
-   * Aborts every run (cancelling its timers) and saves it, synchronously, as Fail with the
-   * interrupted message, so the store can be closed right after. Later triggers are refused.
+   * Aborts every run (cancelling its timers) and saves it as Fail with the interrupted message;
+   * resolves when those are saved, so the store can be closed right after. Later triggers are refused.
    */
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.closed = true;
+    const saved: Array<Promise<RunResult>> = [];
     for (const run of [...this.active.values()]) {
       run.cause = { kind: 'shutdown' };
-      this.finish(run, { kind: 'aborted' });
+      saved.push(this.finish(run, { kind: 'aborted' }));
       run.controller.abort();
     }
+    await Promise.all(saved);
   }
 
   /** Settles when every run has ended, aborted ones included (tests, graceful stop). */
@@ -192,11 +196,8 @@ export class ActionflowEngine {
     const nowMs = this.now().getTime();
     if (nowMs - this.lastPruneMs < 60_000) return;
     this.lastPruneMs = nowMs;
-    try {
-      this.store.processes.pruneAnonymous(new Date(nowMs - ANONYMOUS_RETENTION_MS).toISOString());
-    } catch (err) {
-      this.logger?.warn({ err }, 'anonymous actionflow runs not pruned (next time)');
-    }
+    this.store.processes.pruneAnonymous(new Date(nowMs - ANONYMOUS_RETENTION_MS).toISOString())
+      .catch((err: unknown) => this.logger?.warn({ err }, 'anonymous actionflow runs not pruned (next time)'));
   }
 
   private start(af: LoadedActionflow, prepared: PreparedInput, userId: string | null, scenario: string | undefined, timeoutMs: number): ActiveRun {
@@ -225,6 +226,7 @@ export class ActionflowEngine {
       stored: false,
       insertTimer: null,
       storeError: null,
+      writes: Promise.resolve(),
       scenario,
       timeoutMs,
     };
@@ -233,7 +235,7 @@ export class ActionflowEngine {
     // every run without a record delay does (JSONata evaluates on promises, never on timers, so
     // no other request or signal can come in between), is written once, in its final state, in
     // one transaction with both log entries: one commit per trigger instead of two.
-    state.insertTimer = setImmediate(() => this.insertRunning(state));
+    state.insertTimer = setImmediate(() => { state.writes = state.writes.then(() => this.insertRunning(state)); });
     // execute() reaches its first await before it could look the run up, so this order is safe.
     this.activity.enter();
     const ended = this.execute(state, prepared).finally(() => this.activity.leave());
@@ -290,17 +292,18 @@ export class ActionflowEngine {
   private saveProgress(run: RunState): void {
     if (run.finished) return;
     run.process = { ...run.process, recordsDone: run.progress.done };
-    if (run.stored) this.persist(run.process); // else the pending insert writes run.process as it is then
+    // Else the pending insert writes run.process as it is then.
+    if (run.stored) run.writes = run.writes.then(() => this.persist(run.process));
   }
 
   /** The first write of a run still going: its Running row and request log entry. */
-  private insertRunning(run: RunState): void {
+  private async insertRunning(run: RunState): Promise<void> {
     run.insertTimer = null;
     if (run.stored || run.finished) return;
     try {
-      this.store.transaction(() => {
-        this.store.processes.insert(run.process);
-        if (run.af.def.logRequest) this.log.request(run.af.def, run.process.id, run.prepared);
+      await this.store.transaction(async (tx) => {
+        await tx.processes.insert(run.process);
+        if (run.af.def.logRequest) await this.log.request(run.af.def, run.process.id, run.prepared, tx);
       });
       run.stored = true;
     } catch (err) {
@@ -310,9 +313,12 @@ export class ActionflowEngine {
   }
 
   /** Saves the final state (store first; callers are answered after). Idempotent. */
-  private finish(run: RunState, ending: RunEnding): RunResult {
+  private async finish(run: RunState, ending: RunEnding): Promise<RunResult> {
     const timedOut = ending.kind === 'aborted' && run.cause?.kind === 'timeout';
-    if (run.finished) return { process: run.process, envelope: envelopeFromRecord(run.process), timedOut };
+    if (run.finished) {
+      await run.writes; // the first finish's save
+      return { process: run.process, envelope: envelopeFromRecord(run.process), timedOut };
+    }
     const { def } = run.af;
     const envelope = finalEnvelope(run.process.id, def.output.name, run.progress, ending, run.cause);
     // 504 for a timeout; no status for a shutdown (no answer is owed); else the endpoint's status.
@@ -333,22 +339,26 @@ export class ActionflowEngine {
     run.insertTimer = null;
     const processId = run.process.id;
     const final = run.process;
-    try {
-      // The final state and the log entries in one write transaction.
-      this.store.transaction(() => {
-        if (run.stored) {
-          this.persist(final);
-        } else {
-          this.store.processes.insert(final);
-          if (def.logRequest) this.log.request(def, processId, run.prepared);
-        }
-        if (def.logResponse) this.log.response(def, processId, httpStatus, envelope);
-      });
-      run.stored = true;
-    } catch (err) {
-      run.storeError ??= err;
-      this.logger?.error({ err, processId }, 'could not save the end of the actionflow process');
-    }
+    // The final state and the log entries in one write transaction, after the run's earlier writes.
+    const saved = run.writes.then(async () => {
+      try {
+        await this.store.transaction(async (tx) => {
+          if (run.stored) {
+            await this.persist(final, tx);
+          } else {
+            await tx.processes.insert(final);
+            if (def.logRequest) await this.log.request(def, processId, run.prepared, tx);
+          }
+          if (def.logResponse) await this.log.response(def, processId, httpStatus, envelope, tx);
+        });
+        run.stored = true;
+      } catch (err) {
+        run.storeError ??= err;
+        this.logger?.error({ err, processId }, 'could not save the end of the actionflow process');
+      }
+    });
+    run.writes = saved;
+    await saved;
     if (this.onFinished && run.cause?.kind !== 'shutdown' && !run.storeError) {
       try {
         this.onFinished(run.af, run.process, envelope);
@@ -369,9 +379,9 @@ export class ActionflowEngine {
     };
   }
 
-  private persist(process: ProcessRecord): void {
+  private async persist(process: ProcessRecord, store: StoreCollections = this.store): Promise<void> {
     try {
-      this.store.processes.save(process);
+      await store.processes.save(process);
     } catch (err) {
       this.logger?.error({ err, processId: process.id }, 'could not save the actionflow process');
     }

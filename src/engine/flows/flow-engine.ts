@@ -21,7 +21,9 @@ import { toBoolean } from '../definitions/expressions.js';
 import type {
   DocumentStepDef, DoStepDef, FailStepDef, IfStepDef, IterateStepDef, ProgressStepDef, StepDef, SwitchStepDef, UserInputStepDef, WaitForCallbackStepDef,
 } from '../definitions/types.js';
-import { isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store } from '../../store/types.js';
+import {
+  isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store, type StoreCollections,
+} from '../../store/types.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { documentInputValues, evaluationContext } from './context.js';
 import { cursorOf, newCursor } from './cursor.js';
@@ -74,6 +76,16 @@ interface LiveRun {
 }
 
 export const QUEUED_MESSAGE = 'Queued: waiting for other flows to finish';
+/** How often an operation that lost a race on one execution is tried again (each time on a fresh read). */
+const STALE_RETRIES = 5;
+
+/** The execution was saved by someone else since it was read: nothing was overwritten. */
+class StaleExecutionError extends Error {
+  constructor(id: string) {
+    super(`The flow execution ${id} was changed meanwhile; try again.`);
+    this.name = 'StaleExecutionError';
+  }
+}
 export const SELECT_FLOW_MESSAGE = 'Select a flow';
 const silent: EngineLogger = { info() {}, warn() {}, error() {} };
 
@@ -110,41 +122,69 @@ export class FlowEngine {
     this.clock = opts.clock ? () => this.timers.now() : (opts.now ?? (() => new Date()));
     this.onFinished = opts.onFinished;
     this.log = opts.logger ?? silent;
+    // Long polls wake on every committed save, this engine's or another server's on the same
+    // database ('external': the backend cannot say which execution, so every poll looks again).
+    this.stopWatchingStore = this.store.onChange((change) => {
+      if (change.kind === 'execution') this.changes.notify(change.id);
+      else if (change.kind === 'external') this.changes.notifyAll();
+    });
+  }
+
+  private readonly stopWatchingStore: () => void;
+
+  /**
+   * Runs `op` again when it lost a race: the execution was saved by someone else between its
+   * read and its save (persist refuses to overwrite that). The re-read sees the new state, and the
+   * op's own checks answer from it (a canceled execution takes no more input).
+   */
+  private async retryStale<T>(op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (!(err instanceof StaleExecutionError) || attempt >= STALE_RETRIES) throw err;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- operations
 
   /** Inserts the execution (Running, or Queued when all slots are taken) and runs it in the background. */
-  start(req: StartRequest): ExecutionRecord {
+  async start(req: StartRequest): Promise<ExecutionRecord> {
     const base = this.flows().get(req.flowId);
     if (!base) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
     const scenario = effectiveScenario(req.scenario, base.def.scenario);
     const flow = scenarioFlow(base, scenario);
-    this.drainQueue();
-    const at = this.iso();
+    await this.drainQueue();
     const held = holdsInQueue(scenario);
-    const queued = held || this.countRunning() >= this.maxConcurrent;
-    const status: ExecutionStatus = queued ? 'Queued' : 'Running';
     const inputData = shownInputData(req.input);
-    const rec: ExecutionRecord = {
-      ...this.blankRecord(at, req.userId, req.skipUserInput),
-      flowId: flow.def.id,
-      flowName: flow.def.displayName,
-      status,
-      progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status },
-      inputKind: req.input.kind,
-      inputData,
-      cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
-      queueSeq: queued ? this.nextQueueSeq() : null,
-    };
-    if (scenario) cursorOf(rec).scenario = scenario;
-    // A flow with an `iterate` construct builds state.iterations itself: no plug-in record iterations, ever.
-    if (programOf(flow.def).iterates) cursorOf(rec).ownIterations = true;
-    openStage(rec, inputData, at);
-    syncIterations(rec);
-    this.store.executions.insert(rec);
+    // Counting the Running ones and inserting in one transaction: two starts at once never both
+    // take the last slot.
+    const { rec, queued } = await this.store.transaction(async (tx) => {
+      const at = this.iso();
+      const queued = held || (await tx.executions.countByStatus('Running')) >= this.maxConcurrent;
+      const status: ExecutionStatus = queued ? 'Queued' : 'Running';
+      const rec: ExecutionRecord = {
+        ...this.blankRecord(at, req.userId, req.skipUserInput),
+        flowId: flow.def.id,
+        flowName: flow.def.displayName,
+        status,
+        progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status },
+        inputKind: req.input.kind,
+        inputData,
+        cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
+        queueSeq: queued ? (await tx.executions.maxQueueSeq()) + 1 : null,
+      };
+      if (scenario) cursorOf(rec).scenario = scenario;
+      // A flow with an `iterate` construct builds state.iterations itself: no plug-in record iterations, ever.
+      if (programOf(flow.def).iterates) cursorOf(rec).ownIterations = true;
+      openStage(rec, inputData, at);
+      syncIterations(rec);
+      await tx.executions.insert(rec);
+      return { rec, queued };
+    });
     if (held) this.holdInQueue(rec.id);
-    else if (!queued) this.launch(rec.id, flow);
+    else if (!queued) this.launch(rec, flow);
     return rec;
   }
 
@@ -160,7 +200,7 @@ export class FlowEngine {
    * Started without a flow: the execution waits in SelectFlow, its progress a one-field form
    * (`flow`) offering `choices`, until selectFlow() runs the chosen one.
    */
-  startSelection(req: { userId: string; choices: Array<{ id: string; displayName: string }>; skipUserInput: boolean; scenario?: string }): ExecutionRecord {
+  async startSelection(req: { userId: string; choices: Array<{ id: string; displayName: string }>; skipUserInput: boolean; scenario?: string }): Promise<ExecutionRecord> {
     const at = this.iso();
     const ids = req.choices.map((c) => c.id);
     const rec: ExecutionRecord = {
@@ -185,13 +225,17 @@ export class FlowEngine {
       queueSeq: null,
     };
     openStage(rec, null, at);
-    this.store.executions.insert(rec);
+    await this.store.executions.insert(rec);
     return rec;
   }
 
   /** Runs the flow chosen for a SelectFlow execution with its stored input (Running or Queued). */
-  selectFlow(executionId: string, flowId: string, input: FlowInput, userId: string): ExecutionRecord {
-    const rec = this.existing(executionId);
+  selectFlow(executionId: string, flowId: string, input: FlowInput, userId: string): Promise<ExecutionRecord> {
+    return this.retryStale(() => this.selectFlowOnce(executionId, flowId, input, userId));
+  }
+
+  private async selectFlowOnce(executionId: string, flowId: string, input: FlowInput, userId: string): Promise<ExecutionRecord> {
+    const rec = await this.existing(executionId);
     if (rec.status !== 'SelectFlow') {
       throw new FlowStateError('conflict', `The execution is ${rec.status}; a flow is chosen only while it is SelectFlow.`);
     }
@@ -203,31 +247,38 @@ export class FlowEngine {
     const requested = typeof rec.cursor.scenario === 'string' ? rec.cursor.scenario : undefined;
     const scenario = effectiveScenario(requested, base.def.scenario);
     const flow = scenarioFlow(base, scenario);
-    this.drainQueue();
-    const at = this.iso();
+    await this.drainQueue();
     const held = holdsInQueue(scenario);
-    const queued = held || this.countRunning() >= this.maxConcurrent;
-    rec.flowId = flow.def.id;
-    rec.flowName = flow.def.displayName;
-    rec.status = queued ? 'Queued' : 'Running';
-    rec.progress = { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status: rec.status };
-    rec.inputKind = input.kind;
-    rec.inputData = shownInputData(input);
-    rec.report = [];
-    rec.cursor = newCursor(input.kind === 'none' ? null : input.value, queued ? null : at);
-    if (scenario) cursorOf(rec).scenario = scenario;
-    rec.queueSeq = queued ? this.nextQueueSeq() : null;
-    closeStage(rec, at);
-    openStage(rec, { flow: flowId }, at);
-    this.persist(rec, userId);
+    const queued = await this.store.transaction(async (tx) => {
+      const at = this.iso();
+      const queued = held || (await tx.executions.countByStatus('Running')) >= this.maxConcurrent;
+      rec.flowId = flow.def.id;
+      rec.flowName = flow.def.displayName;
+      rec.status = queued ? 'Queued' : 'Running';
+      rec.progress = { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status: rec.status };
+      rec.inputKind = input.kind;
+      rec.inputData = shownInputData(input);
+      rec.report = [];
+      rec.cursor = newCursor(input.kind === 'none' ? null : input.value, queued ? null : at);
+      if (scenario) cursorOf(rec).scenario = scenario;
+      rec.queueSeq = queued ? (await tx.executions.maxQueueSeq()) + 1 : null;
+      closeStage(rec, at);
+      openStage(rec, { flow: flowId }, at);
+      await this.persist(rec, userId, tx);
+      return queued;
+    });
     if (held) this.holdInQueue(rec.id);
-    else if (!queued) this.launch(rec.id, flow);
+    else if (!queued) this.launch(rec, flow);
     return rec;
   }
 
   /** Resumes a UserInput execution with the posted form values. */
-  continueWithInput(executionId: string, values: Record<string, unknown>, userId: string): ExecutionRecord {
-    const rec = this.existing(executionId);
+  continueWithInput(executionId: string, values: Record<string, unknown>, userId: string): Promise<ExecutionRecord> {
+    return this.retryStale(() => this.continueWithInputOnce(executionId, values, userId));
+  }
+
+  private async continueWithInputOnce(executionId: string, values: Record<string, unknown>, userId: string): Promise<ExecutionRecord> {
+    const rec = await this.existing(executionId);
     if (rec.status !== 'UserInput') {
       throw new FlowStateError('conflict', `The execution is ${rec.status}; form values are accepted only while it is UserInput.`);
     }
@@ -242,8 +293,12 @@ export class FlowEngine {
   }
 
   /** Resumes an execution Waiting on this callback id; `data` becomes `callback` in the context. */
-  callback(executionId: string, callbackId: string, data: unknown, userId: string): ExecutionRecord {
-    const rec = this.existing(executionId);
+  callback(executionId: string, callbackId: string, data: unknown, userId: string): Promise<ExecutionRecord> {
+    return this.retryStale(() => this.callbackOnce(executionId, callbackId, data, userId));
+  }
+
+  private async callbackOnce(executionId: string, callbackId: string, data: unknown, userId: string): Promise<ExecutionRecord> {
+    const rec = await this.existing(executionId);
     if (rec.status !== 'Waiting' || rec.waitingFor?.type !== 'callback' || rec.waitingFor.callbackId !== callbackId) {
       const why = rec.status === 'Waiting' ? 'it waits for a different callback' : `it is ${rec.status}`;
       throw new FlowStateError('conflict', `The execution is not waiting for callback ${callbackId}: ${why}.`);
@@ -257,13 +312,15 @@ export class FlowEngine {
   }
 
   /** Cancels a live execution; a stable one cannot change any more. */
-  cancel(executionId: string, userId: string): ExecutionRecord {
-    const rec = this.existing(executionId);
-    if (isStable(rec.status)) {
-      throw new FlowStateError('conflict', `The execution is ${rec.status}, which is final; only a live execution can be canceled.`);
-    }
-    const user = this.store.users.byId(userId);
-    return this.end(rec, 'Canceled', `Canceled by ${user?.username ?? userId}`, { userId });
+  cancel(executionId: string, userId: string): Promise<ExecutionRecord> {
+    return this.retryStale(async () => {
+      const user = await this.store.users.byId(userId);
+      const rec = await this.existing(executionId);
+      if (isStable(rec.status)) {
+        throw new FlowStateError('conflict', `The execution is ${rec.status}, which is final; only a live execution can be canceled.`);
+      }
+      return this.end(rec, 'Canceled', `Canceled by ${user?.username ?? userId}`, { userId });
+    });
   }
 
   /**
@@ -271,25 +328,39 @@ export class FlowEngine {
    * by itself (stable, UserInput, Waiting); otherwise at the next save, the timeout or an abort,
    * always with the current record (null if there is none). Never rejects.
    */
-  waitForChange(executionId: string, sinceVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<ExecutionRecord | null> {
-    const current = this.read(executionId);
-    if (!current || current.version !== sinceVersion || !(current.status === 'Running' || current.status === 'Queued')) {
-      return Promise.resolve(current);
-    }
-    if (this.closed || timeoutMs <= 0 || signal?.aborted) return Promise.resolve(current);
+  async waitForChange(executionId: string, sinceVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<ExecutionRecord | null> {
+    const unchanged = (rec: ExecutionRecord | null): rec is ExecutionRecord =>
+      rec !== null && rec.version === sinceVersion && (rec.status === 'Running' || rec.status === 'Queued');
+    const current = await this.read(executionId);
+    if (!unchanged(current) || this.closed || timeoutMs <= 0 || signal?.aborted) return current;
     return new Promise((resolve) => {
       let settled = false;
-      const done = () => {
+      const settle = (rec: ExecutionRecord | null) => {
         if (settled) return;
         settled = true;
         unsubscribe();
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve(this.read(executionId));
+        signal?.removeEventListener('abort', stop);
+        resolve(rec);
       };
-      const unsubscribe = this.changes.subscribe(executionId, done);
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
+      const stop = () => { void this.read(executionId).then(settle); };
+      // A notification may be about another execution ('external'): answer only when this one
+      // moved. One that arrives while the record is being read is looked at after that read.
+      let reading = false;
+      let again = false;
+      const changed = () => {
+        if (settled) return;
+        if (reading) { again = true; return; }
+        reading = true;
+        void this.read(executionId).then((rec) => {
+          reading = false;
+          if (!unchanged(rec) || this.closed) settle(rec);
+          else if (again) { again = false; changed(); }
+        });
+      };
+      const unsubscribe = this.changes.subscribe(executionId, changed);
+      const timer = setTimeout(stop, timeoutMs);
+      signal?.addEventListener('abort', stop, { once: true });
     });
   }
 
@@ -299,12 +370,16 @@ export class FlowEngine {
    * status: everything needed to resume them (step index, form values, callback id) is in the
    * store, so a later continue or callback picks them up as if nothing happened.
    */
-  recoverOnStartup(): { interrupted: number } {
+  async recoverOnStartup(): Promise<{ interrupted: number }> {
     let interrupted = 0;
-    for (const rec of this.store.executions.listLive()) {
+    for (const rec of await this.store.executions.listLive()) {
       if (rec.status !== 'Running' && rec.status !== 'Queued') continue;
-      this.end(rec, 'Interrupted', `Interrupted: the server stopped while the execution was ${rec.status}`, { drain: false, blockStatus: 'Error' });
-      interrupted++;
+      try {
+        await this.end(rec, 'Interrupted', `Interrupted: the server stopped while the execution was ${rec.status}`, { drain: false, blockStatus: 'Error' });
+        interrupted++;
+      } catch (err) {
+        if (!(err instanceof StaleExecutionError)) throw err; // changed meanwhile: not ours to interrupt
+      }
     }
     if (interrupted > 0) this.log.warn({ interrupted }, 'flow executions interrupted by a server stop');
     return { interrupted };
@@ -314,6 +389,7 @@ export class FlowEngine {
    * the store; the next recoverOnStartup marks them Interrupted. */
   shutdown(): void {
     this.closed = true;
+    this.stopWatchingStore();
     if (this.drainRetry) clearTimeout(this.drainRetry);
     for (const id of [...this.runs.keys()]) this.stopRun(id);
     for (const t of this.deadlines.values()) this.timers.clearTimeout(t);
@@ -330,12 +406,13 @@ export class FlowEngine {
 
   // ---------------------------------------------------------------- background runner
 
-  private launch(id: string, flow: EngineFlow): void {
+  private launch(rec: ExecutionRecord, flow: EngineFlow): void {
     if (this.closed) return;
+    const id = rec.id;
     this.stopRun(id);
     const run: LiveRun = { stopped: false, wakers: new Set() };
     this.runs.set(id, run);
-    this.armDeadline(id, flow);
+    this.armDeadline(id, flow, cursorOf(rec).activeMs);
     this.activity.enter();
     setImmediate(() => void this.runLoop(id, run).finally(() => this.activity.leave()));
   }
@@ -360,11 +437,11 @@ export class FlowEngine {
       let step: StepDef | undefined;
       let zone: string | undefined;
       try {
-        const rec = this.liveRecord(id, run);
+        const rec = await this.liveRecord(id, run);
         if (!rec) return 'done';
         const flow = this.flowOf(rec);
         if (!flow) {
-          this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
+          await this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
           return 'done';
         }
         const program = programOf(flow.def);
@@ -374,39 +451,50 @@ export class FlowEngine {
         // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
         if (isHoldStep(step)) return 'done';
         if (!op) {
-          this.finishRun(rec);
+          await this.finishRun(rec);
           return 'done';
         }
         if (!(await this.runOp(id, run, flow, program, op, rec))) return 'done';
       } catch (err) {
         if (isTransientStoreError(err)) return 'locked';
-        if (!this.failed(id, run, step, zone, err)) return 'done';
+        if (err instanceof StaleExecutionError) continue; // changed meanwhile (canceled, ...): read it again
+        if (!(await this.failed(id, run, step, zone, err))) return 'done';
       }
     }
   }
 
   /** The end of the program: Success, or Warning when a catch handled a failure. */
-  private finishRun(rec: ExecutionRecord): void {
+  private async finishRun(rec: ExecutionRecord): Promise<void> {
     const caught = cursorOf(rec).caught;
     const last = rec.warnings.at(-1)?.message ?? '';
-    if (caught === 1) this.end(rec, 'Warning', `Done with a warning: ${last}`);
-    else if (caught > 1) this.end(rec, 'Warning', `Done with ${caught} warnings (see state.warnings); the last: ${last}`);
-    else this.end(rec, 'Success', 'Done');
+    if (caught === 1) await this.end(rec, 'Warning', `Done with a warning: ${last}`);
+    else if (caught > 1) await this.end(rec, 'Warning', `Done with ${caught} warnings (see state.warnings); the last: ${last}`);
+    else await this.end(rec, 'Success', 'Done');
   }
 
   /** A step threw: caught by an open try (true: run on), else the execution ends Error (false). */
-  private failed(id: string, run: LiveRun, step: StepDef | undefined, zone: string | undefined, err: unknown): boolean {
+  private async failed(id: string, run: LiveRun, step: StepDef | undefined, zone: string | undefined, err: unknown): Promise<boolean> {
     const detail = err instanceof Error ? err.message : String(err);
     const message = `Error${step ? ` in step "${step.id}"` : ''}: ${detail}`;
-    try {
-      const rec = this.liveRecord(id, run);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordFailure(id, run, step, zone, err, message);
+      } catch (again) {
+        if (again instanceof StaleExecutionError && attempt < STALE_RETRIES) continue; // changed meanwhile: look again
+        this.log.error({ err: again, executionId: id }, 'could not record the failure of a flow execution');
+        return false;
+      }
+    }
+  }
+
+  private async recordFailure(id: string, run: LiveRun, step: StepDef | undefined, zone: string | undefined, err: unknown, message: string): Promise<boolean> {
+    {
+      const rec = await this.liveRecord(id, run);
       // A step that failed before its block was added (e.g. its message template) gets one now.
       if (rec && step && zone !== undefined && rec.status === 'Running' && cursorOf(rec).tries.length > 0 && !hasOpenBlock(rec, step.id)) startBlock(rec, step, zone, this.iso());
-      if (rec && this.caught(rec, step?.id, message)) return true;
+      if (rec && (await this.caught(rec, step?.id, message))) return true;
       this.log.error({ err, executionId: id, stepId: step?.id }, 'flow execution failed');
-      if (rec) this.end(rec, 'Error', message, { blockStatus: 'Error' });
-    } catch (again) {
-      this.log.error({ err: again, executionId: id }, 'could not record the failure of a flow execution');
+      if (rec) await this.end(rec, 'Error', message, { blockStatus: 'Error' });
     }
     return false;
   }
@@ -416,7 +504,7 @@ export class FlowEngine {
    * state gets `error`, and the catch body runs (or the try is left when it has none). The
    * failure is kept in state.warnings; the execution will end Warning. False when no try is open.
    */
-  private caught(rec: ExecutionRecord, stepId: string | undefined, message: string): boolean {
+  private async caught(rec: ExecutionRecord, stepId: string | undefined, message: string): Promise<boolean> {
     const cursor = cursorOf(rec);
     const open = cursor.tries.pop();
     if (!open) return false;
@@ -434,7 +522,7 @@ export class FlowEngine {
     }
     cursor.caught++;
     rec.warnings.push(flowException('FlowStepError', message, [...(stepId ? [`step ${stepId}`] : []), `caught by try ${open.owner}`]));
-    this.persist(rec);
+    await this.persist(rec);
     return true;
   }
 
@@ -453,25 +541,25 @@ export class FlowEngine {
       case 'try':
         openBody(rec, op.step, op.zone, { try: { bodyTry: [], bodyCatch: [] } }, 'bodyTry');
         cursor.tries.push({ owner: op.step.id, catchAt: op.catchAt, endAt: op.endAt, hasCatch: (op.step.catch?.length ?? 0) > 0, depth: cursor.frames.length });
-        this.advance(rec);
+        await this.advance(rec);
         return true;
       case 'endTry':
         cursor.tries.pop();
         closeBody(rec);
         cursor.stepIndex = op.to;
-        this.persist(rec);
+        await this.persist(rec);
         return true;
       case 'close':
         closeBody(rec);
         if (op.to !== undefined) cursor.stepIndex = op.to;
         else cursor.stepIndex++;
-        this.persist(rec);
+        await this.persist(rec);
         return true;
       case 'nextIteration': {
         const it = cursor.iteration;
         const more = it !== undefined && it.index + 1 < it.items.length;
         const name = more ? await this.iterationName(program, it.owner, it.items, it.index + 1, rec) : '';
-        const fresh = this.liveRecord(id, run);
+        const fresh = await this.liveRecord(id, run);
         if (!fresh) return false;
         const c = cursorOf(fresh);
         if (more && c.iteration) {
@@ -482,7 +570,7 @@ export class FlowEngine {
           delete c.iteration;
           c.stepIndex++;
         }
-        this.persist(fresh);
+        await this.persist(fresh);
         return true;
       }
     }
@@ -491,11 +579,11 @@ export class FlowEngine {
   /** `if`: evaluates the condition, records `condition {result, body}` and runs the matching branch. */
   private async ifStep(id: string, run: LiveRun, flow: EngineFlow, step: IfStepDef, op: Extract<Op, { op: 'if' }>, rec: ExecutionRecord): Promise<boolean> {
     const result = toBooleanValue(await evaluateStepExpression(flow, step.id, 'condition', step.condition, this.context(rec)));
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     openBody(fresh, step, op.zone, { condition: { result, body: [] } }, 'body');
     cursorOf(fresh).stepIndex = result ? cursorOf(fresh).stepIndex + 1 : op.elseAt;
-    this.persist(fresh);
+    await this.persist(fresh);
     return true;
   }
 
@@ -503,12 +591,12 @@ export class FlowEngine {
   private async switchStep(id: string, run: LiveRun, flow: EngineFlow, step: SwitchStepDef, op: Extract<Op, { op: 'switch' }>, rec: ExecutionRecord): Promise<boolean> {
     const value = await evaluateStepExpression(flow, step.id, 'value', step.value, this.context(rec));
     const caseValue = value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const match = op.cases.find((c) => c.value === caseValue);
     openBody(fresh, step, op.zone, { switch: { caseValue, caseBody: [] } }, 'caseBody');
     cursorOf(fresh).stepIndex = match ? match.at : op.defaultAt;
-    this.persist(fresh);
+    await this.persist(fresh);
     return true;
   }
 
@@ -517,7 +605,7 @@ export class FlowEngine {
     const raw = await evaluateStepExpression(flow, step.id, 'items', step.items, this.context(rec));
     const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? (raw as unknown[]) : [raw];
     const name = items.length > 0 ? await this.iterationName(programOf(flow.def), step.id, items, 0, rec) : '';
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const cursor = cursorOf(fresh);
     if (items.length === 0) {
@@ -526,7 +614,7 @@ export class FlowEngine {
       cursor.iteration = { owner: step.id, items, index: 0, at: pushIteration(fresh, step.id, 0, name) };
       cursor.stepIndex++;
     }
-    this.persist(fresh);
+    await this.persist(fresh);
     return true;
   }
 
@@ -541,12 +629,12 @@ export class FlowEngine {
   private async runStep(id: string, run: LiveRun, flow: EngineFlow, step: DoStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     if (step.when !== undefined) {
       const applies = await stepApplies(flow, step, this.context(rec));
-      const fresh = this.liveRecord(id, run);
+      const fresh = await this.liveRecord(id, run);
       if (!fresh) return false;
       if (!applies) {
         skippedBlock(fresh, step, zone, this.iso());
         raisePercentage(fresh, step.percentage);
-        this.advance(fresh);
+        await this.advance(fresh);
         return true;
       }
       rec = fresh;
@@ -568,30 +656,30 @@ export class FlowEngine {
   /** Message, wait, then percentage. */
   private async progressStep(id: string, run: LiveRun, flow: EngineFlow, step: ProgressStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? step.id;
-    let fresh = this.liveRecord(id, run);
+    let fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     startBlock(fresh, step, zone, this.iso());
     fresh.progress.message = message;
-    this.persist(fresh);
+    await this.persist(fresh);
     await this.sleep(run, step.durationMs);
-    fresh = this.liveRecord(id, run);
+    fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     endBlock(fresh, step.id, 'Output', this.iso());
     raisePercentage(fresh, step.percentage);
-    this.advance(fresh);
+    await this.advance(fresh);
     return true;
   }
 
   private async documentStep(id: string, run: LiveRun, flow: EngineFlow, step: DocumentStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? `Generating ${step.displayName ?? step.id}`;
-    let fresh = this.liveRecord(id, run);
+    let fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     startBlock(fresh, step, zone, this.iso());
     fresh.progress.message = message;
-    this.persist(fresh);
+    await this.persist(fresh);
     await this.sleep(run, step.durationMs ?? 0);
 
-    fresh = this.liveRecord(id, run);
+    fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const context = this.context(fresh);
     const cursor = cursorOf(fresh);
@@ -610,7 +698,7 @@ export class FlowEngine {
     // `format: docx` (the document step's option): a Word file instead of a PDF.
     const pdf = docx ? renderExecutionDocx(source) : await renderExecutionPdf(source);
 
-    const done = this.liveRecord(id, run);
+    const done = await this.liveRecord(id, run);
     if (!done) return false;
     const doc: DocumentRecord = {
       id: randomUUID(),
@@ -632,10 +720,10 @@ export class FlowEngine {
     endBlock(done, step.id, 'Output', this.iso(), { output: produced });
     raisePercentage(done, step.percentage);
     // Document and record together: a reader never sees a model pointing at a missing document.
-    this.store.transaction(() => {
+    await this.store.transaction(async (tx) => {
       // Scenario `document-missing`: the model names the document, but it is never stored (404).
-      if (storesDocuments(done)) this.store.documents.insert(doc, pdf);
-      this.advance(done);
+      if (storesDocuments(done)) await tx.documents.insert(doc, pdf);
+      await this.advance(done, tx);
     });
     return true;
   }
@@ -648,11 +736,11 @@ export class FlowEngine {
       // Skipped, as a step whose condition is false: the output says why.
       skippedBlock(rec, step, zone, at, 'Skipped: started without user input (/start), the form defaults were used');
       raisePercentage(rec, step.percentage);
-      this.advance(rec);
+      await this.advance(rec);
       return true;
     }
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for user input';
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
     startBlock(fresh, step, zone, at);
@@ -668,14 +756,14 @@ export class FlowEngine {
       form: formLayout(step),
     };
     fresh.waitingFor = { type: 'userInput', since: at };
-    this.persist(fresh);
-    this.drainQueue();
+    await this.persist(fresh);
+    await this.drainQueue();
     return false;
   }
 
   private async callbackStep(id: string, run: LiveRun, flow: EngineFlow, step: WaitForCallbackStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for an external event';
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
     const callbackId = randomUUID();
@@ -690,35 +778,35 @@ export class FlowEngine {
       callbackUrl: `/api/v1/flows/callback/${callbackId}?executionId=${encodeURIComponent(fresh.id)}`,
       since: at,
     };
-    this.persist(fresh);
-    this.drainQueue();
+    await this.persist(fresh);
+    await this.drainQueue();
     return false;
   }
 
   private async failStep(id: string, run: LiveRun, flow: EngineFlow, step: FailStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     const message = (await renderStepText(flow, step, 'message', this.context(rec))) || step.status;
-    const fresh = this.liveRecord(id, run);
+    const fresh = await this.liveRecord(id, run);
     if (!fresh) return false;
     const at = this.iso();
     startBlock(fresh, step, zone, at);
     // An Error inside a try goes to its catch; Warning and Interrupted end the execution as written.
-    if (step.status === 'Error' && this.caught(fresh, step.id, message)) return true;
+    if (step.status === 'Error' && (await this.caught(fresh, step.id, message))) return true;
     endBlock(fresh, step.id, 'Error', at, { output: { message } });
     raisePercentage(fresh, step.percentage);
-    this.end(fresh, step.status, message);
+    await this.end(fresh, step.status, message);
     return false;
   }
 
   // ---------------------------------------------------------------- state transitions
 
   /** Next step: saved with the step index moved on. */
-  private advance(rec: ExecutionRecord): void {
+  private async advance(rec: ExecutionRecord, store: StoreCollections = this.store): Promise<void> {
     cursorOf(rec).stepIndex++;
-    this.persist(rec);
+    await this.persist(rec, undefined, store);
   }
 
   /** Back to Running after user input or a callback: new stage, next step. */
-  private resume(rec: ExecutionRecord, flow: EngineFlow, stageInput: unknown, at: string, userId: string): ExecutionRecord {
+  private async resume(rec: ExecutionRecord, flow: EngineFlow, stageInput: unknown, at: string, userId: string): Promise<ExecutionRecord> {
     const cursor = cursorOf(rec);
     closeStage(rec, at);
     openStage(rec, stageInput, at);
@@ -731,8 +819,8 @@ export class FlowEngine {
       message: stepMessageNow(opStep(programOf(flow.def).ops[cursor.stepIndex])),
       status: 'Running',
     };
-    this.persist(rec, userId);
-    this.launch(rec.id, flow);
+    await this.persist(rec, userId);
+    this.launch(rec, flow);
     return rec;
   }
 
@@ -740,12 +828,13 @@ export class FlowEngine {
    * Ends the execution with a stable status: runner and timers stopped, open blocks and the
    * stage closed, queue slot handed on.
    */
-  private end(
+  private async end(
     rec: ExecutionRecord,
     status: ExecutionStatus,
     message: string,
-    opts: { userId?: string; blockStatus?: StepStateStatus; drain?: boolean } = {},
-  ): ExecutionRecord {
+    /** `tx`: saved in that transaction; the caller drains and tells onFinished after its commit. */
+    opts: { userId?: string; blockStatus?: StepStateStatus; drain?: boolean; tx?: StoreCollections } = {},
+  ): Promise<ExecutionRecord> {
     const at = this.iso();
     this.stopRun(rec.id);
     this.pauseRunning(rec, at);
@@ -763,8 +852,9 @@ export class FlowEngine {
     rec.waitingFor = null;
     rec.queueSeq = null;
     closeStage(rec, at);
-    this.persist(rec, opts.userId);
-    if (opts.drain !== false) this.drainQueue();
+    await this.persist(rec, opts.userId, opts.tx ?? this.store);
+    if (opts.tx) return rec;
+    if (opts.drain !== false) await this.drainQueue();
     this.finished(rec);
     return rec;
   }
@@ -783,7 +873,7 @@ export class FlowEngine {
   private holdInQueue(id: string): void {
     this.holds.set(id, this.timers.setTimeout(() => {
       this.holds.delete(id);
-      this.drainQueue();
+      void this.drainQueue().catch((err) => this.log.error({ err }, 'could not start queued flow executions'));
     }, QUEUED_HOLD_MS * this.speed));
   }
 
@@ -791,14 +881,17 @@ export class FlowEngine {
    * Starts Queued executions, lowest queueSeq first, while Running slots are free. Reads only as
    * many queued records as there are free slots (this runs on every start and every end).
    */
-  private drainQueue(): void {
+  private async drainQueue(): Promise<void> {
     try {
-      this.drainQueueNow();
+      await this.drainQueueNow();
     } catch (err) {
       // Another process holds the database lock: the queue is drained again shortly.
       if (!isTransientStoreError(err) || this.closed) throw err;
       if (!this.drainRetry) {
-        this.drainRetry = setTimeout(() => { this.drainRetry = null; this.drainQueue(); }, storeRetryDelayMs(6));
+        this.drainRetry = setTimeout(() => {
+          this.drainRetry = null;
+          void this.drainQueue().catch((again) => this.log.error({ err: again }, 'could not start queued flow executions'));
+        }, storeRetryDelayMs(6));
         this.drainRetry.unref?.();
       }
     }
@@ -806,45 +899,57 @@ export class FlowEngine {
 
   private drainRetry: NodeJS.Timeout | null = null;
 
-  private drainQueueNow(): void {
+  private async drainQueueNow(): Promise<void> {
     if (this.closed) return;
-    let free = this.maxConcurrent - this.countRunning();
-    while (free > 0) {
-      // Executions held by the `queued` scenario are skipped: then the whole queue is read.
-      const batch = this.store.executions.listQueued(this.holds.size > 0 ? undefined : free);
-      if (batch.length === 0) return;
-      let moved = false;
-      for (const rec of batch) {
-        if (free <= 0) break;
-        if (this.holds.has(rec.id)) continue;
-        moved = true;
-        const flow = this.flowOf(rec);
-        if (!flow) {
-          // Leaves the queue without taking a slot; the next batch looks further.
-          this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { drain: false });
-          continue;
+    // Counting the free slots and moving Queued executions to Running in one transaction: two
+    // drains at once (this engine's, or another server's) never start one twice or pass the limit.
+    // Runners start, and onFinished hears of executions ended here, after the commit.
+    const started: Array<{ rec: ExecutionRecord; flow: EngineFlow }> = [];
+    const ended: ExecutionRecord[] = [];
+    await this.store.transaction(async (tx) => {
+      let free = this.maxConcurrent - (await tx.executions.countByStatus('Running'));
+      while (free > 0) {
+        // Executions held by the `queued` scenario are skipped: then the whole queue is read.
+        const batch = await tx.executions.listQueued(this.holds.size > 0 ? undefined : free);
+        if (batch.length === 0) return;
+        let moved = false;
+        for (const rec of batch) {
+          if (free <= 0) break;
+          if (this.holds.has(rec.id)) continue;
+          moved = true;
+          const flow = this.flowOf(rec);
+          if (!flow) {
+            // Leaves the queue without taking a slot; the next batch looks further.
+            ended.push(await this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { drain: false, tx }));
+            continue;
+          }
+          const at = this.iso();
+          rec.status = 'Running';
+          rec.queueSeq = null;
+          rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
+          cursorOf(rec).runningSince = at;
+          await this.persist(rec, undefined, tx);
+          started.push({ rec, flow });
+          free--;
         }
-        const at = this.iso();
-        rec.status = 'Running';
-        rec.queueSeq = null;
-        rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
-        cursorOf(rec).runningSince = at;
-        this.persist(rec);
-        this.launch(rec.id, flow);
-        free--;
+        if (!moved) return;
       }
-      if (!moved) return;
-    }
+    });
+    for (const { rec, flow } of started) this.launch(rec, flow);
+    for (const rec of ended) this.finished(rec);
   }
 
-  /** Saves the record (bumping its version) and wakes long polls on it. */
-  private persist(rec: ExecutionRecord, userId?: string): ExecutionRecord {
+  /**
+   * Saves the record over the version it was read at (bumping it; long polls hear of it from the
+   * store). Someone else saved it meanwhile (a cancel during a step, another server's drain):
+   * StaleExecutionError, nothing overwritten.
+   */
+  private async persist(rec: ExecutionRecord, userId?: string, store: StoreCollections = this.store): Promise<ExecutionRecord> {
     rec.modifiedAt = this.iso();
     if (userId) rec.modifiedBy = userId;
     rec.progress.status = rec.status;
     syncIterations(rec);
-    this.store.executions.save(rec);
-    this.changes.notify(rec.id);
+    if ((await store.executions.saveIf(rec, rec.version)) === null) throw new StaleExecutionError(rec.id);
     return rec;
   }
 
@@ -861,27 +966,25 @@ export class FlowEngine {
   }
 
   /** Interrupts the execution once its Running time reaches maxDurationMs × speed (speed 0: no limit). */
-  private armDeadline(id: string, flow: EngineFlow): void {
+  private armDeadline(id: string, flow: EngineFlow, spent: number): void {
     this.clearDeadline(id);
     const max = flow.def.maxDurationMs;
     if (!max || this.speed === 0) return;
-    const rec = this.read(id);
-    const spent = rec ? cursorOf(rec).activeMs : 0;
-    const timer = this.timers.setTimeout(() => this.onDeadline(id, max), Math.max(0, max * this.speed - spent));
+    const timer = this.timers.setTimeout(() => void this.onDeadline(id, max), Math.max(0, max * this.speed - spent));
     this.deadlines.set(id, timer);
   }
 
-  private onDeadline(id: string, max: number, attempt = 0): void {
+  private async onDeadline(id: string, max: number, attempt = 0): Promise<void> {
     this.deadlines.delete(id);
     try {
-      const rec = this.read(id);
+      const rec = await this.read(id);
       if (rec?.status === 'Running') {
-        this.end(rec, 'Interrupted', `Interrupted: ran longer than the flow's maximum duration of ${max} ms`, { blockStatus: 'Error' });
+        await this.end(rec, 'Interrupted', `Interrupted: ran longer than the flow's maximum duration of ${max} ms`, { blockStatus: 'Error' });
       }
     } catch (err) {
-      if (isTransientStoreError(err) && !this.closed) {
-        // Locked by another process: try again shortly (in real time: the lock is another process's).
-        setTimeout(() => this.onDeadline(id, max, attempt + 1), storeRetryDelayMs(attempt)).unref?.();
+      if ((isTransientStoreError(err) || err instanceof StaleExecutionError) && !this.closed) {
+        // Locked by another process, or saved meanwhile: look again shortly (in real time: the lock is another process's).
+        setTimeout(() => void this.onDeadline(id, max, attempt + 1), storeRetryDelayMs(attempt)).unref?.();
         return;
       }
       this.log.error({ err, executionId: id }, 'could not interrupt a flow execution');
@@ -934,9 +1037,9 @@ export class FlowEngine {
   // ---------------------------------------------------------------- reading
 
   /** The record if this runner may still act on it (not stopped, still Running). */
-  private liveRecord(id: string, run: LiveRun): ExecutionRecord | null {
+  private async liveRecord(id: string, run: LiveRun): Promise<ExecutionRecord | null> {
     if (run.stopped || this.closed) return null;
-    const rec = this.store.executions.byId(id);
+    const rec = await this.store.executions.byId(id);
     if (!rec || rec.status !== 'Running') {
       if (this.runs.get(id) === run) this.stopRun(id);
       return null;
@@ -944,9 +1047,9 @@ export class FlowEngine {
     return rec;
   }
 
-  private read(id: string): ExecutionRecord | null {
+  private async read(id: string): Promise<ExecutionRecord | null> {
     try {
-      return this.store.executions.byId(id);
+      return await this.store.executions.byId(id);
     } catch (err) {
       // The store may be closed already during shutdown; a poll then just gets nothing.
       this.log.warn({ err, executionId: id }, 'could not read a flow execution');
@@ -954,8 +1057,8 @@ export class FlowEngine {
     }
   }
 
-  private existing(id: string): ExecutionRecord {
-    const rec = this.store.executions.byId(id);
+  private async existing(id: string): Promise<ExecutionRecord> {
+    const rec = await this.store.executions.byId(id);
     if (!rec) throw new FlowStateError('notFound', `There is no flow execution with id ${id}.`);
     return rec;
   }
@@ -978,14 +1081,6 @@ export class FlowEngine {
 
   private context(rec: ExecutionRecord): object {
     return evaluationContext(rec, cursorOf(rec));
-  }
-
-  private countRunning(): number {
-    return this.store.executions.countByStatus('Running');
-  }
-
-  private nextQueueSeq(): number {
-    return this.store.executions.maxQueueSeq() + 1;
   }
 
   private iso(): string {

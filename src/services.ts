@@ -6,7 +6,7 @@ import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
 import { storeTarget, type FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
-import { openStore } from './store/sqlite-store.js';
+import { openTargetStore } from './store/open-store.js';
 import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
 import { loadDefinitions, type LoadedDefinitions } from './engine/definitions/load.js';
@@ -60,12 +60,16 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const definitionsHolder = new DefinitionsHolder(await loadDefinitions(config.flowsDir));
   const random = createRandom(config.seed);
   const storeLog = logger.child({ component: 'store' });
-  const target = storeTarget(config);
-  if (target.kind === 'postgres') throw new Error('the PostgreSQL store is not wired into the server yet (issue 16, in progress)');
-  const store = openStore(target.file, { onLost: (reason) => storeLog.error({ db: target.file }, `database lost: ${reason}`) });
+  // A SQLite file, or PostgreSQL as one of possibly several replicas (src/store/open-store.ts).
+  const opened = await openTargetStore(storeTarget(config), {
+    clock: config.clock,
+    onLost: (reason) => storeLog.error(`database lost: ${reason}`),
+    onError: (err) => storeLog.warn({ err }, 'PostgreSQL: replica lease or change notifications failed; retrying'),
+  });
+  const { store, replica } = opened;
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
-    const seed = seedStore(store, credentials, { adminKey: config.adminKey, now });
+    const seed = await seedStore(store, credentials, { adminKey: config.adminKey, now });
     const engineLogger = logger.child({ component: 'engine' });
     // With --seed, ids of new executions and actionflow runs repeat too, but only on a new
     // database (an existing one may already hold the ids the seed gives); otherwise crypto UUIDs.
@@ -82,8 +86,23 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     });
     const actionflows = new ActionflowEngine({ store, now, logger: engineLogger, newId: idStream('process-ids'), clock: kit.clock, onFinished: kit.actionflowFinished });
     kit.watch(flows.activity, actionflows.activity);
-    const recoveredExecutions = flows.recoverOnStartup().interrupted;
-    const recoveredProcesses = actionflows.recoverOnStartup().interrupted;
+    let recoveredExecutions: number;
+    let recoveredProcesses: number;
+    if (replica) {
+      // Replicas: only the work of replicas whose lease expired is recovered, now and at every
+      // renewal; the peers' own work and the shared queue are left alone.
+      replica.onExpired = async ({ executions, processes }) => {
+        await flows.recoverOnStartup(executions);
+        await actionflows.recoverOnStartup(processes);
+      };
+      const found = await replica.recoverExpired();
+      recoveredExecutions = found.executions.length;
+      recoveredProcesses = found.processes.length;
+      replica.startRenewing();
+    } else {
+      recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
+      recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;
+    }
     const services: Services = {
       config, store, credentials,
       definitions: () => definitionsHolder.current(),
@@ -103,11 +122,14 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
         kit.close();
         await flows.shutdown();
         await actionflows.shutdown();
-        store.close();
+        // Gives the lease up at once: a peer recovers what was still Running here without waiting for it.
+        await replica?.leave();
+        await store.close();
       },
     };
   } catch (err) {
-    store.close();
+    await replica?.leave();
+    await store.close();
     throw err;
   }
 }

@@ -21,6 +21,8 @@ export interface FlowmockConfig {
    * takes the place of `db`. Absent: `db`. See `storeTarget`.
    */
   store?: string;
+  /** PostgreSQL replicas: lease of a replica's running work, renewed every third of it (src/store/postgres/replicas.ts). Default 15. */
+  replicaLeaseSeconds?: number;
   flowsDir: string;
   /** Duration factor for flow steps: 1 real time, 0.1 ten times faster, 0 no waiting. */
   speed: number;

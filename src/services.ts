@@ -63,6 +63,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   // A SQLite file, or PostgreSQL as one of possibly several replicas (src/store/open-store.ts).
   const opened = await openTargetStore(storeTarget(config), {
     clock: config.clock,
+    leaseMs: config.replicaLeaseSeconds !== undefined ? config.replicaLeaseSeconds * 1000 : undefined,
     onLost: (reason) => storeLog.error(`database lost: ${reason}`),
     onError: (err) => storeLog.warn({ err }, 'PostgreSQL: replica lease or change notifications failed; retrying'),
   });

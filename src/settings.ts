@@ -107,6 +107,10 @@ export const SETTINGS: Setting[] = [
     key: 'flowsDir', name: 'flows', flag: '--flows', arg: 'dir', env: ['FLOWMOCK_FLOWS'], parse: text(1),
     help: 'folder of flow and actionflow definitions', defaultText: './flows when it exists, else the bundled demo flows',
   },
+  {
+    key: 'replicaLeaseSeconds', name: 'replicaLease', flag: '--replica-lease', arg: 'seconds', env: ['FLOWMOCK_REPLICA_LEASE'], parse: int(1, 3600), defaultText: '15',
+    help: 'PostgreSQL replicas: how long a replica\'s running work stays its own without renewal; after that a peer ends it Interrupted',
+  },
   { key: 'speed', name: 'speed', flag: '--speed', arg: 'factor', env: ['FLOWMOCK_SPEED'], parse: num(0, 1000), help: 'scale every flow step duration; 0 runs without waiting' },
   { key: 'maxConcurrent', name: 'maxConcurrent', flag: '--max-concurrent', arg: 'n', env: ['FLOWMOCK_MAX_CONCURRENT'], parse: int(1, 1000), help: 'executions running at once; the rest are Queued' },
   {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { storeTarget, type FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
 import { openTargetStore } from './store/open-store.js';
+import { reloadDefinitions } from './http/reload.js';
 import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
 import { loadDefinitions, type LoadedDefinitions } from './engine/definitions/load.js';
@@ -100,6 +101,28 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       recoveredExecutions = found.executions.length;
       recoveredProcesses = found.processes.length;
       replica.startRenewing();
+      // Flows: a peer's API-flow change drops the cached API flows here; a peer's reload of its
+      // flow files reloads ours (from our own folder); our reloads are announced to the peers.
+      const pg = opened.pg!;
+      let reloadingForPeer = false;
+      definitionsHolder.onReplace(() => {
+        if (!reloadingForPeer) pg.announce('definitions').catch((err) => storeLog.warn({ err }, 'could not tell the other replicas about the reload'));
+      });
+      pg.onPeerMessage((msg) => {
+        if (msg.kind !== 'definitions') return;
+        if (msg.id) {
+          flowCatalog.forgetApiFlows();
+          return;
+        }
+        void (async () => {
+          reloadingForPeer = true;
+          try {
+            await reloadDefinitions(config.flowsDir, definitionsHolder, logger.child({ component: 'reload' }));
+          } finally {
+            reloadingForPeer = false;
+          }
+        })();
+      });
     } else {
       recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
       recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;

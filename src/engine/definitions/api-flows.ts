@@ -36,6 +36,12 @@ export class FlowCatalog {
     return this.api;
   }
 
+  /** Drops what was read from the store: another replica created, changed or deleted an API flow. */
+  forgetApiFlows(): void {
+    this.api = undefined;
+    this.apiVersion++;
+  }
+
   /** The file flow with this id, if any. */
   fileFlow(id: string): LoadedFlow | undefined {
     return this.holder.flowsById().get(id);

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions, type LoadedDefinitions } from '../../src/engine/definitions/load.js';
 import { FlowEngine } from '../../src/engine/flows/flow-engine.js';
+import { Credentials } from '../../src/auth/credentials.js';
+import { seedStore } from '../../src/auth/seed.js';
 import type { EngineFlow } from '../../src/engine/flows/types.js';
 import { openPgStore, type PgStore } from '../../src/store/postgres/pg-store.js';
 import { openStore } from '../../src/store/sqlite-store.js';
@@ -158,5 +160,20 @@ describe.skipIf(!available)('flow engines on two PostgreSQL replicas', () => {
     const done = await until(a.engine, a.store, started.id, (r) => STABLE.includes(r.status));
     expect(done.status).toBe('Success');
     expect(done.stages).toHaveLength(2);
+  }, 30_000);
+
+  it('a key revoked through one replica is refused by the other, whose verified-key cache had it', async () => {
+    const credsA = new Credentials(a.store, { jwtTtlSeconds: 600 });
+    const credsB = new Credentials(b.store, { jwtTtlSeconds: 600 });
+    await seedStore(a.store, credsA, { now: () => new Date() });
+    const integrator = (await a.store.users.byUsername('integrator'))!;
+    const { record, key } = await credsA.createApiKey(integrator.id, 'replica test');
+    expect((await credsB.verifyApiKey(key)).user.id).toBe(integrator.id); // verified and cached on B
+    const before = b.store.credentialsVersion();
+    const t0 = performance.now();
+    expect(await a.store.apiKeys.revoke(record.id, new Date().toISOString())).toBe(true);
+    while (b.store.credentialsVersion() === before && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 1));
+    console.log(`replica B learned of the revocation ${(performance.now() - t0).toFixed(1)} ms after replica A's revoke was sent`);
+    await expect(credsB.verifyApiKey(key)).rejects.toThrow('This API key was revoked.');
   }, 30_000);
 });

@@ -13,7 +13,7 @@ import { createApp, type FlowmockApp } from './app.js';
 import type { FlowmockConfig } from './config.js';
 import { VirtualClock } from './engine/clock.js';
 import { journalFor } from './http/journal.js';
-import type { JournalEntry, JournalFilter } from './store/journal-store.js';
+import type { JournalEntry, JournalFilter } from './store/types.js';
 import type { FlowScenario, PhixflowScenario } from './engine/scenarios.js';
 import { isFlowScenario, isPhixflowScenario, knownScenarios } from './engine/scenarios.js';
 
@@ -53,13 +53,14 @@ export interface JournalExpectation extends JournalFilter {
   count?: number | { atLeast?: number; atMost?: number };
 }
 
+/** Asynchronous, as the store it reads: `await fm.journal.verify(...)`. */
 export interface FlowmockJournal {
   /** The journaled requests matching the filter, newest first (up to `size`, default 100). */
-  requests(filter?: JournalFilter, size?: number): JournalEntry[];
-  count(filter?: JournalFilter): number;
-  /** Throws JournalVerificationError (with the count and what was expected) unless the expectation holds; answers the count. */
-  verify(expectation: JournalExpectation): number;
-  clear(): void;
+  requests(filter?: JournalFilter, size?: number): Promise<JournalEntry[]>;
+  count(filter?: JournalFilter): Promise<number>;
+  /** Rejects with JournalVerificationError (with the count and what was expected) unless the expectation holds; resolves to the count. */
+  verify(expectation: JournalExpectation): Promise<number>;
+  clear(): Promise<void>;
 }
 
 export class JournalVerificationError extends Error {
@@ -116,9 +117,9 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
     try {
       const url = await fm.listen();
       const { store, credentials } = fm.services;
-      const integrator = store.users.byUsername('integrator');
+      const integrator = (await store.users.byUsername('integrator'));
       if (!integrator) throw new Error('the seeded user integrator is missing');
-      credentials.ensureApiKey(integrator.id, userKey, 'startFlowmock user key');
+      await credentials.ensureApiKey(integrator.id, userKey, 'startFlowmock user key');
       return { fm, url };
     } catch (err) {
       await fm.close();
@@ -143,17 +144,17 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
     advanceTo: async (at) => virtual().advanceTo(typeof at === 'string' ? new Date(at) : at),
   };
 
-  const flushed = () => {
-    journalFor(current.fm.services).flush();
+  const flushed = async () => {
+    await journalFor(current.fm.services).flush();
     return current.fm.services.store.journal;
   };
   const journal: FlowmockJournal = {
-    requests: (filter = {}, size = 100) => flushed().query(filter, 0, size).content,
-    count: (filter = {}) => flushed().count(filter),
-    verify(expectation) {
+    requests: async (filter = {}, size = 100) => (await (await flushed()).query(filter, 0, size)).content,
+    count: async (filter = {}) => (await flushed()).count(filter),
+    async verify(expectation) {
       const { count, ...filter } = expectation;
       const expected = count === undefined ? { atLeast: 1 } : typeof count === 'number' ? { atLeast: count, atMost: count } : count;
-      const matched = flushed().count(filter);
+      const matched = await (await flushed()).count(filter);
       const ok = (expected.atLeast === undefined || matched >= expected.atLeast) && (expected.atMost === undefined || matched <= expected.atMost);
       if (!ok) {
         const want = expected.atLeast === expected.atMost ? `exactly ${expected.atLeast}`

@@ -10,5 +10,5 @@ export {
 export { createApp, type FlowmockApp } from './app.js';
 export { resolveConfig, DEFAULT_CONFIG, ConfigError, type FlowmockConfig } from './config.js';
 export { SETTINGS, type Setting } from './settings.js';
-export type { JournalEntry, JournalFilter } from './store/journal-store.js';
+export type { JournalEntry, JournalFilter } from './store/types.js';
 export type { FlowScenario, PhixflowScenario } from './engine/scenarios.js';

@@ -81,6 +81,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       return () => ids.uuid();
     };
     const flowCatalog = new FlowCatalog(store, definitionsHolder, logger.child({ component: 'flows' }));
+    await flowCatalog.load();
     const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => flowCatalog.flowsById().get(id) });
     const flows = new FlowEngine({
       store, flows: () => flowCatalog.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
@@ -101,7 +102,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       recoveredExecutions = found.executions.length;
       recoveredProcesses = found.processes.length;
       replica.startRenewing();
-      // Flows: a peer's API-flow change drops the cached API flows here; a peer's reload of its
+      // Flows: a peer's API-flow change re-reads the API flows here; a peer's reload of its
       // flow files reloads ours (from our own folder); our reloads are announced to the peers.
       const pg = opened.pg!;
       let reloadingForPeer = false;
@@ -111,7 +112,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       pg.onPeerMessage((msg) => {
         if (msg.kind !== 'definitions') return;
         if (msg.id) {
-          flowCatalog.forgetApiFlows();
+          flowCatalog.load().catch((err) => storeLog.warn({ err }, 'could not re-read the flows created over the API'));
           return;
         }
         void (async () => {

@@ -27,8 +27,8 @@ test('the invoice flow ends in Success with a PDF, started exactly once', async 
   const run = await runFlow({ baseUrl: fm.url, apiKey: fm.userKey }, INVOICE);
   expect(run.status).toBe('Success');
   expect(run.documents).toHaveLength(1);
-  expect(fm.journal.verify({ operationId: 'ExecuteFlow', count: 1 })).toBe(1);
-  expect(() => fm.journal.verify({ operationId: 'ExecuteFlow', count: 2 })).toThrow(/1 request matched .*expected exactly 2/);
+  expect(await fm.journal.verify({ operationId: 'ExecuteFlow', count: 1 })).toBe(1);
+  await expect(fm.journal.verify({ operationId: 'ExecuteFlow', count: 2 })).rejects.toThrow(/1 request matched .*expected exactly 2/);
 });
 
 test('a scenario picked for one start makes that execution fail', async () => {
@@ -38,7 +38,7 @@ test('a scenario picked for one start makes that execution fail', async () => {
 });
 
 test('reset forgot the previous test: the journal is empty and the keys still work', async () => {
-  expect(fm.journal.count()).toBe(0);
+  expect(await fm.journal.count()).toBe(0);
   const me = await fetch(`${fm.url}/api/v1/users/me`, { headers: { 'X-API-Key': fm.userKey } });
   expect(me.status).toBe(200);
 });

@@ -53,7 +53,7 @@ async function withStore<T>(opts: DbOptions, fn: (store: Store, credentials: Cre
   }
   try {
     const credentials = new Credentials(store, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
-    const seed = seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
+    const seed = await seedStore(store, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
     note(`database ${file}`);
     if (!existed) {
       note(`warning: there was no database at ${file}; a new one was created (with the users admin, integrator and api-user).`
@@ -62,28 +62,28 @@ async function withStore<T>(opts: DbOptions, fn: (store: Store, credentials: Cre
     }
     return await fn(store, credentials, cfg);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-function userOrFail(store: Store, name: string) {
-  const u = store.users.resolve(name);
-  if (!u) throw new CliError(`No user ${name}. Users: ${store.users.list().map((x) => x.username).join(', ')}`);
+async function userOrFail(store: Store, name: string) {
+  const u = (await store.users.resolve(name));
+  if (!u) throw new CliError(`No user ${name}. Users: ${(await store.users.list()).map((x) => x.username).join(', ')}`);
   return u;
 }
 
 export async function keysCreate(opts: { user: string; name?: string } & DbOptions): Promise<void> {
-  return withStore(opts, (store, credentials) => {
-    const user = userOrFail(store, opts.user);
-    const { record, key } = credentials.createApiKey(user.id, opts.name ?? 'Created with flowmock keys create');
+  return withStore(opts, async (store, credentials) => {
+    const user = await userOrFail(store, opts.user);
+    const { record, key } = await credentials.createApiKey(user.id, opts.name ?? 'Created with flowmock keys create');
     console.log(`Created key ${record.id} for ${user.username} (shown once):\n${key}`);
   });
 }
 
 export async function keysList(opts: { user: string } & DbOptions): Promise<void> {
-  return withStore(opts, (store) => {
-    const user = userOrFail(store, opts.user);
-    const keys = store.apiKeys.listActive(user.id);
+  return withStore(opts, async (store) => {
+    const user = await userOrFail(store, opts.user);
+    const keys = (await store.apiKeys.listActive(user.id));
     if (!keys.length) return console.log(`${printable(user.username)} has no active API keys.`);
     console.log(['id'.padEnd(35), 'name'.padEnd(32), 'created'.padEnd(25), 'last used'.padEnd(25), 'ends with'].join(' '));
     for (const k of keys) {
@@ -95,17 +95,17 @@ export async function keysList(opts: { user: string } & DbOptions): Promise<void
 }
 
 export async function keysRevoke(opts: { id: string } & DbOptions): Promise<void> {
-  return withStore(opts, (store) => {
-    if (!store.apiKeys.revoke(opts.id, new Date().toISOString())) throw new CliError(`No active API key ${opts.id}.`);
+  return withStore(opts, async (store) => {
+    if (!(await store.apiKeys.revoke(opts.id, new Date().toISOString()))) throw new CliError(`No active API key ${opts.id}.`);
     console.log(`Revoked key ${opts.id}; every call with it is now a 401.`);
   });
 }
 
 export async function setPassword(opts: { user: string; password: string } & DbOptions): Promise<void> {
   if (opts.password.length < 8) throw new CliError('A password needs at least 8 characters.');
-  return withStore(opts, (store) => {
-    const user = userOrFail(store, opts.user);
-    store.users.setPassword(user.id, hashPassword(opts.password));
+  return withStore(opts, async (store) => {
+    const user = await userOrFail(store, opts.user);
+    await store.users.setPassword(user.id, hashPassword(opts.password));
     console.log(`Password set for ${user.username}; log in with POST /api/v1/authenticate/login.`);
   });
 }
@@ -140,25 +140,25 @@ export async function usersCreate(opts: {
   if (!/^[A-Za-z0-9._@-]{1,100}$/.test(opts.userName)) throw new CliError('--user-name takes 1-100 letters, digits and . _ @ -');
   if (opts.password !== undefined && opts.password.length < 8) throw new CliError('A password needs at least 8 characters.');
   if (opts.emailAddress !== undefined && !/^[^@\s]+@[^@\s]+$/.test(opts.emailAddress)) throw new CliError(`--email-address "${opts.emailAddress}" is not an email address.`);
-  return withStore(opts, (store, credentials) => {
-    if (store.users.byUsername(opts.userName)) throw new CliError(`A user ${opts.userName} exists already.`);
+  return withStore(opts, async (store, credentials) => {
+    if ((await store.users.byUsername(opts.userName))) throw new CliError(`A user ${opts.userName} exists already.`);
     const displayName = [opts.firstName, opts.lastName].filter(Boolean).join(' ') || opts.userName;
     const user: UserRecord = {
       id: randomUUID(), username: opts.userName, displayName, email: opts.emailAddress ?? null, enabled: true,
       roleIds: [opts.role], passwordHash: opts.password ? hashPassword(opts.password) : null, createdAt: new Date().toISOString(),
     };
-    store.users.create(user);
+    await store.users.create(user);
     console.log(`Created user ${user.username} (id ${user.id}, role ${opts.role}).`);
     if (opts.apiKey) {
-      const { record, key } = credentials.createApiKey(user.id, 'Created with flowmock users create');
+      const { record, key } = await credentials.createApiKey(user.id, 'Created with flowmock users create');
       console.log(`Created key ${record.id} for ${user.username} (shown once):\n${key}`);
     }
   });
 }
 
 export async function usersList(opts: DbOptions): Promise<void> {
-  return withStore(opts, (store) => {
-    const rows = store.users.list().map((u) => ({ ...vendorFields(u), id: u.id, role: u.roleIds.join(','), enabled: u.enabled }));
+  return withStore(opts, async (store) => {
+    const rows = (await store.users.list()).map((u) => ({ ...vendorFields(u), id: u.id, role: u.roleIds.join(','), enabled: u.enabled }));
     const cols: Array<[keyof (typeof rows)[number], number]> = [['userName', 16], ['firstName', 12], ['lastName', 12], ['emailAddress', 28], ['role', 14], ['enabled', 8], ['id', 36]];
     console.log(cols.map(([c, w]) => String(c).padEnd(w)).join(' '));
     for (const r of rows) console.log(cols.map(([c, w]) => String(r[c] ?? '-').slice(0, Math.max(w, 36)).padEnd(w)).join(' '));
@@ -166,9 +166,9 @@ export async function usersList(opts: DbOptions): Promise<void> {
 }
 
 export async function usersSetEnabled(opts: { user: string; enabled: boolean } & DbOptions): Promise<void> {
-  return withStore(opts, (store) => {
-    const user = userOrFail(store, opts.user);
-    store.users.setEnabled(user.id, opts.enabled);
+  return withStore(opts, async (store) => {
+    const user = await userOrFail(store, opts.user);
+    await store.users.setEnabled(user.id, opts.enabled);
     console.log(opts.enabled ? `Enabled ${user.username}.` : `Disabled ${user.username}: every call with their API keys or tokens is refused.`);
   });
 }

@@ -15,7 +15,7 @@ import type { BodyChecks, Handlers, RequestContext, OperationId } from './handle
 import type { Services } from '../services.js';
 import { CredentialError, KeyLimitError } from '../auth/credentials.js';
 import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
-import { StoreQueryError } from '../store/sqlite-store.js';
+import { StoreQueryError } from '../store/query-rules.js';
 import { LoginThrottledError } from '../auth/login-throttle.js';
 import { isStoreUnavailable, isTransientStoreError } from '../store/store-health.js';
 import { storeRetryDelayMs, STORE_RETRY_BUDGET_MS } from '../store/store-retry.js';

@@ -20,7 +20,7 @@ import { keyIdFor } from '../auth/credentials.js';
 import { REDACTED, isSecretField, isSecretHeader, redactJson, redactText, secretValues } from '../auth/secret-names.js';
 import type { Services } from '../services.js';
 import { isTransientStoreError } from '../store/store-health.js';
-import type { JournalBody, NewJournalEntry } from '../store/journal-store.js';
+import type { JournalBody, NewJournalEntry } from '../store/types.js';
 
 export const JOURNAL_DEFAULTS = { maxEntries: 10_000, bodyCapBytes: 16 * 1024 };
 const FLUSH_AFTER_MS = 100;
@@ -65,28 +65,37 @@ export class RequestJournal {
   record(entry: NewJournalEntry): void {
     this.pending.push(entry);
     if (this.pending.length >= FLUSH_AT_ENTRIES) {
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS);
+      this.timer = setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
       this.timer.unref();
     }
   }
 
+  /** The flushes in order: a reader's flush also waits for the one already writing. */
+  private flushing: Promise<void> = Promise.resolve();
+
   /** Writes what is queued (readers call it first, so they see every finished request). */
-  flush(): void {
+  flush(): Promise<void> {
+    const done = this.flushing.then(() => this.flushNow());
+    this.flushing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async flushNow(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.pending.length) return;
     const entries = this.pending;
     this.pending = [];
     try {
-      this.services.store.journal.insertMany(entries, this.maxEntries);
+      await this.services.store.journal.insertMany(entries, this.maxEntries);
     } catch (err) {
       if (isTransientStoreError(err) && entries.length + this.pending.length <= JOURNAL_BACKLOG_LIMIT) {
         // Another process holds the database lock: kept, written with the next batch.
         this.pending = entries.concat(this.pending);
         if (!this.timer) {
-          this.timer = setTimeout(() => this.flush(), FLUSH_AFTER_MS * 5);
+          this.timer = setTimeout(() => void this.flush(), FLUSH_AFTER_MS * 5);
           this.timer.unref();
         }
         return;
@@ -101,9 +110,9 @@ export class RequestJournal {
   }
 
   /** Forgets queued entries too (DELETE /__flowmock/requests). */
-  clear(): void {
+  async clear(): Promise<void> {
     this.pending = [];
-    this.services.store.journal.clear();
+    await this.services.store.journal.clear();
   }
 }
 

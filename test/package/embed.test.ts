@@ -33,15 +33,15 @@ describe('startFlowmock', () => {
       method: 'POST', headers: { Authorization: `Bearer ${fm.phixflowToken}`, 'Content-Type': 'application/json' }, body: '[{"name":"Ada","email":"ada@example.com"}]',
     });
     expect(trigger.status).toBe(200);
-    expect(fm.journal.count({ path: '/api/v1/users/me' })).toBe(2);
-    expect(fm.journal.requests({ user: 'integrator' }).map((r) => r.path)).toEqual(['/api/v1/users/me']);
-    expect(fm.journal.verify({ path: '/api/v1/users/me', count: { atLeast: 1, atMost: 2 } })).toBe(2);
+    expect(await fm.journal.count({ path: '/api/v1/users/me' })).toBe(2);
+    expect((await fm.journal.requests({ user: 'integrator' })).map((r) => r.path)).toEqual(['/api/v1/users/me']);
+    expect(await fm.journal.verify({ path: '/api/v1/users/me', count: { atLeast: 1, atMost: 2 } })).toBe(2);
     let failure: unknown;
-    try { fm.journal.verify({ path: '/api/v1/users/me', count: { atMost: 1 } }); } catch (e) { failure = e; }
+    try { await fm.journal.verify({ path: '/api/v1/users/me', count: { atMost: 1 } }); } catch (e) { failure = e; }
     expect(failure).toBeInstanceOf(JournalVerificationError);
     expect((failure as JournalVerificationError).matched).toBe(2);
-    fm.journal.clear();
-    expect(fm.journal.count()).toBe(0);
+    await fm.journal.clear();
+    expect(await fm.journal.count()).toBe(0);
   });
 
   it('reset() keeps the URL and every credential, and forgets the state', async () => {
@@ -49,7 +49,7 @@ describe('startFlowmock', () => {
     await me(fm.userKey);
     await fm.reset();
     expect(fm.url).toBe(url);
-    expect(fm.journal.count()).toBe(0);
+    expect(await fm.journal.count()).toBe(0);
     expect((await me(fm.userKey)).status).toBe(200);
     expect((await me(fm.adminKey)).status).toBe(200);
     const logs = await fetch(`${fm.url}/phixflow/api/1/action/Demo/Echo%20and%20enrich/trigger`, {

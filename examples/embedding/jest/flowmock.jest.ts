@@ -18,7 +18,7 @@ test('the invoice flow ends in Success with one PDF', async () => {
   const run = await runFlow({ baseUrl: fm.url, apiKey: fm.userKey }, INVOICE);
   expect(run.status).toBe('Success');
   expect(run.documents).toHaveLength(1);
-  fm.journal.verify({ operationId: 'ExecuteFlow', count: 1 });
+  await fm.journal.verify({ operationId: 'ExecuteFlow', count: 1 });
 });
 
 test('a PhixFlow trigger with the token answers its data', async () => {
@@ -28,6 +28,6 @@ test('a PhixFlow trigger with the token answers its data', async () => {
     body: JSON.stringify([{ name: 'Ada', email: 'ada@example.com' }]),
   });
   expect(res.status).toBe(200);
-  expect(fm.journal.count({ path: '/phixflow/api/1/action/{application}/{actionflow}/trigger' })).toBe(1);
+  expect(await fm.journal.count({ path: '/phixflow/api/1/action/{application}/{actionflow}/trigger' })).toBe(1);
 });
 // #endregion readme

@@ -25,23 +25,23 @@ export const authenticationHandlers: Pick<Handlers,
     const { store, credentials, now } = ctx.services;
     const tokenScope = scope && scope.length ? scope : 'api';
     const { token, user } = await credentials.login(username, password, { scope: tokenScope, clientAddress: ctx.req.socket.remoteAddress });
-    store.users.recordLogin(user.id, now().toISOString());
-    const fresh = store.users.byId(user.id) ?? user;
-    return { status: 200, body: { user: presentUser(store, fresh), tokens: [{ scope: tokenScope, token }] } };
+    await store.users.recordLogin(user.id, now().toISOString());
+    const fresh = (await store.users.byId(user.id)) ?? user;
+    return { status: 200, body: { user: await presentUser(store, fresh), tokens: [{ scope: tokenScope, token }] } };
   },
 
   AuthenticateOauth2Post() {
     throw conflict('No OAuth2 provider is configured on this server; log in with a user name and password.');
   },
 
-  ResetPassword(ctx) {
-    ctx.services.passwordResets.request(ctx.body!.username, ctx.body!.path);
+  async ResetPassword(ctx) {
+    await ctx.services.passwordResets.request(ctx.body!.username, ctx.body!.path);
     return { status: 200, body: {} };
   },
 
-  AuthorizeResetPassword(ctx) {
+  async AuthorizeResetPassword(ctx) {
     const { userId, resetToken, password } = ctx.body!;
-    if (!ctx.services.passwordResets.authorize(userId, resetToken, password)) {
+    if (!await ctx.services.passwordResets.authorize(userId, resetToken, password)) {
       throw invalidField('body', '/resetToken', 'pendingResetToken', 'not the pending reset token of this user (wrong, spent or expired)');
     }
     return { status: 200, body: {} };

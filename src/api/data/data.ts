@@ -6,7 +6,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
 import { notFound } from '../../http/problem.js';
-import type { DataRecord, Store } from '../../store/types.js';
+import type { DataRecord, StoreCollections } from '../../store/types.js';
 import type { Principal } from '../../auth/principal.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';
@@ -16,8 +16,8 @@ const isXml = (contentType: string) => contentType === 'application/xml' || cont
 /** Data objects GetDataMetadata lists at most. */
 const META_LIMIT = 1000;
 
-function visibleData(store: Store, p: Principal, id: string): DataRecord {
-  const d = store.data.byId(id);
+async function visibleData(store: StoreCollections, p: Principal, id: string): Promise<DataRecord> {
+  const d = (await store.data.byId(id));
   if (!d || (d.createdBy !== p.user.id && !seesAll(p))) throw notFound(`No data ${id}.`);
   return d;
 }
@@ -31,17 +31,17 @@ function contentValue(d: DataRecord, bytes: Buffer | null): unknown {
   return text;
 }
 
-function presentData(store: Store, d: DataRecord): components['schemas']['Data'] {
+async function presentData(store: StoreCollections, d: DataRecord): Promise<components['schemas']['Data']> {
   return {
     type: 'value',
     id: d.id,
     displayName: d.displayName,
     description: d.description,
     createdAt: d.createdAt,
-    createdBy: userRef(store, d.createdBy),
+    createdBy: await userRef(store, d.createdBy),
     modifiedAt: d.modifiedAt,
-    modifiedBy: userRef(store, d.modifiedBy),
-    value: { content: contentValue(d, store.data.content(d.id)), contentType: d.contentType },
+    modifiedBy: await userRef(store, d.modifiedBy),
+    value: { content: contentValue(d, (await store.data.content(d.id))), contentType: d.contentType },
     dataAvailable: true,
     expiration: d.expiration,
     usage: d.usage,
@@ -55,57 +55,62 @@ type DataCtx = RequestContext<'GetData' | 'ExistsData' | 'UpdateData' | 'DeleteD
 const dataOf = (ctx: DataCtx) => visibleData(ctx.services.store, principalOf(ctx), ctx.path.dataId);
 
 export const dataHandlers: Pick<Handlers, 'GetDataMetadata' | 'GetData' | 'ExistsData' | 'UpdateData' | 'DeleteData' | 'GetDataContent' | 'GetDataPreview'> = {
-  GetDataMetadata(ctx) {
+  async GetDataMetadata(ctx) {
     const p = principalOf(ctx);
     const { store } = ctx.services;
     const { creator, templateName, projectName } = ctx.query;
     // flowmock has no templates or projects: a non-empty name matches nothing.
     const none = (templateName !== undefined && templateName !== '') || (projectName !== undefined && projectName !== '');
-    const items = none ? [] : store.data.list(seesAll(p) ? null : p.user.id, META_LIMIT)
-      .map((d) => ({ d, by: store.users.byId(d.createdBy)?.username ?? d.createdBy }))
+    const names = new Map((await store.users.list()).map((u) => [u.id, u.username]));
+    const items = none ? [] : (await store.data.list(seesAll(p) ? null : p.user.id, META_LIMIT))
+      .map((d) => ({ d, by: names.get(d.createdBy) ?? d.createdBy }))
       .filter(({ by }) => creator === undefined || creator === '' || by === creator);
     const xml = `<data>${items.map(({ d, by }) =>
       `<item id="${escapeAttr(d.id)}" displayName="${escapeAttr(d.displayName)}" contentType="${escapeAttr(d.contentType)}" createdAt="${d.createdAt}" createdBy="${escapeAttr(by)}"/>`).join('')}</data>`;
     return { status: 200, contentType: 'application/xml', body: xml };
   },
 
-  GetData: (ctx) => ({ status: 200, body: presentData(ctx.services.store, dataOf(ctx)) }),
+  GetData: async (ctx) => ({ status: 200, body: await presentData(ctx.services.store, await dataOf(ctx)) }),
 
-  ExistsData(ctx) {
-    dataOf(ctx); // 404 when missing or not visible (Node sends no body with a HEAD answer)
+  async ExistsData(ctx) {
+    await dataOf(ctx); // 404 when missing or not visible (Node sends no body with a HEAD answer)
     return { status: 200, body: undefined };
   },
 
-  UpdateData(ctx) {
-    const d = dataOf(ctx);
+  async UpdateData(ctx) {
     const b = ctx.body ?? {};
     const { store } = ctx.services;
-    store.data.update({
-      id: d.id,
-      displayName: b.displayName ?? d.displayName,
-      description: b.description !== undefined ? b.description : d.description,
-      expiration: b.expiration !== undefined ? b.expiration : d.expiration,
-      modifiedAt: new Date(ctx.services.now().getTime()).toISOString(),
-      modifiedBy: principalOf(ctx).user.id,
+    // Read, merged and written in one transaction: a concurrent update is not lost.
+    const updated = await store.transaction(async (tx) => {
+      const d = await visibleData(tx, principalOf(ctx), ctx.path.dataId);
+      await tx.data.update({
+        id: d.id,
+        displayName: b.displayName ?? d.displayName,
+        description: b.description !== undefined ? b.description : d.description,
+        expiration: b.expiration !== undefined ? b.expiration : d.expiration,
+        modifiedAt: new Date(ctx.services.now().getTime()).toISOString(),
+        modifiedBy: principalOf(ctx).user.id,
+      });
+      return (await tx.data.byId(d.id))!;
     });
-    return { status: 200, body: presentData(store, store.data.byId(d.id)!) };
+    return { status: 200, body: await presentData(store, updated) };
   },
 
-  DeleteData(ctx) {
-    const d = dataOf(ctx);
-    ctx.services.store.data.delete(d.id);
+  async DeleteData(ctx) {
+    const d = await dataOf(ctx);
+    await ctx.services.store.data.delete(d.id);
     return { status: 204, body: undefined };
   },
 
-  GetDataContent(ctx) {
-    const d = dataOf(ctx);
-    const bytes = ctx.services.store.data.content(d.id) ?? Buffer.alloc(0);
+  async GetDataContent(ctx) {
+    const d = await dataOf(ctx);
+    const bytes = (await ctx.services.store.data.content(d.id)) ?? Buffer.alloc(0);
     return { status: 200, contentType: d.contentType, headers: { 'Content-Length': String(bytes.length) }, body: bytes };
   },
 
-  GetDataPreview(ctx) {
-    const d = dataOf(ctx);
-    const bytes = ctx.services.store.data.content(d.id) ?? Buffer.alloc(0);
+  async GetDataPreview(ctx) {
+    const d = await dataOf(ctx);
+    const bytes = (await ctx.services.store.data.content(d.id)) ?? Buffer.alloc(0);
     if (isXml(d.contentType)) return { status: 200, contentType: 'application/xml', body: bytes.toString('utf8') };
     const value = contentValue(d, bytes);
     const xml = new XMLBuilder({ suppressEmptyNode: true }).build({ data: value }) as string;

@@ -27,11 +27,11 @@ const DOCUMENT_PROPERTIES = ['id', 'displayName', 'description', 'createdAt', 'c
 
 type DocCtx = RequestContext<'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt'>;
 
-function visibleDocument(ctx: DocCtx) {
+async function visibleDocument(ctx: DocCtx) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
-  const doc = store.documents.byId(ctx.path.documentId);
-  const exec = doc?.executionId ? store.executions.byId(doc.executionId) : null;
+  const doc = (await store.documents.byId(ctx.path.documentId));
+  const exec = doc?.executionId ? (await store.executions.byId(doc.executionId)) : null;
   const owner = exec ? exec.createdBy : doc?.createdBy;
   if (!doc || (doc.executionId && !exec) || (owner !== p.user.id && !seesAll(p))) throw notFound(`No document ${ctx.path.documentId}.`);
   return { doc, exec };
@@ -39,8 +39,8 @@ function visibleDocument(ctx: DocCtx) {
 
 const named = (id: string, type: Schemas['ObjectType']): Schemas['IdWithName'] => ({ id, displayName: id, type });
 
-function present(store: Store, doc: DocumentRecord, flow?: { id: string; name: string }): Schemas['Document'] {
-  const by = userRef(store, doc.createdBy);
+async function present(store: Store, doc: DocumentRecord, flow?: { id: string; name: string }): Promise<Schemas['Document']> {
+  const by = await userRef(store, doc.createdBy);
   return {
     id: doc.id,
     displayName: doc.displayName,
@@ -82,7 +82,7 @@ function withExtension(name: string, type: string): string {
 }
 
 async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentContentAlt'>) {
-  const { doc, exec } = visibleDocument(ctx);
+  const { doc, exec } = await visibleDocument(ctx);
   if (exec && !isStable(exec.status)) {
     throw conflict(`Execution ${exec.id} is ${exec.status}; its documents can be downloaded once it has ended.`);
   }
@@ -96,7 +96,7 @@ async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentCo
     type = other;
   }
   let bytes: Buffer | null;
-  if (type === doc.contentType) bytes = ctx.services.store.documents.content(doc.id);
+  if (type === doc.contentType) bytes = (await ctx.services.store.documents.content(doc.id));
   else bytes = type === PDF ? await renderExecutionPdf(doc.source!) : renderExecutionDocx(doc.source!);
   if (!bytes) throw notFound(`No content for document ${doc.id}.`);
   const name = type === doc.contentType ? doc.displayName : withExtension(doc.displayName, type);
@@ -108,10 +108,11 @@ async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentCo
   };
 }
 
-function list(ctx: RequestContext<'GetDocuments' | 'GetFilteredDocuments'>, group?: Schemas['ListFilterGroup']) {
+async function list(ctx: RequestContext<'GetDocuments' | 'GetFilteredDocuments'>, group?: Schemas['ListFilterGroup']) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
-  const rows = store.documents.listVisible(seesAll(p) ? null : p.user.id, LIST_LIMIT).map(({ doc, flow }) => present(store, doc, flow ?? undefined));
+  const rows = await Promise.all((await store.documents.listVisible(seesAll(p) ? null : p.user.id, LIST_LIMIT))
+    .map(({ doc, flow }) => present(store, doc, flow ?? undefined)));
   const q = ctx.query as { page?: number; size?: number; sort?: string; filter?: string };
   return listPage(rows, DOCUMENT_PROPERTIES, { ...q, group }, 'createdAt,desc');
 }
@@ -140,21 +141,21 @@ function sourceOf(settings: Schemas['DocGenSettings'], now: string): { source: D
 
 export const documentHandlers: Pick<Handlers,
   'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt' | 'GetDocuments' | 'GetFilteredDocuments' | 'CreateDocument'> = {
-  GetDocument(ctx) {
-    const { doc, exec } = visibleDocument(ctx);
+  async GetDocument(ctx) {
+    const { doc, exec } = await visibleDocument(ctx);
     const { store } = ctx.services;
     const flow = exec ? { id: exec.flowId, name: exec.flowName } : undefined;
-    return { status: 200, body: { ...present(store, doc, flow), ...(exec ? { flowExecution: presentExecution(store, exec) } : {}) } };
+    return { status: 200, body: { ...(await present(store, doc, flow)), ...(exec ? { flowExecution: await presentExecution(store, exec) } : {}) } };
   },
   GetDocumentContent: content,
   GetDocumentContentAlt: content,
 
-  GetDocuments(ctx) {
-    return { status: 200, body: list(ctx) };
+  async GetDocuments(ctx) {
+    return { status: 200, body: await list(ctx) };
   },
 
-  GetFilteredDocuments(ctx) {
-    return { status: 200, body: list(ctx, ctx.body!.group) };
+  async GetFilteredDocuments(ctx) {
+    return { status: 200, body: await list(ctx, ctx.body!.group) };
   },
 
   async CreateDocument(ctx) {
@@ -169,7 +170,7 @@ export const documentHandlers: Pick<Handlers,
     const ret = mode === 'returnContent' || mode === 'storeAndReturnContent';
     const id = randomUUID();
     if (store_) {
-      store.documents.insert({
+      await store.documents.insert({
         id, executionId: null, displayName, description: null, createdAt, createdBy: user.id,
         templateId: ctx.body!.templateRef?.id ?? null, language: ctx.body!.language ?? null,
         finished: true, expiration: null, contentType: type, size: bytes.length, source,
@@ -179,7 +180,7 @@ export const documentHandlers: Pick<Handlers,
     const generated: Schemas['GeneratedDocument'] = {
       displayName,
       createdAt,
-      createdBy: userRef(store, user.id),
+      createdBy: await userRef(store, user.id),
       properties: { contentType: type, ...(pageCount !== undefined ? { pageCount } : {}) },
       content: {
         ...(store_ ? { entity: { id, displayName, type: 'document' }, link: `/api/v1/documents/${id}/content` } : {}),

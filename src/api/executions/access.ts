@@ -10,13 +10,13 @@ import { ProblemError, notFound } from '../../http/problem.js';
 
 export const seesAll = (p: Principal): boolean => p.permissions.has('read:flowExecutions');
 
-export function visibleExecution(store: Store, p: Principal, id: string): ExecutionRecord {
-  return visible(store.executions.byId(id), p, id);
+export async function visibleExecution(store: Store, p: Principal, id: string): Promise<ExecutionRecord> {
+  return visible((await store.executions.byId(id)), p, id);
 }
 
 /** The same rule, reading only what a progress poll needs. */
-export function visibleProgress(store: Store, p: Principal, id: string): ExecutionProgressView {
-  return visible(store.executions.progressById(id), p, id);
+export async function visibleProgress(store: Store, p: Principal, id: string): Promise<ExecutionProgressView> {
+  return visible((await store.executions.progressById(id)), p, id);
 }
 
 export function mayAct(p: Principal, e: { id: string; createdBy: string }, action: 'continue' | 'cancel'): void {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { BodyCheckRequest, Handlers, RequestContext } from '../../http/handler-types.js';
 import { principalOf } from '../../http/handler-types.js';
 import { ProblemError, conflict, invalidField, notFound } from '../../http/problem.js';
-import type { ExecutionRecord, SortField } from '../../store/types.js';
+import type { ExecutionRecord, SortField, StoreCollections } from '../../store/types.js';
 import { EXECUTION_STATUSES, isStable } from '../../store/types.js';
 import { checkFlowMediaType, parseFlowInput } from '../../engine/flows/input.js';
 import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
@@ -82,10 +82,9 @@ function parseFor(flow: LoadedFlow, contentType: string | null, raw: Buffer | nu
 }
 
 /** Stores the body an execution received as its input Data object. */
-function storeInput(ctx: StartCtx, rec: ExecutionRecord, raw: Buffer | null): void {
-  if (!raw) return;
+async function storeInput(ctx: StartCtx, tx: StoreCollections, rec: ExecutionRecord, raw: Buffer): Promise<void> {
   const at = rec.createdAt;
-  ctx.services.store.data.insert({
+  await tx.data.insert({
     id: randomUUID(), executionId: rec.id, usage: 'flowExecutionInput',
     displayName: `Input of ${rec.flowName || 'flow execution'} ${rec.id}`, description: null,
     createdAt: at, createdBy: rec.createdBy, modifiedAt: at, modifiedBy: rec.createdBy, expiration: null,
@@ -93,20 +92,19 @@ function storeInput(ctx: StartCtx, rec: ExecutionRecord, raw: Buffer | null): vo
   }, raw);
 }
 
-function startFlow(ctx: StartCtx, flow: LoadedFlow, skipUserInput: boolean): ExecutionRecord {
+function startFlow(ctx: StartCtx, flow: LoadedFlow, skipUserInput: boolean): Promise<ExecutionRecord> {
   const raw = rawOf(ctx);
   const input = parseFor(flow, ctx.contentType, raw);
   const scenario = requestedScenario(ctx.headers, 'flow');
-  const { store, flows } = ctx.services;
-  return store.transaction(() => {
-    const rec = flows.start({ flowId: flow.def.id, userId: principalOf(ctx).user.id, input, skipUserInput, scenario });
-    storeInput(ctx, rec, raw);
-    return rec;
-  });
+  // The input is stored in the transaction that inserts the execution: never one without the other.
+  return ctx.services.flows.start(
+    { flowId: flow.def.id, userId: principalOf(ctx).user.id, input, skipUserInput, scenario },
+    raw ? (tx, rec) => storeInput(ctx, tx, rec, raw) : undefined,
+  );
 }
 
 /** ExecuteFlow without flowId: the flows whose input fits what was sent, then SelectFlow. */
-function startSelection(ctx: RequestContext<'ExecuteFlow'>) {
+async function startSelection(ctx: RequestContext<'ExecuteFlow'>) {
   const raw = rawOf(ctx);
   const fitting = [...ctx.services.flowsById().values()].filter((f) => {
     try {
@@ -122,14 +120,10 @@ function startSelection(ctx: RequestContext<'ExecuteFlow'>) {
     throw invalidField('query', '/flowId', 'required', 'No flow takes this input; name the flow with flowId.');
   }
   const scenario = requestedScenario(ctx.headers, 'flow');
-  const rec = ctx.services.store.transaction(() => {
-    const r = ctx.services.flows.startSelection({
-      userId: principalOf(ctx).user.id, skipUserInput: false, scenario,
-      choices: fitting.map((f) => ({ id: f.def.id, displayName: f.def.displayName })),
-    });
-    storeInput(ctx, r, raw);
-    return r;
-  });
+  const rec = await ctx.services.flows.startSelection({
+    userId: principalOf(ctx).user.id, skipUserInput: false, scenario,
+    choices: fitting.map((f) => ({ id: f.def.id, displayName: f.def.displayName })),
+  }, raw ? (tx, r) => storeInput(ctx, tx, r, raw) : undefined);
   return { status: 200 as const, headers: { ...pollHint(rec.status) }, body: presentProgress(rec.id, rec.progress) };
 }
 
@@ -142,12 +136,12 @@ function mapEngineError(err: unknown): never {
   throw err;
 }
 
-function cancel(ctx: RequestContext<'CancelFlowExecution' | 'CancelFlowExecutionById'>) {
+async function cancel(ctx: RequestContext<'CancelFlowExecution' | 'CancelFlowExecutionById'>) {
   const p = principalOf(ctx);
-  const rec = visibleExecution(ctx.services.store, p, ctx.path.execution);
+  const rec = await visibleExecution(ctx.services.store, p, ctx.path.execution);
   mayAct(p, rec, 'cancel');
   try {
-    const done = ctx.services.flows.cancel(ctx.path.execution, p.user.id);
+    const done = await ctx.services.flows.cancel(ctx.path.execution, p.user.id);
     return { status: 200 as const, body: presentProgress(done.id, done.progress) };
   } catch (err) {
     return mapEngineError(err);
@@ -155,7 +149,7 @@ function cancel(ctx: RequestContext<'CancelFlowExecution' | 'CancelFlowExecution
 }
 
 /** Runs the flow chosen for a SelectFlow execution, with the stored input. */
-function choose(ctx: RequestContext<'ContinueFlowExecution'>, rec: ExecutionRecord) {
+async function choose(ctx: RequestContext<'ContinueFlowExecution'>, rec: ExecutionRecord) {
   const body = (ctx.body ?? {}) as Record<string, unknown>;
   if (typeof body.flow !== 'string' || body.flow === '') {
     throw invalidField('body', '/flow', 'required', 'In SelectFlow the body is {"flow": "<id or name>"}, one of the offered flows.');
@@ -167,8 +161,8 @@ function choose(ctx: RequestContext<'ContinueFlowExecution'>, rec: ExecutionReco
   if (!chosen || !offered.includes(chosen.def.id)) {
     throw invalidField('body', '/flow', 'enum', `flow must be one of the offered flows: ${offered.join(', ')}`);
   }
-  const data = store.data.inputOf(rec.id);
-  const raw = data ? store.data.content(data.id) : null;
+  const data = (await store.data.inputOf(rec.id));
+  const raw = data ? (await store.data.content(data.id)) : null;
   const contentType = data?.contentType ?? null;
   let input;
   try {
@@ -177,19 +171,19 @@ function choose(ctx: RequestContext<'ContinueFlowExecution'>, rec: ExecutionReco
     if (err instanceof InputError) throw invalidField('body', '/flow', 'enum', `The stored input no longer fits flow ${chosen.def.displayName}: ${err.message}`);
     throw err;
   }
-  const next = flows.selectFlow(rec.id, chosen.def.id, input, principalOf(ctx).user.id);
+  const next = await flows.selectFlow(rec.id, chosen.def.id, input, principalOf(ctx).user.id);
   return { status: 200 as const, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
 }
 
-function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions' | 'GetFilteredFlowExecutions'>, flowId: string | undefined, filter: ReturnType<typeof queryFilter>) {
+async function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecutions' | 'GetFilteredFlowExecutions'>, flowId: string | undefined, filter: ReturnType<typeof queryFilter>) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
   const paging = listPaging(ctx.query as { page?: number; size?: number; sort?: string }, EXECUTION_LIST);
-  const page = store.executions.query({ ownerId: seesAll(p) ? null : p.user.id, flowId, filter, ...paging });
+  const page = (await store.executions.query({ ownerId: seesAll(p) ? null : p.user.id, flowId, filter, ...paging }));
   return {
     status: 200 as const,
     headers: { 'X-Total-Count': String(page.totalElements) },
-    body: page.content.map((e: ExecutionRecord) => presentExecution(store, e)),
+    body: await Promise.all(page.content.map((e: ExecutionRecord) => presentExecution(store, e))),
   };
 }
 
@@ -199,12 +193,12 @@ export const executionHandlers: Pick<Handlers,
   | 'ExecuteFlow' | 'StartFlow' | 'GetFlowExecutionProgress' | 'ContinueFlowExecution' | 'CancelFlowExecution'
   | 'CancelFlowExecutionById' | 'GetFlowExecution' | 'GetFlowExecutionStatus' | 'GetAllFlowExecutions' | 'GetFlowExecutions'
   | 'GetFilteredFlowExecutions' | 'GetFlowExecutionStatistics' | 'PostFlowCallback' | 'GetFlowCallback'> = {
-  ExecuteFlow(ctx) {
+  async ExecuteFlow(ctx) {
     const { flowId } = ctx.query;
     if (flowId === undefined) return startSelection(ctx);
     const flow = ctx.services.flowsById().get(flowId);
     if (!flow) throw notFound(`No flow ${flowId}.`);
-    const rec = startFlow(ctx, flow, false);
+    const rec = await startFlow(ctx, flow, false);
     return {
       status: 200,
       headers: { ...pollHint(rec.status), ...scenarioApplied(scenarioOf(rec)) },
@@ -212,15 +206,15 @@ export const executionHandlers: Pick<Handlers,
     };
   },
 
-  StartFlow(ctx) {
+  async StartFlow(ctx) {
     const flow = flowByIdOrName(ctx.services.flowsById(), ctx.query.flow);
-    const rec = startFlow(ctx, flow, true);
-    return { status: 200, headers: { ...scenarioApplied(scenarioOf(rec)) }, body: presentExecution(ctx.services.store, rec) };
+    const rec = await startFlow(ctx, flow, true);
+    return { status: 200, headers: { ...scenarioApplied(scenarioOf(rec)) }, body: await presentExecution(ctx.services.store, rec) };
   },
 
   async GetFlowExecutionProgress(ctx) {
     const { store, flows, config } = ctx.services;
-    const rec = visibleProgress(store, principalOf(ctx), ctx.path.execution);
+    const rec = await visibleProgress(store, principalOf(ctx), ctx.path.execution);
     const settled = isStable(rec.status) || rec.status === 'UserInput' || rec.status === 'Waiting' || rec.status === 'SelectFlow';
     // -1 (the vendor's sample) asks for the server's longest wait.
     const asked = ctx.query.timeout ?? 30;
@@ -229,13 +223,13 @@ export const executionHandlers: Pick<Handlers,
     return { status: 200, headers: pollHint(latest.status), body: presentProgress(latest.id, latest.progress) };
   },
 
-  ContinueFlowExecution(ctx) {
+  async ContinueFlowExecution(ctx) {
     const p = principalOf(ctx);
-    const rec = visibleExecution(ctx.services.store, p, ctx.path.execution);
+    const rec = await visibleExecution(ctx.services.store, p, ctx.path.execution);
     mayAct(p, rec, 'continue');
     try {
-      if (rec.status === 'SelectFlow') return choose(ctx, rec);
-      const next = ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
+      if (rec.status === 'SelectFlow') return await choose(ctx, rec);
+      const next = await ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
       return { status: 200, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
     } catch (err) {
       return mapEngineError(err);
@@ -245,14 +239,14 @@ export const executionHandlers: Pick<Handlers,
   CancelFlowExecution: cancel,
   CancelFlowExecutionById: cancel,
 
-  GetFlowExecution(ctx) {
-    const rec = visibleExecution(ctx.services.store, principalOf(ctx), ctx.path.execution);
-    return { status: 200, body: presentExecution(ctx.services.store, rec) };
+  async GetFlowExecution(ctx) {
+    const rec = await visibleExecution(ctx.services.store, principalOf(ctx), ctx.path.execution);
+    return { status: 200, body: await presentExecution(ctx.services.store, rec) };
   },
 
-  GetFlowExecutionStatus(ctx) {
-    const rec = visibleExecution(ctx.services.store, principalOf(ctx), ctx.path.executionId);
-    const shown = presentExecution(ctx.services.store, rec);
+  async GetFlowExecutionStatus(ctx) {
+    const rec = await visibleExecution(ctx.services.store, principalOf(ctx), ctx.path.executionId);
+    const shown = await presentExecution(ctx.services.store, rec);
     const wanted = ctx.query.output;
     if (wanted === undefined) return { status: 200, body: shown };
     const outputs = (shown.outputs ?? []).filter((o) => o.output?.id === wanted || o.output?.displayName === wanted);
@@ -272,39 +266,39 @@ export const executionHandlers: Pick<Handlers,
     return list(ctx, undefined, group);
   },
 
-  GetFlowExecutionStatistics(ctx) {
+  async GetFlowExecutionStatistics(ctx) {
     const p = principalOf(ctx);
     const { store } = ctx.services;
     const group = ctx.body?.group ? checkFilterGroup(ctx.body.group as FilterBodyValue, EXECUTION_LIST, 'body', '') : undefined;
-    const s = store.executions.statistics(seesAll(p) ? null : p.user.id, group, ctx.query.groupTimeBy ?? 'day');
+    const s = (await store.executions.statistics(seesAll(p) ? null : p.user.id, group, ctx.query.groupTimeBy ?? 'day'));
     const pct = (n: number) => (s.total ? Math.round((n * 100) / s.total) : 0);
     return {
       status: 200,
       body: {
         perTime: s.perTime,
         perObject: s.perObject.map((o) => ({ object: { id: o.flowId, displayName: o.flowName, type: 'flow' }, count: o.count, percentage: pct(o.count) })),
-        perUser: s.perUser.map((u) => ({ user: userRef(store, u.userId), count: u.count, percentage: pct(u.count) })),
+        perUser: await Promise.all(s.perUser.map(async (u) => ({ user: await userRef(store, u.userId), count: u.count, percentage: pct(u.count) }))),
       },
     };
   },
 
-  PostFlowCallback(ctx) {
+  async PostFlowCallback(ctx) {
     const { flows } = ctx.services;
-    const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
+    const rec = await waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
     // Anyone may call (no credentials): anything but a live wait on this callback id is the same 404.
     if (!rec || !waitsOn(rec, ctx.path.callbackId)) throw notFound(`No flow execution waits for callback ${ctx.path.callbackId}.`);
     try {
       // JSON is kept as its value, other text as a string.
       const data = ctx.body === undefined ? null : ctx.body;
-      const next = flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
+      const next = await flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
       return { status: 200, contentType: 'text/plain', body: next.status };
     } catch (err) {
       return mapEngineError(err);
     }
   },
 
-  GetFlowCallback(ctx) {
-    const rec = waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
+  async GetFlowCallback(ctx) {
+    const rec = await waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
     const handled = !!rec && waitsOn(rec, ctx.path.callbackId);
     return { status: 200, body: { callbackId: ctx.path.callbackId, handled } };
   },
@@ -314,8 +308,8 @@ const waitsOn = (rec: ExecutionRecord, callbackId: string): boolean =>
   rec.status === 'Waiting' && rec.waitingFor?.type === 'callback' && rec.waitingFor.callbackId === callbackId;
 
 /** The execution a callback addresses: the named one, or the live one waiting on that callback id. */
-function waitingOn(ctx: RequestContext<'PostFlowCallback' | 'GetFlowCallback'>, callbackId: string, executionId: string | undefined): ExecutionRecord | null {
+async function waitingOn(ctx: RequestContext<'PostFlowCallback' | 'GetFlowCallback'>, callbackId: string, executionId: string | undefined): Promise<ExecutionRecord | null> {
   const { store } = ctx.services;
-  if (executionId !== undefined) return store.executions.byId(executionId);
-  return store.executions.waitingOnCallback(callbackId);
+  if (executionId !== undefined) return (await store.executions.byId(executionId));
+  return (await store.executions.waitingOnCallback(callbackId));
 }

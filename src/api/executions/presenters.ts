@@ -1,5 +1,5 @@
 /** Execution records as the vendor's models: FlowExecutionProgress and FlowExecution. */
-import type { ExecutionRecord, ProgressSnapshot, Store } from '../../store/types.js';
+import type { ExecutionRecord, ProgressSnapshot, StoreCollections } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';
 
@@ -33,10 +33,10 @@ function outputsOf(e: ExecutionRecord): Schemas['FlowExecutionOutput'][] {
   });
 }
 
-export function presentExecution(store: Store, e: ExecutionRecord): Schemas['FlowExecution'] {
+export async function presentExecution(store: StoreCollections, e: ExecutionRecord): Promise<Schemas['FlowExecution']> {
   const inUserInput = e.status === 'UserInput' || e.status === 'SelectFlow';
-  const input = store.data.inputOf(e.id);
-  const creator = userRef(store, e.createdBy);
+  const input = (await store.data.inputOf(e.id));
+  const creator = await userRef(store, e.createdBy);
   return {
     id: e.id,
     mode: e.skipUserInput ? 'batch' : 'interactive',
@@ -44,7 +44,7 @@ export function presentExecution(store: Store, e: ExecutionRecord): Schemas['Flo
     createdBy: creator,
     createdFor: creator,
     modifiedAt: e.modifiedAt,
-    modifiedBy: userRef(store, e.modifiedBy),
+    modifiedBy: await userRef(store, e.modifiedBy),
     priority: 0,
     status: e.status,
     ...(e.flowId ? { flow: { id: e.flowId, displayName: e.flowName, type: 'flow' } } : {}),

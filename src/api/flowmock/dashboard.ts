@@ -2,15 +2,15 @@
  * flowmock extensions the dashboard (`/__flowmock/`) reads: every execution with its progress,
  * every actionflow run, and a Server-Sent Events stream of changes. Changes are picked up by one
  * shared poller per server that looks at the store every 250 ms while someone listens (and only
- * reads when SQLite's change counter moved), so the engines need no hooks for it. Its cursors are
- * timestamps taken from the store, in the engines' own time (real or virtual).
+ * reads when the store reported a change since: Store.onChange), so the engines need no hooks for
+ * it. Its cursors are timestamps taken from the store, in the engines' own time (real or virtual).
  */
 import type { Handlers } from '../../http/handler-types.js';
 import { EventStreamBody } from '../../http/event-stream.js';
 import { journalFor } from '../../http/journal.js';
 import type { Services } from '../../services.js';
 import type { ExecutionRecord, Store } from '../../store/types.js';
-import type { ProcessListing } from '../../store/journal-store.js';
+import type { ProcessListing } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type ExecutionOverview = components['schemas']['ExecutionOverview'];
@@ -21,7 +21,7 @@ const KEEP_ALIVE_MS = 15_000;
 /** The stream's lifetime when the caller names none (the spec's default): short, so readers of the whole answer finish. */
 const DEFAULT_STREAM_SECONDS = 5;
 
-export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOverview {
+export async function executionOverview(store: Store, e: ExecutionRecord): Promise<ExecutionOverview> {
   return {
     id: e.id,
     flow: { id: e.flowId, displayName: e.flowName || '(flow not selected yet)' },
@@ -30,9 +30,9 @@ export function executionOverview(store: Store, e: ExecutionRecord): ExecutionOv
     message: e.progress.message,
     createdAt: e.createdAt,
     modifiedAt: e.modifiedAt,
-    createdBy: { id: e.createdBy, displayName: store.users.byId(e.createdBy)?.username ?? e.createdBy },
+    createdBy: { id: e.createdBy, displayName: (await store.users.byId(e.createdBy))?.username ?? e.createdBy },
     stages: e.stages.length,
-    documents: store.documents.byExecution(e.id).map((d) => ({
+    documents: (await store.documents.byExecution(e.id)).map((d) => ({
       id: d.id, displayName: d.displayName, contentUrl: `/api/v1/documents/${encodeURIComponent(d.id)}/content`,
     })),
   };
@@ -51,7 +51,12 @@ type Listener = (event: 'execution' | 'process' | 'requests', data: unknown) => 
 class LiveFeed {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | null = null;
-  private changeCounter = -1;
+  /** The store reported a change since the last look (or nothing was looked at yet). */
+  private dirty = true;
+  private stopWatching: (() => void) | null = null;
+  /** Bumped by every start and stop: a start that finishes after a stop (or a newer start) gives up. */
+  private generation = 0;
+  private ticking = false;
   private execCursor = '';
   private execVersions = new Map<string, number>();
   private procCursor = '';
@@ -61,7 +66,9 @@ class LiveFeed {
   constructor(private readonly services: Services) {}
 
   subscribe(fn: Listener): () => void {
-    if (this.listeners.size === 0) this.start();
+    if (this.listeners.size === 0) {
+      void this.start().catch((err) => this.services.logger.warn({ err }, 'dashboard feed could not start'));
+    }
     this.listeners.add(fn);
     return () => {
       this.listeners.delete(fn);
@@ -69,21 +76,29 @@ class LiveFeed {
     };
   }
 
-  private start(): void {
+  private async start(): Promise<void> {
+    const generation = ++this.generation;
     const { store } = this.services;
-    this.execCursor = store.overview.latestExecutionChange();
-    this.execVersions = new Map(store.overview.executionsChangedSince(this.execCursor).map((c) => [c.id, c.version]));
-    this.procCursor = store.overview.latestProcessChange();
-    this.procStates = new Map(store.overview.processesActiveSince(this.procCursor).map((p) => [p.id, `${p.status}/${p.recordsDone}`]));
-    this.latestRequest = store.journal.latestId();
-    this.changeCounter = store.overview.changeCounter();
-    this.timer = setInterval(() => this.tick(), FEED_INTERVAL_MS);
+    this.stopWatching?.();
+    this.stopWatching = store.onChange(() => { this.dirty = true; });
+    this.dirty = false;
+    const execCursor = await store.overview.latestExecutionChange();
+    const execVersions = new Map((await store.overview.executionsChangedSince(execCursor)).map((c) => [c.id, c.version]));
+    const procCursor = await store.overview.latestProcessChange();
+    const procStates = new Map((await store.overview.processesActiveSince(procCursor)).map((p) => [p.id, `${p.status}/${p.recordsDone}`]));
+    const latestRequest = await store.journal.latestId();
+    if (generation !== this.generation) return; // stopped (or restarted) meanwhile
+    Object.assign(this, { execCursor, execVersions, procCursor, procStates, latestRequest });
+    this.timer = setInterval(() => void this.tick(), FEED_INTERVAL_MS);
     this.timer.unref();
   }
 
   private stop(): void {
+    this.generation++;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
   }
 
   private emit(event: Parameters<Listener>[0], data: unknown): void {
@@ -96,19 +111,20 @@ class LiveFeed {
     }
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
+    if (this.ticking) return; // the last look is still reading
+    this.ticking = true;
     try {
-      journalFor(this.services).flush();
+      await journalFor(this.services).flush();
       const { store } = this.services;
-      const counter = store.overview.changeCounter();
-      if (counter === this.changeCounter) return;
-      this.changeCounter = counter;
+      if (!this.dirty) return;
+      this.dirty = false;
 
-      const changed = store.overview.executionsChangedSince(this.execCursor);
+      const changed = await store.overview.executionsChangedSince(this.execCursor);
       for (const c of changed) {
         if (this.execVersions.get(c.id) === c.version) continue;
-        const e = store.executions.byId(c.id);
-        if (e) this.emit('execution', executionOverview(store, e));
+        const e = await store.executions.byId(c.id);
+        if (e) this.emit('execution', await executionOverview(store, e));
       }
       if (changed.length) {
         // Rows modified at the cursor come again next time: remember their versions only.
@@ -118,24 +134,27 @@ class LiveFeed {
 
       // Running runs, and those created or finished since the latest time seen last time.
       const states = new Map<string, string>();
-      for (const p of store.overview.processesActiveSince(this.procCursor)) {
+      for (const p of await store.overview.processesActiveSince(this.procCursor)) {
         const state = `${p.status}/${p.recordsDone}`;
         states.set(p.id, state);
         if (this.procStates.get(p.id) !== state) {
-          const listing = store.overview.processById(p.id);
+          const listing = await store.overview.processById(p.id);
           if (listing) this.emit('process', processOverview(listing));
         }
       }
       this.procStates = states;
-      this.procCursor = store.overview.latestProcessChange();
+      this.procCursor = await store.overview.latestProcessChange();
 
-      const latest = store.journal.latestId();
+      const latest = await store.journal.latestId();
       if (latest !== this.latestRequest) {
         this.latestRequest = latest;
         this.emit('requests', { latestId: latest });
       }
     } catch (err) {
+      this.dirty = true; // look again next time
       this.services.logger.warn({ err }, 'dashboard feed tick failed');
+    } finally {
+      this.ticking = false;
     }
   }
 }
@@ -151,16 +170,16 @@ function feedFor(services: Services): LiveFeed {
 }
 
 export const dashboardHandlers: Pick<Handlers, 'GetExecutionOverview' | 'GetProcessOverview' | 'GetDashboardEvents'> = {
-  GetExecutionOverview(ctx) {
+  async GetExecutionOverview(ctx) {
     const { store } = ctx.services;
-    const page = store.executions.query({
+    const page = (await store.executions.query({
       ownerId: null, sort: { field: 'createdAt', direction: 'desc' }, page: ctx.query.page ?? 0, size: ctx.query.size ?? 20,
-    });
-    return { status: 200, body: { ...page, content: page.content.map((e) => executionOverview(store, e)) } };
+    }));
+    return { status: 200, body: { ...page, content: await Promise.all(page.content.map((e) => executionOverview(store, e))) } };
   },
 
-  GetProcessOverview(ctx) {
-    const page = ctx.services.store.overview.processes(ctx.query.page ?? 0, ctx.query.size ?? 20);
+  async GetProcessOverview(ctx) {
+    const page = (await ctx.services.store.overview.processes(ctx.query.page ?? 0, ctx.query.size ?? 20));
     return { status: 200, body: { ...page, content: page.content.map(processOverview) } };
   },
 

@@ -5,9 +5,9 @@ import { notFound } from '../../http/problem.js';
 import { parseTokenLifetime } from '../../auth/token-lifetime.js';
 
 export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken' | 'GetActionflowLogs'> = {
-  GetHealth(ctx) {
+  async GetHealth(ctx) {
     const d = ctx.services.definitions();
-    const store = ctx.services.store.probeWritable();
+    const store = await ctx.services.store.probeWritable();
     const status = store.ok ? 'ok' : store.lost || !store.problem?.includes('lock') ? 'unavailable' : 'degraded';
     const body = { status, version: '0.1.0', flows: d.flows.length, actionflows: d.actionflows.length, store: { writable: store.ok, problem: store.problem } } as const;
     return status === 'unavailable' ? { status: 503, body } : { status: 200, body };
@@ -24,12 +24,12 @@ export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken
     }
   },
 
-  GetActionflowLogs(ctx) {
+  async GetActionflowLogs(ctx) {
     const q = ctx.query;
-    const page = ctx.services.store.actionflowLogs.query({
+    const page = (await ctx.services.store.actionflowLogs.query({
       application: q.application, actionflow: q.actionflow, processId: q.processId,
       page: q.page ?? 0, size: q.size ?? 20,
-    });
+    }));
     return { status: 200, body: page };
   },
 };

@@ -5,7 +5,7 @@
 import type { Handlers } from '../../http/handler-types.js';
 import { ProblemError, invalidField, problemBody, type Problem } from '../../http/problem.js';
 import { journalFor } from '../../http/journal.js';
-import type { JournalFilter } from '../../store/journal-store.js';
+import type { JournalFilter } from '../../store/types.js';
 
 /** The suggested pace of progress polls when the answers carry no Retry-After (flowmock choice). */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 1;
@@ -46,22 +46,22 @@ function describeExpected(e: Expected): string {
 }
 
 export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequestJournal' | 'VerifyRequests' | 'GetClientReport'> = {
-  GetRequestJournal(ctx) {
+  async GetRequestJournal(ctx) {
     const q = ctx.query;
-    journalFor(ctx.services).flush();
-    const page = ctx.services.store.journal.query({
+    await journalFor(ctx.services).flush();
+    const page = (await ctx.services.store.journal.query({
       method: q.method, path: q.path, pathPrefix: q.pathPrefix, status: q.status, user: q.user,
       operationId: q.operationId, sinceMs: timeOf(q.since), untilMs: timeOf(q.until),
-    }, q.page ?? 0, q.size ?? 20);
+    }, q.page ?? 0, q.size ?? 20));
     return { status: 200, body: page };
   },
 
-  ClearRequestJournal(ctx) {
-    journalFor(ctx.services).clear();
+  async ClearRequestJournal(ctx) {
+    await journalFor(ctx.services).clear();
     return { status: 204, body: undefined };
   },
 
-  VerifyRequests(ctx) {
+  async VerifyRequests(ctx) {
     const b = ctx.body!;
     const count = b.count;
     const expected: Expected = count === undefined ? { atLeast: 1 }
@@ -70,12 +70,12 @@ export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequest
     if (expected.atLeast !== undefined && expected.atMost !== undefined && expected.atLeast > expected.atMost) {
       throw invalidField('body', '/count', 'range', `atLeast (${expected.atLeast}) is greater than atMost (${expected.atMost}): no count can hold`);
     }
-    journalFor(ctx.services).flush();
+    await journalFor(ctx.services).flush();
     const filter: JournalFilter = {
       method: b.method, path: b.path, pathPrefix: b.pathPrefix, status: b.status, user: b.user,
       operationId: b.operationId, sinceMs: timeOf(b.since),
     };
-    const matched = ctx.services.store.journal.count(filter);
+    const matched = (await ctx.services.store.journal.count(filter));
     const ok = (expected.atLeast === undefined || matched >= expected.atLeast) && (expected.atMost === undefined || matched <= expected.atMost);
     if (!ok) {
       throw new VerificationFailed(
@@ -86,13 +86,13 @@ export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequest
     return { status: 200, body: { ok: true, matched, expected } };
   },
 
-  GetClientReport(ctx) {
-    journalFor(ctx.services).flush();
-    const clients = ctx.services.store.journal.clientReport({
+  async GetClientReport(ctx) {
+    await journalFor(ctx.services).flush();
+    const clients = (await ctx.services.store.journal.clientReport({
       sinceMs: timeOf(ctx.query.since),
       defaultPollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS,
       tooFastTolerance: TOO_FAST_TOLERANCE,
-    });
+    }));
     return {
       status: 200,
       body: { generatedAt: ctx.services.now().toISOString(), defaultPollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS, clients },

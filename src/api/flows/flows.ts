@@ -12,7 +12,7 @@ import { badRequest, conflict, invalidField, notFound } from '../../http/problem
 import type { LoadedFlow } from '../../engine/definitions/load.js';
 import type { FlowCatalog } from '../../engine/definitions/api-flows.js';
 import { FlowBodyError, translateVendorFlow } from '../../engine/definitions/vendor-body.js';
-import type { ApiFlowRecord } from '../../store/api-flows-store.js';
+import type { ApiFlowRecord } from '../../store/types.js';
 import type { Store } from '../../store/types.js';
 import { renderThumbnailPng } from '../../engine/documents/thumbnail.js';
 import { userRef } from '../users/presenters.js';
@@ -35,11 +35,11 @@ function flowOf(ctx: Ctx, id: string): LoadedFlow {
 /** Fields the server sets; what a client sends in them is not stored. */
 const SERVER_FIELDS = ['id', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy'] as const;
 
-function presentApiFlow(store: Store, r: ApiFlowRecord): Flow {
+async function presentApiFlow(store: Store, r: ApiFlowRecord): Promise<Flow> {
   return {
     ...(r.flow as Flow), id: r.id,
-    createdAt: r.createdAt, createdBy: userRef(store, r.createdBy),
-    modifiedAt: r.modifiedAt, modifiedBy: userRef(store, r.modifiedBy),
+    createdAt: r.createdAt, createdBy: await userRef(store, r.createdBy),
+    modifiedAt: r.modifiedAt, modifiedBy: await userRef(store, r.modifiedBy),
   };
 }
 
@@ -69,26 +69,26 @@ function apiFlowOf(catalog: FlowCatalog, id: string, doing: string): ApiFlowReco
 export const flowHandlers: Pick<Handlers,
   'GetFlows' | 'GetFlow' | 'CreateFlow' | 'UpdateFlow' | 'DeleteFlow' | 'GetFlowSteps' | 'GetFlowStep' | 'GetFlowSettings' | 'GetFlowContract' | 'GetFlowThumbnail'
 > = {
-  GetFlows(ctx) {
+  async GetFlows(ctx) {
     const loadedAt = ctx.services.startedAt.toISOString();
     const catalog = ctx.services.flowCatalog;
     const files = ctx.services.definitions().flows.map((f) => presentFlow(f, loadedAt));
-    const api = [...catalog.apiFlows().values()]
+    const api = await Promise.all([...catalog.apiFlows().values()]
       .filter((f) => !catalog.fileFlow(f.record.id))
-      .map((f) => presentApiFlow(ctx.services.store, f.record));
+      .map((f) => presentApiFlow(ctx.services.store, f.record)));
     return { status: 200, body: listFlows([...files, ...api], ctx.query) };
   },
 
-  GetFlow(ctx) {
+  async GetFlow(ctx) {
     const catalog = ctx.services.flowCatalog;
     const file = catalog.fileFlow(ctx.path.flow);
     if (file) return { status: 200, body: presentFlow(file, ctx.services.startedAt.toISOString()) };
     const api = catalog.apiFlows().get(ctx.path.flow);
     if (!api) throw notFound(`There is no flow with id ${ctx.path.flow}.`);
-    return { status: 200, body: presentApiFlow(ctx.services.store, api.record) };
+    return { status: 200, body: await presentApiFlow(ctx.services.store, api.record) };
   },
 
-  CreateFlow(ctx) {
+  async CreateFlow(ctx) {
     const catalog = ctx.services.flowCatalog;
     const sent = ctx.body as Record<string, unknown> | undefined;
     const id = typeof sent?.id === 'string' && sent.id !== '' ? sent.id : randomUUID();
@@ -99,11 +99,11 @@ export const flowHandlers: Pick<Handlers,
     const at = ctx.services.now().toISOString();
     const userId = principalOf(ctx).user.id;
     const record: ApiFlowRecord = { id, flow, createdAt: at, createdBy: userId, modifiedAt: at, modifiedBy: userId };
-    catalog.insert(record, loaded);
-    return { status: 200, body: presentApiFlow(ctx.services.store, record) };
+    await catalog.insert(record, loaded);
+    return { status: 200, body: await presentApiFlow(ctx.services.store, record) };
   },
 
-  UpdateFlow(ctx) {
+  async UpdateFlow(ctx) {
     const catalog = ctx.services.flowCatalog;
     const id = ctx.path.flow;
     const sent = ctx.body as Record<string, unknown> | undefined;
@@ -113,16 +113,16 @@ export const flowHandlers: Pick<Handlers,
     const existing = apiFlowOf(catalog, id, 'edit');
     const { flow, loaded } = runnable(sent, id);
     const record: ApiFlowRecord = { ...existing, flow, modifiedAt: ctx.services.now().toISOString(), modifiedBy: principalOf(ctx).user.id };
-    catalog.update(record, loaded);
-    return { status: 200, body: presentApiFlow(ctx.services.store, record) };
+    await catalog.update(record, loaded);
+    return { status: 200, body: await presentApiFlow(ctx.services.store, record) };
   },
 
-  DeleteFlow(ctx) {
+  async DeleteFlow(ctx) {
     const catalog = ctx.services.flowCatalog;
     apiFlowOf(catalog, ctx.path.flow, 'delete');
     // Executions stay readable; as for a removed file flow, Running ones end Error at their next
     // step and UserInput/Waiting ones answer 409 when continued (the engine finds no flow).
-    catalog.delete(ctx.path.flow);
+    await catalog.delete(ctx.path.flow);
     return { status: 200, body: {} };
   },
 

@@ -3,11 +3,11 @@
  * (default 20), `sort=property,asc|desc`, `filter=property:value,property:value` (contains), and
  * the filter body (FilterGroup: nested and/or groups, seventeen operators). A list declares its
  * properties once (ListSpec); everything here answers bad input with a 400 naming the parameter
- * or the field and the rule. The store turns the checked group into SQL (src/store/filter-sql.ts).
+ * or the field and the rule. The store turns the checked group into its query language (SQLite: src/store/filter-sql.ts).
  */
 import { ProblemError, invalidField, type FieldError } from '../../http/problem.js';
 import type { ConditionGroup, FilterOperator } from '../../store/types.js';
-import { OPERATOR_ARITY, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../store/filter-sql.js';
+import { OPERATOR_ARITY, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../store/query-rules.js';
 
 export interface ListProperty {
   /** text: compared as text; date: ISO-8601, normalized to UTC; enum: one of `values`; boolean. */

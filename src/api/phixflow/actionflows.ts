@@ -96,7 +96,7 @@ export const phixflowHandlers: Pick<Handlers, 'TriggerActionflow' | 'TriggerActi
 
   async GetActionflowStatus(ctx) {
     const { af, principal } = await byApplicationAndName(ctx);
-    const process = ctx.services.actionflows.status(ctx.path.processId);
+    const process = await ctx.services.actionflows.status(ctx.path.processId);
     const visible = process && process.application === af.def.application && process.actionflow === af.def.name
       && (af.def.allowAnonymous || process.userId === principal?.user.id || principal?.permissions.has('read:users'));
     if (!process || !visible) throw notFound(`No process ${ctx.path.processId} of actionflow "${af.def.name}".`);

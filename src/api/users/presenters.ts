@@ -1,4 +1,4 @@
-import type { Store, UserRecord, ApiKeyRecord, RoleRecord } from '../../store/types.js';
+import type { StoreCollections, UserRecord, ApiKeyRecord, RoleRecord } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Schemas = components['schemas'];
@@ -10,9 +10,9 @@ function nameOf(u: UserRecord): string {
 }
 
 /** A user as the vendor's IdWithName ({ id, displayName, type: 'user' }); the system user for null. */
-export function userRef(store: Store, userId: string | null): Schemas['IdWithName'] {
+export async function userRef(store: StoreCollections, userId: string | null): Promise<Schemas['IdWithName']> {
   if (!userId || userId === 'system') return { id: 'system', displayName: 'system', type: 'user' };
-  const u = store.users.byId(userId);
+  const u = (await store.users.byId(userId));
   return { id: userId, displayName: u ? nameOf(u) : userId, type: 'user' };
 }
 
@@ -21,8 +21,8 @@ export function presentRole(r: RoleRecord): Schemas['Role'] {
 }
 
 /** The vendor's User. Never a password; `identity.type` is native (flowmock's users are its own). */
-export function presentUser(store: Store, user: UserRecord): Schemas['User'] {
-  const roles = store.users.listRoles().filter((r) => user.roleIds.includes(r.id));
+export async function presentUser(store: StoreCollections, user: UserRecord): Promise<Schemas['User']> {
+  const roles = (await store.users.listRoles()).filter((r) => user.roleIds.includes(r.id));
   return {
     id: user.id,
     userName: user.username,
@@ -32,9 +32,9 @@ export function presentUser(store: Store, user: UserRecord): Schemas['User'] {
     ...(user.description ? { description: user.description } : {}),
     emailAddress: user.email ?? '',
     createdAt: user.createdAt,
-    createdBy: userRef(store, null),
+    createdBy: await userRef(store, null),
     modifiedAt: user.modifiedAt ?? user.createdAt,
-    modifiedBy: userRef(store, null),
+    modifiedBy: await userRef(store, null),
     ...(user.lastLogin ? { lastLogin: user.lastLogin } : {}),
     loginCount: user.loginCount ?? 0,
     active: user.enabled,
@@ -45,12 +45,12 @@ export function presentUser(store: Store, user: UserRecord): Schemas['User'] {
 }
 
 /** The vendor's UserToken, without `secret` and `apiKey` (shown once, on creation). */
-export function presentToken(store: Store, k: ApiKeyRecord): Schemas['UserToken'] {
+export async function presentToken(store: StoreCollections, k: ApiKeyRecord): Promise<Schemas['UserToken']> {
   return {
     id: k.id,
     displayName: k.name,
     ...(k.description ? { description: k.description } : {}),
     createdAt: k.createdAt,
-    createdBy: userRef(store, k.createdBy ?? k.userId),
+    createdBy: await userRef(store, k.createdBy ?? k.userId),
   };
 }

@@ -11,10 +11,10 @@ import { presentRole, presentToken, presentUser } from './presenters.js';
 type Ctx = RequestContext<'CreateUserToken' | 'GetUserTokens' | 'DeleteUserToken'>;
 
 /** The user the `{user}` path parameter names, if the caller may act on it. */
-function targetUser(ctx: Ctx, needed: 'read:users' | 'write:users'): UserRecord {
+async function targetUser(ctx: Ctx, needed: 'read:users' | 'write:users'): Promise<UserRecord> {
   const me = principalOf(ctx);
   const name = (ctx.path as { user: string }).user;
-  const target = name === 'me' ? me.user : ctx.services.store.users.resolve(name);
+  const target = name === 'me' ? me.user : (await ctx.services.store.users.resolve(name));
   if (target && target.id === me.user.id) return target;
   if (!me.permissions.has(needed)) throw forbidden(`User ${me.user.username} may manage only its own tokens (another user's need ${needed}).`);
   if (!target) throw notFound(`No user ${name}.`);
@@ -22,40 +22,40 @@ function targetUser(ctx: Ctx, needed: 'read:users' | 'write:users'): UserRecord 
 }
 
 export const userHandlers: Pick<Handlers, 'GetCurrentUser' | 'CreateUserToken' | 'GetUserTokens' | 'DeleteUserToken' | 'GetRoles'> = {
-  GetCurrentUser(ctx) {
-    return { status: 200, body: presentUser(ctx.services.store, principalOf(ctx).user) };
+  async GetCurrentUser(ctx) {
+    return { status: 200, body: await presentUser(ctx.services.store, principalOf(ctx).user) };
   },
 
-  CreateUserToken(ctx) {
-    const user = targetUser(ctx, 'write:users');
+  async CreateUserToken(ctx) {
+    const user = await targetUser(ctx, 'write:users');
     const { store, credentials } = ctx.services;
     const body = ctx.body!;
-    const { record, key } = credentials.createApiKey(user.id, body.displayName, undefined, {
+    const { record, key } = await credentials.createApiKey(user.id, body.displayName, undefined, {
       description: body.description ?? null, createdBy: principalOf(ctx).user.id,
     });
     return {
       status: 201,
       headers: { Location: `/api/v1/users/${encodeURIComponent(user.username)}/tokens` },
       // The key is `fm_<id>_<secret>`: `secret` is its part after the id.
-      body: { ...presentToken(store, record), secret: key.slice(key.lastIndexOf('_') + 1), apiKey: key },
+      body: { ...(await presentToken(store, record)), secret: key.slice(key.lastIndexOf('_') + 1), apiKey: key },
     };
   },
 
-  GetUserTokens(ctx) {
-    const user = targetUser(ctx, 'read:users');
+  async GetUserTokens(ctx) {
+    const user = await targetUser(ctx, 'read:users');
     const { store } = ctx.services;
-    return { status: 200, body: store.apiKeys.listActive(user.id).map((k) => presentToken(store, k)) };
+    return { status: 200, body: await Promise.all((await store.apiKeys.listActive(user.id)).map((k) => presentToken(store, k))) };
   },
 
-  DeleteUserToken(ctx) {
-    const user = targetUser(ctx, 'write:users');
-    const key = ctx.services.store.apiKeys.byId(ctx.path.token);
+  async DeleteUserToken(ctx) {
+    const user = await targetUser(ctx, 'write:users');
+    const key = (await ctx.services.store.apiKeys.byId(ctx.path.token));
     if (!key || key.userId !== user.id || key.revokedAt) throw notFound(`User ${user.username} has no active token ${ctx.path.token}.`);
-    ctx.services.store.apiKeys.revoke(key.id, ctx.services.now().toISOString());
+    await ctx.services.store.apiKeys.revoke(key.id, ctx.services.now().toISOString());
     return { status: 200, body: {} };
   },
 
-  GetRoles(ctx) {
-    return { status: 200, body: ctx.services.store.users.listRoles().map(presentRole) };
+  async GetRoles(ctx) {
+    return { status: 200, body: (await ctx.services.store.users.listRoles()).map(presentRole) };
   },
 };

@@ -6,8 +6,7 @@
  * API flow is listed no more until the file is gone): ids of file flows are fixed by their files.
  */
 import type { Logger } from 'pino';
-import type { Store } from '../../store/types.js';
-import type { ApiFlowRecord } from '../../store/api-flows-store.js';
+import type { ApiFlowRecord, Store } from '../../store/types.js';
 import type { DefinitionsHolder } from './holder.js';
 import type { LoadedFlow } from './load.js';
 import { translateVendorFlow } from './vendor-body.js';
@@ -21,25 +20,24 @@ export class FlowCatalog {
 
   constructor(private readonly store: Store, private readonly holder: DefinitionsHolder, private readonly logger?: Logger) {}
 
-  /** API flows by id, read from the store once (a stored flow that no longer translates is skipped, with a warning). */
-  apiFlows(): Map<string, ApiFlow> {
-    if (!this.api) {
-      this.api = new Map();
-      for (const record of this.store.apiFlows.list()) {
-        try {
-          this.api.set(record.id, { record, loaded: translateVendorFlow(record.flow, record.id) });
-        } catch (err) {
-          this.logger?.warn({ flowId: record.id, err: (err as Error).message }, 'a stored API flow no longer translates; it is left out');
-        }
+  /** Reads the API flows from the store (a stored flow that no longer translates is skipped, with a warning); the composition root awaits it before use. */
+  async load(): Promise<void> {
+    const api = new Map<string, ApiFlow>();
+    for (const record of await this.store.apiFlows.list()) {
+      try {
+        api.set(record.id, { record, loaded: translateVendorFlow(record.flow, record.id) });
+      } catch (err) {
+        this.logger?.warn({ flowId: record.id, err: (err as Error).message }, 'a stored API flow no longer translates; it is left out');
       }
     }
-    return this.api;
+    this.api = api;
+    this.apiVersion++;
   }
 
-  /** Drops what was read from the store: another replica created, changed or deleted an API flow. */
-  forgetApiFlows(): void {
-    this.api = undefined;
-    this.apiVersion++;
+  /** API flows by id, as loaded and changed since. */
+  apiFlows(): Map<string, ApiFlow> {
+    if (!this.api) throw new Error('FlowCatalog.load() must be awaited before the catalog is used');
+    return this.api;
   }
 
   /** The file flow with this id, if any. */
@@ -60,20 +58,20 @@ export class FlowCatalog {
   }
 
   /** Stores a new API flow (already translated). */
-  insert(record: ApiFlowRecord, loaded: LoadedFlow): void {
-    this.store.apiFlows.insert(record);
+  async insert(record: ApiFlowRecord, loaded: LoadedFlow): Promise<void> {
+    await this.store.apiFlows.insert(record);
     this.apiFlows().set(record.id, { record, loaded });
     this.apiVersion++;
   }
 
-  update(record: ApiFlowRecord, loaded: LoadedFlow): void {
-    this.store.apiFlows.update(record);
+  async update(record: ApiFlowRecord, loaded: LoadedFlow): Promise<void> {
+    await this.store.apiFlows.update(record);
     this.apiFlows().set(record.id, { record, loaded });
     this.apiVersion++;
   }
 
-  delete(id: string): boolean {
-    const gone = this.store.apiFlows.delete(id);
+  async delete(id: string): Promise<boolean> {
+    const gone = (await this.store.apiFlows.delete(id));
     this.apiFlows().delete(id);
     this.apiVersion++;
     return gone;

@@ -22,7 +22,7 @@ import type {
   DocumentStepDef, DoStepDef, FailStepDef, IfStepDef, IterateStepDef, ProgressStepDef, StepDef, SwitchStepDef, UserInputStepDef, WaitForCallbackStepDef,
 } from '../definitions/types.js';
 import {
-  isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store, type StoreCollections,
+  isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store, type StoreCollections, type StoreTransaction,
 } from '../../store/types.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { documentInputValues, evaluationContext } from './context.js';
@@ -150,7 +150,8 @@ export class FlowEngine {
   // ---------------------------------------------------------------- operations
 
   /** Inserts the execution (Running, or Queued when all slots are taken) and runs it in the background. */
-  async start(req: StartRequest): Promise<ExecutionRecord> {
+  /** `also`: more writes in the transaction that inserts the execution (its input data). */
+  async start(req: StartRequest, also?: (tx: StoreTransaction, rec: ExecutionRecord) => Promise<void>): Promise<ExecutionRecord> {
     const base = this.flows().get(req.flowId);
     if (!base) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
     const scenario = effectiveScenario(req.scenario, base.def.scenario);
@@ -181,6 +182,7 @@ export class FlowEngine {
       openStage(rec, inputData, at);
       syncIterations(rec);
       await tx.executions.insert(rec);
+      await also?.(tx, rec);
       return { rec, queued };
     });
     if (held) this.holdInQueue(rec.id);
@@ -200,7 +202,10 @@ export class FlowEngine {
    * Started without a flow: the execution waits in SelectFlow, its progress a one-field form
    * (`flow`) offering `choices`, until selectFlow() runs the chosen one.
    */
-  async startSelection(req: { userId: string; choices: Array<{ id: string; displayName: string }>; skipUserInput: boolean; scenario?: string }): Promise<ExecutionRecord> {
+  async startSelection(
+    req: { userId: string; choices: Array<{ id: string; displayName: string }>; skipUserInput: boolean; scenario?: string },
+    also?: (tx: StoreTransaction, rec: ExecutionRecord) => Promise<void>,
+  ): Promise<ExecutionRecord> {
     const at = this.iso();
     const ids = req.choices.map((c) => c.id);
     const rec: ExecutionRecord = {
@@ -225,7 +230,10 @@ export class FlowEngine {
       queueSeq: null,
     };
     openStage(rec, null, at);
-    await this.store.executions.insert(rec);
+    await this.store.transaction(async (tx) => {
+      await tx.executions.insert(rec);
+      await also?.(tx, rec);
+    });
     return rec;
   }
 

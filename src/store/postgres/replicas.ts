@@ -103,7 +103,14 @@ export class ReplicaCoordinator {
   }
 
   async renew(): Promise<void> {
-    await this.store.pool.query(`UPDATE replicas SET lease_expires_at = now() + $2::interval WHERE id = $1`, [this.id, `${this.leaseMs} milliseconds`]);
+    const lease = `${this.leaseMs} milliseconds`;
+    const res = await this.store.pool.query(`UPDATE replicas SET lease_expires_at = now() + $2::interval WHERE id = $1`, [this.id, lease]);
+    // Frozen past its lease (a stalled machine), this replica was taken for dead and its row
+    // removed by a peer (which ended its Running work): it comes back as a live replica.
+    if (!res.rowCount) {
+      await this.store.pool.query(`INSERT INTO replicas (id, host, pid, clock, lease_expires_at) VALUES ($1, $2, $3, $4, now() + $5::interval)
+        ON CONFLICT (id) DO UPDATE SET lease_expires_at = excluded.lease_expires_at`, [this.id, os.hostname(), process.pid, this.opts.clock, lease]);
+    }
   }
 
   /** Replicas whose lease has not expired (this one included). */

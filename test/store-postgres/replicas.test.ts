@@ -51,14 +51,12 @@ describe.skipIf(!available)('replicas on one PostgreSQL database', () => {
     const work = replicas.map(async (store) => {
       for (let round = 0; round < 200 && started.length < 24; round++) {
         const batch = await drainQueueOnce(store, 4, async (tx, rec) => {
+          started.push(rec.id); // inside the transaction: in the order the (serialized) claims happen
           rec.status = 'Running';
           rec.queueSeq = null;
           await tx.executions.save(rec);
         });
-        for (const rec of batch) {
-          started.push(rec.id);
-          running.add(rec.id);
-        }
+        for (const rec of batch) running.add(rec.id);
         peak = Math.max(peak, await store.executions.countByStatus('Running'));
         await new Promise((r) => setTimeout(r, 5));
         for (const rec of batch) {

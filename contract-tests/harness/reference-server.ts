@@ -20,15 +20,15 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-function addUser(fm: FlowmockApp, username: string, roleId: string, enabled: boolean): string {
+async function addUser(fm: FlowmockApp, username: string, roleId: string, enabled: boolean): Promise<string> {
   const store = fm.services.store;
   const id = randomUUID();
-  store.users.create({
+  await store.users.create({
     id, username, displayName: username, email: null, enabled: true, roleIds: [roleId], passwordHash: null,
     createdAt: new Date().toISOString(),
   });
-  const { key } = fm.services.credentials.createApiKey(id, 'contract tests');
-  if (!enabled) store.users.setEnabled(id, false);
+  const { key } = (await fm.services.credentials.createApiKey(id, 'contract tests'));
+  if (!enabled) (await store.users.setEnabled(id, false));
   return key;
 }
 
@@ -41,14 +41,14 @@ export async function startReferenceServer(config: Partial<FlowmockConfig> = {})
     const url = await fm.listen();
     const integrator = fm.seed.newKeys.find((k) => k.username === 'integrator')?.key;
     const store = fm.services.store;
-    const integratorUser = store.users.byUsername(REFERENCE_LOGIN.username);
-    if (integratorUser) store.users.setPassword(integratorUser.id, hashPassword(REFERENCE_LOGIN.password));
+    const integratorUser = (await store.users.byUsername(REFERENCE_LOGIN.username));
+    if (integratorUser) (await store.users.setPassword(integratorUser.id, hashPassword(REFERENCE_LOGIN.password)));
     const fixtures = defaultFixtures();
     fixtures.keys = {
       admin: REFERENCE_ADMIN_KEY,
       user: integrator,
-      otherUser: addUser(fm, 'contract-other', 'user', true),
-      disabledUser: addUser(fm, 'contract-disabled', 'user', false),
+      otherUser: await addUser(fm, 'contract-other', 'user', true),
+      disabledUser: await addUser(fm, 'contract-disabled', 'user', false),
     };
     fixtures.login = { ...REFERENCE_LOGIN };
     fixtures.bodyLimitBytes = fm.config.bodyLimitBytes;

@@ -165,8 +165,8 @@ describe('runFlow', () => {
   });
 
   it('works with a login JWT (bearerToken) instead of an API key', async () => {
-    const user = s.fm.services.store.users.byUsername('integrator')!;
-    s.fm.services.store.users.setPassword(user.id, hashPassword('correct horse battery'));
+    const user = (await s.fm.services.store.users.byUsername('integrator'))!;
+    await s.fm.services.store.users.setPassword(user.id, hashPassword('correct horse battery'));
     const anon = createSmartFlowsClient({ baseUrl: s.base, apiKey: 'unused' });
     const login = await unwrap(anon.api.POST('/api/v1/authenticate/login', {
       body: { username: 'integrator', password: 'correct horse battery' },

@@ -20,8 +20,8 @@ afterAll(async () => {
 const report = async (query = '') => json<ClientReport>(await s.call(`/__flowmock/report/clients${query}`, { key: s.adminKey }));
 const progress = async (id: string, key: string, timeout = 0) =>
   json<Progress>(await s.call(`/api/v1/flows/executions/${id}/progress?timeout=${timeout}`, { key }));
-const stable = (id: string) => until(`execution ${id} stable`, () => {
-  const e = s.fm.services.store.executions.byId(id);
+const stable = (id: string) => until(`execution ${id} stable`, async () => {
+  const e = (await s.fm.services.store.executions.byId(id));
   return e && ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'].includes(e.status) ? e : undefined;
 });
 

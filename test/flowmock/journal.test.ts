@@ -22,8 +22,8 @@ describe('request journal', () => {
   });
 
   it('records method, path, query, status, duration, operation and caller; keys, tokens and passwords never appear', async () => {
-    const integrator = s.fm.services.store.users.byUsername('integrator')!;
-    s.fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
+    const integrator = (await s.fm.services.store.users.byUsername('integrator'))!;
+    await s.fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
     await clearJournal(s);
 
     // API key traffic, a key created over the API, a login and a bearer call, a PhixFlow token and trigger.

@@ -147,7 +147,7 @@ describe('login with a password (JWT)', () => {
   it('a user with a password gets a JWT that works as Bearer; wrong password and tampered tokens are 401', async () => {
     const { hashPassword } = await import('../../src/auth/secrets.js');
     const store = s.fm.services.store;
-    store.users.setPassword(store.users.byUsername('integrator')!.id, hashPassword('correct horse battery'));
+    await store.users.setPassword((await store.users.byUsername('integrator'))!.id, hashPassword('correct horse battery'));
     const login = (password: string) => s.call('/api/v1/authenticate/login', { ...post({ username: 'integrator', password }), key: null });
     expect((await login('wrong password')).status).toBe(401);
     const ok = await login('correct horse battery');

@@ -89,7 +89,7 @@ describe('PhixFlow tokens', () => {
 
   it('a token for a disabled user with the privileges is 403 problem+json', async () => {
     const store = s.fm.services.store;
-    store.users.create({
+    await store.users.create({
       id: randomUUID(), username: 'disabled-api-user', displayName: 'Disabled', email: null,
       enabled: false, roleIds: ['super-user'], passwordHash: null, createdAt: new Date().toISOString(),
     });

@@ -34,8 +34,8 @@ describe('Echo and enrich (sync)', () => {
 
   it('records the run under the processId it answers with: stored as Success with HTTP 200 for the calling user', async () => {
     const env = await envelopeOf(await call(s, triggerPath('Demo', 'Echo and enrich'), { token, json: [{ email: 'c@d.e' }] }), 200);
-    const stored = s.fm.services.store.processes.byId(env.processId);
-    const apiUser = s.fm.services.store.users.byUsername('api-user');
+    const stored = (await s.fm.services.store.processes.byId(env.processId));
+    const apiUser = (await s.fm.services.store.users.byUsername('api-user'));
     expect(stored).toMatchObject({
       application: 'Demo', actionflow: 'Echo and enrich', status: 'Success', httpStatus: 200, recordsDone: 1, userId: apiUser!.id,
     });
@@ -71,7 +71,7 @@ describe('Validate customers (per-record failures, error())', () => {
     ]);
     expect(env.data).toEqual({ Customers: [records[0], records[3]] });
     // Every record was processed: a failure affects only its own record.
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ status: 'Fail', recordsDone: 5, httpStatus: 200 });
+    expect((await s.fm.services.store.processes.byId(env.processId))).toMatchObject({ status: 'Fail', recordsDone: 5, httpStatus: 200 });
   });
 
   it('is Success without failures when every record has a usable email', async () => {
@@ -90,7 +90,7 @@ describe('Credit check (stop())', () => {
     // Only the record before the stop has a result; record c (amount 50, would pass) never ran.
     expect(env.data).toEqual({ Approved: [{ id: 'a', amount: 100, approved: true }] });
     expect(env.failures).toBeUndefined();
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({
+    expect((await s.fm.services.store.processes.byId(env.processId))).toMatchObject({
       status: 'Fail', recordsDone: 1, message: 'Stopped: Credit limit exceeded by record 1 (amount 5000)',
     });
   });

@@ -33,7 +33,7 @@ describe.concurrent('Slow import (sync, endpoint timeout 1000 ms, 300 ms per rec
     // Wait until well past the time all six records would have taken (1.8 s from the start).
     await sleep(Math.max(0, 2_300 - (Date.now() - started)));
 
-    const stored = s.fm.services.store.processes.byId(env.processId);
+    const stored = (await s.fm.services.store.processes.byId(env.processId));
     expect(stored).toMatchObject({ status: 'Fail', httpStatus: 504, recordsDone: doneAtAnswer, message: env.message });
     expect(stored!.recordsDone).toBeLessThan(SIX.length);
 
@@ -52,7 +52,7 @@ describe.concurrent('Slow import (sync, endpoint timeout 1000 ms, 300 ms per rec
     const env = await envelopeOf(await call(s, triggerPath('Demo', 'Slow import', '?timeout=5000'), { token, json: SIX }), 200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_700);
     expect(env).toMatchObject({ status: 'Success', message: 'Processed 6 records', data: { Imported: SIX } });
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ status: 'Success', recordsDone: 6, httpStatus: 200 });
+    expect((await s.fm.services.store.processes.byId(env.processId))).toMatchObject({ status: 'Success', recordsDone: 6, httpStatus: 200 });
   });
 
   it('a small URL ?timeout= overrides it the other way: timeout=200 answers 504 after about 200 ms, naming that timeout', async () => {

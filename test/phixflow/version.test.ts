@@ -15,8 +15,8 @@ const servers: Record<string, TestServer> = {};
 
 async function tokenOfTwoPrivilegeUser(s: TestServer): Promise<string> {
   const { store, credentials } = s.fm.services;
-  store.users.upsertRole({ id: 'api-11-3', name: 'API (11.3)', displayName: 'API (11.3)', description: 'test', permissions: [], privileges: ['Use API Key', 'Run Actions'] });
-  store.users.create({ id: randomUUID(), username: 'two-privileges', displayName: 'Two privileges', email: null, enabled: true, roleIds: ['api-11-3'], passwordHash: null, createdAt: new Date().toISOString() });
+  await store.users.upsertRole({ id: 'api-11-3', name: 'API (11.3)', displayName: 'API (11.3)', description: 'test', permissions: [], privileges: ['Use API Key', 'Run Actions'] });
+  await store.users.create({ id: randomUUID(), username: 'two-privileges', displayName: 'Two privileges', email: null, enabled: true, roleIds: ['api-11-3'], passwordHash: null, createdAt: new Date().toISOString() });
   return (await credentials.issuePhixflowToken('two-privileges')).token;
 }
 

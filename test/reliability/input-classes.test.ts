@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { MAX_XML_DEPTH, RESERVED_XML_NAMES } from '../../src/engine/xml-limits.js';
-import { MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../src/store/sqlite-store.js';
+import { MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../src/store/query-rules.js';
 import { FLOW } from '../support/demo-flows.js';
 import { filterWithValues as filterOf } from '../support/filter-bodies.js';
 

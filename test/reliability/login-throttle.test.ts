@@ -16,7 +16,7 @@ let base: string;
 beforeAll(async () => {
   fm = await createApp({ db: ':memory:', port: 0, speed: 0, printStartup: false, logLevel: 'silent', adminKey: ADMIN_KEY, validateResponses: true });
   base = await fm.listen();
-  for (const name of ['integrator', 'api-user']) fm.services.store.users.setPassword(fm.services.store.users.byUsername(name)!.id, hashPassword(PASSWORD));
+  for (const name of ['integrator', 'api-user']) (await fm.services.store.users.setPassword((await fm.services.store.users.byUsername(name))!.id, hashPassword(PASSWORD)));
 }, 60_000);
 afterAll(async () => { await fm?.close(); });
 
@@ -67,8 +67,8 @@ describe('login tokens and password changes', () => {
     const { tokens: [{ token }] } = await res.json();
     const me = () => fetch(`${base}/api/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect((await me()).status).toBe(200);
-    const user = fm.services.store.users.byUsername('api-user')!;
-    fm.services.store.users.setPassword(user.id, hashPassword('a brand new password 99'));
+    const user = (await fm.services.store.users.byUsername('api-user'))!;
+    await fm.services.store.users.setPassword(user.id, hashPassword('a brand new password 99'));
     const after = await me();
     expect(after.status).toBe(401);
     expect((await after.json()).detail).toMatch(/password last changed/);

@@ -17,9 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await fm?.close(); });
 
-const keyFor = (username: string) => {
-  const user = fm.services.store.users.byUsername(username)!;
-  return fm.services.credentials.createApiKey(user.id, 'revocation test');
+const keyFor = async (username: string) => {
+  const user = (await fm.services.store.users.byUsername(username))!;
+  return (await fm.services.credentials.createApiKey(user.id, 'revocation test'));
 };
 
 /** Reads an event stream until it ends; resolves with what it received. */
@@ -35,7 +35,7 @@ async function readToEnd(res: Response): Promise<string> {
 
 describe('revocation ends open requests', () => {
   it('revoking a key closes its event stream at once (not at the stream timeout of an hour)', async () => {
-    const { record, key } = keyFor('admin');
+    const { record, key } = await keyFor('admin');
     const res = await fetch(`${base}/__flowmock/events?timeout=3600`, { headers: { 'X-API-Key': key } });
     expect(res.status).toBe(200);
     const ended = readToEnd(res);
@@ -44,26 +44,26 @@ describe('revocation ends open requests', () => {
       const check = () => (fm.services.credentials['watched'].size > 0 ? resolve() : setImmediate(check));
       check();
     });
-    fm.services.store.apiKeys.revoke(record.id, new Date().toISOString());
+    await fm.services.store.apiKeys.revoke(record.id, new Date().toISOString());
     expect(await ended).toMatch(/event: ready/);
   });
 
   it('revoking a key answers its pending long-poll with 401', async () => {
-    const { record, key } = keyFor('integrator');
+    const { record, key } = await keyFor('integrator');
     const started = await (await fetch(`${base}/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
     const poll = fetch(`${base}/api/v1/flows/executions/${started.id}/progress?timeout=120`, { headers: { 'X-API-Key': key } });
     await new Promise<void>((resolve) => {
       const check = () => (fm.services.flows.pendingWaiters() > 0 ? resolve() : setImmediate(check));
       check();
     });
-    fm.services.store.apiKeys.revoke(record.id, new Date().toISOString());
+    await fm.services.store.apiKeys.revoke(record.id, new Date().toISOString());
     const res = await poll;
     expect(res.status).toBe(401);
     expect((await res.json()).detail).toMatch(/revoked/);
   });
 
   it('disabling a user answers the pending long-polls of its keys with 401', async () => {
-    const { key } = keyFor('integrator');
+    const { key } = await keyFor('integrator');
     const started = await (await fetch(`${base}/api/v1/flows/executions/start?flow=${FLOW.invoice}`, { method: 'POST', headers: { 'X-API-Key': key } })).json();
     const before = fm.services.flows.pendingWaiters();
     const poll = fetch(`${base}/api/v1/flows/executions/${started.id}/progress?timeout=120`, { headers: { 'X-API-Key': key } });
@@ -71,7 +71,7 @@ describe('revocation ends open requests', () => {
       const check = () => (fm.services.flows.pendingWaiters() > before ? resolve() : setImmediate(check));
       check();
     });
-    fm.services.store.users.setEnabled(fm.services.store.users.byUsername('integrator')!.id, false);
+    await fm.services.store.users.setEnabled((await fm.services.store.users.byUsername('integrator'))!.id, false);
     const res = await poll;
     expect(res.status).toBe(401);
     expect((await res.json()).detail).toMatch(/disabled/);

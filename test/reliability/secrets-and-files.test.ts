@@ -117,7 +117,7 @@ describe('secrets apart from the database, owner-only files', () => {
   it('an unwritable WAL or SHM file stops start-up with a message naming it (no SIGBUS)', async () => {
     const folder = path.join(root, 'ro');
     const db = path.join(folder, 'flowmock.db');
-    openStore(db).close();
+    await openStore(db).close();
     // Root may write any file: then the check runs as the user nobody, in a child process, on a
     // database nobody owns and WAL/SHM files only root may write.
     const asRoot = process.getuid?.() === 0;
@@ -126,7 +126,7 @@ describe('secrets apart from the database, owner-only files', () => {
       + 'try { openStore(process.argv[2]).close(); console.log("opened"); } catch (err) { console.log(String(err)); }\n');
     const open = async (): Promise<string> => {
       if (!asRoot) {
-        try { openStore(db).close(); return 'opened'; } catch (err) { return String(err); }
+        try { await openStore(db).close(); return 'opened'; } catch (err) { return String(err); }
       }
       const { stdout } = await run(process.execPath, ['--import', 'tsx', script, db], { cwd: ROOT, uid: 65534, gid: 65534, env: { ...process.env, HOME: folder, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json') } });
       return stdout.trim();

@@ -47,8 +47,8 @@ describe('credentials stay out of logs and database files', () => {
     secrets.adminKey = ADMIN_KEY;
     secrets.integratorKey = fm.seed.newKeys.find((k) => k.username === 'integrator')!.key;
     secrets.password = PASSWORD;
-    const integrator = fm.services.store.users.byUsername('integrator')!;
-    fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
+    const integrator = (await fm.services.store.users.byUsername('integrator'))!;
+    await fm.services.store.users.setPassword(integrator.id, hashPassword(PASSWORD));
   }, 60_000);
   afterAll(async () => {
     await fm?.close();
@@ -92,7 +92,7 @@ describe('credentials stay out of logs and database files', () => {
     return parts;
   });
 
-  it('the debug log shows the headers, redacted, and no credential', () => {
+  it('the debug log shows the headers, redacted, and no credential', async () => {
     expect(logText).toContain('"x-api-key":"[redacted]"');
     expect(logText).toContain('"authorization":"[redacted]"');
     expect(logText).toMatch(/actionflow request/);
@@ -102,7 +102,7 @@ describe('credentials stay out of logs and database files', () => {
 
   const filesText = () => readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f)).toString('latin1')] as const);
 
-  it('the database files (with the WAL, while the server runs) hold no credential in clear', () => {
+  it('the database files (with the WAL, while the server runs) hold no credential in clear', async () => {
     const files = filesText();
     expect(files.map(([f]) => f)).toContain('security.db');
     const found = needles().flatMap(([name, v]) => files.filter(([, text]) => text.includes(v)).map(([f]) => `${name} in ${f}`));
@@ -116,12 +116,12 @@ describe('credentials stay out of logs and database files', () => {
   });
 });
 
-describe('API key verification time does not depend on how much of the key matches', () => {
+describe('API key verification time does not depend on how much of the key matches', async () => {
   const store = openStore(':memory:');
   const credentials = new Credentials(store, { jwtTtlSeconds: 3600 });
-  seedStore(store, credentials, { now: () => new Date() });
-  const user = store.users.byUsername('integrator')!;
-  const { key } = credentials.createApiKey(user.id, 'timing');
+  await seedStore(store, credentials, { now: () => new Date() });
+  const user = (await store.users.byUsername('integrator'))!;
+  const { key } = (await credentials.createApiKey(user.id, 'timing'));
   // fm_<id>_<43 base64url>: the last character carries only 2 bits, so it is one of these.
   const LAST = 'AEIMQUYcgkosw048';
   const allButLast = key.slice(0, -1) + LAST[(LAST.indexOf(key.at(-1)!) + 1) % LAST.length];
@@ -131,41 +131,41 @@ describe('API key verification time does not depend on how much of the key match
   const otherId = `fm_${'0'.repeat(32)}_${nothing.slice(36)}`;
   afterAll(() => store.close());
 
-  const verifyFails = (k: string) => {
+  const verifyFails = async (k: string) => {
     try {
-      credentials.verifyApiKey(k);
+      await credentials.verifyApiKey(k);
       return false;
     } catch (err) {
       return err instanceof CredentialError && err.status === 401;
     }
   };
 
-  it('compares HMACs of the whole key with crypto.timingSafeEqual, once, whatever the key', () => {
+  it('compares HMACs of the whole key with crypto.timingSafeEqual, once, whatever the key', async () => {
     const spy = vi.mocked(nodeCrypto.timingSafeEqual);
     for (const k of [allButLast, nothing, otherId]) {
       spy.mockClear();
-      expect(verifyFails(k)).toBe(true);
+      expect(await verifyFails(k)).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
       const [a, b] = spy.mock.calls[0] as unknown as [Buffer, Buffer];
       expect([a.length, b.length]).toEqual([32, 32]); // HMAC-SHA256 digests, not the keys
     }
     spy.mockClear();
-    expect(() => credentials.verifyApiKey(key)).not.toThrow();
+    await expect(credentials.verifyApiKey(key)).resolves.toBeDefined();
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
-  it('measured: the medians of "all but the last character" and "nothing" match are within noise', () => {
-    const sample = (k: string) => {
+  it('measured: the medians of "all but the last character" and "nothing" match are within noise', async () => {
+    const sample = async (k: string) => {
       const t = process.hrtime.bigint();
-      verifyFails(k);
+      await verifyFails(k);
       return Number(process.hrtime.bigint() - t) / 1000; // µs
     };
-    for (let i = 0; i < 2000; i++) { sample(allButLast); sample(nothing); sample(otherId); }
+    for (let i = 0; i < 2000; i++) { await sample(allButLast); await sample(nothing); await sample(otherId); }
     const a: number[] = [], n: number[] = [], o: number[] = [];
     for (let i = 0; i < 6000; i++) {
       // Interleaved, in a rotating order, so that drift and load on the machine fall on all alike.
       const order = [[a, allButLast], [n, nothing], [o, otherId]] as const;
-      for (let j = 0; j < 3; j++) { const [xs, k] = order[(i + j) % 3]; xs.push(sample(k)); }
+      for (let j = 0; j < 3; j++) { const [xs, k] = order[(i + j) % 3]; xs.push(await sample(k)); }
     }
     for (const xs of [a, n, o]) xs.sort((x, y) => x - y);
     const [ma, mn, mo] = [percentile(a, 50), percentile(n, 50), percentile(o, 50)];

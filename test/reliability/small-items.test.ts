@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('small items', () => {
-  it('a document name of any size or content gives a bounded, clean Content-Disposition', () => {
+  it('a document name of any size or content gives a bounded, clean Content-Disposition', async () => {
     const huge = `${'a'.repeat(1_800_000)}.pdf`;
     const header = contentDisposition(huge);
     expect(header.length).toBeLessThan(4 * MAX_FILE_NAME_CHARS + 100);
@@ -65,8 +65,8 @@ describe('small items', () => {
   });
 
   it('flowmock keys list prints no terminal control characters from key names', async () => {
-    const user = fm.services.store.users.byUsername('api-user')!;
-    fm.services.credentials.createApiKey(user.id, 'evil\u001b]0;pwned\u0007\u001b[2J\u009b31m name');
+    const user = (await fm.services.store.users.byUsername('api-user'))!;
+    await fm.services.credentials.createApiKey(user.id, 'evil\u001b]0;pwned\u0007\u001b[2J\u009b31m name');
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
     try {
@@ -79,7 +79,7 @@ describe('small items', () => {
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
-  it('journal path templates with adjacent parameters match correctly and without backtracking', () => {
+  it('journal path templates with adjacent parameters match correctly and without backtracking', async () => {
     const t = templateToRegExp(`/a/${'{p}'.repeat(30)}/b`);
     expect(t.test(`/a/${'x'.repeat(30)}/b`)).toBe(true);
     expect(t.test(`/a/${'x'.repeat(29)}/b`)).toBe(false);
@@ -93,9 +93,9 @@ describe('small items', () => {
   });
 
   it(`a user holds at most ${MAX_ACTIVE_KEYS_PER_USER} active keys: one more is a 400 naming maxKeysPerUser`, async () => {
-    const user = fm.services.store.users.byUsername('integrator')!;
-    while (fm.services.store.apiKeys.listActive(user.id).length < MAX_ACTIVE_KEYS_PER_USER) fm.services.credentials.createApiKey(user.id, 'filler');
-    expect(() => fm.services.credentials.createApiKey(user.id, 'one more')).toThrow(KeyLimitError);
+    const user = (await fm.services.store.users.byUsername('integrator'))!;
+    while ((await fm.services.store.apiKeys.listActive(user.id)).length < MAX_ACTIVE_KEYS_PER_USER) await fm.services.credentials.createApiKey(user.id, 'filler');
+    await expect(fm.services.credentials.createApiKey(user.id, 'one more')).rejects.toThrow(KeyLimitError);
     const integratorKey = fm.seed.newKeys.find((k) => k.username === 'integrator')!.key;
     const res = await fetch(`${base}/api/v1/users/me/tokens`, { method: 'POST', headers: { 'X-API-Key': integratorKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ displayName: 'one more' }) });
     expect(res.status).toBe(400);
@@ -105,12 +105,12 @@ describe('small items', () => {
   it('anonymous PhixFlow runs are pruned after their retention; runs of token holders are kept', async () => {
     const ping = () => fetch(`${base}/phixflow/api/1/action/Demo/Public%20ping/trigger`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' });
     const first = await (await ping()).json();
-    expect(fm.services.store.processes.byId(first.processId)).not.toBeNull();
+    expect((await fm.services.store.processes.byId(first.processId))).not.toBeNull();
     const advance = await fetch(`${base}/__flowmock/clock`, { method: 'POST', headers: { 'X-API-Key': ADMIN_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ advanceMs: ANONYMOUS_RETENTION_MS + 120_000 }) });
     expect(advance.status).toBe(200);
     const second = await (await ping()).json();
-    expect(fm.services.store.processes.byId(first.processId)).toBeNull();
-    expect(fm.services.store.processes.byId(second.processId)).not.toBeNull();
+    expect((await fm.services.store.processes.byId(first.processId))).toBeNull();
+    expect((await fm.services.store.processes.byId(second.processId))).not.toBeNull();
   });
 
   it("the journal's kill -9 window and its reason are stated in the spec", () => {

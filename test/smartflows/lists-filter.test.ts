@@ -17,7 +17,7 @@ let integratorId: string;
 
 beforeAll(async () => {
   s = await startServer({ speed: 0 });
-  integratorId = s.fm.services.store.users.byUsername('integrator')!.id;
+  integratorId = (await s.fm.services.store.users.byUsername('integrator'))!.id;
   const plan: Array<[keyof typeof ex, string]> = [
     ['inv1', FLOW.invoice], ['inv2', FLOW.invoice], ['err1', FLOW.error], ['inv3', FLOW.invoice],
     ['err2', FLOW.error], ['warn', FLOW.warning], ['appr', FLOW.approval],
@@ -52,7 +52,7 @@ const and = (...nodes: unknown[]) => ({ type: 'and', nodes });
 const or = (...nodes: unknown[]) => ({ type: 'or', nodes });
 
 describe('GET /flows/executions: paging and sorting', () => {
-  it('fixture statuses as expected', () => {
+  it('fixture statuses as expected', async () => {
     expect(Object.fromEntries(Object.entries(ex).map(([k, e]) => [k, e.status]))).toEqual({
       inv1: 'Success', inv2: 'Success', err1: 'Error', inv3: 'Success', err2: 'Error', warn: 'Warning', appr: 'UserInput',
     });

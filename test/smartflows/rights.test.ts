@@ -19,8 +19,8 @@ let ownInvoice: string;
 
 beforeAll(async () => {
   s = await startServer({ speed: 0 });
-  const apiUser = s.fm.services.store.users.byUsername('api-user')!;
-  apiUserKey = s.fm.services.credentials.createApiKey(apiUser.id, 'test').key;
+  const apiUser = (await s.fm.services.store.users.byUsername('api-user'))!;
+  apiUserKey = (await s.fm.services.credentials.createApiKey(apiUser.id, 'test')).key;
 
   const inv = await startFlow(s, FLOW.invoice, { key: s.adminKey });
   await pollUntil(s, inv.id, { until: STABLE, key: s.adminKey });

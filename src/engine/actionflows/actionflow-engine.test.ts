@@ -11,14 +11,14 @@ import type { IncomingRequest, TriggerOptions, TriggerOutcome } from './types.js
 let store: Store;
 let engine: ActionflowEngine;
 
-beforeEach(() => {
+beforeEach(async () => {
   store = openStore(':memory:');
   engine = new ActionflowEngine({ store });
 });
 afterEach(async () => {
-  engine.shutdown();
+  await engine.shutdown();
   await engine.idle();
-  store.close();
+  await store.close();
 });
 
 const SYNC: TriggerOptions = { userId: 'u1', timeoutMs: 5_000, mode: 'sync' };
@@ -27,8 +27,8 @@ async function run(af: LoadedActionflow, req: IncomingRequest, opts: TriggerOpti
   return engine.trigger(af, engine.prepareInput(af, req), opts);
 }
 
-function logsOf(processId: string) {
-  return store.actionflowLogs.query({ processId, page: 0, size: 10 }).content;
+async function logsOf(processId: string) {
+  return (await store.actionflowLogs.query({ processId, page: 0, size: 10 })).content;
 }
 
 const customers = [
@@ -50,10 +50,10 @@ describe('synchronous runs', () => {
       processId: out.process.id,
       data: { Customers: customers },
     });
-    expect(store.processes.byId(out.process.id)).toMatchObject({
+    expect((await store.processes.byId(out.process.id))).toMatchObject({
       status: 'Success', httpStatus: 200, recordsDone: 3, userId: 'u1', envelope: out.envelope,
     });
-    expect(store.processes.byId(out.process.id)?.finishedAt).not.toBeNull();
+    expect((await store.processes.byId(out.process.id))?.finishedAt).not.toBeNull();
   });
 
   it('applies the transform to every record, with $index, $params and $input bound', async () => {
@@ -103,7 +103,7 @@ failures:
       data: { Customers: customers.slice(0, 2) },
       failures: [{ index: 2, message: 'Record 2: grace@navy.mil is not an example address' }],
     });
-    expect(store.processes.byId(out.process.id)).toMatchObject({ status: 'Fail', recordsDone: 3, message: null });
+    expect((await store.processes.byId(out.process.id))).toMatchObject({ status: 'Fail', recordsDone: 3, message: null });
   });
 
   it('stops at the record where stop fires: no further records, the run is Fail, earlier results stay', async () => {
@@ -122,7 +122,7 @@ stop: { when: 'total > 1000', message: 'order {{ id }} exceeds the credit limit'
       processId: out.process.id,
       data: { Orders: [orders[0]] },
     });
-    expect(store.processes.byId(out.process.id)).toMatchObject({ status: 'Fail', recordsDone: 1 });
+    expect((await store.processes.byId(out.process.id))).toMatchObject({ status: 'Fail', recordsDone: 1 });
   });
 
   it('fails only the record whose transform throws at run time', async () => {
@@ -162,7 +162,7 @@ response: { statusCode: 201, headers: { X-Created-By: flowmock } }
 `);
     const out = await run(af, request([{ a: 1 }]));
     expect(out).toMatchObject({ kind: 'done', statusCode: 201, headers: { 'X-Created-By': 'flowmock' } });
-    expect(store.processes.byId(out.process.id)?.httpStatus).toBe(201);
+    expect((await store.processes.byId(out.process.id))?.httpStatus).toBe(201);
   });
 
   it('aborts at the timeout: fewer records processed than exist, even after waiting longer, saved as Fail with 504', async () => {
@@ -181,7 +181,7 @@ response: { statusCode: 201, headers: { X-Created-By: flowmock } }
     });
 
     await sleep(300); // several more record delays: nothing may happen any more
-    const saved = store.processes.byId(out.process.id);
+    const saved = (await store.processes.byId(out.process.id));
     expect(saved).toMatchObject({ status: 'Fail', httpStatus: 504, recordsDone: done, envelope: out.envelope });
     expect(saved?.message).toMatch(/^Timed out after 150 ms/);
   });
@@ -195,12 +195,12 @@ describe('asynchronous runs', () => {
     const out = await run(af, request([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]), { userId: null, timeoutMs: 20, mode: 'async' });
     expect(out.kind).toBe('accepted');
     expect(out.envelope).toEqual({ status: 'Running', message: 'Running', processId: out.process.id });
-    expect(engine.envelopeOf(engine.status(out.process.id)!)).toEqual(out.envelope);
+    expect(engine.envelopeOf((await engine.status(out.process.id))!)).toEqual(out.envelope);
 
-    let polled = engine.status(out.process.id)!;
+    let polled = (await engine.status(out.process.id))!;
     for (let i = 0; i < 100 && polled.status === 'Running'; i++) {
       await sleep(20);
-      polled = engine.status(out.process.id)!;
+      polled = (await engine.status(out.process.id))!;
     }
     expect(polled).toMatchObject({ status: 'Success', recordsDone: 4, httpStatus: 200, userId: null });
     expect(engine.envelopeOf(polled)).toMatchObject({ status: 'Success', message: 'Processed 4 records', data: { Results: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] } });
@@ -215,7 +215,7 @@ describe('asynchronous runs', () => {
     const out = await run(slow(), request(Array.from({ length: 5 }, (_, n) => ({ n }))), { userId: null, timeoutMs: 10, mode: 'async' });
     expect(out.kind).toBe('accepted');
     await engine.idle();
-    expect(engine.status(out.process.id)).toMatchObject({ status: 'Success', recordsDone: 5 });
+    expect((await engine.status(out.process.id))).toMatchObject({ status: 'Success', recordsDone: 5 });
   });
 });
 
@@ -227,7 +227,7 @@ describe('logging', () => {
     const seen = { authorization: REDACTED, 'x-api-key': REDACTED, cookie: REDACTED, accept: 'application/json' };
     expect(out.envelope.data?.Out).toEqual([seen]);
 
-    const logs = logsOf(out.process.id);
+    const logs = await logsOf(out.process.id);
     const req = logs.find((l) => l.kind === 'request');
     expect(req?.content).toEqual({ method: 'POST', url: '/phixflow/api/1/action/Demo/Test/trigger', headers: seen, body: '[{}]' });
     expect(JSON.stringify(logs)).not.toContain('Bearer abc');
@@ -235,7 +235,7 @@ describe('logging', () => {
 
   it('logs the response with its status code and envelope at the end', async () => {
     const out = await run(logged(), request([]));
-    const res = logsOf(out.process.id).find((l) => l.kind === 'response');
+    const res = (await logsOf(out.process.id)).find((l) => l.kind === 'response');
     expect(res?.content).toEqual({ statusCode: 200, envelope: out.envelope });
   });
 
@@ -247,28 +247,28 @@ describe('logging', () => {
 });
 
 describe('restart and shutdown', () => {
-  it('marks runs left Running by a stopped server as Fail (interrupted) on startup', () => {
-    store.processes.insert({
+  it('marks runs left Running by a stopped server as Fail (interrupted) on startup', async () => {
+    await store.processes.insert({
       id: 'p-old', application: 'Demo', actionflow: 'Slow', status: 'Running', userId: null,
       createdAt: new Date().toISOString(), finishedAt: null, httpStatus: null, envelope: null, recordsDone: 2, message: null,
     });
-    expect(engine.recoverOnStartup()).toEqual({ interrupted: 1 });
-    const p = store.processes.byId('p-old')!;
+    expect((await engine.recoverOnStartup())).toEqual({ interrupted: 1 });
+    const p = (await store.processes.byId('p-old'))!;
     expect(p).toMatchObject({ status: 'Fail', message: INTERRUPTED_MESSAGE, httpStatus: null, recordsDone: 2 });
     expect(engine.envelopeOf(p)).toEqual({ status: 'Fail', message: INTERRUPTED_MESSAGE, processId: 'p-old', data: {} });
-    expect(engine.recoverOnStartup()).toEqual({ interrupted: 0 });
+    expect((await engine.recoverOnStartup())).toEqual({ interrupted: 0 });
   });
 
   it('shutdown saves running runs as Fail at once, and they process no further records', async () => {
     const af = actionflow('application: Demo\nname: Long\nmode: async\nrecordDelayMs: 30\noutput: { name: Out }');
     const out = await run(af, request(Array.from({ length: 50 }, (_, n) => n)), { userId: null, timeoutMs: 70, mode: 'async' });
     expect(out.kind).toBe('accepted');
-    engine.shutdown();
-    const atShutdown = store.processes.byId(out.process.id)!;
+    await engine.shutdown();
+    const atShutdown = (await store.processes.byId(out.process.id))!;
     expect(atShutdown).toMatchObject({ status: 'Fail', message: INTERRUPTED_MESSAGE });
     await engine.idle();
     await sleep(100);
-    expect(store.processes.byId(out.process.id)).toEqual(atShutdown);
+    expect((await store.processes.byId(out.process.id))).toEqual(atShutdown);
     await expect(run(af, request([1]))).rejects.toThrow(/shut down/);
   });
 });

@@ -21,9 +21,9 @@ beforeAll(async () => {
   store = openStore(':memory:');
   engine = new ActionflowEngine({ store });
 });
-afterAll(() => {
-  engine.shutdown();
-  store.close();
+afterAll(async () => {
+  await engine.shutdown();
+  await store.close();
 });
 
 function demo(application: string, name: string): LoadedActionflow {

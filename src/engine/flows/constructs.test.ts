@@ -15,7 +15,7 @@ import type { EngineFlow, FlowInput } from './types.js';
 
 const T0 = new Date('2026-11-22T10:00:00.000Z');
 const cleanups: Array<() => void> = [];
-afterEach(() => {
+afterEach(async () => {
   while (cleanups.length) cleanups.pop()!();
 });
 
@@ -53,10 +53,10 @@ const fail = (id: string, message: string): StepDef => ({ id, type: 'fail', stat
 const plugin = (ids: string[]): FlowInput => ({ kind: 'plugin', value: { id: ids, entity: 'account' } });
 
 async function run(f: EngineFlow, input: FlowInput = { kind: 'none' }): Promise<ExecutionRecord> {
-  const { engine, store, clock } = setup([f]);
-  const rec = engine.start({ flowId: f.def.id, userId: 'u1', input, skipUserInput: false });
+  const { engine, store, clock } = await setup([f]);
+  const rec = (await engine.start({ flowId: f.def.id, userId: 'u1', input, skipUserInput: false }));
   await clock.advance(60_000);
-  return store.executions.byId(rec.id)!;
+  return (await store.executions.byId(rec.id))!;
 }
 
 interface Case {
@@ -215,20 +215,20 @@ describe('flow constructs: report tree and status', () => {
     ]);
     const store = openStore(':memory:');
     cleanups.push(() => store.close());
-    const first = setup([f], store);
-    const rec = first.engine.start({ flowId: f.def.id, userId: 'u1', input: { kind: 'none' }, skipUserInput: false });
+    const first = await setup([f], store);
+    const rec = (await first.engine.start({ flowId: f.def.id, userId: 'u1', input: { kind: 'none' }, skipUserInput: false }));
     await first.clock.advance(0);
-    const waiting = store.executions.byId(rec.id)!;
+    const waiting = (await store.executions.byId(rec.id))!;
     expect(waiting.status).toBe('UserInput');
     expect(shape(waiting.report)).toBe('main[cond?true{cond.then[ask:UserInput]}]');
     first.engine.shutdown();
 
     // A new engine on the same store (a restart): the cursor alone says where to go on.
-    const second = setup([f], store);
-    expect(second.engine.recoverOnStartup()).toEqual({ interrupted: 0 });
-    second.engine.continueWithInput(rec.id, { ok: false }, 'u1');
+    const second = await setup([f], store);
+    expect((await second.engine.recoverOnStartup())).toEqual({ interrupted: 0 });
+    await second.engine.continueWithInput(rec.id, { ok: false }, 'u1');
     await second.clock.advance(10_000);
-    const done = store.executions.byId(rec.id)!;
+    const done = (await store.executions.byId(rec.id))!;
     expect(done.status).toBe('Success');
     expect(shape(done.report)).toBe('main[cond?true{cond.then[ask:Output after-ask:Output]} z:Output]');
     expect(done.report[0].blocks[0].condition!.body[0].blocks[0].step).toMatchObject({ input: { ok: false }, output: { ok: false } });

@@ -18,9 +18,9 @@ function flowDef(steps: StepDef[], extra: Partial<FlowDef> = {}): FlowDef {
 
 interface Saved { id: string; status: ExecutionStatus; message: string; percentage: number }
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
 });
 
 function setup(defs: FlowDef[], opts: { speed?: number; maxConcurrent?: number; store?: Store } = {}) {
@@ -29,18 +29,18 @@ function setup(defs: FlowDef[], opts: { speed?: number; maxConcurrent?: number; 
   const engine = new FlowEngine({ store, flows: () => flows, speed: opts.speed ?? 0, maxConcurrent: opts.maxConcurrent });
   // Every save, in order: proves what was visible and when.
   const saves: Saved[] = [];
-  const save = store.executions.save.bind(store.executions);
-  store.executions.save = (e) => {
-    const v = save(e);
-    saves.push({ id: e.id, status: e.status, message: e.progress.message, percentage: e.progress.percentage });
+  const saveIf = store.executions.saveIf.bind(store.executions);
+  store.executions.saveIf = async (e, expected) => {
+    const v = await saveIf(e, expected);
+    if (v !== null) saves.push({ id: e.id, status: e.status, message: e.progress.message, percentage: e.progress.percentage });
     return v;
   };
-  cleanups.push(() => {
+  cleanups.push(async () => {
     engine.shutdown();
-    if (!opts.store) store.close();
+    if (!opts.store) await store.close();
   });
-  const start = (flow: FlowDef, input: FlowInput = { kind: 'none' }, skipUserInput = false, userId = 'u1') =>
-    engine.start({ flowId: flow.id, userId, input, skipUserInput });
+  const start = async (flow: FlowDef, input: FlowInput = { kind: 'none' }, skipUserInput = false, userId = 'u1') =>
+    await engine.start({ flowId: flow.id, userId, input, skipUserInput });
   return { store, engine, saves, start };
 }
 
@@ -48,7 +48,7 @@ function setup(defs: FlowDef[], opts: { speed?: number; maxConcurrent?: number; 
 async function until(engine: FlowEngine, store: Store, id: string, pred: (r: ExecutionRecord) => boolean, timeoutMs = 5000): Promise<ExecutionRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rec = store.executions.byId(id)!;
+    const rec = (await store.executions.byId(id))!;
     if (pred(rec)) return rec;
     if (Date.now() > deadline) throw new Error(`timed out waiting; execution is ${rec.status} (${rec.progress.message})`);
     const next = await engine.waitForChange(id, rec.version, 100);
@@ -79,8 +79,8 @@ const approvalStep: StepDef = {
 describe('FlowEngine', () => {
   it('saves the states in order: Running with the first message, each message then its percentage, then Success 100 "Done"', async () => {
     const flow = flowDef([progress('a', 30), progress('b', 70), progress('c', 90)]);
-    const { engine, store, saves, start } = setup([flow]);
-    const started = start(flow);
+    const { engine, store, saves, start } = await setup([flow]);
+    const started = await start(flow);
     expect(started).toMatchObject({ status: 'Running', progress: { percentage: 0, message: 'Doing a', status: 'Running' }, version: 1 });
     expect(started.stages).toEqual([{ start: started.createdAt, end: null, input: null, lastProgress: null }]);
 
@@ -102,8 +102,8 @@ describe('FlowEngine', () => {
 
   it('never lowers the percentage, even when a later step names a lower one', async () => {
     const flow = flowDef([progress('a', 60), progress('b', 20)]);
-    const { engine, store, saves, start } = setup([flow]);
-    await until(engine, store, start(flow).id, is('Success'));
+    const { engine, store, saves, start } = await setup([flow]);
+    await until(engine, store, (await start(flow)).id, is('Success'));
     const pct = saves.map((s) => s.percentage);
     expect(pct).toEqual([...pct].sort((x, y) => x - y));
   });
@@ -116,9 +116,9 @@ describe('FlowEngine', () => {
       ],
       { input: { kind: 'xml', rootElement: 'order' } },
     );
-    const { engine, store, saves, start } = setup([flow]);
+    const { engine, store, saves, start } = await setup([flow]);
     const input = parseFlowInput(flow, { contentType: 'application/xml', raw: Buffer.from('<order><customer>ACME</customer><amount>5</amount></order>') });
-    const rec = start(flow, input);
+    const rec = await start(flow, input);
     expect(rec.inputData).toEqual({ contentType: 'application/xml', xml: '<order><customer>ACME</customer><amount>5</amount></order>' });
     const done = await until(engine, store, rec.id, is('Success'));
     expect(saves.some((s) => s.message === 'Checking ACME')).toBe(true);
@@ -127,21 +127,21 @@ describe('FlowEngine', () => {
 
   it('queues with maxConcurrent 1: later starts are Queued and run one after another in start order', async () => {
     const flow = flowDef([progress('a', 50, 1), progress('b', 100, 1)]);
-    const { engine, store, saves, start } = setup([flow], { maxConcurrent: 1 });
-    const first = start(flow);
-    const second = start(flow);
-    const third = start(flow);
+    const { engine, store, saves, start } = await setup([flow], { maxConcurrent: 1 });
+    const first = await start(flow);
+    const second = await start(flow);
+    const third = await start(flow);
     expect(first.status).toBe('Running');
     expect(second).toMatchObject({ status: 'Queued', queueSeq: 1, progress: { percentage: 0, message: QUEUED_MESSAGE } });
     expect(third).toMatchObject({ status: 'Queued', queueSeq: 2 });
-    expect(store.executions.listQueued().map((e) => e.id)).toEqual([second.id, third.id]);
+    expect((await store.executions.listQueued()).map((e) => e.id)).toEqual([second.id, third.id]);
 
     await until(engine, store, third.id, is('Success'));
     const order = saves.filter((s) => s.status === 'Running' || s.status === 'Success').map((s) => `${[first.id, second.id, third.id].indexOf(s.id)}${s.status[0]}`);
     // Each execution finishes before the next one starts running, in queue order.
     const compact = order.filter((x, i) => x !== order[i - 1]);
     expect(compact).toEqual(['0R', '0S', '1R', '1S', '2R', '2S']);
-    expect(store.executions.byId(second.id)!.queueSeq).toBeNull();
+    expect((await store.executions.byId(second.id))!.queueSeq).toBeNull();
     // At no moment were two executions Running.
     const running = new Set<string>();
     let most = 0;
@@ -156,9 +156,9 @@ describe('FlowEngine', () => {
   it('frees the queue slot when an execution stops for user input', async () => {
     const flow = flowDef([approvalStep]);
     const quick = flowDef([progress('x', 100, 1)]);
-    const { engine, store, start } = setup([flow, quick], { maxConcurrent: 1 });
-    const waiting = start(flow);
-    const queued = start(quick);
+    const { engine, store, start } = await setup([flow, quick], { maxConcurrent: 1 });
+    const waiting = await start(flow);
+    const queued = await start(quick);
     expect(queued.status).toBe('Queued');
     await until(engine, store, waiting.id, is('UserInput'));
     await until(engine, store, queued.id, is('Success'));
@@ -166,8 +166,8 @@ describe('FlowEngine', () => {
 
   it('stops in UserInput with schema, form and defaults, and validation errors name each field', async () => {
     const flow = flowDef([progress('prep', 20, 1), approvalStep, progress('after', 100, 1)]);
-    const { engine, store, start } = setup([flow]);
-    const rec = await until(engine, store, start(flow).id, is('UserInput'));
+    const { engine, store, start } = await setup([flow]);
+    const rec = await until(engine, store, (await start(flow)).id, is('UserInput'));
     expect(rec.progress).toEqual({
       percentage: 20,
       message: 'Please approve',
@@ -194,7 +194,7 @@ describe('FlowEngine', () => {
 
     let err: unknown;
     try {
-      engine.continueWithInput(rec.id, { count: 1.5, due: '2026-02-30', colour: 'red' }, 'u1');
+      await engine.continueWithInput(rec.id, { count: 1.5, due: '2026-02-30', colour: 'red' }, 'u1');
     } catch (e) {
       err = e;
     }
@@ -207,16 +207,16 @@ describe('FlowEngine', () => {
       expect.objectContaining({ pointer: '/colour', rule: 'additionalProperties', message: expect.stringContaining('"colour"') }),
     ]));
     // Nothing changed.
-    expect(store.executions.byId(rec.id)!.version).toBe(rec.version);
+    expect((await store.executions.byId(rec.id))!.version).toBe(rec.version);
   });
 
   it('continue closes the UserInput stage, opens a new one with the values, and runs on with them', async () => {
     const doc: StepDef = { id: 'record', type: 'document', fileName: 'Approval {{ form.approver }}.pdf', template: 'Approved: {{ form.approved }}', percentage: 90 };
     const flow = flowDef([approvalStep, doc]);
-    const { engine, store, start } = setup([flow]);
-    const waiting = await until(engine, store, start(flow).id, is('UserInput'));
+    const { engine, store, start } = await setup([flow]);
+    const waiting = await until(engine, store, (await start(flow)).id, is('UserInput'));
 
-    const resumed = engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u2');
+    const resumed = (await engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u2'));
     expect(resumed).toMatchObject({ status: 'Running', waitingFor: null, modifiedBy: 'u2', progress: { percentage: 50 } });
     expect(resumed.progress.schema).toBeUndefined();
     expect(resumed.stages).toHaveLength(2);
@@ -232,11 +232,11 @@ describe('FlowEngine', () => {
 
   it('refuses continue when the execution is not in UserInput, naming its status', async () => {
     const flow = flowDef([progress('a', 100, 1)]);
-    const { engine, store, start } = setup([flow]);
-    const rec = await until(engine, store, start(flow).id, is('Success'));
-    expect(() => engine.continueWithInput(rec.id, {}, 'u1')).toThrow(/Success/);
+    const { engine, store, start } = await setup([flow]);
+    const rec = await until(engine, store, (await start(flow)).id, is('Success'));
+    expect(async () => (await engine.continueWithInput(rec.id, {}, 'u1'))).toThrow(/Success/);
     try {
-      engine.continueWithInput(rec.id, {}, 'u1');
+      await engine.continueWithInput(rec.id, {}, 'u1');
     } catch (e) {
       expect(e).toBeInstanceOf(FlowStateError);
       expect((e as FlowStateError).kind).toBe('conflict');
@@ -246,8 +246,8 @@ describe('FlowEngine', () => {
   it('with skipUserInput the form is not shown, the defaults are used and the step is reported Skipped, saying why', async () => {
     const flow = flowDef([{ ...approvalStep, fields: [{ key: 'approver', title: 'Approver', type: 'string', default: 'robot' }] } as StepDef,
       progress('after', 100, 1, { message: 'Approved by {{ form.approver }}' })]);
-    const { engine, store, saves, start } = setup([flow]);
-    const done = await until(engine, store, start(flow, { kind: 'none' }, true).id, is('Success'));
+    const { engine, store, saves, start } = await setup([flow]);
+    const done = await until(engine, store, (await start(flow, { kind: 'none' }, true)).id, is('Success'));
     expect(saves.some((s) => s.status === 'UserInput')).toBe(false);
     expect(saves.some((s) => s.message === 'Approved by robot')).toBe(true);
     expect(done.stages).toHaveLength(1);
@@ -262,8 +262,8 @@ describe('FlowEngine', () => {
       { id: 'sign', type: 'waitForCallback', message: 'Waiting for signature', percentage: 40 },
       progress('archive', 100, 1, { message: 'Signed by {{ callback.signer }}' }),
     ]);
-    const { engine, store, saves, start } = setup([flow]);
-    const waiting = await until(engine, store, start(flow).id, is('Waiting'));
+    const { engine, store, saves, start } = await setup([flow]);
+    const waiting = await until(engine, store, (await start(flow)).id, is('Waiting'));
     const callbackId = waiting.waitingFor!.callbackId!;
     expect(waiting.waitingFor).toEqual({
       type: 'callback',
@@ -273,8 +273,8 @@ describe('FlowEngine', () => {
     });
     expect(waiting.progress).toMatchObject({ status: 'Waiting', message: 'Waiting for signature' });
 
-    expect(() => engine.callback(waiting.id, 'not-the-id', {}, 'u1')).toThrow(FlowStateError);
-    const resumed = engine.callback(waiting.id, callbackId, { signer: 'jane@example.com' }, 'u1');
+    expect(async () => (await engine.callback(waiting.id, 'not-the-id', {}, 'u1'))).toThrow(FlowStateError);
+    const resumed = (await engine.callback(waiting.id, callbackId, { signer: 'jane@example.com' }, 'u1'));
     expect(resumed.status).toBe('Running');
     expect(resumed.stages[1].input).toEqual({ signer: 'jane@example.com' });
 
@@ -282,16 +282,16 @@ describe('FlowEngine', () => {
     expect(saves.some((s) => s.message === 'Signed by jane@example.com')).toBe(true);
     expect(done.report[0].blocks.find((b) => b.id === 'sign')).toMatchObject({ step: { status: 'Output', input: { signer: expect.any(String) } } });
     // A used callback id cannot resume it again.
-    expect(() => engine.callback(waiting.id, callbackId, {}, 'u1')).toThrow(/Success/);
+    expect(async () => (await engine.callback(waiting.id, callbackId, {}, 'u1'))).toThrow(/Success/);
   });
 
   it('cancel ends a live execution as Canceled by the user and refuses a stable one', async () => {
     const flow = flowDef([progress('long', 50, 60_000)]);
-    const { engine, store, start } = setup([flow], { speed: 1 });
-    store.users.create({ id: 'u1', username: 'integrator', displayName: 'Integrator', email: null, enabled: true, roleIds: [], passwordHash: null, createdAt: new Date().toISOString() });
-    const rec = await until(engine, store, start(flow).id, (r) => r.report[0]?.blocks.length === 1);
+    const { engine, store, start } = await setup([flow], { speed: 1 });
+    await store.users.create({ id: 'u1', username: 'integrator', displayName: 'Integrator', email: null, enabled: true, roleIds: [], passwordHash: null, createdAt: new Date().toISOString() });
+    const rec = await until(engine, store, (await start(flow)).id, (r) => r.report[0]?.blocks.length === 1);
 
-    const canceled = engine.cancel(rec.id, 'u1');
+    const canceled = (await engine.cancel(rec.id, 'u1'));
     expect(canceled).toMatchObject({ status: 'Canceled', progress: { message: 'Canceled by integrator', status: 'Canceled' }, modifiedBy: 'u1' });
     expect(canceled.stages[0].end).not.toBeNull();
     expect(canceled.stages[0].lastProgress).toMatchObject({ status: 'Canceled' });
@@ -299,7 +299,7 @@ describe('FlowEngine', () => {
 
     let err: unknown;
     try {
-      engine.cancel(rec.id, 'u1');
+      await engine.cancel(rec.id, 'u1');
     } catch (e) {
       err = e;
     }
@@ -308,29 +308,29 @@ describe('FlowEngine', () => {
     expect((err as Error).message).toContain('Canceled');
     // The cleared timer does not bring it back.
     await sleep(20);
-    expect(store.executions.byId(rec.id)!.status).toBe('Canceled');
+    expect((await store.executions.byId(rec.id))!.status).toBe('Canceled');
   });
 
   it('cancel removes a Queued execution from the queue; cancel of UserInput works too', async () => {
     const flow = flowDef([approvalStep]);
     const blocker = flowDef([progress('long', 50, 60_000)]);
-    const { engine, store, start } = setup([flow, blocker], { speed: 1, maxConcurrent: 1 });
-    const running = start(blocker);
-    const queued = start(flow);
-    expect(engine.cancel(queued.id, 'someone').progress.message).toBe('Canceled by someone');
-    expect(store.executions.listQueued()).toEqual([]);
-    engine.cancel(running.id, 'someone');
+    const { engine, store, start } = await setup([flow, blocker], { speed: 1, maxConcurrent: 1 });
+    const running = await start(blocker);
+    const queued = await start(flow);
+    expect((await engine.cancel(queued.id, 'someone')).progress.message).toBe('Canceled by someone');
+    expect((await store.executions.listQueued())).toEqual([]);
+    await engine.cancel(running.id, 'someone');
 
-    const waiting = await until(engine, store, start(flow).id, is('UserInput'));
-    const canceled = engine.cancel(waiting.id, 'someone');
+    const waiting = await until(engine, store, (await start(flow)).id, is('UserInput'));
+    const canceled = (await engine.cancel(waiting.id, 'someone'));
     expect(canceled).toMatchObject({ status: 'Canceled', waitingFor: null });
     expect(canceled.progress.schema).toBeUndefined();
   });
 
   it('interrupts an execution running longer than maxDurationMs × speed', async () => {
     const flow = flowDef([progress('long', 50, 100_000)], { maxDurationMs: 2_000 });
-    const { engine, store, start } = setup([flow], { speed: 0.01 }); // 20 ms allowed, step needs 1 s
-    const rec = await until(engine, store, start(flow).id, is('Interrupted'), 2000);
+    const { engine, store, start } = await setup([flow], { speed: 0.01 }); // 20 ms allowed, step needs 1 s
+    const rec = await until(engine, store, (await start(flow)).id, is('Interrupted'), 2000);
     expect(rec.progress.message).toBe("Interrupted: ran longer than the flow's maximum duration of 2000 ms");
     expect(rec.stages[0].end).not.toBeNull();
     expect(rec.report[0].blocks[0]).toMatchObject({ step: { status: 'Error', end: expect.any(String) } });
@@ -338,10 +338,10 @@ describe('FlowEngine', () => {
 
   it('does not count time spent in UserInput towards maxDurationMs', async () => {
     const flow = flowDef([approvalStep, progress('after', 100, 100)], { maxDurationMs: 5_000 });
-    const { engine, store, start } = setup([flow], { speed: 0.01 }); // 50 ms allowed
-    const waiting = await until(engine, store, start(flow).id, is('UserInput'));
+    const { engine, store, start } = await setup([flow], { speed: 0.01 }); // 50 ms allowed
+    const waiting = await until(engine, store, (await start(flow)).id, is('UserInput'));
     await sleep(120); // well past the limit, but waiting for a person
-    engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u1');
+    await engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u1');
     const done = await until(engine, store, waiting.id, is('Success', 'Interrupted'));
     expect(done.status).toBe('Success');
   });
@@ -349,12 +349,12 @@ describe('FlowEngine', () => {
   it('ends with the status and message of a fail step', async () => {
     const warn = flowDef([progress('a', 40, 1), { id: 'post', type: 'fail', status: 'Warning', message: 'Post-processing failed for {{ execution.flowName }}' }]);
     const error = flowDef([{ id: 'boom', type: 'fail', status: 'Error', message: 'Could not end' }, progress('never', 100, 1)]);
-    const { engine, store, start } = setup([warn, error]);
-    const w = await until(engine, store, start(warn).id, is('Warning'));
+    const { engine, store, start } = await setup([warn, error]);
+    const w = await until(engine, store, (await start(warn)).id, is('Warning'));
     expect(w.progress).toMatchObject({ message: `Post-processing failed for ${warn.displayName}`, percentage: 40 });
     expect(w.report[0].blocks[1]).toMatchObject({ id: 'post', step: { status: 'Error' } });
     expect(w.warnings).toEqual([{ error: 'FlowWarning', message: `Post-processing failed for ${warn.displayName}` }]);
-    const e = await until(engine, store, start(error).id, is('Error'));
+    const e = await until(engine, store, (await start(error)).id, is('Error'));
     expect(e.progress.message).toBe('Could not end');
     expect(e.report[0].blocks.map((b) => b.id)).toEqual(['boom']);
     expect(e.errors).toEqual([{ error: 'FlowError', message: 'Could not end' }]);
@@ -362,16 +362,16 @@ describe('FlowEngine', () => {
 
   it('ends the execution Error (no crash, no unhandled rejection) when a template fails at run time', async () => {
     const flow = flowDef([progress('bad', 50, 1, { message: '{{ $error("broken on purpose") }}' })]);
-    const { engine, store, start } = setup([flow]);
-    const rec = await until(engine, store, start(flow).id, is('Error'));
+    const { engine, store, start } = await setup([flow]);
+    const rec = await until(engine, store, (await start(flow)).id, is('Error'));
     expect(rec.progress.message).toMatch(/^Error in step "bad": .*broken on purpose/);
     expect(rec.stages[0].end).not.toBeNull();
   });
 
   it('waitForChange wakes on the next save and otherwise at the timeout, and leaves no listeners', async () => {
     const flow = flowDef([progress('a', 50, 30), progress('b', 60, 60_000)]);
-    const { engine, store, start } = setup([flow], { speed: 1 });
-    const rec = start(flow);
+    const { engine, store, start } = await setup([flow], { speed: 1 });
+    const rec = await start(flow);
     const t0 = Date.now();
     const changed = await engine.waitForChange(rec.id, rec.version, 5000);
     expect(changed!.version).toBeGreaterThan(rec.version);
@@ -380,14 +380,14 @@ describe('FlowEngine', () => {
     const inLongStep = await until(engine, store, rec.id, (r) => r.progress.message === 'Doing b');
     // Many concurrent waiters, all resolved at the timeout with the unchanged record.
     const t1 = Date.now();
-    const results = await Promise.all(Array.from({ length: 50 }, () => engine.waitForChange(rec.id, inLongStep.version, 60)));
+    const results = await Promise.all(Array.from({ length: 50 }, async () => (await engine.waitForChange(rec.id, inLongStep.version, 60))));
     expect(Date.now() - t1).toBeGreaterThanOrEqual(55);
     expect(results.every((r) => r!.version === inLongStep.version)).toBe(true);
     expect(engine.pendingWaiters()).toBe(0);
 
     // An abort resolves with the current record; a stale version answers at once.
     const ac = new AbortController();
-    const aborted = engine.waitForChange(rec.id, inLongStep.version, 60_000, ac.signal);
+    const aborted = (await engine.waitForChange(rec.id, inLongStep.version, 60_000, ac.signal));
     expect(engine.pendingWaiters()).toBe(1);
     ac.abort();
     expect((await aborted)!.id).toBe(rec.id);
@@ -397,8 +397,8 @@ describe('FlowEngine', () => {
 
   it('waitForChange answers at once for a stable, UserInput or Waiting execution', async () => {
     const flow = flowDef([approvalStep]);
-    const { engine, store, start } = setup([flow]);
-    const rec = await until(engine, store, start(flow).id, is('UserInput'));
+    const { engine, store, start } = await setup([flow]);
+    const rec = await until(engine, store, (await start(flow)).id, is('UserInput'));
     const t0 = Date.now();
     expect((await engine.waitForChange(rec.id, rec.version, 60_000))!.status).toBe('UserInput');
     expect(Date.now() - t0).toBeLessThan(500);
@@ -410,26 +410,26 @@ describe('FlowEngine', () => {
     cleanups.push(() => store.close());
     const long = flowDef([progress('long', 50, 60_000)]);
     const form = flowDef([approvalStep, progress('after', 100, 1)]);
-    const first = setup([long, form], { store, speed: 1, maxConcurrent: 2 });
-    const waiting = await until(first.engine, store, first.start(form).id, is('UserInput'));
-    const running = first.start(long);
-    const running2 = first.start(long);
-    const queued = first.start(long);
+    const first = await setup([long, form], { store, speed: 1, maxConcurrent: 2 });
+    const waiting = await until(first.engine, store, (await first.start(form)).id, is('UserInput'));
+    const running = await first.start(long);
+    const running2 = await first.start(long);
+    const queued = await first.start(long);
     expect(queued.status).toBe('Queued');
     first.engine.shutdown(); // the "server" stops
 
-    const second = setup([long, form], { store, speed: 0 });
-    expect(second.engine.recoverOnStartup()).toEqual({ interrupted: 3 });
+    const second = await setup([long, form], { store, speed: 0 });
+    expect((await second.engine.recoverOnStartup())).toEqual({ interrupted: 3 });
     for (const [id, was] of [[running.id, 'Running'], [running2.id, 'Running'], [queued.id, 'Queued']]) {
-      const rec = store.executions.byId(id)!;
+      const rec = (await store.executions.byId(id))!;
       expect(rec.status).toBe('Interrupted');
       expect(rec.progress.message).toBe(`Interrupted: the server stopped while the execution was ${was}`);
       expect(rec.stages.at(-1)!.end).not.toBeNull();
       expect(rec.stages.at(-1)!.lastProgress).toMatchObject({ status: 'Interrupted' });
       expect(rec.queueSeq).toBeNull();
     }
-    expect(store.executions.byId(waiting.id)!.status).toBe('UserInput');
-    second.engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u1');
+    expect((await store.executions.byId(waiting.id))!.status).toBe('UserInput');
+    await second.engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u1');
     await until(second.engine, store, waiting.id, is('Success'));
   });
 
@@ -437,15 +437,15 @@ describe('FlowEngine', () => {
     const flow = flowDef([
       { id: 'invoice', type: 'document', displayName: 'Invoice PDF', fileName: 'Invoice {{ input.entity }}.pdf', template: 'Invoice for {{ input.id[0] }}', templateId: 'inv', language: 'en', percentage: 100 },
     ], { input: { kind: 'plugin' } });
-    const { engine, store, start } = setup([flow]);
+    const { engine, store, start } = await setup([flow]);
     const input: FlowInput = { kind: 'plugin', value: { id: ['r1', 'r2'], entity: 'account' } };
-    const done = await until(engine, store, start(flow, input).id, is('Success'));
+    const done = await until(engine, store, (await start(flow, input)).id, is('Success'));
     const entry = done.output.model.invoice as { document: { id: string; displayName: string; type: string } };
     expect(entry.document).toMatchObject({ displayName: 'Invoice account.pdf', type: 'document' });
     expect(done.progress.model).toEqual(done.output.model);
 
-    const meta = store.documents.byId(entry.document.id)!;
-    const bytes = store.documents.content(entry.document.id)!;
+    const meta = (await store.documents.byId(entry.document.id))!;
+    const bytes = (await store.documents.content(entry.document.id))!;
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
     expect(meta).toMatchObject({ executionId: done.id, contentType: 'application/pdf', finished: true, size: bytes.length, templateId: 'inv', language: 'en', createdBy: 'u1' });
 
@@ -462,15 +462,15 @@ describe('FlowEngine', () => {
     if (!loaded) return;
     const store = openStore(':memory:');
     const engine = new FlowEngine({ store, flows: () => new Map(defs.flows.map((f) => [f.def.id, f])), speed: 0 });
-    cleanups.push(() => {
+    cleanups.push(async () => {
       engine.shutdown();
-      store.close();
+      await store.close();
     });
     const input = parseFlowInput(loaded.def, { contentType: 'application/xml', raw: Buffer.from('<order><customer>ACME</customer><amount>1500</amount></order>') });
-    const rec = engine.start({ flowId: loaded.def.id, userId: 'u1', input, skipUserInput: false });
+    const rec = (await engine.start({ flowId: loaded.def.id, userId: 'u1', input, skipUserInput: false }));
     const done = await until(engine, store, rec.id, is('Success', 'Error'));
     expect(done.status).toBe('Success');
-    const docs = store.documents.byExecution(done.id);
+    const docs = (await store.documents.byExecution(done.id));
     expect(docs.map((d) => d.displayName)).toEqual(['Order confirmation ACME.pdf']);
     const [validate, large, confirmation] = done.report[0].blocks;
     expect([validate.step?.status, confirmation.step?.status]).toEqual(['Output', 'Output']);

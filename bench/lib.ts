@@ -5,11 +5,12 @@
  */
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, memoryOf, spawnFlowmock, spawnUntil, type ServerChild } from '../test/reliability/support.js';
+import { memoryOf } from '../test/reliability/support.js';
+import { ROOT, launch, spawnFlowmock, type Launched } from '../test/support/process.js';
 
 export { ROOT, memoryOf };
 export const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijklmnopqrstuv';
-export type Child = ServerChild;
+export type Child = Launched;
 
 /** `flowmock serve` as a user runs it: file-backed SQLite, auth and request validation on, response validation off. */
 export function startFlowmock(opts: { db: string; speed?: number; maxConcurrent?: number; logLevel?: string; nodeArgs?: string[] }): Promise<Child> {
@@ -18,8 +19,8 @@ export function startFlowmock(opts: { db: string; speed?: number; maxConcurrent?
 
 /** The bare Express baseline (bench/bare-server.ts), answering with the given bodies. */
 export function startBare(bodies: { progress: string; envelope: string }): Promise<Child> {
-  return spawnUntil(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'bare-server.ts')],
-    /bare listening on (http:\/\/127\.0\.0\.1:\d+)/, { env: { BARE_PROGRESS: bodies.progress, BARE_ENVELOPE: bodies.envelope } });
+  return launch(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'bare-server.ts')],
+    { ready: /bare listening on (http:\/\/127\.0\.0\.1:\d+)/, env: { BARE_PROGRESS: bodies.progress, BARE_ENVELOPE: bodies.envelope }, timeoutMs: 30_000 });
 }
 
 /** Samples a process's RSS every `everyMs` until stopped; `hwm` is the kernel's peak (VmHWM). */

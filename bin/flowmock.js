@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = path.join(root, 'dist', 'server', 'src', 'cli', 'main.js');
-const SOURCES = ['src', 'contract-tests', 'generated'];
+const SOURCES = ['src', 'generated'];
 
 /** The newest modification time of the .ts files under `dir` (0 when there is none). */
 function newestTs(dir) {

@@ -4,20 +4,20 @@
  * the violation text from Prism and from our own validator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrism, type PrismProxy } from './harness/prism.js';
-import { ClientFactory } from './harness/client.js';
-import { Recorder, type CheckResult } from './recorder.js';
-import { specIndex } from './spec-index.js';
-import { defaultFixtures } from './fixtures.js';
-import type { ScenarioContext } from './context.js';
-import type { CheckName } from './checks.js';
+import { startPrism, type PrismProxy } from '../src/contract/harness/prism.js';
+import { ClientFactory } from '../src/contract/harness/client.js';
+import { Recorder, type CheckResult } from '../src/contract/recorder.js';
+import { specIndex } from '../src/contract/spec-index.js';
+import { defaultFixtures } from '../src/contract/fixtures.js';
+import type { ScenarioContext } from '../src/contract/context.js';
+import type { CheckName } from '../src/contract/checks.js';
 import { startBrokenServer, type BrokenServer } from './fixtures/broken-server.js';
-import { expectStatus } from './scenario-kit.js';
-import { followLocation } from './location.js';
-import { checkBinary } from './binary.js';
-import { smartflowsAuthScenario } from './scenarios/auth-sweep.js';
-import { runScenario } from './runner.js';
-import { formatChecks } from './report/summary.js';
+import { expectStatus } from '../src/contract/scenario-kit.js';
+import { followLocation } from '../src/contract/location.js';
+import { checkBinary } from '../src/contract/binary.js';
+import { smartflowsAuthScenario } from '../src/contract/scenarios/auth-sweep.js';
+import { runScenario } from '../src/contract/runner.js';
+import { formatChecks } from '../src/contract/report/summary.js';
 
 let server: BrokenServer | undefined;
 const proxies: PrismProxy[] = [];

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../test/support/server.js';
 import { startBrokenServer, type BrokenServer } from './fixtures/broken-server.js';
-import { specIndex } from './spec-index.js';
+import { specIndex } from '../src/contract/spec-index.js';
 import { runContractCli as contract, stopContractClis } from './harness/contract-cli.js';
 
 let dir: string;

@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runContractCli, stopContractClis } from './harness/contract-cli.js';
-import { CONFORMANCE_CHECKS } from './checks.js';
-import type { Disagreement } from './compare/compare.js';
+import { CONFORMANCE_CHECKS } from '../src/contract/checks.js';
+import type { Disagreement } from '../src/contract/compare/compare.js';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'flowmock-contract-compare-')); });

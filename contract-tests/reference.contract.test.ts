@@ -6,14 +6,14 @@
  * coverage, and the known-issue list (fails when an entry no longer reproduces).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnvironment, type ContractEnvironment } from './harness/environment.js';
-import { specIndex } from './spec-index.js';
-import { allScenarios } from './scenarios/index.js';
-import { runScenario, staleKnownIssues, type ScenarioOutcome } from './runner.js';
-import { computeCoverage } from './coverage.js';
-import { EXECUTION_STATUSES, PROCESS_STATUSES } from './lifecycle.js';
-import { formatChecks, formatKnownIssues, formatLifecycle, formatMatrix, formatOutcomes } from './report/summary.js';
-import type { CheckResult } from './recorder.js';
+import { startEnvironment, type ContractEnvironment } from '../src/contract/harness/environment.js';
+import { specIndex } from '../src/contract/spec-index.js';
+import { allScenarios } from '../src/contract/scenarios/index.js';
+import { runScenario, staleKnownIssues, type ScenarioOutcome } from '../src/contract/runner.js';
+import { computeCoverage } from '../src/contract/coverage.js';
+import { EXECUTION_STATUSES, PROCESS_STATUSES } from '../src/contract/lifecycle.js';
+import { formatChecks, formatKnownIssues, formatLifecycle, formatMatrix, formatOutcomes } from '../src/contract/report/summary.js';
+import type { CheckResult } from '../src/contract/recorder.js';
 
 const spec = specIndex();
 const scenarios = allScenarios(spec);

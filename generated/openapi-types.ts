@@ -299,7 +299,12 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Data content headers, without the bytes
+         * @description **flowmock choice**: the headers `GetDataContent` would answer (`Content-Type`, `Content-Length`)
+         *     without the body. A HEAD answer has no body, so an error is its status alone.
+         */
+        head: operations["HeadDataContent"];
         patch?: never;
         trace?: never;
     };
@@ -319,7 +324,12 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Data preview headers, without the bytes
+         * @description **flowmock choice**: the headers `GetDataPreview` would answer (`Content-Type`, `Content-Length`)
+         *     without the body. A HEAD answer has no body, so an error is its status alone.
+         */
+        head: operations["HeadDataPreview"];
         patch?: never;
         trace?: never;
     };
@@ -493,7 +503,12 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Flow thumbnail headers, without the bytes
+         * @description **flowmock choice**: the headers `GetFlowThumbnail` would answer (`Content-Type`, `Content-Length`)
+         *     without the body. A HEAD answer has no body, so an error is its status alone.
+         */
+        head: operations["HeadFlowThumbnail"];
         patch?: never;
         trace?: never;
     };
@@ -609,7 +624,14 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Document content headers, without the bytes
+         * @description **flowmock choice**: the headers `GetDocumentContent` would answer (`Content-Type`, `Content-Length`,
+         *     `Content-Disposition`) without the body, so a client can learn a document's size, type and
+         *     file name before downloading it. The same `Accept` rules apply. A HEAD answer has no body, so
+         *     an error is its status alone.
+         */
+        head: operations["HeadDocumentContent"];
         patch?: never;
         trace?: never;
     };
@@ -630,7 +652,14 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Document content headers, without the bytes
+         * @description **flowmock choice**: the headers `GetDocumentContentAlt` would answer (`Content-Type`, `Content-Length`,
+         *     `Content-Disposition`) without the body, so a client can learn a document's size, type and
+         *     file name before downloading it. The same `Accept` rules apply. A HEAD answer has no body, so
+         *     an error is its status alone.
+         */
+        head: operations["HeadDocumentContentAlt"];
         patch?: never;
         trace?: never;
     };
@@ -2649,6 +2678,57 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The headers of the stored bytes, without the bytes. */
+        DataContentHead: {
+            headers: {
+                /**
+                 * @description The media type the data was stored with (`application/xml`, `text/xml`, `application/json`).
+                 * @example application/xml
+                 */
+                "Content-Type": string;
+                /**
+                 * @description Size in bytes of the content the GET would answer.
+                 * @example 64
+                 */
+                "Content-Length": number;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The headers of the XML preview, without the XML. */
+        DataPreviewHead: {
+            headers: {
+                /**
+                 * @description `application/xml; charset=utf-8`.
+                 * @example application/xml; charset=utf-8
+                 */
+                "Content-Type": string;
+                /**
+                 * @description Size in bytes of the content the GET would answer.
+                 * @example 64
+                 */
+                "Content-Length": number;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The headers of the PNG image, without the image. */
+        FlowThumbnailHead: {
+            headers: {
+                /**
+                 * @description `image/png`.
+                 * @example image/png
+                 */
+                "Content-Type": string;
+                /**
+                 * @description Size in bytes of the image the GET would answer.
+                 * @example 1024
+                 */
+                "Content-Length": number;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The client accepts neither PDF nor DOCX (nor `*\/*` or `application/octet-stream`). */
         NotAcceptable: {
             headers: {
@@ -2657,6 +2737,28 @@ export interface components {
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
+        };
+        /** @description The headers of the document's bytes, without the bytes. */
+        DocumentContentHead: {
+            headers: {
+                /**
+                 * @description `application/pdf` or `application/vnd.openxmlformats-officedocument.wordprocessingml.document`, as the GET would answer.
+                 * @example application/pdf
+                 */
+                "Content-Type": string;
+                /**
+                 * @description `attachment; filename="<name>"`
+                 * @example attachment; filename="Invoice.pdf"
+                 */
+                "Content-Disposition": string;
+                /**
+                 * @description Size in bytes of the content the GET would answer.
+                 * @example 2048
+                 */
+                "Content-Length": number;
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /** @description The document's bytes. */
         DocumentContent: {
@@ -3709,6 +3811,49 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    HeadDataContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DataContentHead"];
+            /** @description The data id breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such data object the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetDataPreview: {
         parameters: {
             query?: never;
@@ -3734,6 +3879,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    HeadDataPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example a4e1c9d2-7b3f-4e8a-9c5d-2f6b0e1a3c74 */
+                dataId: components["parameters"]["DataIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DataPreviewHead"];
+            /** @description The data id breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such data object the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     GetFlows: {
@@ -4099,6 +4287,52 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    HeadFlowThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The flow's id.
+                 * @example 11111111-1111-4111-8111-111111111101
+                 */
+                flow: components["parameters"]["FlowPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FlowThumbnailHead"];
+            /** @description The flow id or name breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such flow. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetFlowExecutions: {
         parameters: {
             query?: {
@@ -4290,6 +4524,63 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    HeadDocumentContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
+                documentId: components["parameters"]["DocumentIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DocumentContentHead"];
+            /** @description The document id breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such document the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The client accepts neither PDF nor DOCX (nor `*\/*` or `application/octet-stream`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The document's execution has not ended yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetDocumentContentAlt: {
         parameters: {
             query?: never;
@@ -4309,6 +4600,63 @@ export interface operations {
             404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    HeadDocumentContentAlt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f */
+                documentId: components["parameters"]["DocumentIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DocumentContentHead"];
+            /** @description The document id breaks the path's rules. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The permission is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such document the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The client accepts neither PDF nor DOCX (nor `*\/*` or `application/octet-stream`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The document's execution has not ended yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     GetPrinters: {

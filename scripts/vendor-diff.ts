@@ -17,9 +17,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { assembleSpec } from './spec-bundle.js';
-import { loadVendorContract, selectOperations, DEFAULT_CONTRACT_FILE, type OperationSet } from '../contract-tests/vendor/contract.js';
-import { compareSpecWithContract, extraOperations, formatDifference } from '../contract-tests/vendor/compare-spec.js';
-import { applyExceptions, loadVendorExceptions, DEFAULT_EXCEPTIONS_FILE } from '../contract-tests/vendor/exceptions.js';
+import { loadVendorContract, selectOperations, DEFAULT_CONTRACT_FILE, type OperationSet } from '../src/contract/vendor/contract.js';
+import { compareSpecWithContract, extraOperations, formatDifference } from '../src/contract/vendor/compare-spec.js';
+import { applyExceptions, loadVendorExceptions, DEFAULT_EXCEPTIONS_FILE } from '../src/contract/vendor/exceptions.js';
 
 interface Options { spec: string; ops: OperationSet; json: boolean; summary: boolean; contract: string; exceptions: string }
 

@@ -5,10 +5,33 @@
 import { existsSync, statSync } from 'node:fs';
 import { isPhixflowVersion } from './auth/phixflow-version.js';
 import path from 'node:path';
-import { parseCors, type CorsSetting } from './http/cors.js';
-import { parseFaultRule } from './http/faults.js';
+import { parseFaultRule } from './mock/fault-rules.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { settingsFromEnv } from './settings.js';
+
+/** CORS (`--cors`): '*', 'off', or the allowed origins; the middleware is src/http/cors.ts. */
+export type CorsSetting = '*' | 'off' | string[];
+
+/** Parses the `--cors` value: `*`, `off`, or a comma-separated list of origins. Throws with the reason. */
+export function parseCors(value: string): CorsSetting {
+  const v = value.trim();
+  if (v === '*' || v === '') return '*';
+  if (v.toLowerCase() === 'off' || v.toLowerCase() === 'false' || v.toLowerCase() === 'none') return 'off';
+  return v.split(',').map((o) => o.trim()).filter(Boolean).map(checkOrigin);
+}
+
+function checkOrigin(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new Error(`CORS origin "${origin}" is not a URL such as https://app.example.com`);
+  }
+  if (url.origin === 'null' || url.origin !== origin.replace(/\/$/, '')) {
+    throw new Error(`CORS origin "${origin}" must be scheme://host[:port] only (no path), e.g. ${url.origin === 'null' ? 'https://app.example.com' : url.origin}`);
+  }
+  return url.origin;
+}
 
 export interface FlowmockConfig {
   host: string;
@@ -18,7 +41,7 @@ export interface FlowmockConfig {
   /**
    * Where the state lives (`--store`, FLOWMOCK_STORE, DATABASE_URL): a `postgres://` URL selects
    * PostgreSQL (several replicas may serve one database); anything else is a SQLite file and
-   * takes the place of `db`. Absent: `db`. See `storeTarget`.
+   * takes the place of `db`. Absent: `db`. See `storeTarget` in src/store/open-store.ts.
    */
   store?: string;
   /** PostgreSQL replicas: lease of a replica's running work, renewed every third of it (src/store/postgres/replicas.ts). Default 15. */
@@ -64,7 +87,7 @@ export interface FlowmockConfig {
   cors: CorsSetting;
   /** Reload the flow definitions and the spec when their files change (`flowmock serve` turns it on). */
   watch: boolean;
-  /** Per-route transport faults, `[METHOD ]PATH=EFFECT[,EFFECT…]` (`--fault`). See src/http/faults.ts. */
+  /** Per-route transport faults, `[METHOD ]PATH=EFFECT[,EFFECT…]` (`--fault`). See src/mock/faults.ts. */
   faults: string[];
   /** The bundled spec the server reads and watches; default generated/openapi.json. */
   specFile?: string;
@@ -168,11 +191,3 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
   return c;
 }
 
-export type StoreTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
-
-/** The backend and where it is: `store` when set (a postgres:// URL or a SQLite file), else the SQLite `db`. */
-export function storeTarget(config: Pick<FlowmockConfig, 'db' | 'store'>): StoreTarget {
-  const store = config.store?.trim();
-  if (store && /^postgres(ql)?:\/\//i.test(store)) return { kind: 'postgres', url: store };
-  return { kind: 'sqlite', file: store || config.db };
-}

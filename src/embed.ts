@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type FlowmockApp } from './app.js';
 import type { FlowmockConfig } from './config.js';
 import { VirtualClock } from './engine/clock.js';
-import { journalFor } from './http/journal.js';
 import type { JournalEntry, JournalFilter } from './store/types.js';
 import type { FlowScenario, PhixflowScenario } from './engine/scenarios.js';
 import { isFlowScenario, isPhixflowScenario, knownScenarios } from './engine/scenarios.js';
@@ -145,7 +144,7 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
   };
 
   const flushed = async () => {
-    await journalFor(current.fm.services).flush();
+    await current.fm.services.journal.flush();
     return current.fm.services.store.journal;
   };
   const journal: FlowmockJournal = {
@@ -163,7 +162,7 @@ export async function startFlowmock(options: StartFlowmockOptions = {}): Promise
       }
       return matched;
     },
-    clear: () => journalFor(current.fm.services).clear(),
+    clear: () => current.fm.services.journal.clear(),
   };
 
   let closed = false;

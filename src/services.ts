@@ -1,52 +1,29 @@
 /**
- * Everything a handler may use, built once per server: the store, credentials, the loaded
- * definitions and the two engines. Handlers reach engines and the store only through this.
+ * The composition root of a server: builds, once, every long-lived service a handler may use (the
+ * `Services` of src/handler-contract/services.ts: store, credentials, definitions, engines,
+ * journal, live feed) and closes them all, in order, in `close()`. Nothing else keeps state
+ * beyond a request: no module holds a singleton.
  */
 import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
-import { storeTarget, type FlowmockConfig } from './config.js';
+import type { FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
-import { openTargetStore } from './store/open-store.js';
+import { openTargetStore, storeTarget } from './store/open-store.js';
 import { reloadDefinitions } from './http/reload.js';
 import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
-import { loadDefinitions, type LoadedDefinitions } from './engine/definitions/load.js';
-import type { LoadedFlow } from './engine/definitions/load.js';
+import { loadDefinitions } from './engine/definitions/load.js';
 import { FlowEngine } from './engine/flows/flow-engine.js';
 import { ActionflowEngine, ActionflowCatalog } from './engine/actionflows/index.js';
 import { DefinitionsHolder } from './engine/definitions/holder.js';
 import { FlowCatalog } from './engine/definitions/api-flows.js';
-import { createRandom, type RandomSource } from './random.js';
+import { createRandom } from './random.js';
 import { createIntegratorKit } from './integrator-services.js';
-import type { Clock } from './engine/clock.js';
-import type { WebhookSender } from './engine/webhooks.js';
+import { RequestJournal } from './engine/request-journal.js';
+import { LiveFeed } from './engine/live-feed.js';
+import type { Services } from './handler-contract/services.js';
 
-export interface Services {
-  config: FlowmockConfig;
-  store: Store;
-  credentials: Credentials;
-  definitions: () => LoadedDefinitions;
-  /** File flows and API-created flows by id (what the engine runs). */
-  flowsById: () => Map<string, LoadedFlow>;
-  /** The file flows and the flows created over the API (src/engine/definitions/api-flows.ts). */
-  flowCatalog: FlowCatalog;
-  /** The definitions as a replaceable value: reload on change (src/http/reload.ts) calls `replace`. */
-  definitionsHolder: DefinitionsHolder;
-  /** The server's random source, seeded by `--seed` (src/random.ts); `fork(label)` a stream per feature. */
-  random: RandomSource;
-  flows: FlowEngine;
-  actionflows: ActionflowEngine;
-  catalog: ActionflowCatalog;
-  logger: Logger;
-  now: () => Date;
-  startedAt: Date;
-  /** The engines' clock (`--clock`): real, or virtual (moved by POST /__flowmock/clock). */
-  clock: Clock;
-  /** Completion webhooks of the definitions that name one. */
-  webhooks: WebhookSender;
-  /** Password resets and the sandbox outbox their mails go to (src/auth/password-reset.ts). */
-  passwordResets: PasswordResets;
-}
+export type { Services };
 
 export interface BuiltServices {
   services: Services;
@@ -89,6 +66,8 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     });
     const actionflows = new ActionflowEngine({ store, now, logger: engineLogger, newId: idStream('process-ids'), clock: kit.clock, onFinished: kit.actionflowFinished });
     kit.watch(flows.activity, actionflows.activity);
+    const journal = new RequestJournal({ store, logger, maxEntries: config.journalMaxEntries, bodyCapBytes: config.journalBodyCapBytes });
+    const liveFeed = new LiveFeed({ store, journal, logger });
     let recoveredExecutions: number;
     let recoveredProcesses: number;
     if (replica) {
@@ -138,15 +117,18 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       logger, now, startedAt: now(),
       clock: kit.clock, webhooks: kit.webhooks,
       passwordResets: new PasswordResets(store, now),
+      journal, liveFeed,
     };
     return {
       services,
       seed,
       recovered: { executions: recoveredExecutions, processes: recoveredProcesses },
       async close() {
+        liveFeed.close();
         kit.close();
         await flows.shutdown();
         await actionflows.shutdown();
+        await journal.close();
         // Gives the lease up at once: a peer recovers what was still Running here without waiting for it.
         await replica?.leave();
         await store.close();

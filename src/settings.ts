@@ -11,9 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseCors } from './http/cors.js';
-import { parseFaultRule } from './http/faults.js';
-import type { FlowmockConfig } from './config.js';
+import { parseFaultRule } from './mock/fault-rules.js';
+import { parseCors, type FlowmockConfig } from './config.js';
 import { isPhixflowVersion } from './auth/phixflow-version.js';
 
 export class SettingValueError extends Error {}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, compareScenario, occurrences } from './compare.js';
-import { formatComparison } from './table.js';
-import type { RunTrace, TracedCall } from './trace.js';
+import { compareRuns, compareScenario, occurrences } from '../../src/contract/compare/compare.js';
+import { formatComparison } from '../../src/contract/compare/table.js';
+import type { RunTrace, TracedCall } from '../../src/contract/compare/trace.js';
 
 const S = 'phixflow: async';
 const call = (operationId: string, status: number, extra: Partial<TracedCall> = {}): TracedCall => ({

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './prism.js';
+import { ROOT } from '../../src/contract/harness/prism.js';
 
 const running = new Set<ChildProcess>();
 

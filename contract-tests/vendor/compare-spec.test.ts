@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareSpecWithContract, type VendorDifference } from './compare-spec.js';
-import { applyExceptions, parseVendorExceptions } from './exceptions.js';
+import { compareSpecWithContract, type VendorDifference } from '../../src/contract/vendor/compare-spec.js';
+import { applyExceptions, parseVendorExceptions } from '../../src/contract/vendor/exceptions.js';
 import { miniContract, miniSpec } from './fixtures/mini-contract.js';
-import type { Json } from './spec-shapes.js';
+import type { Json } from '../../src/contract/vendor/spec-shapes.js';
 
 const differences = (spec: Json): VendorDifference[] => compareSpecWithContract(spec, miniContract, miniContract.operations).flatMap((r) => r.differences);
 const brief = (d: VendorDifference) => ({ operation: d.operation, kind: d.kind, ...(d.model ? { model: d.model } : {}), ...(d.field ? { field: d.field } : {}) });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeVendorShape, vendorShapeVerdict } from './shape-check.js';
-import { VendorValidator } from './vendor-schemas.js';
+import { describeVendorShape, vendorShapeVerdict } from '../../src/contract/vendor/shape-check.js';
+import { VendorValidator } from '../../src/contract/vendor/vendor-schemas.js';
 import { miniContract } from './fixtures/mini-contract.js';
-import { loadVendorContract } from './contract.js';
-import { Recorder } from '../recorder.js';
+import { loadVendorContract } from '../../src/contract/vendor/contract.js';
+import { Recorder } from '../../src/contract/recorder.js';
 
 const mini = new VendorValidator(miniContract);
 const item = { id: 'i1', status: 'Open', owner: { id: 'u', name: 'Ann' } };

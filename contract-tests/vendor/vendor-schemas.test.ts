@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { answerSchema, vendorSchemaDocument, VendorValidator } from './vendor-schemas.js';
+import { answerSchema, vendorSchemaDocument, VendorValidator } from '../../src/contract/vendor/vendor-schemas.js';
 import { miniContract } from './fixtures/mini-contract.js';
-import { loadVendorContract } from './contract.js';
+import { loadVendorContract } from '../../src/contract/vendor/contract.js';
 
 const op = (name: string) => miniContract.operations.find((o) => o.operation === name)!;
 const item = {

@@ -2,7 +2,7 @@
  * Every operationId of the spec bound to its handler. The `Handlers` type requires all of them:
  * an operation added to the spec without a handler here is a compile error.
  */
-import type { BodyChecks, Handlers } from '../http/handler-types.js';
+import type { BodyChecks, Handlers } from '../handler-contract/handler-types.js';
 import { checkStartBody, executionHandlers } from './executions/executions.js';
 import { flowHandlers } from './flows/flows.js';
 import { dataHandlers } from './data/data.js';
@@ -15,6 +15,7 @@ import { flowmockHandlers } from './flowmock/flowmock.js';
 import { clockHandlers } from './flowmock/clock.js';
 import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
+import { headHandlers } from './head.js';
 
 export const handlers: Handlers = {
   ...executionHandlers,
@@ -29,6 +30,7 @@ export const handlers: Handlers = {
   ...clockHandlers,
   ...journalHandlers,
   ...dashboardHandlers,
+  ...headHandlers,
 };
 
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */

@@ -4,8 +4,8 @@
  * ignored here. An unknown name is a 400 naming the header and listing the known names.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { parsePrefer } from '../http/prefer-header.js';
-import { ProblemError } from '../http/problem.js';
+import { parsePrefer } from '../handler-contract/prefer-header.js';
+import { ProblemError } from '../handler-contract/problem.js';
 import { isScenario, knownScenarios, type ScenarioTarget } from '../engine/scenarios.js';
 
 /** The requested scenario (`none` included), or undefined when the header names none. */

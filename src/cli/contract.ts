@@ -9,7 +9,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONTRACT_PACKAGES, MissingPackageError, missingPackages } from '../optional-packages.js';
 
-// The kit's names for these targets (contract-tests/harness/environment.ts, run-contract.ts),
+// The kit's names for these targets (src/contract/harness/environment.ts, run-contract.ts),
 // repeated here so that the options can be declared without loading the kit.
 const PRISM_MOCK = 'prism-mock';
 const REFERENCE = 'reference';
@@ -50,15 +50,15 @@ export function registerContractCommand(program: Command): Command {
     .addOption(new Option('--seed <n>', 'seed of the generated negative cases (env FLOWMOCK_SEED; default: random, printed)').argParser(integer('--seed')))
     .addOption(new Option('--negative-runs <n>', 'generated values per rule of the spec (default: 2)').argParser(integer('--negative-runs')))
     .option('--quiet', 'print only failed checks as they run; the summary is always printed (default: off)')
-    .option('--allow-known-issues', 'with --target: count the known issues of flowmock (contract-tests/known-issues.ts) as known, not failed (default: off)')
+    .option('--allow-known-issues', 'with --target: count the known issues of flowmock (src/contract/known-issues.ts) as known, not failed (default: off)')
     .option('--allow-skips', 'exit 0 even when scenarios were skipped for missing credentials or fixtures (default: off: a skip fails the run)')
     .action(async (o: ContractOptions) => {
       const missing = missingPackages(CONTRACT_PACKAGES);
       if (missing.length) {
         throw new MissingPackageError(`flowmock contract needs the optional package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')}, not installed here: npm install --save-dev ${missing.join(' ')}`);
       }
-      const { loadFixtures } = await import('../../contract-tests/fixtures.js');
-      const { runContract } = await import('../../contract-tests/run-contract.js');
+      const { loadFixtures } = await import('../contract/fixtures.js');
+      const { runContract } = await import('../contract/run-contract.js');
       const external = !!o.target && o.target !== PRISM_MOCK;
       if (!external && (o.fixtures || o.apiKey || o.phixflowToken)) {
         console.error(`flowmock contract: --fixtures, --api-key and --phixflow-token apply to a --target URL; the reference server and ${PRISM_MOCK} make their own.`);

@@ -1,7 +1,8 @@
 /** `flowmock serve`: the reference server with its embedded defaults. */
 import path from 'node:path';
 import { createApp } from '../app.js';
-import { DEFAULT_CONFIG, storeTarget, type FlowmockConfig } from '../config.js';
+import { DEFAULT_CONFIG, type FlowmockConfig } from '../config.js';
+import { storeTarget } from '../store/open-store.js';
 import { describePgUrl } from '../store/postgres/pool.js';
 import { CliError } from './errors.js';
 

@@ -7,8 +7,12 @@ import type { Middleware } from 'openapi-fetch';
 import { FlowmockAbortError, FlowmockApiError } from './errors.js';
 import type { Problem } from './types.js';
 
-/** Request of each answer a client received (for the method and URL of a FlowmockApiError). */
-const requestOf = new WeakMap<Response, Request>();
+/**
+ * The request of each answer a client received (for the method and URL of a FlowmockApiError),
+ * kept on the answer itself: it lives exactly as long as the answer, and no module holds state.
+ */
+const REQUEST = Symbol('flowmock.request');
+type WithRequest = Response & { [REQUEST]?: Request };
 
 export function isAbortLike(err: unknown): boolean {
   return typeof err === 'object' && err !== null && ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError');
@@ -17,7 +21,7 @@ export function isAbortLike(err: unknown): boolean {
 /** Installed on every client: records requests; a network failure becomes a FlowmockApiError (status 0). */
 export const flowmockMiddleware: Middleware = {
   onResponse({ request, response }) {
-    requestOf.set(response, request);
+    Object.defineProperty(response, REQUEST, { value: request, configurable: true });
   },
   onError({ request, error }) {
     if (request.signal.aborted || isAbortLike(error)) return undefined; // rethrown as is; the helpers map it
@@ -38,7 +42,7 @@ function looksLikeProblem(body: unknown): body is Problem {
 
 /** The FlowmockApiError for an error answer and its (parsed) body. */
 export function apiErrorOf(response: Response, body: unknown): FlowmockApiError {
-  const request = requestOf.get(response);
+  const request = (response as WithRequest)[REQUEST];
   const problem: Problem = looksLikeProblem(body)
     ? body
     : {

@@ -11,14 +11,14 @@ import type { Logger } from 'pino';
 import type { FlowmockConfig } from '../config.js';
 import { sendProblem } from './dispatch.js';
 import { corsMiddleware } from './cors.js';
-import { faultMiddleware, parseFaultRule } from './faults.js';
+import { faultMiddleware, parseFaultRule } from '../mock/faults.js';
 import { createServerSpecHolder, type SpecHolder } from './reload.js';
 import { requestLogging } from './logging.js';
 import { requestJournal } from './journal.js';
 import { inSequence } from './in-sequence.js';
 import { dashboardRoutes } from './dashboard/page.js';
 import { bodyChecks, handlers } from '../api/handlers.js';
-import type { Services } from '../services.js';
+import type { Services } from '../handler-contract/services.js';
 
 /** The page at GET /: where to go next. */
 export const HOME_PAGE = `<!doctype html>
@@ -52,10 +52,10 @@ export function buildExpressApp(config: FlowmockConfig, services: Services, logg
   // Before anything that answers, in one Express layer (each layer costs every request its
   // matching): request ids and logging; the request journal (GET /__flowmock/requests), so it sees
   // every answer; CORS (`--cors`, src/http/cors.ts); transport faults asked for per request
-  // (Prefer: latency=, fault=) or per route (--fault, src/http/faults.ts).
+  // (Prefer: latency=, fault=) or per route (--fault, src/mock/faults.ts).
   app.use(inSequence(
     requestLogging(logger),
-    requestJournal(services),
+    requestJournal(services.journal, services.now),
     corsMiddleware(config.cors),
     faultMiddleware({
       rules: config.faults.map(parseFaultRule), random: services.random.fork('faults'),

@@ -8,33 +8,13 @@
  *              preflight is a 204 without them, so the browser refuses the call).
  */
 import type { Request, Response, NextFunction } from 'express';
+import type { CorsSetting } from '../config.js';
 
-export type CorsSetting = '*' | 'off' | string[];
+export { parseCors, type CorsSetting } from '../config.js';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PUT, DELETE';
 export const CORS_ALLOWED_HEADERS = 'Content-Type, X-API-Key, Authorization, X-Request-Id, Prefer';
 export const CORS_EXPOSED_HEADERS = 'Location, Retry-After, X-Request-Id, Content-Disposition, Preference-Applied, X-Flowmock-Latency';
-
-/** Parses the `--cors` value: `*`, `off`, or a comma-separated list of origins. Throws with the reason. */
-export function parseCors(value: string): CorsSetting {
-  const v = value.trim();
-  if (v === '*' || v === '') return '*';
-  if (v.toLowerCase() === 'off' || v.toLowerCase() === 'false' || v.toLowerCase() === 'none') return 'off';
-  return v.split(',').map((o) => o.trim()).filter(Boolean).map(checkOrigin);
-}
-
-function checkOrigin(origin: string): string {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    throw new Error(`CORS origin "${origin}" is not a URL such as https://app.example.com`);
-  }
-  if (url.origin === 'null' || url.origin !== origin.replace(/\/$/, '')) {
-    throw new Error(`CORS origin "${origin}" must be scheme://host[:port] only (no path), e.g. ${url.origin === 'null' ? 'https://app.example.com' : url.origin}`);
-  }
-  return url.origin;
-}
 
 export function corsMiddleware(setting: CorsSetting) {
   const allowed = Array.isArray(setting) ? new Set(setting) : null;

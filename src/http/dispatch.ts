@@ -8,18 +8,18 @@ import type { Logger } from 'pino';
 import type { OperationSpec } from './openapi-document.js';
 import type { Router } from './router.js';
 import { SpecValidator, toFieldErrors, describeErrors, isJsonMedia } from './validation.js';
-import { ProblemError, problemBody, type FieldError } from './problem.js';
+import { ProblemError, problemBody, type FieldError } from '../handler-contract/problem.js';
 import { parseRequestBody, mediaTypeOf } from './request-body.js';
-import { isEventStreamBody } from './event-stream.js';
-import type { BodyChecks, Handlers, RequestContext, OperationId } from './handler-types.js';
-import type { Services } from '../services.js';
-import { CredentialError, KeyLimitError } from '../auth/credentials.js';
+import { isEventStreamBody } from '../handler-contract/event-stream.js';
+import type { BodyChecks, Handlers, RequestContext, OperationId } from '../handler-contract/handler-types.js';
+import type { Services } from '../handler-contract/services.js';
+import { CredentialError } from '../auth/credentials.js';
 import { ServerWideProblem, type ServerWideAnswers } from './server-wide.js';
-import { StoreQueryError } from '../store/query-rules.js';
-import { LoginThrottledError } from '../auth/login-throttle.js';
-import { isStoreUnavailable, isTransientStoreError } from '../store/store-health.js';
+import { isTransientStoreError } from '../store/store-health.js';
+import { problemForError } from './error-problems.js';
 import { storeRetryDelayMs, STORE_RETRY_BUDGET_MS } from '../store/store-retry.js';
 import type { Principal } from '../auth/principal.js';
+import { authenticate, authorize } from '../auth/authenticate.js';
 
 export interface DispatchOptions {
   router: Router;
@@ -48,27 +48,11 @@ export function sendProblem(res: Response, status: number, detail: string, opts:
 export function createDispatcher(opts: DispatchOptions) {
   const { router, validator, handlers, services, logger } = opts;
 
-  async function authenticate(op: OperationSpec, req: Request): Promise<Principal | null> {
+  async function authenticateRequest(op: OperationSpec, req: Request): Promise<Principal | null> {
     if (op.security.length === 0) return null;
-    const schemes = new Set(op.security.flatMap((r) => Object.keys(r)));
     // PhixFlow endpoints decide per actionflow (anonymous or token); their handlers authenticate.
-    if (schemes.has('PhixFlowToken')) return null;
-    const apiKey = req.headers['x-api-key'];
-    if (apiKey !== undefined) {
-      if (Array.isArray(apiKey)) throw new CredentialError(401, 'Send exactly one X-API-Key header.');
-      return services.credentials.verifyApiKey(apiKey);
-    }
-    const bearer = bearerToken(req.headers.authorization);
-    if (bearer) return services.credentials.verifyLoginJwt(bearer);
-    throw new CredentialError(401, 'No credentials: send an X-API-Key header or Authorization: Bearer <jwt>.');
-  }
-
-  function checkPermission(op: OperationSpec, principal: Principal | null): void {
-    const needed = op.permission;
-    if (!needed || !principal || needed.startsWith('own-or-')) return;
-    const ok = principal.permissions.has(needed)
-      || (needed === 'read:ownFlowExecutions' && principal.permissions.has('read:flowExecutions'));
-    if (!ok) throw new CredentialError(403, `User ${principal.user.username} lacks the permission ${needed}.`);
+    if (op.security.some((r) => 'PhixFlowToken' in r)) return null;
+    return authenticate(services.credentials, req.headers, 'smartflows');
   }
 
   function validateParams(op: OperationSpec, where: 'path' | 'query' | 'header', values: Record<string, unknown>): void {
@@ -179,9 +163,9 @@ export function createDispatcher(opts: DispatchOptions) {
     }
 
     async function handle(): Promise<void> {
-      const principal = await authenticate(op, req);
+      const principal = await authenticateRequest(op, req);
       res.locals.user = principal?.user.username;
-      checkPermission(op, principal);
+      authorize(principal, op.permission);
       // A request that stays open (an event stream, a long-poll) ends when its credentials are
       // revoked meanwhile: a long-poll answers 401, a stream is closed.
       let revoked: string | null = null;
@@ -254,28 +238,24 @@ export function createDispatcher(opts: DispatchOptions) {
       if (err instanceof ServerWideProblem) {
         // 422 for an undocumented Prefer: checked against the spec's server-wide answer, not the operation's.
         err.sendTo(res, requestId);
-      } else if (err instanceof ProblemError) {
-        send(res, op, { status: err.status, body: err.toProblem(requestId), headers: err.headers }, requestId);
-      } else if (err instanceof CredentialError) {
-        send(res, op, { status: err.status, body: problemBody(err.status, err.message, undefined, requestId) }, requestId);
-      } else if (err instanceof LoginThrottledError) {
-        const headers = { 'Retry-After': String(err.retryAfterSeconds) };
-        const body = problemBody(429, err.message, undefined, requestId);
-        if (validator.get(op.operationId).responses.has('429') || !opts.serverWide) send(res, op, { status: 429, body, headers }, requestId);
-        else opts.serverWide.send(res, 429, body, headers, requestId);
-      } else if (err instanceof KeyLimitError) {
-        send(res, op, { status: 400, body: problemBody(400, err.message, [{ in: 'body', pointer: '', rule: err.rule, message: err.message }], requestId) }, requestId);
-      } else if (err instanceof StoreQueryError) {
-        // A query the store refuses (a bound of a filter): the caller's, named, never a 500.
-        send(res, op, { status: 400, body: problemBody(400, `Invalid query: ${err.message}.`, [{ in: 'query', pointer: '', rule: 'storeQuery', message: err.message }], requestId) }, requestId);
-      } else if (isStoreUnavailable(err)) {
-        logger.warn({ err, requestId, operationId: op.operationId }, 'store unavailable');
-        const detail = `The store cannot be written now (${storeReason(err)}); retry after 1 s.`;
-        if (opts.serverWide) opts.serverWide.send(res, 503, problemBody(503, detail, undefined, requestId), { 'Retry-After': '1' }, requestId);
-        else sendProblem(res, 503, detail, { headers: { 'Retry-After': '1' }, requestId });
-      } else {
+        return;
+      }
+      // The one table of errors to problems (src/http/error-problems.ts).
+      const mapped = problemForError(err);
+      if (!mapped) {
         logger.error({ err, requestId, operationId: op.operationId }, 'unhandled error in handler');
         sendProblem(res, 500, `Internal error; see the server log for request ${requestId}.`, { requestId });
+        return;
+      }
+      if (mapped.warn) logger.warn({ err, requestId, operationId: op.operationId }, `answered ${mapped.status}`);
+      const body = { ...mapped.body, requestId };
+      // A server-wide answer (429, 503) the operation does not document itself is checked against the spec's server-wide response.
+      if (mapped.serverWide && opts.serverWide && !validator.get(op.operationId).responses.has(String(mapped.status))) {
+        opts.serverWide.send(res, mapped.status as never, body, mapped.headers ?? {}, requestId);
+      } else if (mapped.serverWide && !opts.serverWide && mapped.status === 503) {
+        sendProblem(res, 503, mapped.body.detail ?? '', { headers: mapped.headers, requestId });
+      } else {
+        send(res, op, { status: mapped.status, body, headers: mapped.headers }, requestId);
       }
     }
   };
@@ -293,21 +273,8 @@ function sendText(res: Response, mediaType: string, text: string): void {
   res.end(text);
 }
 
-function storeReason(err: unknown): string {
-  if (isTransientStoreError(err)) return 'another process holds the database write lock';
-  const message = (err as Error)?.message ?? String(err);
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
-}
-
 function isProblem(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'status' in body && 'title' in body && 'type' in body;
-}
-
-export function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
-  if (!m) throw new CredentialError(401, 'The Authorization header must be "Bearer <token>".');
-  return m[1];
 }
 
 /**

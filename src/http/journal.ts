@@ -1,10 +1,8 @@
 /**
  * The request journal's recorder: an Express middleware that, once a response has finished (or
- * the client went away), turns the exchange into a journal entry and queues it. Queued entries
- * are written every 100 ms (or at 128 waiting), one prepared INSERT each in one transaction, the
- * oldest beyond the limit deleted once per batch: a commit per request would cost more than the
- * request. Whatever reads the journal flushes the queue first, so it sees every finished
- * request. Nothing is written on the response's path: the client has its answer first.
+ * the client went away), turns the exchange into a journal entry and queues it on the server's
+ * RequestJournal (src/engine/request-journal.ts, which batches the writes). Nothing is written on
+ * the response's path: the client has its answer first.
  *
  * Secrets never reach the store: by the one list of secret names (src/auth/secret-names.ts),
  * credential headers, query parameters and body fields at any depth (also in arrays, form
@@ -18,14 +16,9 @@ import { isUtf8 } from 'node:buffer';
 import type { Request, Response, NextFunction } from 'express';
 import { keyIdFor } from '../auth/credentials.js';
 import { REDACTED, isSecretField, isSecretHeader, redactJson, redactText, secretValues } from '../auth/secret-names.js';
-import type { Services } from '../services.js';
-import { isTransientStoreError } from '../store/store-health.js';
+import type { RequestJournal } from '../engine/request-journal.js';
 import type { JournalBody, NewJournalEntry } from '../store/types.js';
 
-export const JOURNAL_DEFAULTS = { maxEntries: 10_000, bodyCapBytes: 16 * 1024 };
-const FLUSH_AFTER_MS = 100;
-const FLUSH_AT_ENTRIES = 128; // a flush blocks the event loop about 20 µs per entry
-const JOURNAL_BACKLOG_LIMIT = 10_000; // entries kept in memory while the database is locked
 export { REDACTED };
 
 /** Secret fields of bodies, per operation: `request` and `response` top-level JSON properties. */
@@ -49,86 +42,10 @@ export function isJournaled(pathname: string): boolean {
 const EXECUTION_PATH = /^\/api\/v1\/flows\/executions\/([^/]+)(?:\/progress)?$/;
 const EXECUTION_PATH_OPS = new Set(['GetFlowExecution', 'GetFlowExecutionProgress', 'ContinueFlowExecution', 'CancelFlowExecution', 'CancelFlowExecutionById']);
 
-/** One journal per running server, shared by the recorder and the journal's handlers. */
-export class RequestJournal {
-  private pending: NewJournalEntry[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  readonly maxEntries: number;
-  readonly bodyCapBytes: number;
-
-  constructor(private readonly services: Services) {
-    const c = services.config;
-    this.maxEntries = Math.max(0, Math.floor(c.journalMaxEntries ?? JOURNAL_DEFAULTS.maxEntries)); // 0: off
-    this.bodyCapBytes = Math.max(0, Math.floor(c.journalBodyCapBytes ?? JOURNAL_DEFAULTS.bodyCapBytes));
-  }
-
-  record(entry: NewJournalEntry): void {
-    this.pending.push(entry);
-    if (this.pending.length >= FLUSH_AT_ENTRIES) {
-      setImmediate(() => void this.flush());
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
-      this.timer.unref();
-    }
-  }
-
-  /** The flushes in order: a reader's flush also waits for the one already writing. */
-  private flushing: Promise<void> = Promise.resolve();
-
-  /** Writes what is queued (readers call it first, so they see every finished request). */
-  flush(): Promise<void> {
-    const done = this.flushing.then(() => this.flushNow());
-    this.flushing = done.catch(() => undefined);
-    return done;
-  }
-
-  private async flushNow(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (!this.pending.length) return;
-    const entries = this.pending;
-    this.pending = [];
-    try {
-      await this.services.store.journal.insertMany(entries, this.maxEntries);
-    } catch (err) {
-      if (isTransientStoreError(err) && entries.length + this.pending.length <= JOURNAL_BACKLOG_LIMIT) {
-        // Another process holds the database lock: kept, written with the next batch.
-        this.pending = entries.concat(this.pending);
-        if (!this.timer) {
-          this.timer = setTimeout(() => void this.flush(), FLUSH_AFTER_MS * 5);
-          this.timer.unref();
-        }
-        return;
-      }
-      // The store is closing, or full: the journal is a diagnostic, never a reason to fail.
-      this.services.logger.warn({ err, dropped: entries.length }, 'request journal entries dropped');
-    }
-  }
-
-  warn(err: unknown): void {
-    this.services.logger.warn({ err }, 'request not journaled');
-  }
-
-  /** Forgets queued entries too (DELETE /__flowmock/requests). */
-  async clear(): Promise<void> {
-    this.pending = [];
-    await this.services.store.journal.clear();
-  }
-}
-
-const journals = new WeakMap<Services, RequestJournal>();
-export function journalFor(services: Services): RequestJournal {
-  let j = journals.get(services);
-  if (!j) {
-    j = new RequestJournal(services);
-    journals.set(services, j);
-  }
-  return j;
-}
-
 /** What the recorder keeps about one response while it is written. */
 interface Capture {
   journal: RequestJournal;
+  keyIdOf: (key: string) => string;
   req: Request;
   pathname: string;
   atMs: number;
@@ -177,10 +94,11 @@ function captureChunk(c: Capture, chunk: unknown, encoding: unknown): void {
  * `app.response`), not on each response and not on Node's ServerResponse: wrapping every
  * response costs more than everything else the recorder does on a cheap request.
  */
-const hooked = new WeakSet<object>();
+const HOOKED = Symbol('flowmock.journal.hooked');
 function hookResponses(proto: object): void {
-  if (hooked.has(proto)) return;
-  hooked.add(proto);
+  // Marked on the prototype itself: hooked once per app, whatever number of servers a process runs.
+  if (Object.prototype.hasOwnProperty.call(proto, HOOKED)) return;
+  Object.defineProperty(proto, HOOKED, { value: true });
   const target = proto as { write: (...a: unknown[]) => boolean; end: (...a: unknown[]) => unknown };
   const write = target.write;
   const end = target.end;
@@ -212,15 +130,15 @@ function journalDone(this: Captured) {
   try {
     const durationMs = Math.round(Number(process.hrtime.bigint() - c.start) / 1e4) / 100;
     const body = c.chunks.length === 1 ? c.chunks[0] : Buffer.concat(c.chunks.map((b) => (typeof b === 'string' ? Buffer.from(b) : b)), c.kept);
-    c.journal.record(buildEntry(c.req, this, c.pathname, c.atMs, durationMs, body, c.total, c.cap));
+    c.journal.record(buildEntry(c.req, this, c.pathname, c.atMs, durationMs, body, c.total, c.cap, c.keyIdOf));
   } catch (err) {
     c.journal.warn(err);
   }
 }
 
 /** The Express middleware; mount it before anything that answers (CORS, body parsing, dispatch). */
-export function requestJournal(services: Services) {
-  const journal = journalFor(services);
+export function requestJournal(journal: RequestJournal, now: () => Date) {
+  const keyIdOf = keyIdCache();
   const cap = journal.bodyCapBytes;
   const off = journal.maxEntries === 0;
   return function journalRequest(req: Request, res: Response, next: NextFunction) {
@@ -229,7 +147,7 @@ export function requestJournal(services: Services) {
     if (!isJournaled(pathname)) return next();
     hookResponses(Object.getPrototypeOf(res) as object);
     (res as Captured)[CAPTURE] = {
-      journal, req, pathname, atMs: services.now().getTime(), start: process.hrtime.bigint(), cap,
+      journal, keyIdOf, req, pathname, atMs: now().getTime(), start: process.hrtime.bigint(), cap,
       chunks: [], kept: 0, total: 0, done: false,
     };
     res.on('close', journalDone);
@@ -237,16 +155,18 @@ export function requestJournal(services: Services) {
   };
 }
 
-/** keyIdFor hashes keys that are not in flowmock's format (a configured admin key): remember a few. */
-const keyIds = new Map<string, string>();
-function keyIdOf(key: string): string {
-  let id = keyIds.get(key);
-  if (id === undefined) {
-    if (keyIds.size >= 64) keyIds.clear();
-    id = keyIdFor(key);
-    keyIds.set(key, id);
-  }
-  return id;
+/** keyIdFor hashes keys that are not in flowmock's format (a configured admin key): each recorder remembers a few. */
+function keyIdCache(): (key: string) => string {
+  const keyIds = new Map<string, string>();
+  return (key) => {
+    let id = keyIds.get(key);
+    if (id === undefined) {
+      if (keyIds.size >= 64) keyIds.clear();
+      id = keyIdFor(key);
+      keyIds.set(key, id);
+    }
+    return id;
+  };
 }
 
 function pathOf(originalUrl: string): string {
@@ -255,7 +175,7 @@ function pathOf(originalUrl: string): string {
 }
 
 function buildEntry(req: Request, res: Response, pathname: string, atMs: number, durationMs: number,
-  responseBytes: Buffer | string, responseSize: number, cap: number): NewJournalEntry {
+  responseBytes: Buffer | string, responseSize: number, cap: number, keyIdOf: (key: string) => string): NewJournalEntry {
   const operationId = (res.locals.operationId as string | undefined) ?? null;
   const apiKey = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : null;
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1] ?? null;

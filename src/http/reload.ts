@@ -20,15 +20,15 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from '../config.js';
-import type { Services } from '../services.js';
-import type { BodyChecks, Handlers } from './handler-types.js';
+import type { Services } from '../handler-contract/services.js';
+import type { BodyChecks, Handlers } from '../handler-contract/handler-types.js';
 import type { RandomSource } from '../random.js';
 import { listOperations, GENERATED_DIR, type OperationSpec } from './openapi-document.js';
 import { Router } from './router.js';
 import { SpecValidator } from './validation.js';
 import { createDispatcher } from './dispatch.js';
 import { ServerWideAnswers } from './server-wide.js';
-import { PreferAnswers } from './prefer.js';
+import { PreferAnswers } from '../mock/prefer.js';
 import { loadDefinitions, DefinitionError } from '../engine/definitions/load.js';
 import type { DefinitionsHolder } from '../engine/definitions/holder.js';
 

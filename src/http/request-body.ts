@@ -4,7 +4,7 @@
  */
 import type { OperationSpec } from './openapi-document.js';
 import { isJsonMedia } from './validation.js';
-import { ProblemError, invalidField } from './problem.js';
+import { ProblemError, invalidField } from '../handler-contract/problem.js';
 
 export interface ParsedBody {
   mediaType: string | null;   // the spec media type that matched

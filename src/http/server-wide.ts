@@ -8,7 +8,7 @@
  */
 import type { Response } from 'express';
 import type { ValidateFunction } from 'ajv';
-import { ProblemError, problemBody, type Problem } from './problem.js';
+import { ProblemError, problemBody, type Problem } from '../handler-contract/problem.js';
 import type { SpecValidator } from './validation.js';
 import { toFieldErrors, describeErrors } from './validation.js';
 

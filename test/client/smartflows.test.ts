@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { startServer, type TestServer } from '../support/server.js';
+import { sleep } from '../support/wait.js';
 import { pdfText } from '../smartflows/helpers.js';
 import { hashPassword } from '../../src/auth/secrets.js';
 import {
@@ -96,7 +97,7 @@ describe('runFlow', () => {
   it('accepts an async onUserInput', async () => {
     const run = await sf.runFlow(FLOW.approval, undefined, {
       onUserInput: async () => {
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setImmediate(r)); // answered on a later turn: a real async callback
         return { approver: 'Async Approver' };
       },
     });
@@ -145,7 +146,9 @@ describe('runFlow', () => {
         waitingSeen.push(Date.now());
         // The e-signing service calls back a little later, outside runFlow.
         callbackPosted = (async () => {
-          await new Promise((r) => setTimeout(r, 300));
+          // The service calls back later; runFlow meanwhile keeps polling the Waiting execution (its
+          // back-off is client time, real, with no hook to wait on).
+          await sleep(300);
           const exec = await unwrap(sf.api.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: p.id } } }));
           // waitingFor is the callback URL: /api/v1/flows/callback/<callbackId>?executionId=<id>
           const callbackId = /\/callback\/([^?]+)/.exec(exec.state.waitingFor ?? '')?.[1] ?? '';

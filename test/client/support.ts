@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestServer } from '../support/server.js';
+import { sleep } from '../support/wait.js';
 import { createPhixFlowClient, createSmartFlowsClient, type PhixFlowClient, type SmartFlowsClient } from '../../src/client/index.js';
 
 export { FLOW } from '../support/demo-flows.js';
@@ -28,14 +29,12 @@ export function failOnUnhandledRejections(): unknown[] {
     process.on('unhandledRejection', listener);
   });
   afterAll(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 100)); // let late rejections surface
+    await sleep(100); // a rejection left without a handler is reported on a later turn: give it time to surface
     process.off('unhandledRejection', listener);
     expect(seen, 'unhandled rejections').toEqual([]);
   });
   return seen;
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A rejection of `promise`, failing if it resolves. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

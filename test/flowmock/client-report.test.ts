@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 import { FLOW, startFlow, type Progress } from '../smartflows/helpers.js';
-import { clearJournal, createKey, json, sleep, until, type ClientReport } from './helpers.js';
+import { clearJournal, createKey, json, type ClientReport } from './helpers.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -20,8 +21,8 @@ afterAll(async () => {
 const report = async (query = '') => json<ClientReport>(await s.call(`/__flowmock/report/clients${query}`, { key: s.adminKey }));
 const progress = async (id: string, key: string, timeout = 0) =>
   json<Progress>(await s.call(`/api/v1/flows/executions/${id}/progress?timeout=${timeout}`, { key }));
-const stable = (id: string) => until(`execution ${id} stable`, async () => {
-  const e = (await s.fm.services.store.executions.byId(id));
+const stable = (id: string) => waitFor(`execution ${id} stable`, async () => {
+  const e = await s.fm.services.store.executions.byId(id);
   return e && ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'].includes(e.status) ? e : undefined;
 });
 
@@ -35,7 +36,7 @@ describe('client report', () => {
     let last: Progress;
     do {
       last = await progress(hurried.id, client.key);
-      await sleep(20);
+      await sleep(20); // the client's own pacing, which the report measures (in real time): too fast on purpose
     } while (last.status !== 'Success');
 
     // 2. Starts an Invoice run and never asks about it again.
@@ -45,7 +46,7 @@ describe('client report', () => {
 
     // 3. E-signature: waits for it to produce its contract, fetches the PDF too early (409), cancels.
     const esign = await startFlow(s, FLOW.esign, { key: client.key });
-    await until('E-signature waiting', async () => ((await progress(esign.id, client.key, 5)).status === 'Waiting' ? true : undefined));
+    await waitFor('E-signature waiting', async () => ((await progress(esign.id, client.key, 5)).status === 'Waiting' ? true : undefined));
     const execution = await json(await s.call(`/api/v1/flows/executions/${esign.id}`, { key: client.key }));
     const docId = (Object.values(execution.state.output.model)[0] as { document: { id: string } }).document.id;
     expect((await s.call(`/api/v1/documents/${docId}/content`, { key: client.key })).status).toBe(409);
@@ -59,7 +60,7 @@ describe('client report', () => {
     for (;;) {
       const p = await progress(calm.id, s.adminKey);
       if (p.status === 'Success') break;
-      await sleep(1050);
+      await sleep(1050); // the client's own pacing (real time, as the report measures it): just over the suggested second
     }
     await stable(forgotten.id);
     await stable(batch.id);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from '../support/server.js';
+import { waitFor as waitForAny } from '../support/wait.js';
 import { FLOW, startFlow } from '../smartflows/helpers.js';
 import { call, triggerPath } from '../phixflow/helpers.js';
 
@@ -28,15 +29,13 @@ afterAll(async () => {
 
 const progressOf = (page: Page, id: string) => page.locator(`#exec-${id} progress`).evaluate((el) => (el as unknown as { value: number }).value);
 
-/** Polls `read` until `ok` holds for its value; returns the value. */
+/** Polls `read` until `ok` holds for its value; returns the value (test/support/wait.ts underneath). */
 async function waitFor<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read().catch(() => undefined as T);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const got = await waitForAny(what, async () => {
+    const v = await read().catch(() => undefined);
+    return v !== undefined && ok(v) ? { v } : undefined;
+  }, { timeoutMs, intervalMs: 50 });
+  return got.v;
 }
 
 describe('dashboard in Chromium', () => {

@@ -38,16 +38,3 @@ export async function createKey(s: TestServer, user: string, name: string): Prom
   const created = await json<{ id: string; apiKey: string }>(res, 201);
   return { id: created.id, key: created.apiKey };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Waits until `check` returns a value (not undefined), polling every 20 ms. */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}

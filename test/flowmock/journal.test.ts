@@ -5,10 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/secrets.js';
-import { problemOf, startServer, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 import { FLOW, pollUntil, startFlow, executionOf } from '../smartflows/helpers.js';
 import { call, triggerPath } from '../phixflow/helpers.js';
-import { clearJournal, createKey, journal, json, until, verify, type JournalEntry } from './helpers.js';
+import { clearJournal, createKey, journal, json, verify, type JournalEntry } from './helpers.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -94,7 +96,7 @@ describe('request journal', () => {
     await pollUntil(s, started.id, { until: ['Success'] });
     await s.call('/api/v1/flows/executions/no-such-execution');
     const t1 = new Date(Date.now() + 1).toISOString();
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5); // the journal stamps wall time: the next request must come after t1
     await s.call('/api/v1/printers', { key: s.adminKey });
 
     const all = await journal(s, '?size=100');
@@ -168,18 +170,18 @@ describe('request journal', () => {
   });
 
   it('records a request the client gave up on (a long-poll aborted) as 499', async () => {
-    const live = await startServer({ speed: 1 }); // the slow flow stays Running for seconds
+    const live = await startServer({ speed: 1, clock: 'virtual' }); // the slow flow stays Running: its clock never moves
     try {
       const slow = await startFlow(live, FLOW.slow);
       const abort = new AbortController();
       const polling = live.call(`/api/v1/flows/executions/${slow.id}/progress?timeout=30`, { signal: abort.signal }).catch(() => null);
-      await new Promise((r) => setTimeout(r, 150));
+      await live.pollsWaiting();
       abort.abort();
       await polling;
       const path = encodeURIComponent(`/api/v1/flows/executions/${slow.id}/progress`);
-      const entry = await until('the aborted poll in the journal', async () => (await journal(live, `?path=${path}`)).content[0]);
+      const entry = await waitFor('the aborted poll in the journal', async () => (await journal(live, `?path=${path}`)).content[0]);
       expect(entry).toMatchObject({ status: 499, operationId: 'GetFlowExecutionProgress', responseBody: null, user: 'integrator' });
-      expect(entry.durationMs).toBeGreaterThanOrEqual(100);
+      expect(entry.durationMs).toBeGreaterThan(0);
     } finally {
       await live.close();
     }

@@ -6,10 +6,12 @@
  * users create/list/disable, the database named, readable or JSON logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { launch } from '../support/process.js';
+import { waitFor } from '../support/wait.js';
 
 const bin = path.resolve('bin/flowmock.js');
 let dir: string;
@@ -22,26 +24,10 @@ function cli(args: string[], env: Record<string, string> = {}): string {
 interface Served { child: ChildProcess; base: string; output: string; stop(): Promise<void> }
 
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...args], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  const p = await launch(process.execPath, [bin, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...args], {
+    cwd: process.cwd(), env, ready: /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*(?:Try:|configured admin key|\n\n$)/,
   });
-  let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (m && /Try:|configured admin key|\n\n$/.test(output)) return { child, base: m[1], stop, get output() { return output; } };
-    if (child.exitCode !== null) throw new Error(`serve exited: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`serve did not start: ${output}`);
+  return { child: p.child, base: p.base, stop: async () => { await p.stop(); }, get output() { return p.output(); } };
 }
 
 beforeAll(() => {
@@ -198,16 +184,9 @@ describe('a CLI that behaves', () => {
     const project = path.join(dir, 'project');
     mkdirSync(project, { recursive: true });
     writeFileSync(path.join(project, 'flowmock.config.yaml'), 'db: data/from-config.db\nspeed: 0\nclock: virtual\n');
-    const child = spawn(process.execPath, [bin, '--port', '0', '--log-level', 'warn', '--speed', '2'], { cwd: project, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d) => { out += d; });
-    child.stderr!.on('data', (d) => { out += d; });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const p = await launch(process.execPath, [bin, '--port', '0', '--log-level', 'warn', '--speed', '2'], { cwd: project, ready: /Try: curl/ });
     try {
-      await new Promise<void>((resolve, reject) => {
-        const check = () => (/Try: curl/.test(out) ? resolve() : child.exitCode !== null ? reject(new Error(out)) : setTimeout(check, 100));
-        check();
-      });
+      const out = p.output();
       expect(out).toContain(`database      ${path.join(project, 'data', 'from-config.db')} (new)`);
       expect(out).toContain(`config file   ${path.join(project, 'flowmock.config.yaml')}`);
       expect(out).toMatch(/speed 2\b/); // the flag, over the file's 0
@@ -217,9 +196,8 @@ describe('a CLI that behaves', () => {
       expect(await home.text()).toContain('href="/__flowmock/"');
       expect(out).toContain(`Dashboard     ${base}/__flowmock/`);
     } finally {
-      child.kill('SIGTERM');
+      await p.stop();
     }
-    await exited;
   });
 
   it('users create|list|disable use the vendor field names; a disabled user is refused; commands name the database and warn when they create one', async () => {
@@ -254,7 +232,7 @@ describe('a CLI that behaves', () => {
     const pretty = await serveOn(path.join(dir, 'logs', 'pretty.db'), ['--log-level', 'info', '--log-format', 'pretty']);
     try {
       await fetch(`${pretty.base}/api/v1/users/me`);
-      await waitFor(() => / INFO  GET \/api\/v1\/users\/me 401 [\d.]+ ms GetCurrentUser/.test(pretty.output));
+      await waitFor('the pretty request line', () => / INFO  GET \/api\/v1\/users\/me 401 [\d.]+ ms GetCurrentUser/.test(pretty.output));
       expect(pretty.output).not.toMatch(/^\{"level"/m);
     } finally {
       await pretty.stop();
@@ -262,17 +240,12 @@ describe('a CLI that behaves', () => {
     const json = await serveOn(path.join(dir, 'logs', 'json.db'), ['--log-level', 'info', '--log-format', 'json']);
     try {
       await fetch(`${json.base}/api/v1/users/me`);
-      await waitFor(() => /^\{"level":30,.*"path":"\/api\/v1\/users\/me","status":401/m.test(json.output));
+      await waitFor('the JSON request line', () => /^\{"level":30,.*"path":"\/api\/v1\/users\/me","status":401/m.test(json.output));
     } finally {
       await json.stop();
     }
   });
 });
-
-/** Polls a condition on output that arrives asynchronously (bounded by the test timeout, not a sleep). */
-async function waitFor(ok: () => boolean): Promise<void> {
-  while (!ok()) await new Promise((r) => setTimeout(r, 50));
-}
 
 /** serve() on another database (a new one prints its keys, which serve() waits for). */
 async function serveOn(file: string, args: string[] = []): Promise<Served> {

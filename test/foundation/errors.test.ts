@@ -3,7 +3,8 @@
  * for invalid input, names the field by JSON pointer and the rule it broke.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer({ bodyLimitBytes: 64 * 1024 }); });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 
 let s: TestServer;
 let dir: string;

@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTINGS, settingsFromEnv, settingsFromFile } from '../../src/settings.js';
+import { settingOption } from '../../src/cli/options.js';
 import { settingsTableMarkdown } from '../../src/settings-doc.js';
-import { ConfigError, DEFAULT_CONFIG, configFromEnv, resolveConfig, BUNDLED_FLOWS_DIR, defaultFlowsDir, storeTarget } from '../../src/config.js';
+import { ConfigError, DEFAULT_CONFIG, configFromEnv, resolveConfig, BUNDLED_FLOWS_DIR, defaultFlowsDir } from '../../src/config.js';
+import { storeTarget } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +34,19 @@ describe('settings table', () => {
       expect(s.env.length, s.name).toBeGreaterThan(0);
       expect(s.help.length, s.name).toBeGreaterThan(5);
       expect(SAMPLE[s.name], `a sample for ${s.name}`).toBeDefined();
+    }
+  });
+
+  it('every configuration field with a default is a setting (only printStartup, an embedding switch, is not)', () => {
+    const settings = new Set<string>(SETTINGS.map((s) => s.key));
+    expect(Object.keys(DEFAULT_CONFIG).filter((k) => !settings.has(k))).toEqual(['printStartup']);
+  });
+
+  it('--help names, for every setting, its environment variable, its config key and its default', () => {
+    for (const s of SETTINGS) {
+      const help = settingOption(s).description;
+      expect(help, s.name).toContain(`env ${s.env.join(' or ')}; config ${s.name}; default: `);
+      expect(help.split('default: ')[1]?.replace(/\)$/, '').trim(), `${s.name} shows a default`).not.toBe('');
     }
   });
 

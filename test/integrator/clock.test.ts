@@ -83,8 +83,9 @@ describe('the virtual clock', () => {
     // step's timer fired (the step ended); a read right after the advance shows the next step.
     const seen: Array<[string, number, string]> = [];
     for (let i = 0; i < 3; i++) {
+      const waiting = v.fm.services.flows.pendingWaiters();
       const poll = v.call(`/api/v1/flows/executions/${first.id}/progress?timeout=30`);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the poll is waiting
+      await v.pollsWaiting(waiting + 1); // the poll is waiting
       const moved = await advance(v, TEN_MINUTES);
       expect(moved).toMatchObject({ mode: 'virtual', now: at(t0, (i + 1) * TEN_MINUTES) });
       expect(moved.fired).toBe(1);
@@ -145,13 +146,15 @@ describe('the virtual clock', () => {
     expect(await envelopeOf(await get(v, location), 200)).toMatchObject({ status: 'Success', message: 'Processed 3 records' });
 
     // Sync: the call is answered once the clock has moved past both records (2 × 60 s < 150 s).
+    const timers = v.clock().pending();
     const pending = call(v, triggerPath('Test', 'Slow sync'), { json: ['a', 'b'] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await v.timersPending(timers + 2); // its timeout and first record delay
     await advance(v, 120_000);
     expect(await envelopeOf(await pending, 200)).toMatchObject({ status: 'Success', data: { Out: ['a', 'b'] } });
     // Three records need 180 s: the 150 s timeout (virtual) aborts it with a 504.
+    const timersBefore = v.clock().pending();
     const late = call(v, triggerPath('Test', 'Slow sync'), { json: ['a', 'b', 'c'] });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await v.timersPending(timersBefore + 2);
     await advance(v, 150_000);
     expect(await envelopeOf(await late, 504)).toMatchObject({ status: 'Fail', message: 'Timed out after 150000 ms; aborted after 2 of 3 records' });
   });

@@ -5,8 +5,9 @@
  * read fails).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
-import { parseFaultRule } from '../../src/http/faults.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
+import { parseFaultRule } from '../../src/mock/faults.js';
 import { resolveConfig, ConfigError } from '../../src/config.js';
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -6,10 +6,11 @@
  * server-wide 422.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, problemOf, ADMIN_KEY, type TestServer } from '../support/server.js';
+import { startServer, ADMIN_KEY, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 import { loadBundledSpec, listOperations, type OperationSpec } from '../../src/http/openapi-document.js';
 import { SpecValidator, toFieldErrors, describeErrors } from '../../src/http/validation.js';
-import { parsePrefer, parsePreferences } from '../../src/http/prefer.js';
+import { parsePrefer, parsePreferences } from '../../src/mock/prefer.js';
 import { validRequest } from './support.js';
 
 const doc = loadBundledSpec();

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { ADMIN_KEY } from '../support/server.js';
 import { GENERATED_DIR } from '../../src/http/openapi-document.js';
-import { captureLogs, eventually, type CapturedLogs } from './support.js';
+import { captureLogs, type CapturedLogs } from './support.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const FLOWS = path.resolve('flows');
 
@@ -50,21 +51,19 @@ describe('flow definitions reload on change', () => {
 
     // Add a flow.
     copyFileSync(path.join(FLOWS, 'warning.yaml'), path.join(flows, 'warning.yaml'));
-    const added = await eventually(async () => (await flowNames(r)).length === 2, 5000, 'added flow listed');
-    console.log(`added flow seen after ${added} ms`);
+    await waitFor('added flow listed', async () => (await flowNames(r)).length === 2);
 
     // Change one.
     const invoice = readFileSync(path.join(flows, 'invoice.yaml'), 'utf8');
     writeFileSync(path.join(flows, 'invoice.yaml'), invoice.replace('displayName: Invoice\n', 'displayName: Invoice v2\n'));
-    const changed = await eventually(async () => (await flowNames(r)).includes('Invoice v2'), 5000, 'changed flow listed');
-    console.log(`changed flow seen after ${changed} ms`);
+    await waitFor('changed flow listed', async () => (await flowNames(r)).includes('Invoice v2'));
     // A run started now uses the new version.
     const started = await fetch(`${r.base}/api/v1/flows/executions?flowId=11111111-1111-4111-8111-111111111101`, { method: 'POST', headers: { 'X-API-Key': ADMIN_KEY } });
     expect(started.status).toBe(200);
 
     // Break a file: the last good version stays, a warning names the problem.
     writeFileSync(path.join(flows, 'broken.yaml'), 'kind: flow\nid: not-a-uuid\ndisplayName: [unclosed\n');
-    await eventually(() => warnings(r).some((w) => /definitions not reloaded/.test(w.msg)), 5000, 'warning logged');
+    await waitFor('warning logged', () => warnings(r).some((w) => /definitions not reloaded/.test(w.msg)));
     const warning = warnings(r).find((w) => /definitions not reloaded/.test(w.msg))!;
     expect(warning.reason).toContain('broken.yaml');
     expect(await flowNames(r)).toEqual(['Archive with warning', 'Invoice v2']);
@@ -72,7 +71,7 @@ describe('flow definitions reload on change', () => {
     // Fix it: reloaded again.
     rmSync(path.join(flows, 'broken.yaml'));
     copyFileSync(path.join(FLOWS, 'approval.yaml'), path.join(flows, 'approval.yaml'));
-    await eventually(async () => (await flowNames(r)).length === 3, 5000, 'recovered');
+    await waitFor('recovered', async () => (await flowNames(r)).length === 3);
     expect(r.fm.services.definitionsHolder.version).toBeGreaterThanOrEqual(4);
   });
 
@@ -84,7 +83,7 @@ describe('flow definitions reload on change', () => {
     // Not loaded yet: to a caller without a token, the 401 any protected actionflow gives.
     expect((await trigger()).status).toBe(401);
     copyFileSync(path.join(FLOWS, 'anonymous.yaml'), path.join(flows, 'anonymous.yaml'));
-    await eventually(async () => (await trigger()).status === 200, 5000, 'new actionflow answers');
+    await waitFor('new actionflow answers', async () => (await trigger()).status === 200);
   });
 
   it('with watch off nothing is watched; reload.definitions() reloads on demand', async () => {
@@ -93,7 +92,8 @@ describe('flow definitions reload on change', () => {
     const r = await start({ flowsDir: flows }, flows);
     expect(r.fm.watching).toBeNull();
     copyFileSync(path.join(FLOWS, 'warning.yaml'), path.join(flows, 'warning.yaml'));
-    await new Promise((res) => setTimeout(res, 600));
+    // A negative check has no event to wait for: a watcher (were there one) would have reloaded within its 250 ms debounce.
+    await sleep(600);
     expect(await flowNames(r)).toEqual(['Invoice']);
     expect(await r.fm.reload.definitions()).toBe(true);
     expect(await flowNames(r)).toEqual(['Archive with warning', 'Invoice']);
@@ -115,13 +115,12 @@ describe('the spec reloads on change', () => {
     changed.components.examples.Flow.value.displayName = 'Reloaded flow';
     changed.info.description = 'reloaded';
     writeFileSync(file, JSON.stringify(changed));
-    const ms = await eventually(async () => (await preferred()) === 'Reloaded flow', 5000, 'new example answered');
-    console.log(`changed spec answered after ${ms} ms`);
+    await waitFor('new example answered', async () => (await preferred()) === 'Reloaded flow');
     expect(((await (await fetch(`${r.base}/openapi.json`)).json()) as { info: { description: string } }).info.description).toBe('reloaded');
 
     // Half-written JSON: refused, old one kept.
     writeFileSync(file, '{"openapi": "3.1.0", "paths": {');
-    await eventually(() => warnings(r).some((w) => /spec not reloaded/.test(w.msg)), 5000, 'warning logged');
+    await waitFor('warning logged', () => warnings(r).some((w) => /spec not reloaded/.test(w.msg)));
     expect(await preferred()).toBe('Reloaded flow');
 
     // Parses but does not compile (a $ref to nothing): refused too.
@@ -129,7 +128,7 @@ describe('the spec reloads on change', () => {
     broken.components.schemas.Flow = { $ref: '#/components/schemas/NoSuchSchema' };
     const before = warnings(r).length;
     writeFileSync(file, JSON.stringify(broken));
-    await eventually(() => warnings(r).length > before, 5000, 'second warning');
+    await waitFor('second warning', () => warnings(r).length > before);
     expect(warnings(r).at(-1)!.reason).toMatch(/NoSuchSchema|resolve/i);
     expect(await preferred()).toBe('Reloaded flow');
     expect((await get(r, '/api/v1/flows')).status).toBe(200);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
 import { FLOW, STABLE, callbackOf, documentsOf, executionOf, expectProblem, json, pollUntil, progressOf, type Progress } from '../smartflows/helpers.js';
-import { call, envelopeOf, pollUntilDone, tokenFor, triggerPath } from '../phixflow/helpers.js';
+import { call, envelopeOf, get, tokenFor, triggerPath } from '../phixflow/helpers.js';
 import { loadBundledSpec } from '../../src/http/openapi-document.js';
 import { FLOW_SCENARIOS, PHIXFLOW_SCENARIOS, ERROR_AT_PATTERN } from '../../src/engine/scenarios.js';
 import { DefinitionError, loadDefinitions } from '../../src/engine/definitions/load.js';
@@ -107,18 +107,17 @@ describe('flow scenarios (speed 0)', () => {
     expect((await pollUntil(s, late.id, { until: STABLE })).at(-1)).toMatchObject({ status: 'Error', percentage: 60 });
   });
 
-  it('stuck: stays Running at its percentage, however long one waits, until canceled', async () => {
-    const first = await started(s, FLOW.invoice, 'stuck');
-    // Speed 0: the first step is over at once; then nothing changes any more.
-    for (let i = 0; i < 100 && (await progressOf(s, first.id, { timeout: 0 })).percentage < 30; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 300));
-    const later = await progressOf(s, first.id, { timeout: 0 });
-    expect(later).toMatchObject({ status: 'Running', percentage: 30, message: 'Collecting invoice data' });
-    // A long-poll on a stuck execution waits its whole timeout (nothing changes).
+  it('stuck: stays Running at its percentage, however long the clock moves on, until canceled; a long-poll on it waits its whole timeout', async () => {
+    const first = await started(v, FLOW.invoice, 'stuck');
+    await advance(v, 800); // the first step (collect, 800 ms) ends; the runner then stops at the hold
+    expect(await progressOf(v, first.id, { timeout: 0 })).toMatchObject({ status: 'Running', percentage: 30, message: 'Collecting invoice data' });
+    await advance(v, 24 * 3_600_000); // a day later (Invoice has no maximum duration): nothing changed
+    expect(await progressOf(v, first.id, { timeout: 0 })).toMatchObject({ status: 'Running', percentage: 30, message: 'Collecting invoice data' });
+    // The long-poll's timeout is real time (an HTTP wait): it answers, unchanged, once that second is over.
     const t0 = Date.now();
-    expect(await progressOf(s, first.id, { timeout: 1 })).toMatchObject({ status: 'Running', percentage: 30 });
+    expect(await progressOf(v, first.id, { timeout: 1 })).toMatchObject({ status: 'Running', percentage: 30 });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
-    const canceled = await json<Progress>(await s.call(`/api/v1/flows/executions/${first.id}/progress`, { method: 'DELETE' }));
+    const canceled = await json<Progress>(await v.call(`/api/v1/flows/executions/${first.id}/progress`, { method: 'DELETE' }));
     expect(canceled).toMatchObject({ status: 'Canceled', percentage: 30 });
   });
 
@@ -227,20 +226,27 @@ describe('actionflow scenarios', () => {
     expect(env.data!.Customers).toHaveLength(1);
   });
 
-  it('timeout: a sync run outlasts its timeout: 504 with a Fail envelope; an async one answers 202 and finishes later', async () => {
-    const t0 = Date.now();
-    const res = await call(s, triggerPath('Demo', 'Echo and enrich', '?timeout=150'), { token, json: customers, headers: { Prefer: 'scenario=timeout' } });
+  it('timeout: a sync run outlasts its timeout: 504 with a Fail envelope; an async one answers 202 and finishes later (virtual clock)', async () => {
+    const vToken = await tokenFor(v, 'api-user');
+    // The scenario stalls twice the timeout (300 ms) before the first record; the timeout fires at 150 ms.
+    const answer = call(v, triggerPath('Demo', 'Echo and enrich', '?timeout=150'), { token: vToken, json: customers, headers: { Prefer: 'scenario=timeout' } });
+    await v.timersPending(2);
+    await advance(v, 150);
+    const res = await answer;
     const env = await envelopeOf(res, 504);
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(env.status).toBe('Fail');
     expect(env.message).toBe('Timed out after 150 ms; aborted after 0 of 4 records');
     expect(res.headers.get('preference-applied')).toBe('scenario=timeout');
 
-    const async = await call(s, triggerPath('Demo', 'Long report', '?timeout=100'), { token, json: [{ q: 1 }], headers: { Prefer: 'scenario=timeout' } });
+    // Async: the 202 comes after the (real-time) 100 ms answer wait; the run stalls 200 ms, then its one record takes 500 ms.
+    const async = await call(v, triggerPath('Demo', 'Long report', '?timeout=100'), { token: vToken, json: [{ q: 1 }], headers: { Prefer: 'scenario=timeout' } });
     const accepted = await envelopeOf(async, 202);
     expect(accepted.status).toBe('Running');
-    const { final } = await pollUntilDone(s, async.headers.get('location')!, token, { intervalMs: 50 });
-    expect(final).toMatchObject({ status: 'Success', message: 'Processed 1 record' });
+    const location = async.headers.get('location')!;
+    await advance(v, 699);
+    expect((await envelopeOf(await get(v, location, vToken), 200)).status).toBe('Running');
+    await advance(v, 1);
+    expect(await envelopeOf(await get(v, location, vToken), 200)).toMatchObject({ status: 'Success', message: 'Processed 1 record' });
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRandom, hashSeed } from '../../src/random.js';
-import { sampleSchema, sampleValid, sampleRegex } from '../../src/http/schema-sample.js';
+import { sampleSchema, sampleValid, sampleRegex } from '../../src/mock/schema-sample.js';
 import { loadBundledSpec, listOperations } from '../../src/http/openapi-document.js';
 import { SpecValidator, toFieldErrors, describeErrors } from '../../src/http/validation.js';
 import { configFromEnv, resolveConfig, ConfigError } from '../../src/config.js';

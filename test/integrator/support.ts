@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { OperationSpec } from '../../src/http/openapi-document.js';
-import { sampleValid } from '../../src/http/schema-sample.js';
+import { sampleValid } from '../../src/mock/schema-sample.js';
 import { createRandom } from '../../src/random.js';
 import { createLogger } from '../../src/http/logging.js';
 
@@ -61,14 +61,4 @@ export function captureLogs(level = 'info'): CapturedLogs {
     },
   });
   return { logger: createLogger(level, stream), lines: () => lines };
-}
-
-/** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5000, what = 'condition'): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { HANG_LIMIT_MS } from '../support/wait.js';
 import { STABLE, executionOf, json, pollUntil, type Progress } from '../smartflows/helpers.js';
 import { call, envelopeOf, triggerPath } from '../phixflow/helpers.js';
 import { DefinitionError, isLoopbackHost, loadDefinitions } from '../../src/engine/definitions/load.js';
@@ -45,7 +46,7 @@ class Receiver {
     this.plans.set(p, statuses);
   }
 
-  async waitFor(p: string, count: number, timeoutMs = 5000): Promise<Received[]> {
+  async waitFor(p: string, count: number, timeoutMs = HANG_LIMIT_MS): Promise<Received[]> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const got = this.received.filter((r) => r.path === p);
@@ -93,7 +94,8 @@ beforeAll(async () => {
     'kind: actionflow', 'application: Test', 'name: Hooked echo', 'mode: sync', 'allowAnonymous: true',
     'output: { name: Out }', `webhook: { url: "http://localhost:${new URL(rx.base).port}/actionflow" }`,
   ].join('\n'));
-  s = await startServer({ speed: 0, flowsDir: dir, webhookSecret: SERVER_SECRET });
+  // Retries wait on the engine clock: virtual, so each test moves it to the retry it expects.
+  s = await startServer({ speed: 0, clock: 'virtual', flowsDir: dir, webhookSecret: SERVER_SECRET });
 });
 afterAll(async () => {
   await s?.close();
@@ -121,8 +123,10 @@ describe('completion webhooks', () => {
     const payload = JSON.parse(got.raw.toString('utf8'));
     expect(payload).toEqual(await executionOf(s, started.id));
     expect(payload).toMatchObject({ id: started.id, status: 'Success', flow: { id: FLOW_ID, displayName: 'Hooked' } });
-    // Only the end is delivered, once.
-    await new Promise((r) => setTimeout(r, 100));
+    // Only the end is delivered, once: nothing else in flight, no retry due however long the clock moves on.
+    await s.fm.services.webhooks.idle();
+    await s.advance(60_000);
+    await s.fm.services.webhooks.idle();
     expect(rx.received.filter((r) => r.path === '/flow?x=1')).toHaveLength(1);
   });
 
@@ -138,15 +142,22 @@ describe('completion webhooks', () => {
     rx.answer('/retry', 500);
     const started = await json<Progress>(await s.call(`/api/v1/flows/executions?flowId=${RETRY_FLOW_ID}`, { method: 'POST' }));
     await pollUntil(s, started.id, { until: STABLE });
-    const [first, second] = await rx.waitFor('/retry', 2, 5000);
+    await rx.waitFor('/retry', 1);
+    await s.fm.services.webhooks.idle();
+    await s.advance(499);
+    await s.fm.services.webhooks.idle();
+    expect(rx.received.filter((r) => r.path === '/retry'), 'no retry before 0.5 s').toHaveLength(1);
+    await s.advance(1);
+    const [first, second] = await rx.waitFor('/retry', 2);
     expect(first.headers['x-flowmock-attempt']).toBe('1');
     expect(second.headers['x-flowmock-attempt']).toBe('2');
     expect(second.headers['x-flowmock-delivery']).toBe(first.headers['x-flowmock-delivery']);
     expect(second.raw.equals(first.raw)).toBe(true);
-    expect(second.at - first.at).toBeGreaterThanOrEqual(450);
     // Without its own secret the server's secret signs.
     expect(second.headers['x-flowmock-signature']).toBe(hmac(SERVER_SECRET, second.raw));
-    await new Promise((r) => setTimeout(r, 1200));
+    await s.fm.services.webhooks.idle();
+    await s.advance(60_000); // past every later retry delay (1, 2, 4, 8 s)
+    await s.fm.services.webhooks.idle();
     expect(rx.received.filter((r) => r.path === '/retry')).toHaveLength(2);
   });
 

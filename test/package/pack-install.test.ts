@@ -87,7 +87,7 @@ describe('npm pack', () => {
   it('ships dist/, the bundled spec, the demo flows, the dashboard, LICENSE and README, and no sources, tests or benchmarks', () => {
     const files = packed.files.map((f) => f.path);
     for (const f of ['dist/server/src/index.js', 'dist/server/src/index.d.ts', 'dist/server/src/cli/main.js', 'dist/client/src/client/index.js',
-      'dist/client/src/client/index.d.ts', 'dist/server/contract-tests/run-contract.js', 'generated/openapi.json', 'flows/invoice.yaml',
+      'dist/client/src/client/index.d.ts', 'dist/server/src/contract/run-contract.js', 'generated/openapi.json', 'flows/invoice.yaml',
       'src/http/dashboard/index.html', 'bin/flowmock.js', 'LICENSE', 'README.md', 'package.json',
       'reference/smart-flows-vendor-contract.json', 'spec/vendor-exceptions.yaml']) {
       expect(files, f).toContain(f);

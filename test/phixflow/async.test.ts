@@ -1,40 +1,46 @@
 /**
  * Poll for result (asynchronous) over HTTP: 202 with a Location, polling the status URL until
- * the run ends, and the status URL's errors.
+ * the run ends, and the status URL's errors. The record delays are engine waits: the server runs
+ * the virtual clock and the tests move it, so each state is seen at an exact time. The async
+ * answer's wait (500 ms, or `?timeout=`) is an HTTP wait and runs in real time (spec: AdvanceClock).
  */
 import { describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server.js';
-import { call, envelopeOf, expectProblem, get, pollUntilDone, statusPath, tokenFor, triggerPath, usePhixflowServer } from './helpers.js';
+import { sleep } from '../support/wait.js';
+import { call, envelopeOf, expectProblem, get, statusPath, tokenFor, triggerPath, usePhixflowServer } from './helpers.js';
 
 let s: TestServer;
 let token: string;
-usePhixflowServer((started) => ({ s, token } = started));
+usePhixflowServer((started) => ({ s, token } = started), { clock: 'virtual' });
 
-// Independent runs that mostly wait on timers: side by side.
-describe.concurrent('Long report (async, 500 ms per record)', () => {
-  it('answers 202 with a Running envelope and a Location to the status URL; polling it gives Running, then Success with data.Rows', async () => {
+// One virtual clock for the file: the tests run one after the other.
+describe('Long report (async, 500 ms per record)', () => {
+  it('answers 202 with a Running envelope and a Location to the status URL once its async timeout passes; the status URL gives Running until the last record, then Success with data.Rows', async () => {
     const started = Date.now();
     const res = await call(s, triggerPath('Demo', 'Long report'), { token, json: [{ q: 1 }, { q: 2 }, { q: 3 }] });
     const accepted = await envelopeOf(res, 202);
-    const elapsed = Date.now() - started;
     expect(accepted).toEqual({ status: 'Running', message: 'Running', processId: accepted.processId });
-    // Answered after the default async timeout (500 ms), long before the 1.5 s of work.
-    expect(elapsed).toBeGreaterThanOrEqual(450);
-    expect(elapsed).toBeLessThan(1400);
+    // The answer waited for the run (real time) before giving up with a 202: a lower bound, never flaky.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
 
     const location = res.headers.get('location');
     expect(location).toBe(statusPath('Demo', 'Long report', accepted.processId));
     expect(location).toBe(`/phixflow/api/1/action/Demo/Long%20report/status/${accepted.processId}`);
+    const status = async () => envelopeOf(await get(s, location!, token), 200);
 
-    const { final, seen } = await pollUntilDone(s, location!, token);
-    expect(seen[0]).toBe('Running');
-    expect(final).toEqual({
+    expect(await status()).toEqual(accepted);
+    await s.advance(1_000); // two of the three records
+    expect(await status()).toEqual(accepted);
+    expect(s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Running', recordsDone: 2 });
+    await s.advance(499);
+    expect((await status()).status).toBe('Running');
+    await s.advance(1); // 3 × 500 ms
+    expect(await status()).toEqual({
       status: 'Success',
       message: 'Processed 3 records',
       processId: accepted.processId,
       data: { Rows: [{ row: 1, data: { q: 1 } }, { row: 2, data: { q: 2 } }, { row: 3, data: { q: 3 } }] },
     });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1400); // the work really took 3 × 500 ms
     expect(s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Success', recordsDone: 3, httpStatus: 200 });
   });
 
@@ -45,8 +51,18 @@ describe.concurrent('Long report (async, 500 ms per record)', () => {
     expect(res.headers.get('location')).toBeNull();
   });
 
-  it('takes the URL ?timeout= as its async timeout: with timeout=3000 two records (1 s) end within it and come back with 200', async () => {
-    const env = await envelopeOf(await call(s, triggerPath('Demo', 'Long report', '?timeout=3000'), { token, json: ['a', 'b'] }), 200);
+  it('takes the URL ?timeout= as its async timeout: with timeout=60000 two records (1 s) end within it and come back with 200', async () => {
+    let answered = false;
+    const answer = call(s, triggerPath('Demo', 'Long report', '?timeout=60000'), { token, json: ['a', 'b'] });
+    const mark = () => { answered = true; };
+    void answer.then(mark, mark);
+    await s.timersPending();
+    // The async answer's wait is real time, with no event to wait on: past the default 500 ms,
+    // where an answer ignoring ?timeout= would already be a 202.
+    await sleep(800);
+    expect(answered).toBe(false);
+    await s.advance(1_000);
+    const env = await envelopeOf(await answer, 200);
     expect(env).toMatchObject({ status: 'Success', data: { Rows: [{ row: 1, data: 'a' }, { row: 2, data: 'b' }] } });
   });
 });

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { FlowmockConfig } from '../../src/config.js';
-import { problemOf, startServer, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+export { expectProblem, type Problem } from '../support/problem.js';
 
 /** What `usePhixflowServer` hands a test file once its server runs. */
 export interface PhixflowTestServer {
@@ -58,14 +60,6 @@ export interface Envelope {
   failures?: Array<{ index: number; message: string }>;
 }
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: Array<{ in: string; pointer: string; rule?: string; message: string }>;
-}
-
 export interface CallOptions {
   /** Sent as `Authorization: Bearer <token>`; omitted or null: no Authorization header. */
   token?: string | null;
@@ -111,52 +105,6 @@ export async function envelopeOf(res: Response, httpStatus: number): Promise<Env
   expect(env.processId).toMatch(/^[0-9a-f-]{36}$/);
   return env;
 }
-
-/**
- * Asserts an error answer: HTTP status, `application/problem+json`, the body's `status`, and
- * optionally the detail and the first named field. Returns the problem.
- */
-export async function expectProblem(
-  res: Response,
-  status: number,
-  want: { detail?: string | RegExp; field?: { in: string; pointer: string; rule?: string } } = {},
-): Promise<Problem> {
-  expect(res.status).toBe(status);
-  const problem = (await problemOf(res)) as unknown as Problem;
-  expect(problem.status).toBe(status);
-  expect(typeof problem.type).toBe('string');
-  expect(typeof problem.title).toBe('string');
-  if (want.detail !== undefined) {
-    if (typeof want.detail === 'string') expect(problem.detail).toContain(want.detail);
-    else expect(problem.detail).toMatch(want.detail);
-  }
-  if (want.field) {
-    expect(problem.errors?.length, JSON.stringify(problem)).toBeGreaterThan(0);
-    expect(problem.errors![0]).toMatchObject(want.field);
-  }
-  return problem;
-}
-
-/** Polls a status URL (the 202's Location) until the envelope is no longer Running. */
-export async function pollUntilDone(
-  s: TestServer,
-  location: string,
-  token: string | null,
-  opts: { intervalMs?: number; maxMs?: number } = {},
-): Promise<{ final: Envelope; seen: Array<Envelope['status']> }> {
-  const { intervalMs = 100, maxMs = 10_000 } = opts;
-  const seen: Array<Envelope['status']> = [];
-  const until = Date.now() + maxMs;
-  for (;;) {
-    const env = await envelopeOf(await get(s, location, token), 200);
-    seen.push(env.status);
-    if (env.status !== 'Running') return { final: env, seen };
-    if (Date.now() > until) throw new Error(`still Running after ${maxMs} ms: ${location}`);
-    await sleep(intervalMs);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A PhixFlow token issued by the server itself (no expiry unless given). */
 export async function tokenFor(s: TestServer, username: string, expiresInSeconds?: number): Promise<string> {

@@ -13,7 +13,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RELIABILITY_ADMIN_KEY, pool, spawnFlowmock, type ServerChild } from './support.js';
+import { RELIABILITY_ADMIN_KEY, pool } from './support.js';
+import { spawnFlowmock, type Launched } from '../support/process.js';
+import { waitFor as waitForAny } from '../support/wait.js';
+
+/** Child processes under load: a longer hang bound than in-process tests. */
+const waitFor = <T>(what: string, check: () => Promise<T | null>, opts: { timeoutMs?: number; intervalMs?: number } = {}) =>
+  waitForAny(what, check, { timeoutMs: 30_000, intervalMs: 100, ...opts });
 import { FLOW } from '../support/demo-flows.js';
 
 const LONG_REPORT = '/phixflow/api/1/action/Demo/Long%20report';
@@ -21,7 +27,7 @@ const STABLE = new Set(['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-crash-'));
 const db = path.join(dir, 'crash.db');
-const servers: ServerChild[] = [];
+const servers: Launched[] = [];
 afterAll(async () => {
   for (const s of servers) await s.kill9();
   rmSync(dir, { recursive: true, force: true });
@@ -50,16 +56,6 @@ async function allExecutions(base: string): Promise<Map<string, any>> {
     const p = await json(`/api/v1/flows/executions?size=100&page=${page}&sort=createdAt,asc`);
     for (const e of p) out.set(e.id, e);
     if (p.length < 100) return out;
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -234,7 +230,7 @@ describe('an outside write lock held for 10 s during 50 live executions', () => 
     const settled = await waitFor('every execution to finish', async () => {
       const all = await allExecutions(s.base);
       return ids.every((id) => STABLE.has(all.get(id)?.status)) ? all : null;
-    }, 90_000);
+    }, { timeoutMs: 90_000, intervalMs: 100 });
     const byStatus: Record<string, number> = {};
     for (const id of ids) byStatus[settled.get(id).status] = (byStatus[settled.get(id).status] ?? 0) + 1;
     const sorted = [...healthMs].sort((a, b) => a - b);

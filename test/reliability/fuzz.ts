@@ -16,7 +16,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { listOperations, loadBundledSpec, type OperationSpec } from '../../src/http/openapi-document.js';
 import { Router } from '../../src/http/router.js';
-import { ROOT, SERVER_WIDE_STATUSES, documentedStatuses, pool, spawnUntil, type ServerChild } from './support.js';
+import { ROOT, SERVER_WIDE_STATUSES, documentedStatuses, pool } from './support.js';
+import { launch, type Launched } from '../support/process.js';
+import { sleep } from '../support/wait.js';
 import { filterWithValues as filterOf } from '../support/filter-bodies.js';
 
 const doc = loadBundledSpec();
@@ -411,15 +413,15 @@ export function send(base: string, r: FuzzRequest, agent: http.Agent, timeoutMs 
 // ------------------------------------------------------------------------------------------ server
 
 export interface FuzzServer {
-  child: ServerChild;
+  child: Launched;
   world: FuzzWorld;
   /** Heap after two full GCs in the server process. */
   heapUsed(): Promise<number>;
 }
 
 export async function startFuzzServer(): Promise<FuzzServer> {
-  const child = await spawnUntil(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'test', 'reliability', 'fuzz-server.ts')],
-    /fuzz server ready (\{.*\})/);
+  const child = await launch(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'test', 'reliability', 'fuzz-server.ts')],
+    { ready: /fuzz server ready (\{.*\})/, stdin: 'pipe', timeoutMs: 30_000 });
   const info = JSON.parse(/fuzz server ready (\{.*\})/.exec(child.output())![1]) as { base: string; adminKey: string; integratorKey: string };
   (child as { base: string }).base = info.base;
   const api = async (p: string, init: RequestInit = {}) => {
@@ -534,7 +536,7 @@ export async function runFuzz(server: FuzzServer, seed: number, count: number, o
   heapBaseline = await server.heapUsed();
   sent += await run(recipes.slice(warmup), deadline);
   agent.destroy();
-  await new Promise((r) => setTimeout(r, 500)); // background work of the last requests (speed 0 runs) ends
+  await sleep(500); // background work of the last requests (speed 0 runs) ends: the child process has no hook to wait on
   const heapAfter = await server.heapUsed();
   return { seed, sent, byStatus, byClass, failures, heapBaseline, heapAfter, seconds: (Date.now() - t0) / 1000 };
 }

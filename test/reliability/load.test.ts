@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELIABILITY_ADMIN_KEY, documentedStatuses, percentile, pool, prng, seedFor, spawnFlowmock, type ServerChild } from './support.js';
+import { RELIABILITY_ADMIN_KEY, documentedStatuses, percentile, pool, prng, seedFor } from './support.js';
+import { spawnFlowmock, type Launched } from '../support/process.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -19,7 +20,7 @@ const ECHO_BODY = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ name: `
 const DOCUMENTED = documentedStatuses();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-load-'));
-let server: ServerChild;
+let server: Launched;
 let token: string;
 let integratorKey: string;
 

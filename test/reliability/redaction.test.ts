@@ -13,7 +13,6 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { createLogger } from '../../src/http/logging.js';
-import { journalFor } from '../../src/http/journal.js';
 
 const ADMIN_KEY = 'redaction-admin-key-0123456789abcdefghijklmnop';
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-redaction-'));
@@ -49,7 +48,7 @@ describe('credentials sent anywhere stay out of the log, the journal and actionf
       headers: { Authorization: `Bearer ${token}`, 'X-Auth-Token': S(9), 'Content-Type': 'application/json' }, body: JSON.stringify([{ email: 'a@b.c' }]),
     });
     expect(echo.status).toBe(200);
-    await journalFor(fm.services).flush();
+    await fm.services.journal.flush();
 
     const journal = await (await send('/__flowmock/requests?size=100', { headers: { 'X-API-Key': ADMIN_KEY } })).text();
     const logs = await (await send('/__flowmock/phixflow/logs?size=100', { headers: { 'X-API-Key': ADMIN_KEY } })).text();
@@ -71,7 +70,7 @@ describe('credentials sent anywhere stay out of the log, the journal and actionf
     // An anonymous actionflow answers even with a token it does not need.
     const res = await send('/phixflow/api/1/action/Demo/Public%20ping/trigger', { headers: { Authorization: `Bearer ${forged}`, 'Content-Type': 'application/json' }, body: '[]' });
     expect(res.status).toBe(200);
-    await journalFor(fm.services).flush();
+    await fm.services.journal.flush();
     const entries = ((await (await send("/__flowmock/requests?size=100", { headers: { "X-API-Key": ADMIN_KEY } })).json()) as { content: Array<{ path: string; user: string | null; tokenSubject: string | null }> }).content;
     const ping = entries.find((e) => e.path.includes('Public%20ping') || e.path.includes('Public ping'));
     expect(ping).toBeDefined();

@@ -15,7 +15,7 @@ import { MAX_ACTIVE_KEYS_PER_USER, KeyLimitError } from '../../src/auth/credenti
 import { keysList } from '../../src/cli/admin.js';
 import { compileExpression, MAX_RANGE_ITEMS } from '../../src/engine/definitions/expressions.js';
 import { ANONYMOUS_RETENTION_MS } from '../../src/engine/actionflows/actionflow-engine.js';
-import { contentDisposition, MAX_FILE_NAME_CHARS } from '../../src/http/content-disposition.js';
+import { contentDisposition, MAX_FILE_NAME_CHARS } from '../../src/handler-contract/content-disposition.js';
 import { templateToRegExp } from '../../src/store/journal-store.js';
 import { ROOT } from './support.js';
 

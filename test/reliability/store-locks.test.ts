@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor as until } from '../support/wait.js';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { createLogger } from '../../src/http/logging.js';
 import { FLOW } from '../support/demo-flows.js';
@@ -33,17 +34,6 @@ async function start(name: string, extra: Record<string, unknown> = {}) {
   const base = await fm.listen();
   const call = (p: string, init: RequestInit = {}) => fetch(base + p, { ...init, headers: { 'X-API-Key': ADMIN_KEY, 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) } });
   return { fm, db, base, call, log: () => log };
-}
-
-/** Waits (polling, bounded) until `fn` gives a value. */
-async function until<T>(what: string, fn: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('another connection holding the write lock', () => {

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { sleep } from '../support/wait.js';
 import {
-  FLOW, STABLE, callbackOf, documentMeta, documentsOf, downloadPdf, executionOf, expectNonDecreasing, pollUntil, progressOf, sleep, startFlow,
+  FLOW, STABLE, callbackOf, documentMeta, documentsOf, downloadPdf, executionOf, expectNonDecreasing, pollUntil, progressOf, startFlow,
   type Execution, type Progress,
 } from './helpers.js';
 
@@ -26,7 +27,7 @@ async function runToStable(id: string, expected: string): Promise<{ seen: Progre
   expect(seen.at(-1)!.status).toBe(expected);
   expectNonDecreasing(seen);
   const before = await executionOf(s, id);
-  await sleep(50);
+  await sleep(50); // "never changes again" has no event to wait for: a short real-time look (real clock, speed 0.05)
   const again1 = await progressOf(s, id);
   const again2 = await progressOf(s, id);
   for (const p of [again1, again2]) {

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 import { json, pollUntil, startFlow, executionOf, documentsOf } from './helpers.js';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

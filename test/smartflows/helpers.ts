@@ -12,6 +12,7 @@ export type Execution = components['schemas']['FlowExecution'];
 export type DocumentMeta = components['schemas']['Document'];
 
 export { FLOW } from '../support/demo-flows.js';
+export { expectProblem } from '../support/problem.js';
 
 export const STABLE = ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'];
 /** Statuses a long-poll answers at once for: nothing happens without a client. */
@@ -143,21 +144,9 @@ export function pdfText(doc: PDFDocument): string {
   return lines.join('\n');
 }
 
-/** Checks that a response is problem+json with this status; returns the problem. */
-export async function expectProblem(res: Response, status: number) {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
-  const body = JSON.parse(text) as { status: number; detail: string; errors?: Array<{ in: string; pointer: string; rule?: string; message: string }> };
-  expect(body.status).toBe(status);
-  return body;
-}
-
 /** Percentages of a sequence of progress answers never decrease. */
 export function expectNonDecreasing(seen: Progress[]): void {
   for (let i = 1; i < seen.length; i++) {
     expect(seen[i].percentage, `poll ${i}: ${JSON.stringify(seen.map((p) => p.percentage))}`).toBeGreaterThanOrEqual(seen[i - 1].percentage);
   }
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,8 @@
  * bad filters are 400s naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, problemOf, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
+import { problemOf } from '../support/problem.js';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer(); });

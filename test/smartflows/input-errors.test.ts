@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
+import { settled } from '../support/wait.js';
 import { FLOW, STABLE, expectProblem, json, pollUntil, startFlow, } from './helpers.js';
 
 let s: TestServer;
@@ -84,11 +85,10 @@ describe('refused starts', () => {
     const lol = ['<?xml version="1.0"?>', '<!DOCTYPE lolz [', ' <!ENTITY lol "lol">',
       ...Array.from({ length: 9 }, (_, i) => ` <!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
       ']>', '<order><customer>&lol9;</customer><amount>1</amount></order>'].join('\n');
-    const t0 = Date.now();
-    const p = await expectProblem(await post(ORDER, lol, 'application/xml'), 400);
+    // Expanding it would take gigabytes: an answer at all (within the hang limit) shows it was refused unexpanded.
+    const p = await expectProblem(await settled('the DOCTYPE answer', post(ORDER, lol, 'application/xml')), 400);
     expect(p.errors).toEqual([expect.objectContaining({ in: 'body', rule: 'noDtd' })]);
     expect(p.detail).toMatch(/DOCTYPE/);
-    expect(Date.now() - t0).toBeLessThan(2_000);
     // Still answering, and still running flows.
     const ok = await startFlow(s, FLOW.order, { body: '<order><customer>ACME</customer><amount>5</amount></order>', contentType: 'application/xml' });
     expect((await pollUntil(s, ok.id, { until: STABLE })).at(-1)!.status).toBe('Success');

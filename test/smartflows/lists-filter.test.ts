@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/server.js';
-import { FLOW, STABLE, executionOf, expectProblem, json, pollUntil, sleep, startFlow, type Execution } from './helpers.js';
+import { FLOW, STABLE, executionOf, expectProblem, json, pollUntil, startFlow, type Execution } from './helpers.js';
 
 let s: TestServer;
 /** Creation order: inv1, inv2, err1, inv3, err2, warn, appr. */
@@ -16,7 +16,7 @@ let adminExecution: string;
 let integratorId: string;
 
 beforeAll(async () => {
-  s = await startServer({ speed: 0 });
+  s = await startServer({ speed: 0, clock: 'virtual' }); // speed 0: steps need no clock; the clock only separates createdAt values
   integratorId = (await s.fm.services.store.users.byUsername('integrator'))!.id;
   const plan: Array<[keyof typeof ex, string]> = [
     ['inv1', FLOW.invoice], ['inv2', FLOW.invoice], ['err1', FLOW.error], ['inv3', FLOW.invoice],
@@ -26,7 +26,7 @@ beforeAll(async () => {
     const p = await startFlow(s, flowId);
     await pollUntil(s, p.id);
     ex[name] = await executionOf(s, p.id);
-    await sleep(3); // distinct createdAt values
+    await s.advance(3); // distinct createdAt values
   }
   const a = await startFlow(s, FLOW.invoice, { key: s.adminKey });
   await pollUntil(s, a.id, { until: STABLE, key: s.adminKey });

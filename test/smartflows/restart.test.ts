@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type TestServer } from '../support/server.js';
 import {
-  FLOW, STABLE, documentsOf, downloadPdf, executionOf, json, pollUntil, progressOf, sleep, startFlow, callbackOf, type Execution, type Progress,
+  FLOW, STABLE, documentsOf, downloadPdf, executionOf, json, pollUntil, progressOf, startFlow, callbackOf, type Execution, type Progress,
 } from './helpers.js';
 
 let dir: string;
@@ -22,12 +22,13 @@ const ids = { approval: '', esign: '', slow: '', invoice: '', queued: '' };
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'flowmock-restart-'));
   const db = path.join(dir, 'flowmock.db');
-  first = await startServer({ db, speed: 1, maxConcurrent: 2 });
+  first = await startServer({ db, speed: 1, clock: 'virtual', maxConcurrent: 2 });
   key = first.integratorKey;
   const approval = await startFlow(first, FLOW.approval);
   const esign = await startFlow(first, FLOW.esign);
   ids.approval = approval.id;
   ids.esign = esign.id;
+  await first.advance(800); // approval's first step (500 ms) and esign's document (800 ms) end
   expect((await pollUntil(first, approval.id)).at(-1)!.status).toBe('UserInput');
   expect((await pollUntil(first, esign.id)).at(-1)!.status).toBe('Waiting');
   ids.slow = (await startFlow(first, FLOW.slow)).id;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const queued = await startFlow(first, FLOW.invoice);
   expect(queued.status).toBe('Queued');
   ids.queued = queued.id;
-  await sleep(200); // both are inside their first step (2500 ms and 800 ms)
+  await first.advance(200); // both are inside their first step (2500 ms and 800 ms)
   for (const id of [ids.slow, ids.invoice]) expect((await progressOf(first, id, { timeout: 0 })).status).toBe('Running');
   await first.close();
   first = undefined;
@@ -73,8 +74,8 @@ describe('restart on the same SQLite file', () => {
     expect(q.status).toBe('Interrupted');
     expect((await progressOf(second!, ids.queued, { key })).message).toMatch(/server stopped while the execution was Queued/);
     expect(q.state.report).toEqual([]); // it never ran
-    // Stable: nothing runs on in the new server.
-    await sleep(50);
+    // Stable: nothing runs on in the new server (its clock is real and its speed 0: a leftover runner would have ended it).
+    await second!.fm.services.flows.activity.whenIdle();
     expect((await executionOf(second!, ids.invoice, { key })).status).toBe('Interrupted');
   });
 

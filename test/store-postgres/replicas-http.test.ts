@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from '../support/postgres.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { FLOW } from '../support/demo-flows.js';
-import { BIN, RELIABILITY_ADMIN_KEY, spawnUntil, type ServerChild } from '../reliability/support.js';
+import { BIN, RELIABILITY_ADMIN_KEY, launch, type Launched } from '../support/process.js';
 
 const available = await postgresAvailable();
 const STABLE = ['Success', 'Warning', 'Error', 'Interrupted', 'Canceled'];
@@ -94,11 +94,11 @@ async function runFlow(targets: Target[], flowId: string, opts: { body?: string;
 describe.skipIf(!available)('three flowmock replicas on one PostgreSQL database', () => {
   let db: ScratchDatabase;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowmock-replicas-http-'));
-  const replicas: ServerChild[] = [];
-  const spawnReplica = (extra: string[] = []) => spawnUntil(process.execPath, [
+  const replicas: Launched[] = [];
+  const spawnReplica = (extra: string[] = []) => launch(process.execPath, [
     BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--store', db.url, '--admin-key', RELIABILITY_ADMIN_KEY,
     '--log-level', 'warn', '--no-watch', ...extra,
-  ], /listening on (http:\/\/\S+)/, { env: { FLOWMOCK_SECRETS_FILE: path.join(dir, 'shared.secrets') }, timeoutMs: 90_000 });
+  ], { ready: /listening on (http:\/\/\S+)/, env: { FLOWMOCK_SECRETS_FILE: path.join(dir, 'shared.secrets') }, timeoutMs: 90_000 });
 
   beforeAll(async () => {
     db = await createScratchDatabase();

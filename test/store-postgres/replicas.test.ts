@@ -13,7 +13,7 @@ import { openPgStore, type PgStore } from '../../src/store/postgres/pg-store.js'
 import { drainQueueOnce, ReplicaConflictError, ReplicaCoordinator } from '../../src/store/postgres/replicas.js';
 import type { ExecutionRecord, StoreChange } from '../../src/store/types.js';
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from '../support/postgres.js';
-import { ROOT, spawnUntil, type ServerChild } from '../reliability/support.js';
+import { ROOT, launch, type Launched } from '../support/process.js';
 
 const available = await postgresAvailable();
 
@@ -113,14 +113,14 @@ describe.skipIf(!available)('replicas on one PostgreSQL database', () => {
   });
 
   it('kill -9 of a replica with 100 live executions: untouched while its lease lasts, then all recovered by the survivors, documents still served', async () => {
-    let child: ServerChild | null = null;
+    let child: Launched | null = null;
     const survivors = [await open('survivor-1'), await open('survivor-2')];
     const recovered: ExecutionRecord[] = [];
     const coordinators: ReplicaCoordinator[] = [];
     try {
       const leaseMs = 1500;
-      child = await spawnUntil(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/store-postgres/replica-child.ts'),
-        db.url, String(leaseMs), '100', '5', secretsFile], /ready (\S+)/, { timeoutMs: 60_000 });
+      child = await launch(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/store-postgres/replica-child.ts'),
+        db.url, String(leaseMs), '100', '5', secretsFile], { ready: /ready (\S+)/, timeoutMs: 60_000 });
       const childId = /ready (\S+)/.exec(child.output())![1];
       for (const store of survivors) {
         coordinators.push(await ReplicaCoordinator.join(store, {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTRACT_FILE, loadVendorContract } from '../../contract-tests/vendor/contract.js';
+import { DEFAULT_CONTRACT_FILE, loadVendorContract } from '../../src/contract/vendor/contract.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'reference', 'smart-flows-vendor-contract.json');
@@ -22,7 +22,7 @@ describe('the committed vendor contract', () => {
   });
 
   it('holds the 166 operations and 244 models of the vendor definition, every type of which parses', async () => {
-    const { parseVendorType, propertyType, isEnumModel } = await import('../../contract-tests/vendor/contract.js');
+    const { parseVendorType, propertyType, isEnumModel } = await import('../../src/contract/vendor/contract.js');
     const c = loadVendorContract();
     expect(c.operations).toHaveLength(166);
     expect(Object.keys(c.models)).toHaveLength(244);

@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadVendorContract, selectOperations, type OperationSet } from '../../contract-tests/vendor/contract.js';
-import { compareSpecWithContract, extraOperations, formatDifference, type VendorDifference } from '../../contract-tests/vendor/compare-spec.js';
-import { applyExceptions, exceptionCovers, loadVendorExceptions } from '../../contract-tests/vendor/exceptions.js';
+import { loadVendorContract, selectOperations, type OperationSet } from '../../src/contract/vendor/contract.js';
+import { compareSpecWithContract, extraOperations, formatDifference, type VendorDifference } from '../../src/contract/vendor/compare-spec.js';
+import { applyExceptions, exceptionCovers, loadVendorExceptions } from '../../src/contract/vendor/exceptions.js';
 import { specFromContract } from '../../contract-tests/vendor/fixtures/spec-from-contract.js';
 
 /** The operations this test holds to the vendor contract: issue 12's surface (issue 13 widens it to 'all'). */
@@ -63,6 +63,15 @@ describe('the vendor comparison itself', () => {
     const doc = conforming();
     doc.paths['/api/v1/users/{user}/apikeys'] = { get: { operationId: 'GetApiKeys', responses: {} } };
     expect(extraOperations(doc, contract).map((d) => `${d.operation} ${d.kind} ${d.spec}`)).toEqual(['GetApiKeys operation-extra GET /api/v1/users/{user}/apikeys']);
+  });
+
+  it('a HEAD beside a GET is that GET (RFC 9110 9.3.2), not an extra operation; a HEAD without a GET is one', () => {
+    const doc = conforming();
+    const content = doc.paths['/api/v1/documents/{documentId}/content'];
+    expect(content?.get, 'the contract has GetDocumentContent').toBeDefined();
+    content.head = { operationId: 'HeadDocumentContent', responses: {} };
+    doc.paths['/api/v1/documents/{documentId}/size'] = { head: { operationId: 'HeadDocumentSize', responses: {} } };
+    expect(extraOperations(doc, contract).map((d) => `${d.operation} ${d.kind} ${d.spec}`)).toEqual(['HeadDocumentSize operation-extra HEAD /api/v1/documents/{documentId}/size']);
   });
 
   it('fails on a renamed field (FlowExecution.createdAt -> created), in every surface operation reaching FlowExecution', () => {

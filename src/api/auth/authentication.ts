@@ -2,8 +2,8 @@
  * The vendor's anonymous authentication operations: login methods, password login (JWT per
  * scope), OAuth2 (no provider in the sandbox: a 409 problem), password reset via the sandbox outbox.
  */
-import type { Handlers } from '../../http/handler-types.js';
-import { conflict, invalidField } from '../../http/problem.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { conflict, invalidField } from '../../handler-contract/problem.js';
 import { presentUser } from '../users/presenters.js';
 
 export const authenticationHandlers: Pick<Handlers,

@@ -3,9 +3,9 @@
  * may see the execution they belong to (its creator, or a holder of read:flowExecutions).
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { Handlers, RequestContext } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { notFound } from '../../http/problem.js';
+import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { notFound } from '../../handler-contract/problem.js';
 import type { DataRecord, StoreCollections } from '../../store/types.js';
 import type { Principal } from '../../auth/principal.js';
 import type { components } from '../../../generated/openapi-types.js';

@@ -4,12 +4,12 @@
  * of a live execution's document is a 409: a client never gets a document before its execution
  * has ended. `Accept` picks PDF or DOCX; the other format is rendered again from the same content.
  */
-import { contentDisposition } from '../../http/content-disposition.js';
+import { contentDisposition } from '../../handler-contract/content-disposition.js';
 import { randomUUID } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
-import type { Handlers, RequestContext } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { conflict, invalidField, notFound, ProblemError } from '../../http/problem.js';
+import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { conflict, invalidField, notFound, ProblemError } from '../../handler-contract/problem.js';
 import { isStable, type DocumentRecord, type DocumentSource, type Store } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { seesAll } from '../executions/access.js';

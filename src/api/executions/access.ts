@@ -6,7 +6,7 @@
  */
 import type { Principal } from '../../auth/principal.js';
 import type { ExecutionProgressView, ExecutionRecord, Store } from '../../store/types.js';
-import { ProblemError, notFound } from '../../http/problem.js';
+import { ProblemError, notFound } from '../../handler-contract/problem.js';
 
 export const seesAll = (p: Principal): boolean => p.permissions.has('read:flowExecutions');
 

@@ -4,13 +4,13 @@
  * engine does the work; this maps HTTP to it. Lists go through the shared list query.
  */
 import { randomUUID } from 'node:crypto';
-import type { BodyCheckRequest, Handlers, RequestContext } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { ProblemError, conflict, invalidField, notFound } from '../../http/problem.js';
+import type { BodyCheckRequest, Handlers, RequestContext } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { ProblemError, conflict, invalidField, notFound } from '../../handler-contract/problem.js';
 import type { ExecutionRecord, SortField, StoreCollections } from '../../store/types.js';
 import { EXECUTION_STATUSES, isStable } from '../../store/types.js';
 import { checkFlowMediaType, parseFlowInput } from '../../engine/flows/input.js';
-import { InputError, FlowStateError, FlowInputValidationError } from '../../engine/flows/errors.js';
+import { InputError } from '../../engine/flows/errors.js';
 import type { LoadedFlow } from '../../engine/definitions/load.js';
 import { presentExecution, presentProgress } from './presenters.js';
 import { seesAll, visibleExecution, visibleProgress, mayAct } from './access.js';
@@ -127,25 +127,13 @@ async function startSelection(ctx: RequestContext<'ExecuteFlow'>) {
   return { status: 200 as const, headers: { ...pollHint(rec.status) }, body: presentProgress(rec.id, rec.progress) };
 }
 
-/** Engine state errors as HTTP: conflict 409, unknown 404, bad form values 400 naming the field. */
-function mapEngineError(err: unknown): never {
-  if (err instanceof FlowStateError) throw err.kind === 'conflict' ? conflict(err.message) : notFound(err.message);
-  if (err instanceof FlowInputValidationError) {
-    throw new ProblemError(400, err.message, err.problems.map((p) => ({ in: 'body' as const, pointer: p.pointer, rule: p.rule, message: p.message })));
-  }
-  throw err;
-}
-
 async function cancel(ctx: RequestContext<'CancelFlowExecution' | 'CancelFlowExecutionById'>) {
   const p = principalOf(ctx);
   const rec = await visibleExecution(ctx.services.store, p, ctx.path.execution);
   mayAct(p, rec, 'cancel');
-  try {
-    const done = await ctx.services.flows.cancel(ctx.path.execution, p.user.id);
-    return { status: 200 as const, body: presentProgress(done.id, done.progress) };
-  } catch (err) {
-    return mapEngineError(err);
-  }
+  // A FlowStateError (409 or 404) is answered by the error table.
+  const done = await ctx.services.flows.cancel(ctx.path.execution, p.user.id);
+  return { status: 200 as const, body: presentProgress(done.id, done.progress) };
 }
 
 /** Runs the flow chosen for a SelectFlow execution, with the stored input. */
@@ -227,13 +215,10 @@ export const executionHandlers: Pick<Handlers,
     const p = principalOf(ctx);
     const rec = await visibleExecution(ctx.services.store, p, ctx.path.execution);
     mayAct(p, rec, 'continue');
-    try {
-      if (rec.status === 'SelectFlow') return await choose(ctx, rec);
-      const next = await ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
-      return { status: 200, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
-    } catch (err) {
-      return mapEngineError(err);
-    }
+    if (rec.status === 'SelectFlow') return await choose(ctx, rec);
+    // FlowStateError and FlowInputValidationError are answered by the error table.
+    const next = await ctx.services.flows.continueWithInput(ctx.path.execution, (ctx.body ?? {}) as Record<string, unknown>, p.user.id);
+    return { status: 200, headers: pollHint(next.status), body: presentProgress(next.id, next.progress) };
   },
 
   CancelFlowExecution: cancel,
@@ -287,14 +272,10 @@ export const executionHandlers: Pick<Handlers,
     const rec = await waitingOn(ctx, ctx.path.callbackId, ctx.query.executionId);
     // Anyone may call (no credentials): anything but a live wait on this callback id is the same 404.
     if (!rec || !waitsOn(rec, ctx.path.callbackId)) throw notFound(`No flow execution waits for callback ${ctx.path.callbackId}.`);
-    try {
-      // JSON is kept as its value, other text as a string.
-      const data = ctx.body === undefined ? null : ctx.body;
-      const next = await flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
-      return { status: 200, contentType: 'text/plain', body: next.status };
-    } catch (err) {
-      return mapEngineError(err);
-    }
+    // JSON is kept as its value, other text as a string.
+    const data = ctx.body === undefined ? null : ctx.body;
+    const next = await flows.callback(rec.id, ctx.path.callbackId, data, rec.createdBy);
+    return { status: 200, contentType: 'text/plain', body: next.status };
   },
 
   async GetFlowCallback(ctx) {

@@ -2,8 +2,8 @@
  * The engine clock (flowmock extension): GET answers its mode and time; POST moves a virtual
  * clock on (409 with the real clock). See src/engine/clock.ts.
  */
-import type { Handlers } from '../../http/handler-types.js';
-import { conflict, invalidField } from '../../http/problem.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { conflict, invalidField } from '../../handler-contract/problem.js';
 import { ClockRangeError, VirtualClock, type Clock } from '../../engine/clock.js';
 
 function state(clock: Clock) {

@@ -1,7 +1,6 @@
 /** flowmock's own extensions: health, PhixFlow tokens over the API, actionflow logs. */
-import type { Handlers } from '../../http/handler-types.js';
-import { CredentialError } from '../../auth/credentials.js';
-import { notFound } from '../../http/problem.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { notFound } from '../../handler-contract/problem.js';
 import { parseTokenLifetime } from '../../auth/token-lifetime.js';
 
 export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken' | 'GetActionflowLogs'> = {
@@ -15,13 +14,9 @@ export const flowmockHandlers: Pick<Handlers, 'GetHealth' | 'CreatePhixFlowToken
 
   async CreatePhixFlowToken(ctx) {
     const { user, expiresIn } = ctx.body!;
-    try {
-      const t = await ctx.services.credentials.issuePhixflowToken(user, expiresIn ? parseTokenLifetime(expiresIn)! : undefined /* the spec's pattern has checked the form */);
-      return { status: 201, body: { token: t.token, user, expiresAt: t.expiresAt } };
-    } catch (err) {
-      if (err instanceof CredentialError && err.status === 404) throw notFound(err.message);
-      throw err;
-    }
+    // An unknown user is a CredentialError 404, answered by the error table.
+    const t = await ctx.services.credentials.issuePhixflowToken(user, expiresIn ? parseTokenLifetime(expiresIn)! : undefined /* the spec's pattern has checked the form */);
+    return { status: 201, body: { token: t.token, user, expiresAt: t.expiresAt } };
   },
 
   async GetActionflowLogs(ctx) {

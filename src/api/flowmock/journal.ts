@@ -2,9 +2,8 @@
  * flowmock extensions over the request journal: list and reset it, verify expectations on it
  * (200 when one holds, 409 problem+json when not), and the per-client usage report.
  */
-import type { Handlers } from '../../http/handler-types.js';
-import { ProblemError, invalidField, problemBody, type Problem } from '../../http/problem.js';
-import { journalFor } from '../../http/journal.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { ProblemError, invalidField, problemBody, type Problem } from '../../handler-contract/problem.js';
 import type { JournalFilter } from '../../store/types.js';
 
 /** The suggested pace of progress polls when the answers carry no Retry-After (flowmock choice). */
@@ -48,7 +47,7 @@ function describeExpected(e: Expected): string {
 export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequestJournal' | 'VerifyRequests' | 'GetClientReport'> = {
   async GetRequestJournal(ctx) {
     const q = ctx.query;
-    await journalFor(ctx.services).flush();
+    await ctx.services.journal.flush();
     const page = (await ctx.services.store.journal.query({
       method: q.method, path: q.path, pathPrefix: q.pathPrefix, status: q.status, user: q.user,
       operationId: q.operationId, sinceMs: timeOf(q.since), untilMs: timeOf(q.until),
@@ -57,7 +56,7 @@ export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequest
   },
 
   async ClearRequestJournal(ctx) {
-    await journalFor(ctx.services).clear();
+    await ctx.services.journal.clear();
     return { status: 204, body: undefined };
   },
 
@@ -70,7 +69,7 @@ export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequest
     if (expected.atLeast !== undefined && expected.atMost !== undefined && expected.atLeast > expected.atMost) {
       throw invalidField('body', '/count', 'range', `atLeast (${expected.atLeast}) is greater than atMost (${expected.atMost}): no count can hold`);
     }
-    await journalFor(ctx.services).flush();
+    await ctx.services.journal.flush();
     const filter: JournalFilter = {
       method: b.method, path: b.path, pathPrefix: b.pathPrefix, status: b.status, user: b.user,
       operationId: b.operationId, sinceMs: timeOf(b.since),
@@ -87,7 +86,7 @@ export const journalHandlers: Pick<Handlers, 'GetRequestJournal' | 'ClearRequest
   },
 
   async GetClientReport(ctx) {
-    await journalFor(ctx.services).flush();
+    await ctx.services.journal.flush();
     const clients = (await ctx.services.store.journal.clientReport({
       sinceMs: timeOf(ctx.query.since),
       defaultPollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS,

@@ -6,12 +6,12 @@
  * (409 naming it).
  */
 import { randomUUID } from 'node:crypto';
-import type { Handlers } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { badRequest, conflict, invalidField, notFound } from '../../http/problem.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { conflict, invalidField, notFound } from '../../handler-contract/problem.js';
 import type { LoadedFlow } from '../../engine/definitions/load.js';
 import type { FlowCatalog } from '../../engine/definitions/api-flows.js';
-import { FlowBodyError, translateVendorFlow } from '../../engine/definitions/vendor-body.js';
+import { translateVendorFlow } from '../../engine/definitions/vendor-body.js';
 import type { ApiFlowRecord } from '../../store/types.js';
 import type { Store } from '../../store/types.js';
 import { renderThumbnailPng } from '../../engine/documents/thumbnail.js';
@@ -49,12 +49,8 @@ function runnable(body: unknown, id: string): { flow: Record<string, unknown>; l
     throw invalidField('body', '', 'required', 'a Flow object is required');
   }
   const flow = Object.fromEntries(Object.entries(body).filter(([k]) => !(SERVER_FIELDS as readonly string[]).includes(k)));
-  try {
-    return { flow, loaded: translateVendorFlow(flow, id) };
-  } catch (err) {
-    if (!(err instanceof FlowBodyError)) throw err;
-    throw badRequest(`The flow cannot be run: ${err.message}`, err.problems.map((p) => ({ in: 'body' as const, pointer: p.pointer, rule: p.rule, message: p.message })));
-  }
+  // A FlowBodyError is answered by the error table: 400 naming each broken rule.
+  return { flow, loaded: translateVendorFlow(flow, id) };
 }
 
 /** The API flow with this id; a file flow is a 409 naming its file (it is changed there), an unknown id a 404. */

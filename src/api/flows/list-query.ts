@@ -3,7 +3,7 @@
  * replace it: `page` (0-based), `size`, `sort` (`property,asc|desc`), `filter`
  * (`property:value,...`, each property containing the value, case-insensitive).
  */
-import { invalidField } from '../../http/problem.js';
+import { invalidField } from '../../handler-contract/problem.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Flow = components['schemas']['Flow'];

@@ -3,7 +3,7 @@
  * refusing bad input with a 400 that names the parameter or the field and the rule.
  */
 import { describe, expect, it } from 'vitest';
-import { ProblemError } from '../../http/problem.js';
+import { ProblemError } from '../../handler-contract/problem.js';
 import { checkFilterGroup, listPaging, queryFilter, type ListSpec } from './list-query.js';
 
 const SPEC: ListSpec<'createdAt' | 'name'> = {

@@ -5,7 +5,7 @@
  * properties once (ListSpec); everything here answers bad input with a 400 naming the parameter
  * or the field and the rule. The store turns the checked group into its query language (SQLite: src/store/filter-sql.ts).
  */
-import { ProblemError, invalidField, type FieldError } from '../../http/problem.js';
+import { ProblemError, invalidField, type FieldError } from '../../handler-contract/problem.js';
 import type { ConditionGroup, FilterOperator } from '../../store/types.js';
 import { OPERATOR_ARITY, MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_FILTER_VALUES } from '../../store/query-rules.js';
 

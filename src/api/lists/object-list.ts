@@ -5,7 +5,7 @@
  * shared list-query module can replace it. Properties are top-level fields of the presented model;
  * an IdWithName field compares by its displayName, else its id.
  */
-import { invalidField, type FieldError, ProblemError } from '../../http/problem.js';
+import { invalidField, type FieldError, ProblemError } from '../../handler-contract/problem.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Group = components['schemas']['ListFilterGroup'];

@@ -7,10 +7,9 @@
  * the 401 (or 403) a protected actionflow gives, word for word, so nobody learns which
  * applications and actionflows exist by probing URLs.
  */
-import type { Handlers, RequestContext } from '../../http/handler-types.js';
-import { conflict, notFound } from '../../http/problem.js';
-import { bearerToken } from '../../http/dispatch.js';
-import { CredentialError } from '../../auth/credentials.js';
+import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
+import { conflict, notFound } from '../../handler-contract/problem.js';
+import { authenticate } from '../../auth/authenticate.js';
 import type { Principal } from '../../auth/principal.js';
 import type { ActionflowLookup } from '../../engine/actionflows/index.js';
 import type { LoadedActionflow } from '../../engine/actionflows/types.js';
@@ -26,9 +25,7 @@ const NO_TOKEN = 'This actionflow does not allow anonymous connections: send Aut
 
 /** A valid token of an enabled user holding both privileges (401 missing or invalid, 403 otherwise). */
 async function tokenHolder(ctx: UrlCtx): Promise<Principal> {
-  const token = bearerToken(ctx.headers.authorization);
-  if (!token) throw new CredentialError(401, NO_TOKEN);
-  const principal = await ctx.services.credentials.verifyPhixflowToken(token);
+  const principal = (await authenticate(ctx.services.credentials, ctx.headers, 'phixflow', { required: true, missing: NO_TOKEN }))!;
   // The journal and the log name the caller only once its token has verified.
   if (ctx.req?.res) ctx.req.res.locals.user = principal.user.username;
   return principal;

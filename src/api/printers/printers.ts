@@ -4,9 +4,9 @@
  * checks the printer and says so.
  */
 import { randomUUID } from 'node:crypto';
-import type { Handlers } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { conflict, invalidField, notFound } from '../../http/problem.js';
+import type { Handlers } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { conflict, invalidField, notFound } from '../../handler-contract/problem.js';
 import type { PrinterRecord, StoreCollections } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';

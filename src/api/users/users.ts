@@ -2,9 +2,9 @@
  * The current user, personal access tokens (the vendor's API keys) and roles. A user manages its
  * own tokens; another user's need `read:users` (list) or `write:users` (create, revoke).
  */
-import type { Handlers, RequestContext } from '../../http/handler-types.js';
-import { principalOf } from '../../http/handler-types.js';
-import { forbidden, notFound } from '../../http/problem.js';
+import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
+import { principalOf } from '../../handler-contract/handler-types.js';
+import { forbidden, notFound } from '../../handler-contract/problem.js';
 import type { UserRecord } from '../../store/types.js';
 import { presentRole, presentToken, presentUser } from './presenters.js';
 

@@ -5,7 +5,8 @@ import type { LoadedActionflow } from '../definitions/load.js';
 import { ActionflowEngine } from './actionflow-engine.js';
 import { INTERRUPTED_MESSAGE } from './envelope.js';
 import { REDACTED } from './input.js';
-import { actionflow, request, sleep } from './test-fixtures.js';
+import { actionflow, request } from '../../../test/support/actionflows.js';
+import { VirtualClock } from '../clock.js';
 import type { IncomingRequest, TriggerOptions, TriggerOutcome } from './types.js';
 
 let store: Store;
@@ -22,6 +23,15 @@ afterEach(async () => {
 });
 
 const SYNC: TriggerOptions = { userId: 'u1', timeoutMs: 5_000, mode: 'sync' };
+
+/** Replaces the test's engine with one on a virtual clock (record delays and sync timeouts wait on it). */
+function onVirtualClock(): VirtualClock {
+  engine.shutdown();
+  const clock = new VirtualClock();
+  engine = new ActionflowEngine({ store, clock });
+  clock.addProbe(engine.activity);
+  return clock;
+}
 
 async function run(af: LoadedActionflow, req: IncomingRequest, opts: TriggerOptions = SYNC): Promise<TriggerOutcome> {
   return engine.trigger(af, engine.prepareInput(af, req), opts);
@@ -168,11 +178,13 @@ response: { statusCode: 201, headers: { X-Created-By: flowmock } }
   it('aborts at the timeout: fewer records processed than exist, even after waiting longer, saved as Fail with 504', async () => {
     const af = actionflow('application: Demo\nname: Slow\nmode: sync\nrecordDelayMs: 40\noutput: { name: Results }');
     const records = Array.from({ length: 20 }, (_, i) => ({ n: i + 1 }));
-    const out = await run(af, request(records), { ...SYNC, timeoutMs: 150 });
+    const clock = onVirtualClock();
+    const outcome = run(af, request(records), { ...SYNC, timeoutMs: 150 });
+    await clock.advance(150); // records end at 40, 80, 120 ms; the timeout fires at 150
+    const out = await outcome;
     expect(out.kind).toBe('timedOut');
     const done = out.process.recordsDone;
-    expect(done).toBeGreaterThan(0);
-    expect(done).toBeLessThan(20);
+    expect(done).toBe(3);
     expect(out.envelope).toEqual({
       status: 'Fail',
       message: `Timed out after 150 ms; aborted after ${done} of 20 records`,
@@ -180,7 +192,8 @@ response: { statusCode: 201, headers: { X-Created-By: flowmock } }
       data: { Results: records.slice(0, done) },
     });
 
-    await sleep(300); // several more record delays: nothing may happen any more
+    expect(clock.pending(), 'no record delay is left').toBe(0);
+    await clock.advance(10_000); // many more record delays: nothing may happen any more
     const saved = (await store.processes.byId(out.process.id));
     expect(saved).toMatchObject({ status: 'Fail', httpStatus: 504, recordsDone: done, envelope: out.envelope });
     expect(saved?.message).toMatch(/^Timed out after 150 ms/);
@@ -192,16 +205,16 @@ describe('asynchronous runs', () => {
 
   it('answers Running after the async timeout, then the run finishes in the background (polled by status)', async () => {
     const af = slow();
+    const clock = onVirtualClock(); // stopped: the run cannot end within the (real-time) 20 ms answer wait
     const out = await run(af, request([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]), { userId: null, timeoutMs: 20, mode: 'async' });
     expect(out.kind).toBe('accepted');
     expect(out.envelope).toEqual({ status: 'Running', message: 'Running', processId: out.process.id });
     expect(engine.envelopeOf((await engine.status(out.process.id))!)).toEqual(out.envelope);
 
-    let polled = (await engine.status(out.process.id))!;
-    for (let i = 0; i < 100 && polled.status === 'Running'; i++) {
-      await sleep(20);
-      polled = (await engine.status(out.process.id))!;
-    }
+    await clock.advance(119); // 30 ms a record: three done
+    expect(await engine.status(out.process.id)).toMatchObject({ status: 'Running', recordsDone: 3 });
+    await clock.advance(1);
+    const polled = (await engine.status(out.process.id))!;
     expect(polled).toMatchObject({ status: 'Success', recordsDone: 4, httpStatus: 200, userId: null });
     expect(engine.envelopeOf(polled)).toMatchObject({ status: 'Success', message: 'Processed 4 records', data: { Results: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }] } });
   });
@@ -261,14 +274,16 @@ describe('restart and shutdown', () => {
 
   it('shutdown saves running runs as Fail at once, and they process no further records', async () => {
     const af = actionflow('application: Demo\nname: Long\nmode: async\nrecordDelayMs: 30\noutput: { name: Out }');
+    const clock = onVirtualClock();
     const out = await run(af, request(Array.from({ length: 50 }, (_, n) => n)), { userId: null, timeoutMs: 70, mode: 'async' });
     expect(out.kind).toBe('accepted');
     await engine.shutdown();
     const atShutdown = (await store.processes.byId(out.process.id))!;
     expect(atShutdown).toMatchObject({ status: 'Fail', message: INTERRUPTED_MESSAGE });
     await engine.idle();
-    await sleep(100);
-    expect((await store.processes.byId(out.process.id))).toEqual(atShutdown);
+    expect(clock.pending(), 'its record delay is cleared').toBe(0);
+    await clock.advance(10_000);
+    expect(await store.processes.byId(out.process.id)).toEqual(atShutdown);
     await expect(run(af, request([1]))).rejects.toThrow(/shut down/);
   });
 });

@@ -6,7 +6,7 @@ import type { Store } from '../../store/types.js';
 import { loadDefinitions, type LoadedActionflow } from '../definitions/load.js';
 import { ActionflowEngine } from './actionflow-engine.js';
 import { ActionflowCatalog } from './resolve.js';
-import { request } from './test-fixtures.js';
+import { request } from '../../../test/support/actionflows.js';
 import type { IncomingRequest } from './types.js';
 
 const FLOWS_DIR = fileURLToPath(new URL('../../../flows', import.meta.url));

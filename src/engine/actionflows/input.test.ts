@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capBody, LOG_BODY_LIMIT_BYTES } from './action-log.js';
 import { prepareInput, REDACTED } from './input.js';
-import { actionflow, request } from './test-fixtures.js';
+import { actionflow, request } from '../../../test/support/actionflows.js';
 
 const af = actionflow(`
 application: Demo

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedActionflow } from '../definitions/load.js';
 import { ActionflowCatalog } from './resolve.js';
-import { actionflows } from './test-fixtures.js';
+import { actionflows } from '../../../test/support/actionflows.js';
 
 const def = (application: string, name: string, alias?: string) =>
   `application: ${application}\nname: ${name}\nmode: sync\noutput: { name: Out }\n${alias ? `alias: ${alias}\n` : ''}`;

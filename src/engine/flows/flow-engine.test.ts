@@ -7,6 +7,8 @@ import { FlowInputValidationError, FlowStateError } from './errors.js';
 import { FlowEngine, QUEUED_MESSAGE } from './flow-engine.js';
 import { parseFlowInput } from './input.js';
 import type { EngineFlow, FlowInput } from './types.js';
+import { VirtualClock } from '../clock.js';
+import { settled } from '../../../test/support/wait.js';
 
 // ------------------------------------------------------------------ kit
 
@@ -23,10 +25,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function setup(defs: FlowDef[], opts: { speed?: number; maxConcurrent?: number; store?: Store } = {}) {
+function setup(defs: FlowDef[], opts: { speed?: number; maxConcurrent?: number; store?: Store; clock?: VirtualClock } = {}) {
   const store = opts.store ?? openStore(':memory:');
   const flows = new Map<string, EngineFlow>(defs.map((def) => [def.id, { def, conditions: new Map(), templates: new Map() }]));
-  const engine = new FlowEngine({ store, flows: () => flows, speed: opts.speed ?? 0, maxConcurrent: opts.maxConcurrent });
+  const engine = new FlowEngine({ store, flows: () => flows, speed: opts.speed ?? 0, maxConcurrent: opts.maxConcurrent, clock: opts.clock });
+  opts.clock?.addProbe(engine.activity);
   // Every save, in order: proves what was visible and when.
   const saves: Saved[] = [];
   const saveIf = store.executions.saveIf.bind(store.executions);
@@ -56,7 +59,6 @@ async function until(engine: FlowEngine, store: Store, id: string, pred: (r: Exe
   }
 }
 const is = (...statuses: ExecutionStatus[]) => (r: ExecutionRecord) => statuses.includes(r.status);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const progress = (id: string, percentage: number, durationMs = 10, extra: Partial<StepDef> = {}): StepDef =>
   ({ id, type: 'progress', message: `Doing ${id}`, durationMs, percentage, ...extra }) as StepDef;
@@ -287,9 +289,11 @@ describe('FlowEngine', () => {
 
   it('cancel ends a live execution as Canceled by the user and refuses a stable one', async () => {
     const flow = flowDef([progress('long', 50, 60_000)]);
-    const { engine, store, start } = await setup([flow], { speed: 1 });
+    const clock = new VirtualClock();
+    const { engine, store, start } = await setup([flow], { speed: 1, clock });
     await store.users.create({ id: 'u1', username: 'integrator', displayName: 'Integrator', email: null, enabled: true, roleIds: [], passwordHash: null, createdAt: new Date().toISOString() });
     const rec = await until(engine, store, (await start(flow)).id, (r) => r.report[0]?.blocks.length === 1);
+    expect(clock.pending(), 'the step waits on its timer').toBe(1);
 
     const canceled = (await engine.cancel(rec.id, 'u1'));
     expect(canceled).toMatchObject({ status: 'Canceled', progress: { message: 'Canceled by integrator', status: 'Canceled' }, modifiedBy: 'u1' });
@@ -306,8 +310,9 @@ describe('FlowEngine', () => {
     expect(err).toBeInstanceOf(FlowStateError);
     expect((err as FlowStateError).kind).toBe('conflict');
     expect((err as Error).message).toContain('Canceled');
-    // The cleared timer does not bring it back.
-    await sleep(20);
+    // The step's timer is cleared: nothing is left to bring it back, however long the clock moves on.
+    expect(clock.pending()).toBe(0);
+    await clock.advance(3_600_000);
     expect((await store.executions.byId(rec.id))!.status).toBe('Canceled');
   });
 
@@ -329,8 +334,15 @@ describe('FlowEngine', () => {
 
   it('interrupts an execution running longer than maxDurationMs × speed', async () => {
     const flow = flowDef([progress('long', 50, 100_000)], { maxDurationMs: 2_000 });
-    const { engine, store, start } = await setup([flow], { speed: 0.01 }); // 20 ms allowed, step needs 1 s
-    const rec = await until(engine, store, (await start(flow)).id, is('Interrupted'), 2000);
+    const clock = new VirtualClock();
+    const { engine, store, start } = await setup([flow], { speed: 0.5, clock }); // 1 s allowed, the step needs 50 s
+    const id = (await start(flow)).id;
+    await until(engine, store, id, (r) => r.report[0]?.blocks.length === 1);
+    await clock.advance(999);
+    expect((await store.executions.byId(id))!.status).toBe('Running');
+    await clock.advance(1);
+    const rec = (await store.executions.byId(id))!;
+    expect(rec.status).toBe('Interrupted');
     expect(rec.progress.message).toBe("Interrupted: ran longer than the flow's maximum duration of 2000 ms");
     expect(rec.stages[0].end).not.toBeNull();
     expect(rec.report[0].blocks[0]).toMatchObject({ step: { status: 'Error', end: expect.any(String) } });
@@ -338,10 +350,13 @@ describe('FlowEngine', () => {
 
   it('does not count time spent in UserInput towards maxDurationMs', async () => {
     const flow = flowDef([approvalStep, progress('after', 100, 100)], { maxDurationMs: 5_000 });
-    const { engine, store, start } = await setup([flow], { speed: 0.01 }); // 50 ms allowed
+    const clock = new VirtualClock();
+    const { engine, store, start } = await setup([flow], { speed: 1, clock });
     const waiting = await until(engine, store, (await start(flow)).id, is('UserInput'));
-    await sleep(120); // well past the limit, but waiting for a person
+    await clock.advance(60_000); // well past the limit, but waiting for a person
     await engine.continueWithInput(waiting.id, { approver: 'Jane' }, 'u1');
+    await until(engine, store, waiting.id, (r) => r.status === 'Running' && r.progress.message === 'Doing after');
+    await clock.advance(100);
     const done = await until(engine, store, waiting.id, is('Success', 'Interrupted'));
     expect(done.status).toBe('Success');
   });
@@ -372,10 +387,9 @@ describe('FlowEngine', () => {
     const flow = flowDef([progress('a', 50, 30), progress('b', 60, 60_000)]);
     const { engine, store, start } = await setup([flow], { speed: 1 });
     const rec = await start(flow);
-    const t0 = Date.now();
-    const changed = await engine.waitForChange(rec.id, rec.version, 5000);
+    // Wakes on the save of the first step, long before its 60 s timeout (the hang limit is far below).
+    const changed = await settled('waitForChange', engine.waitForChange(rec.id, rec.version, 60_000));
     expect(changed!.version).toBeGreaterThan(rec.version);
-    expect(Date.now() - t0).toBeLessThan(1000);
 
     const inLongStep = await until(engine, store, rec.id, (r) => r.progress.message === 'Doing b');
     // Many concurrent waiters, all resolved at the timeout with the unchanged record.
@@ -399,9 +413,8 @@ describe('FlowEngine', () => {
     const flow = flowDef([approvalStep]);
     const { engine, store, start } = await setup([flow]);
     const rec = await until(engine, store, (await start(flow)).id, is('UserInput'));
-    const t0 = Date.now();
-    expect((await engine.waitForChange(rec.id, rec.version, 60_000))!.status).toBe('UserInput');
-    expect(Date.now() - t0).toBeLessThan(500);
+    // At once, not after its 60 s timeout (the hang limit is far below).
+    expect((await settled('waitForChange on UserInput', engine.waitForChange(rec.id, rec.version, 60_000)))!.status).toBe('UserInput');
     expect(await engine.waitForChange('nope', 1, 60_000)).toBeNull();
   });
 

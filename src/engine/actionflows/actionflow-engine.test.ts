@@ -255,7 +255,7 @@ describe('logging', () => {
   it('writes no log entries when logging is off', async () => {
     const af = actionflow('application: Demo\nname: Quiet\nmode: sync\noutput: { name: Out }');
     const out = await run(af, request([1]));
-    expect(logsOf(out.process.id)).toEqual([]);
+    expect(await logsOf(out.process.id)).toEqual([]);
   });
 });
 

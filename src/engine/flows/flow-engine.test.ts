@@ -8,7 +8,7 @@ import { FlowEngine, QUEUED_MESSAGE } from './flow-engine.js';
 import { parseFlowInput } from './input.js';
 import type { EngineFlow, FlowInput } from './types.js';
 import { VirtualClock } from '../clock.js';
-import { settled } from '../../../test/support/wait.js';
+import { settled, waitFor } from '../../../test/support/wait.js';
 
 // ------------------------------------------------------------------ kit
 
@@ -236,7 +236,7 @@ describe('FlowEngine', () => {
     const flow = flowDef([progress('a', 100, 1)]);
     const { engine, store, start } = await setup([flow]);
     const rec = await until(engine, store, (await start(flow)).id, is('Success'));
-    expect(async () => (await engine.continueWithInput(rec.id, {}, 'u1'))).toThrow(/Success/);
+    await expect(engine.continueWithInput(rec.id, {}, 'u1')).rejects.toThrow(/Success/);
     try {
       await engine.continueWithInput(rec.id, {}, 'u1');
     } catch (e) {
@@ -275,7 +275,7 @@ describe('FlowEngine', () => {
     });
     expect(waiting.progress).toMatchObject({ status: 'Waiting', message: 'Waiting for signature' });
 
-    expect(async () => (await engine.callback(waiting.id, 'not-the-id', {}, 'u1'))).toThrow(FlowStateError);
+    await expect(engine.callback(waiting.id, 'not-the-id', {}, 'u1')).rejects.toThrow(FlowStateError);
     const resumed = (await engine.callback(waiting.id, callbackId, { signer: 'jane@example.com' }, 'u1'));
     expect(resumed.status).toBe('Running');
     expect(resumed.stages[1].input).toEqual({ signer: 'jane@example.com' });
@@ -284,7 +284,7 @@ describe('FlowEngine', () => {
     expect(saves.some((s) => s.message === 'Signed by jane@example.com')).toBe(true);
     expect(done.report[0].blocks.find((b) => b.id === 'sign')).toMatchObject({ step: { status: 'Output', input: { signer: expect.any(String) } } });
     // A used callback id cannot resume it again.
-    expect(async () => (await engine.callback(waiting.id, callbackId, {}, 'u1'))).toThrow(/Success/);
+    await expect(engine.callback(waiting.id, callbackId, {}, 'u1')).rejects.toThrow(/Success/);
   });
 
   it('cancel ends a live execution as Canceled by the user and refuses a stable one', async () => {
@@ -401,8 +401,9 @@ describe('FlowEngine', () => {
 
     // An abort resolves with the current record; a stale version answers at once.
     const ac = new AbortController();
-    const aborted = (await engine.waitForChange(rec.id, inLongStep.version, 60_000, ac.signal));
-    expect(engine.pendingWaiters()).toBe(1);
+    const aborted = engine.waitForChange(rec.id, inLongStep.version, 60_000, ac.signal);
+    // The waiter registers after its first read of the store.
+    await waitFor('the waiter registered', () => engine.pendingWaiters() === 1);
     ac.abort();
     expect((await aborted)!.id).toBe(rec.id);
     expect(engine.pendingWaiters()).toBe(0);

@@ -68,7 +68,7 @@ describe('an old database row, read through the store and recovered by the engin
           { id: 'b', step: { start: '2026-01-01T10:00:01.000Z' } },
         ] }]);
         const engine = new FlowEngine({ store, flows: () => new Map(), speed: 0, now: () => new Date('2026-01-02T00:00:00.000Z') });
-        expect(engine.recoverOnStartup()).toEqual({ interrupted: 1 });
+        expect(await engine.recoverOnStartup()).toEqual({ interrupted: 1 });
         engine.shutdown();
         const after = (await store.executions.byId('old'))!;
         expect(after.status).toBe('Interrupted');

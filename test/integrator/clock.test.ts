@@ -139,7 +139,7 @@ describe('the virtual clock', () => {
     const accepted = await envelopeOf(res, 202); // the async answer waits real time (500 ms)
     const location = res.headers.get('location')!;
     await advance(v, 60_000);
-    const status = v.fm.services.store.processes.byId(accepted.processId)!;
+    const status = (await v.fm.services.store.processes.byId(accepted.processId))!;
     expect(status).toMatchObject({ status: 'Running', recordsDone: 1 });
     expect((await envelopeOf(await get(v, location), 200)).status).toBe('Running');
     await advance(v, 120_000);

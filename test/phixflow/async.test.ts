@@ -31,7 +31,7 @@ describe('Long report (async, 500 ms per record)', () => {
     expect(await status()).toEqual(accepted);
     await s.advance(1_000); // two of the three records
     expect(await status()).toEqual(accepted);
-    expect(s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Running', recordsDone: 2 });
+    expect(await s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Running', recordsDone: 2 });
     await s.advance(499);
     expect((await status()).status).toBe('Running');
     await s.advance(1); // 3 × 500 ms
@@ -41,7 +41,7 @@ describe('Long report (async, 500 ms per record)', () => {
       processId: accepted.processId,
       data: { Rows: [{ row: 1, data: { q: 1 } }, { row: 2, data: { q: 2 } }, { row: 3, data: { q: 3 } }] },
     });
-    expect(s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Success', recordsDone: 3, httpStatus: 200 });
+    expect(await s.fm.services.store.processes.byId(accepted.processId)).toMatchObject({ status: 'Success', recordsDone: 3, httpStatus: 200 });
   });
 
   it('answers 200 with the full envelope at once when the run ends within the async timeout (no records)', async () => {

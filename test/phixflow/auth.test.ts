@@ -32,7 +32,7 @@ describe('anonymous and protected actionflows', () => {
   it('Public ping (allowAnonymous) works without a token: 200 Success with data.Pong, run as the system user (no user id)', async () => {
     const env = await envelopeOf(await call(s, PING), 200);
     expect(env).toMatchObject({ status: 'Success', data: { Pong: [{ pong: true }] } });
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ status: 'Success', userId: null });
+    expect(await s.fm.services.store.processes.byId(env.processId)).toMatchObject({ status: 'Success', userId: null });
   });
 
   it('a protected actionflow without a token is 401 problem+json saying it does not allow anonymous connections', async () => {

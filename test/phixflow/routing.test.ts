@@ -20,7 +20,7 @@ describe('version-10 URL', () => {
     expect(v10Path('Legacy lookup')).toBe('/phixflow/api/1/action/Legacy%20lookup/trigger');
     const env = await envelopeOf(await call(s, v10Path('Legacy lookup'), { token, json: [{ id: 7 }] }), 200);
     expect(env).toMatchObject({ status: 'Success', data: { Result: [{ id: 7, found: true }] } });
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ application: 'Legacy', actionflow: 'Legacy lookup' });
+    expect(await s.fm.services.store.processes.byId(env.processId)).toMatchObject({ application: 'Legacy', actionflow: 'Legacy lookup' });
   });
 
   it('the same actionflow answers the same on its 11.1.1+ URL /Legacy/Legacy%20lookup/trigger', async () => {
@@ -46,7 +46,7 @@ describe('URL alias', () => {
     const env = await envelopeOf(res, 201);
     expect(env).toMatchObject({ status: 'Success', message: 'Processed 2 records', data: { Customers: [{ id: 1 }, { id: 2 }] } });
     expect(res.headers.get('x-sync-result')).toBe('stored');
-    expect(s.fm.services.store.processes.byId(env.processId)).toMatchObject({ application: 'Demo', actionflow: 'Customer sync', httpStatus: 201 });
+    expect(await s.fm.services.store.processes.byId(env.processId)).toMatchObject({ application: 'Demo', actionflow: 'Customer sync', httpStatus: 201 });
   });
 
   it('the aliased actionflow also answers 201 on its application-and-name URL', async () => {

@@ -68,8 +68,8 @@ describe('HEAD beside the binary downloads', () => {
       expect((await head.arrayBuffer()).byteLength).toBe(0);
     }
     // Dispatched to the declared operation, not the GET's.
-    expect(fm.journal.count({ method: 'HEAD', operationId: 'HeadDocumentContent' })).toBe(1);
-    expect(fm.journal.count({ method: 'HEAD', operationId: 'GetDocumentContent' })).toBe(0);
+    expect(await fm.journal.count({ method: 'HEAD', operationId: 'HeadDocumentContent' })).toBe(1);
+    expect(await fm.journal.count({ method: 'HEAD', operationId: 'GetDocumentContent' })).toBe(0);
   });
 
   it('a HEAD error is the GET\'s status without a body: 401, 404, 406 (Accept)', async () => {

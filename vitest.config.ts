@@ -28,6 +28,10 @@ export const SLOW = [
   'test/flowmock/dashboard-browser.test.ts',
   'test/smartflows/head.test.ts', // Prism's validating proxy
   'test/generators/**/*.test.ts', // four client generators, their output typechecked
+  // PostgreSQL: replica processes, and the store contract suite on PostgreSQL (~60 s).
+  'test/store-postgres/*.test.ts',
+  'test/smartflows/demo-flows-postgres.test.ts',
+  'test/store-contract/postgres.test.ts',
 ];
 
 const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts', 'contract-tests/**/*.test.ts', 'examples/**/*.test.ts'];

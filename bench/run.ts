@@ -5,11 +5,14 @@
  *   2. Synchronous PhixFlow trigger of the 10-record echo actionflow (token), 20 connections.
  *   3. 1,000 starts of the invoice flow at speed 0, time until all are Success, peak RSS of the
  *      server process; once with ~1k and once with ~10k executions already stored.
+ *   4. The execution life cycle through the store: SQLite, PostgreSQL with 1 replica, PostgreSQL
+ *      with 3 replica processes sharing the queue (bench/store-workload.ts; a scratch database).
  *
  * Every server is a child process (the benchmark's own process runs autocannon), started here
  * and stopped here. Results: bench/results/latest.json and bench/results/latest.md.
  *
- * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3 --executions 1000
+ * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4 --executions 1000
+ *          --store-executions 1000 --store-loops 24
  *          --stored 1000,10000 --max-concurrent 100 --rounds 1 --targets reference,prism,bare
  *          --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
  */
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startPrism, type PrismProcess } from '../test/support/prism.js';
+import { storeMarkdown, storeWorkload, type StoreRow } from './store-workload.js';
 import { BENCH_ADMIN_KEY, ROOT, cannon, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
@@ -33,7 +37,9 @@ const { values: opt } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '20' },
-    workloads: { type: 'string', default: '1,2,3' },
+    workloads: { type: 'string', default: '1,2,3,4' },
+    'store-executions': { type: 'string', default: '1000' },
+    'store-loops': { type: 'string', default: '24' },
     executions: { type: 'string', default: '1000' },
     stored: { type: 'string', default: '1000,10000' },
     'max-concurrent': { type: 'string', default: '100' },
@@ -385,13 +391,16 @@ async function main() {
   try {
     const rows = WORKLOADS.has(1) || WORKLOADS.has(2) ? await httpWorkloads(tmp) : [];
     const exec = WORKLOADS.has(3) ? await executionWorkload(tmp) : [];
+    const store: StoreRow[] = WORKLOADS.has(4)
+      ? await storeWorkload(tmp, { executions: Number(opt['store-executions']), loops: Number(opt['store-loops']), maxConcurrent: MAX_CONCURRENT, log })
+      : [];
     const http = summarise(rows);
     const execs = summariseExecutions(exec);
     const end = { ...meta, loadAverageEnd: os.loadavg().map((n) => n.toFixed(2)).join(' ') };
-    const result = { ...end, http, executions: execs, rawHttp: rows, rawExecutions: exec };
+    const result = { ...end, http, executions: execs, store, rawHttp: rows, rawExecutions: exec };
     mkdirSync(opt.out!, { recursive: true });
     writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    const md = markdown(end, http, execs);
+    const md = [markdown(end, http, execs), ...storeMarkdown(store), ''].join('\n');
     writeFileSync(path.join(opt.out!, 'latest.md'), md);
     console.log(md);
   } finally {

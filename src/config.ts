@@ -38,6 +38,14 @@ export interface FlowmockConfig {
   port: number;
   /** SQLite file, or ':memory:'. */
   db: string;
+  /**
+   * Where the state lives (`--store`, FLOWMOCK_STORE, DATABASE_URL): a `postgres://` URL selects
+   * PostgreSQL (several replicas may serve one database); anything else is a SQLite file and
+   * takes the place of `db`. Absent: `db`. See `storeTarget` in src/store/open-store.ts.
+   */
+  store?: string;
+  /** PostgreSQL replicas: lease of a replica's running work, renewed every third of it (src/store/postgres/replicas.ts). Default 15. */
+  replicaLeaseSeconds?: number;
   flowsDir: string;
   /** Duration factor for flow steps: 1 real time, 0.1 ten times faster, 0 no waiting. */
   speed: number;
@@ -182,3 +190,4 @@ export function resolveConfig(...parts: Array<Partial<FlowmockConfig>>): Flowmoc
   }
   return c;
 }
+

@@ -7,7 +7,9 @@
 import { PasswordResets } from './auth/password-reset.js';
 import type { Logger } from 'pino';
 import type { FlowmockConfig } from './config.js';
-import { openStore } from './store/sqlite-store.js';
+import type { Store } from './store/types.js';
+import { openTargetStore, storeTarget } from './store/open-store.js';
+import { reloadDefinitions } from './http/reload.js';
 import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
 import { loadDefinitions } from './engine/definitions/load.js';
@@ -36,7 +38,14 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
   const definitionsHolder = new DefinitionsHolder(await loadDefinitions(config.flowsDir));
   const random = createRandom(config.seed);
   const storeLog = logger.child({ component: 'store' });
-  const store = openStore(config.db, { onLost: (reason) => storeLog.error({ db: config.db }, `database lost: ${reason}`) });
+  // A SQLite file, or PostgreSQL as one of possibly several replicas (src/store/open-store.ts).
+  const opened = await openTargetStore(storeTarget(config), {
+    clock: config.clock,
+    leaseMs: config.replicaLeaseSeconds !== undefined ? config.replicaLeaseSeconds * 1000 : undefined,
+    onLost: (reason) => storeLog.error(`database lost: ${reason}`),
+    onError: (err) => storeLog.warn({ err }, 'PostgreSQL: replica lease or change notifications failed; retrying'),
+  });
+  const { store, replica } = opened;
   try {
     const credentials = new Credentials(store, { phixflowApiKey: config.phixflowApiKey, jwtTtlSeconds: config.jwtTtlSeconds, now, phixflowVersion: config.phixflowVersion });
     const seed = await seedStore(store, credentials, { adminKey: config.adminKey, now });
@@ -59,8 +68,45 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     kit.watch(flows.activity, actionflows.activity);
     const journal = new RequestJournal({ store, logger, maxEntries: config.journalMaxEntries, bodyCapBytes: config.journalBodyCapBytes });
     const liveFeed = new LiveFeed({ store, journal, logger });
-    const recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
-    const recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;
+    let recoveredExecutions: number;
+    let recoveredProcesses: number;
+    if (replica) {
+      // Replicas: only the work of replicas whose lease expired is recovered, now and at every
+      // renewal; the peers' own work and the shared queue are left alone.
+      replica.onExpired = async ({ executions, processes }) => {
+        await flows.recoverOnStartup(executions);
+        await actionflows.recoverOnStartup(processes);
+      };
+      const found = await replica.recoverExpired();
+      recoveredExecutions = found.executions.length;
+      recoveredProcesses = found.processes.length;
+      replica.startRenewing();
+      // Flows: a peer's API-flow change re-reads the API flows here; a peer's reload of its
+      // flow files reloads ours (from our own folder); our reloads are announced to the peers.
+      const pg = opened.pg!;
+      let reloadingForPeer = false;
+      definitionsHolder.onReplace(() => {
+        if (!reloadingForPeer) pg.announce('definitions').catch((err) => storeLog.warn({ err }, 'could not tell the other replicas about the reload'));
+      });
+      pg.onPeerMessage((msg) => {
+        if (msg.kind !== 'definitions') return;
+        if (msg.id) {
+          flowCatalog.load().catch((err) => storeLog.warn({ err }, 'could not re-read the flows created over the API'));
+          return;
+        }
+        void (async () => {
+          reloadingForPeer = true;
+          try {
+            await reloadDefinitions(config.flowsDir, definitionsHolder, logger.child({ component: 'reload' }));
+          } finally {
+            reloadingForPeer = false;
+          }
+        })();
+      });
+    } else {
+      recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
+      recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;
+    }
     const services: Services = {
       config, store, credentials,
       definitions: () => definitionsHolder.current(),
@@ -83,10 +129,13 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
         await flows.shutdown();
         await actionflows.shutdown();
         await journal.close();
+        // Gives the lease up at once: a peer recovers what was still Running here without waiting for it.
+        await replica?.leave();
         await store.close();
       },
     };
   } catch (err) {
+    await replica?.leave();
     await store.close();
     throw err;
   }

@@ -55,6 +55,23 @@ const wrap = <T>(fn: (raw: string) => T): Parser<T> => (raw) => {
   }
 };
 
+/** A `postgres://` URL, or a SQLite file; other URLs are refused rather than taken for a file name. */
+function parseStoreSetting(raw: string): string {
+  const v = raw.trim();
+  if (v === '') throw new Error('must be a postgres:// URL or a SQLite file, got nothing');
+  if (/^postgres(ql)?:\/\//i.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw new Error('is not a valid postgres:// URL');
+    }
+    return v;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
+  if (scheme) throw new Error(`must be a postgres:// URL or a SQLite file; ${scheme[1]}:// databases are not supported`);
+  return v;
+}
+
 export interface Setting {
   /** The FlowmockConfig field. */
   key: keyof FlowmockConfig;
@@ -81,8 +98,17 @@ export const SETTINGS: Setting[] = [
   { key: 'port', name: 'port', flag: '--port', arg: 'port', env: ['FLOWMOCK_PORT', 'PORT'], parse: int(0, 65535), help: 'port to listen on; 0 picks a free one' },
   { key: 'db', name: 'db', flag: '--db', arg: 'file', env: ['FLOWMOCK_DB'], parse: text(1), help: 'SQLite file, or :memory:' },
   {
+    key: 'store', name: 'store', flag: '--store', arg: 'url|file', env: ['FLOWMOCK_STORE', 'DATABASE_URL'], parse: wrap(parseStoreSetting),
+    defaultText: 'the SQLite file of --db', secret: true,
+    help: 'where the state lives: a postgres:// URL (PostgreSQL; several replicas may share it), or a SQLite file as --db',
+  },
+  {
     key: 'flowsDir', name: 'flows', flag: '--flows', arg: 'dir', env: ['FLOWMOCK_FLOWS'], parse: text(1),
     help: 'folder of flow and actionflow definitions', defaultText: './flows when it exists, else the bundled demo flows',
+  },
+  {
+    key: 'replicaLeaseSeconds', name: 'replicaLease', flag: '--replica-lease', arg: 'seconds', env: ['FLOWMOCK_REPLICA_LEASE'], parse: int(1, 3600), defaultText: '15',
+    help: 'PostgreSQL replicas: how long a replica\'s running work stays its own without renewal; after that a peer ends it Interrupted',
   },
   { key: 'speed', name: 'speed', flag: '--speed', arg: 'factor', env: ['FLOWMOCK_SPEED'], parse: num(0, 1000), help: 'scale every flow step duration; 0 runs without waiting' },
   { key: 'maxConcurrent', name: 'maxConcurrent', flag: '--max-concurrent', arg: 'n', env: ['FLOWMOCK_MAX_CONCURRENT'], parse: int(1, 1000), help: 'executions running at once; the rest are Queued' },
@@ -211,7 +237,8 @@ export function settingsFromFile(file: string | undefined, error: (msg: string) 
     let value = s.list
       ? (Array.isArray(v) ? v : [v]).map((x) => parseFrom(s, asText(x), where, error))
       : parseFrom(s, asText(v), where, error);
-    if ((s.key === 'db' || s.key === 'flowsDir') && typeof value === 'string' && value !== ':memory:') value = path.resolve(base, value);
+    if ((s.key === 'db' || s.key === 'flowsDir' || s.key === 'store') && typeof value === 'string' && value !== ':memory:'
+      && !/^postgres(ql)?:\/\//i.test(value)) value = path.resolve(base, value);
     out[s.key] = value;
   }
   return { file: chosen, values: out as Partial<FlowmockConfig> };

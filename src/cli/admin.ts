@@ -8,11 +8,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../store/sqlite-store.js';
+import { openPgStore } from '../store/postgres/pg-store.js';
+import { describePgUrl } from '../store/postgres/pool.js';
 import { Credentials, CredentialError } from '../auth/credentials.js';
 import { seedStore } from '../auth/seed.js';
 import { hashPassword } from '../auth/secrets.js';
 import { parseTokenLifetime } from '../auth/token-lifetime.js';
 import { resolveConfig, type FlowmockConfig } from '../config.js';
+import { storeTarget } from '../store/open-store.js';
 import type { Store, UserRecord } from '../store/types.js';
 import { CliError } from './errors.js';
 import { loadSettings } from './options.js';
@@ -40,6 +43,21 @@ const note = (line: string) => console.error(line);
 async function withStore<T>(opts: DbOptions, fn: (store: Store, credentials: Credentials, cfg: FlowmockConfig) => T | Promise<T>): Promise<T> {
   const { config } = loadSettings({ db: opts.db }, opts.config);
   const cfg = resolveConfig(config);
+  // The server's PostgreSQL database (FLOWMOCK_STORE, DATABASE_URL, `store` in the config file),
+  // unless --db names a SQLite file for this command. A command is not a replica: it takes no lease.
+  const target = storeTarget(cfg);
+  if (target.kind === 'postgres' && opts.db === undefined) {
+    const pg = await openPgStore(target.url, {});
+    try {
+      const credentials = new Credentials(pg, { phixflowApiKey: cfg.phixflowApiKey, jwtTtlSeconds: cfg.jwtTtlSeconds });
+      const seed = await seedStore(pg, credentials, { adminKey: cfg.adminKey, now: () => new Date() });
+      note(`database ${describePgUrl(target.url)} (PostgreSQL)`);
+      for (const k of seed.newKeys) note(`  new API key of ${k.username} (shown once): ${k.key}`);
+      return await fn(pg, credentials, cfg);
+    } finally {
+      await pg.close();
+    }
+  }
   const memory = cfg.db === ':memory:' || cfg.db === '';
   const file = memory ? ':memory:' : path.resolve(cfg.db);
   const existed = memory || existsSync(file);

@@ -6,7 +6,7 @@
 type NodeError = Error & { code?: string; port?: number; address?: string; syscall?: string };
 
 /** Failures the CLI expects and explains fully (no stack would help). */
-const EXPECTED = new Set(['CliError', 'ConfigError', 'DefinitionError', 'MissingPackageError', 'SqliteError']);
+const EXPECTED = new Set(['CliError', 'ConfigError', 'DefinitionError', 'MissingPackageError', 'SqliteError', 'PostgresStoreError', 'ReplicaConflictError', 'SecretsFileError']);
 const EXPECTED_CODES = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'ERR_MODULE_NOT_FOUND', 'ENOENT']);
 
 export function isExpectedError(err: unknown): boolean {

@@ -19,7 +19,26 @@ const likePattern = (v: string): string => `%${v.replace(/[\\%_]/g, (c) => `\\${
 /** property -> SQL expression (a column, or a fixed expression over columns). */
 export type FilterColumns = ReadonlyMap<string, string>;
 
-export function groupToSql(group: ConditionGroup, columns: FilterColumns, params: unknown[], depth = 0, budget = { nodes: 0 }): string {
+/**
+ * What differs between the SQL of the two backends: how a bound value is written (after it was
+ * pushed onto `params`), the case-insensitive LIKE, and the condition that is always true.
+ */
+export interface FilterDialect {
+  placeholder(params: unknown[]): string;
+  like: string;
+  always: string;
+}
+export const SQLITE_FILTER_DIALECT: FilterDialect = { placeholder: () => '?', like: 'LIKE', always: '1' };
+/** PostgreSQL: numbered parameters; ILIKE, since its LIKE is case-sensitive (SQLite's is not, for ASCII). */
+export const POSTGRES_FILTER_DIALECT: FilterDialect = { placeholder: (params) => `$${params.length}`, like: 'ILIKE', always: 'TRUE' };
+
+export function groupToSql(
+  group: ConditionGroup, columns: FilterColumns, params: unknown[], depth = 0, budget = { nodes: 0 }, dialect: FilterDialect = SQLITE_FILTER_DIALECT,
+): string {
+  const p = (v: unknown): string => {
+    params.push(v);
+    return dialect.placeholder(params);
+  };
   if (depth > MAX_FILTER_DEPTH) throw new StoreQueryError(`filter nested deeper than ${MAX_FILTER_DEPTH} groups`);
   if (Array.isArray(group?.nodes) && (budget.nodes += group.nodes.length) > MAX_FILTER_NODES) {
     throw new StoreQueryError(`a filter takes at most ${MAX_FILTER_NODES} conditions and groups`);
@@ -27,11 +46,11 @@ export function groupToSql(group: ConditionGroup, columns: FilterColumns, params
   if (group === null || typeof group !== 'object') throw new StoreQueryError('filter group must be an object');
   if (group.type !== 'and' && group.type !== 'or') throw new StoreQueryError(`unknown filter group type: ${String(group.type)}`);
   if (!Array.isArray(group.nodes)) throw new StoreQueryError('filter group nodes must be an array');
-  if (group.nodes.length === 0) return '1'; // an empty group matches everything
+  if (group.nodes.length === 0) return dialect.always; // an empty group matches everything
 
   const parts = group.nodes.map((node) => {
     if (node?.condition && node.group) throw new StoreQueryError('filter node has both a condition and a group');
-    if (node?.group) return groupToSql(node.group, columns, params, depth + 1, budget);
+    if (node?.group) return groupToSql(node.group, columns, params, depth + 1, budget, dialect);
     if (!node?.condition) throw new StoreQueryError('filter node has neither a condition nor a group');
     const { key, operator } = node.condition;
     const values = node.condition.values ?? [];
@@ -46,14 +65,11 @@ export function groupToSql(group: ConditionGroup, columns: FilterColumns, params
     if (params.length + values.length > MAX_FILTER_VALUES) throw new StoreQueryError(`a filter takes at most ${MAX_FILTER_VALUES} values`);
     switch (operator as FilterOperator) {
       case 'between': case 'notBetween':
-        params.push(values[0], values[1]);
-        return `${column} ${operator === 'between' ? '' : 'NOT '}BETWEEN ? AND ?`;
+        return `${column} ${operator === 'between' ? '' : 'NOT '}BETWEEN ${p(values[0])} AND ${p(values[1])}`;
       case 'like': case 'notLike':
-        params.push(likePattern(values[0]));
-        return `${operator === 'like' ? '' : 'NOT '}(${column} LIKE ? ESCAPE '\\')`;
+        return `${operator === 'like' ? '' : 'NOT '}(${column} ${dialect.like} ${p(likePattern(values[0]))} ESCAPE '\\')`;
       case 'in':
-        params.push(...values);
-        return `${column} IN (${values.map(() => '?').join(', ')})`;
+        return `${column} IN (${values.map((v) => p(v)).join(', ')})`;
       case 'isNull': return `${column} IS NULL`;
       case 'isNotNull': return `${column} IS NOT NULL`;
       case 'isBlank': return `(${column} IS NULL OR ${column} = '')`;
@@ -61,8 +77,7 @@ export function groupToSql(group: ConditionGroup, columns: FilterColumns, params
       case 'isTrue': return `${column} = 1`;
       case 'isFalse': return `${column} = 0`;
       default:
-        params.push(values[0]);
-        return `${column} ${COMPARISONS[operator as FilterOperator]} ?`;
+        return `${column} ${COMPARISONS[operator as FilterOperator]} ${p(values[0])}`;
     }
   });
   return `(${parts.join(group.type === 'and' ? ' AND ' : ' OR ')})`;

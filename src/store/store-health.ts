@@ -23,15 +23,23 @@ const codeOf = (err: unknown): string => String((err as { code?: unknown } | nul
 /** Another connection holds a lock: worth trying again shortly. */
 export function isTransientStoreError(err: unknown): boolean {
   const code = codeOf(err);
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+    // PostgreSQL: serialization failure, deadlock, lock not available.
+    || code === '40001' || code === '40P01' || code === '55P03';
 }
+
+/** PostgreSQL unreachable, shutting down, out of connections or disk (SQLSTATE classes 08, 57P, 53). */
+const isPgUnavailable = (err: unknown, code: string): boolean => code.startsWith('08') || code.startsWith('57P') || code.startsWith('53')
+  || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT'
+  || (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/.test(err.message));
 
 /** The store could not be read or written for a reason outside the request: a 503, not a 500. */
 export function isStoreUnavailable(err: unknown): boolean {
   if (err instanceof StoreUnavailableError || isTransientStoreError(err)) return true;
   const code = codeOf(err);
   return ['SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_PROTOCOL'].some((c) => code.startsWith(c))
-    || (err instanceof TypeError && /database connection is not open/.test(err.message));
+    || (err instanceof TypeError && /database connection is not open/.test(err.message))
+    || isPgUnavailable(err, code);
 }
 
 export interface StoreHealthState {

@@ -11,6 +11,7 @@ import { SETTINGS, settingsFromEnv, settingsFromFile } from '../../src/settings.
 import { settingOption } from '../../src/cli/options.js';
 import { settingsTableMarkdown } from '../../src/settings-doc.js';
 import { ConfigError, DEFAULT_CONFIG, configFromEnv, resolveConfig, BUNDLED_FLOWS_DIR, defaultFlowsDir } from '../../src/config.js';
+import { storeTarget } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'flowmock-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ const err = (m: string) => new ConfigError(m);
 
 /** A valid raw value for each setting (as text, as env and flags give it). */
 const SAMPLE: Record<string, string> = {
-  host: '0.0.0.0', port: '9001', db: ':memory:', flows: 'flows', speed: '0.5', maxConcurrent: '2', clock: 'virtual', bodyLimit: '2048',
+  host: '0.0.0.0', port: '9001', db: ':memory:', store: 'postgres://flowmock@127.0.0.1:5432/flowmock', replicaLease: '5', flows: 'flows', speed: '0.5', maxConcurrent: '2', clock: 'virtual', bodyLimit: '2048',
   adminKey: 'a'.repeat(40), phixflowApiKey: 'p'.repeat(40), webhookSecret: 'w'.repeat(20), jwtTtl: '600', longPollMax: '30',
   phixflowSyncTimeout: '1000', phixflowVersion: '11.2', phixflowAsyncTimeout: '100', validateResponses: 'true', logLevel: 'debug', logFormat: 'pretty', seed: '7',
   cors: 'off', journalMax: '5', journalBodyCap: '100', watch: 'false', faults: 'GET /x=fault:503',
@@ -74,6 +75,22 @@ describe('settings table', () => {
     expect(() => settingsFromFile(file, err)).toThrow(/^config file .*bad\.yaml: faults /);
     writeFileSync(file, '- port\n');
     expect(() => settingsFromFile(file, err)).toThrow('must be a mapping of settings');
+  });
+
+  it('--store: a postgres:// URL selects PostgreSQL (also from DATABASE_URL); a path is the SQLite file; other URLs are refused without echoing them', () => {
+    expect(storeTarget({ db: 'a.db', store: 'postgresql://u:secret@db:5432/fm' })).toEqual({ kind: 'postgres', url: 'postgresql://u:secret@db:5432/fm' });
+    expect(storeTarget({ db: 'a.db', store: 'other.db' })).toEqual({ kind: 'sqlite', file: 'other.db' });
+    expect(storeTarget({ db: 'a.db' })).toEqual({ kind: 'sqlite', file: 'a.db' });
+    expect(configFromEnv({ DATABASE_URL: 'postgres://h/db' }).store).toBe('postgres://h/db');
+    expect(configFromEnv({ FLOWMOCK_STORE: 'postgres://h/one', DATABASE_URL: 'postgres://h/two' }).store).toBe('postgres://h/one');
+    let message = '';
+    try { configFromEnv({ DATABASE_URL: 'mysql://root:hunter2@h/db' }); } catch (e) { message = (e as Error).message; }
+    expect(message).toBe('DATABASE_URL must be a postgres:// URL or a SQLite file; mysql:// databases are not supported');
+    const file = path.join(dir, 'store.yaml');
+    writeFileSync(file, 'store: state/flowmock.db\n');
+    expect(settingsFromFile(file, err).values.store).toBe(path.join(dir, 'state', 'flowmock.db'));
+    writeFileSync(file, 'store: postgres://h/db\n');
+    expect(settingsFromFile(file, err).values.store).toBe('postgres://h/db');
   });
 
   it("the README's settings table is the one generated from the settings table", () => {

@@ -256,7 +256,10 @@ describe('demo flows end to end (start, long-poll, read, download)', () => {
     expect(e.state.output!.model).toEqual({});
   });
 
-  it('slow: its maximum duration interrupts it (Interrupted), the remaining steps never run', async () => {
+  // On PostgreSQL (demo-flows-postgres.test.ts) a save takes milliseconds, so the 150 ms deadline
+  // may land between two steps instead of inside one: which block it cuts is timing there. The
+  // engine test on PostgreSQL (test/store-postgres/engines-on-replicas.test.ts) checks how it ends.
+  it.skipIf(process.env.FLOWMOCK_TEST_STORE === 'postgres')('slow: its maximum duration interrupts it (Interrupted), the remaining steps never run', async () => {
     const first = await startFlow(s, FLOW.slow);
     const { seen, execution: e } = await runToStable(first.id, 'Interrupted');
     expect(seen.at(-1)!.message).toMatch(/maximum duration of 3000 ms/);

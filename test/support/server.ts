@@ -7,6 +7,7 @@
  */
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import type { FlowmockConfig } from '../../src/config.js';
+import { createScratchDatabase } from './postgres.js';
 import { VirtualClock } from '../../src/engine/clock.js';
 import { waitFor } from './wait.js';
 
@@ -36,16 +37,31 @@ export interface TestServer {
   pollsWaiting(count?: number): Promise<void>;
 }
 
+/**
+ * With FLOWMOCK_TEST_STORE=postgres (set by the `*-postgres.test.ts` files, which run another
+ * file's tests on PostgreSQL), the server's store is a scratch PostgreSQL database, dropped by
+ * `close()`; its key file goes where FLOWMOCK_SECRETS_FILE says (those files set a temporary one).
+ */
 export async function startServer(config: Partial<FlowmockConfig> = {}): Promise<TestServer> {
-  const fm = await createApp({
-    db: ':memory:', port: 0, host: '127.0.0.1', speed: 0, validateResponses: true,
-    printStartup: false, logLevel: 'silent', adminKey: ADMIN_KEY, ...config,
-  });
+  const scratch = process.env.FLOWMOCK_TEST_STORE === 'postgres' && config.store === undefined ? await createScratchDatabase() : null;
+  let fm: FlowmockApp;
+  try {
+    fm = await createApp({
+      db: ':memory:', port: 0, host: '127.0.0.1', speed: 0, validateResponses: true,
+      printStartup: false, logLevel: 'silent', adminKey: ADMIN_KEY, ...(scratch ? { store: scratch.url } : {}), ...config,
+    });
+  } catch (err) {
+    await scratch?.drop();
+    throw err;
+  }
   const base = await fm.listen();
   const integratorKey = fm.seed.newKeys.find((k) => k.username === 'integrator')?.key ?? '';
   const server: TestServer = {
     base, fm, adminKey: ADMIN_KEY, integratorKey,
-    close: () => fm.close(),
+    close: async () => {
+      await fm.close();
+      await scratch?.drop();
+    },
     clock() {
       const c = fm.services.clock;
       if (!(c instanceof VirtualClock)) throw new Error('this test server runs the real clock: start it with { clock: \'virtual\' }');

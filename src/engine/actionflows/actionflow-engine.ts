@@ -148,10 +148,12 @@ export class ActionflowEngine {
    * Runs left Running by a stopped server can never finish: mark them Fail. They keep the final
    * envelope shape (status Fail, the message, processId) with empty data, since the store keeps
    * no partial results; httpStatus stays null because no answer was ever sent for them.
+   * `lost`: only these runs, whose replica died (PostgreSQL with several replicas); the peers'
+   * runs are left alone.
    */
-  async recoverOnStartup(): Promise<{ interrupted: number }> {
+  async recoverOnStartup(lost?: ProcessRecord[]): Promise<{ interrupted: number }> {
     let interrupted = 0;
-    for (const p of await this.store.processes.listRunning()) {
+    for (const p of lost ?? await this.store.processes.listRunning()) {
       if (this.active.has(p.id)) continue;
       await this.persist({
         ...p,

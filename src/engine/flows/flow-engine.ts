@@ -377,13 +377,20 @@ export class FlowEngine {
    * the old process, so they are marked Interrupted. UserInput and Waiting executions keep their
    * status: everything needed to resume them (step index, form values, callback id) is in the
    * store, so a later continue or callback picks them up as if nothing happened.
+   *
+   * `lost`: only these Running executions, whose replica died (its lease expired; PostgreSQL with
+   * several replicas, src/store/postgres/replicas.ts): the peers' own work and the shared queue
+   * are left alone.
    */
-  async recoverOnStartup(): Promise<{ interrupted: number }> {
+  async recoverOnStartup(lost?: ExecutionRecord[]): Promise<{ interrupted: number }> {
     let interrupted = 0;
-    for (const rec of await this.store.executions.listLive()) {
-      if (rec.status !== 'Running' && rec.status !== 'Queued') continue;
+    for (const rec of lost ?? await this.store.executions.listLive()) {
+      if (rec.status !== 'Running' && (lost || rec.status !== 'Queued')) continue;
+      const message = lost
+        ? 'Interrupted: the flowmock replica running the execution stopped (its lease expired)'
+        : `Interrupted: the server stopped while the execution was ${rec.status}`;
       try {
-        await this.end(rec, 'Interrupted', `Interrupted: the server stopped while the execution was ${rec.status}`, { drain: false, blockStatus: 'Error' });
+        await this.end(rec, 'Interrupted', message, { drain: false, blockStatus: 'Error' });
         interrupted++;
       } catch (err) {
         if (!(err instanceof StaleExecutionError)) throw err; // changed meanwhile: not ours to interrupt

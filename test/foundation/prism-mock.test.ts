@@ -32,8 +32,24 @@ function requestBody(op: OperationSpec): { type: string; body: string } | null {
   return { type: ptr.mediaType, body: typeof example === 'string' ? example : JSON.stringify(example ?? {}) };
 }
 
+/**
+ * What Prism's mock cannot do with a valid spec: a HEAD whose Content-Type is binary ends in a 500
+ * ("Cannot find serializer for image/png": it looks for a body serializer for an answer without a
+ * body). flowmock itself answers these (test/smartflows/head.test.ts, also through Prism's proxy).
+ * Asserted, so that a Prism which learns it makes this test say so.
+ */
+const PRISM_MOCK_CANNOT: Record<string, string> = {
+  HeadDocumentContent: 'binary HEAD', HeadDocumentContentAlt: 'binary HEAD', HeadFlowThumbnail: 'binary HEAD',
+};
+
 describe('prism mock serves every operation', () => {
   it.each(ops.map((op) => [op.operationId, op] as const))('%s answers a documented 2xx that validates against the spec', async (_id, op) => {
+    if (PRISM_MOCK_CANNOT[op.operationId]) {
+      const url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(SAMPLE_PATH_VALUES[name] ?? 'x'));
+      const res = await fetch(prism.base + url, { method: op.method, headers: { 'X-API-Key': 'any-key' } });
+      expect(res.status, `Prism's mock now answers ${op.operationId}: remove it from PRISM_MOCK_CANNOT`).toBe(500);
+      return;
+    }
     let url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(SAMPLE_PATH_VALUES[name] ?? 'x'));
     const required = op.parameters.filter((p) => p.in === 'query' && p.required).map((p) => `${p.name}=${SAMPLE_PATH_VALUES[p.name] ?? '85f8fe94-6f61-4216-af6c-4889e2547b72'}`);
     if (required.length) url += `?${required.join('&')}`;

@@ -61,9 +61,10 @@ describe('runFlow cancellation', () => {
     const controller = new AbortController();
     const waiting = s.fm.services.flows.pendingWaiters();
     const promise = sf.runFlow(FLOW.invoice, undefined, { ...POLL, signal: controller.signal, cancelOnAbort: true });
+    const rejected = rejectionOf(promise); // handled from the start: it may reject while this test waits below
     await s.pollsWaiting(waiting + 1);
     controller.abort();
-    const e = expectAbortError(await settled('the aborted runFlow', rejectionOf(promise)), 'aborted');
+    const e = expectAbortError(await settled('the aborted runFlow', rejected), 'aborted');
     expect(e.canceled).toBe(true);
     expect(await statusOf(e.executionId!)).toBe('Canceled');
   });
@@ -94,8 +95,9 @@ describe('runFlow cancellation', () => {
         return new Promise<never>(() => {});
       },
     });
+    const rejected = rejectionOf(promise); // handled from the start: it may reject while this test waits below
     await reachUserInput(() => asked);
-    const e = expectAbortError(await settled('runFlow with timeoutMs', rejectionOf(promise)), 'timeout');
+    const e = expectAbortError(await settled('runFlow with timeoutMs', rejected), 'timeout');
     expect(e.canceled).toBe(true);
     expect(await statusOf(e.executionId!)).toBe('Canceled');
   });
@@ -113,8 +115,9 @@ describe('runFlow cancellation', () => {
         return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('form closed'))));
       },
     });
+    const rejected = rejectionOf(promise); // handled from the start: it rejects as soon as the form opens
     await reachUserInput(() => inner !== undefined);
-    expectAbortError(await settled('the aborted runFlow', rejectionOf(promise)), 'aborted');
+    expectAbortError(await settled('the aborted runFlow', rejected), 'aborted');
     expect(inner?.aborted).toBe(true);
   });
 });

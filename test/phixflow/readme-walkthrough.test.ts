@@ -37,8 +37,8 @@ const commandLines = (block: string): string[] =>
 
 const isSetup = (block: string): boolean => commandLines(block).every((l) => /^(BASE|TOKEN)=/.test(l));
 
-function bash(script: string, env: Record<string, string>, cwd: string): Promise<{ stdout: string; stderr: string }> {
-  return run('bash', ['-e', '-c', script], { cwd, env: { ...process.env, ...env }, timeout: 20_000, maxBuffer: 1024 * 1024 });
+function bash(script: string, env: Record<string, string>, cwd: string, timeoutMs = 20_000): Promise<{ stdout: string; stderr: string }> {
+  return run('bash', ['-e', '-c', script], { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 1024 * 1024 });
 }
 
 let s: TestServer;
@@ -56,7 +56,7 @@ function setupToken(): Promise<string> {
     const { stdout } = await bash(`${tokenLine}\nprintf '%s' "$TOKEN"`, {
       FLOWMOCK_DB: path.join(scratch, 'cli.db'),
       FLOWMOCK_PHIXFLOW_API_KEY: PHIXFLOW_API_KEY,
-    }, ROOT);
+    }, ROOT, 60_000); // npx's own start-up takes seconds on a busy machine (10 s seen at load 5): a bound on a hang only
     return stdout.trim();
   })();
   return tokenRun;
@@ -90,7 +90,7 @@ describe('README PhixFlow walkthrough (curl)', () => {
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const principal = await s.fm.services.credentials.verifyPhixflowToken(token);
     expect(principal.user.username).toBe('api-user');
-  });
+  }, 90_000);
 
   it('the sync block prints a Success envelope with data.Customers[0].domain example.com and HTTP status 200', async () => {
     const token = await setupToken();

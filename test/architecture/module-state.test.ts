@@ -17,20 +17,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * would compute the same value, so sharing it shares no state between servers.
  */
 const ALLOWED: Record<string, string> = {
-  'src/engine/flows/program.ts:cache':
-    'compiled program per deep-frozen FlowDef (WeakMap: gone with the definition). Moving it onto the flow registry changes the call sites in flow-engine.ts, which the async-store branch splits into step-type modules this session: follow-up after that merge.',
-  'src/engine/flows/scenarios.ts:holdSteps':
-    'marks the hold steps scenarioFlow inserts (objects it made; frozen definitions cannot carry a flag). Same follow-up as program.ts.',
-  'src/engine/flows/scenarios.ts:views':
-    'the scenario view of a loaded flow, per flow object (WeakMap: gone with the definitions). Same follow-up as program.ts.',
-  'src/engine/flows/user-input.ts:ajv':
-    "the Ajv instance that compiles UserInput form schemas (deep-frozen step definitions). Same follow-up as program.ts.",
-  'src/engine/flows/user-input.ts:validators':
-    'the compiled form validator per deep-frozen UserInput step. Same follow-up as program.ts.',
-  'src/engine/flows/step-expressions.ts:templateCache':
-    'compiled templates by source text, bounded (1000), for definitions built in code. Same follow-up as program.ts.',
-  'src/engine/flows/step-expressions.ts:conditionCache':
-    'compiled conditions by source text, bounded (1000). Same follow-up as program.ts.',
   'src/engine/definitions/load.ts:validators':
     'the definition JSON Schemas compiled once, lazily: a constant of the module (the schemas are module constants).',
   'src/contract/spec-index.ts:shared':

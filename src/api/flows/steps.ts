@@ -1,16 +1,16 @@
 /**
  * The step types of the flow language as the vendor's FlowStep (GetFlowSteps, GetFlowStep) and a
- * property's settings (GetFlowSettings). Both come from the one list in step-types.ts and the
+ * property's settings (GetFlowSettings). Both come from the one list in engine/steps/registry.ts and the
  * definition schema, so what the API lists is what a definition file may use.
  */
 import { flowDefinitionSchema } from '../../engine/definitions/definition-schema.js';
-import { STEP_TYPES, STEP_TYPE_INFO, type StepType } from '../../engine/definitions/step-types.js';
+import { isStepType as isKnownStepType, STEP_TYPE_INFO, type StepType } from '../../engine/steps/registry.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Schema = Record<string, unknown>;
 const defs = flowDefinitionSchema.$defs as Record<string, Schema>;
 
-export const isStepType = (s: string): s is StepType => (STEP_TYPES as readonly string[]).includes(s);
+export const isStepType = (s: string): s is StepType => isKnownStepType(s);
 
 /** The step type's JSON Schema, standalone: nested steps and form fields resolve inside it. */
 function inputSchemaOf(type: StepType): Schema {

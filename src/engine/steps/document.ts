@@ -27,6 +27,13 @@ export const documentStep: DoStepModule<'document'> = {
     },
     ['fileName', 'template'],
   ),
+  output: {
+    id: 'document',
+    schema: {
+      type: 'object',
+      properties: { document: { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' }, type: { const: 'document' } } } },
+    },
+  },
 
   async run(ctx, step, zone, rec) {
     const message = (await ctx.text(step, 'message', ctx.context(rec))) ?? `Generating ${step.displayName ?? step.id}`;

@@ -38,9 +38,6 @@ export const DO_STEP_TYPES: readonly DoStepType[] = STEP_MODULES.filter((m): m i
 /** Constructs: a report block with a `condition`, `try` or `switch` state; `iterate` fills state.iterations. */
 export const CONSTRUCT_TYPES: readonly ConstructType[] = STEP_MODULES.filter((m): m is Extract<(typeof STEP_MODULES)[number], { kind: 'construct' }> => m.kind === 'construct').map((m) => m.type);
 
-/** What each type is, for GetFlowSteps. */
-export const STEP_TYPE_INFO: Readonly<Record<StepType, StepInfo>> = Object.fromEntries(STEP_MODULES.map((m) => [m.type, m.info])) as Record<StepType, StepInfo>;
-
 const BY_TYPE: ReadonlyMap<string, StepModule> = new Map(STEP_MODULES.map((m) => [m.type, m]));
 
 export const isStepType = (s: unknown): s is StepType => typeof s === 'string' && BY_TYPE.has(s);

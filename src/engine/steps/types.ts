@@ -87,6 +87,8 @@ interface StepModuleBase<T extends StepType> {
   readonly expressions?: readonly string[];
   /** Template fields the loader checks besides message, fileName and template. */
   readonly templates?: readonly string[];
+  /** What the step puts in the output model, for GetFlowSteps (`outputSchema`; `id`: its outputId and external output parameter). */
+  readonly output?: { schema: Schema; id?: string };
 }
 
 /** A step that does work: one `do` op; a report block with a `step` state (vendor FlowDoStepState). */

@@ -41,6 +41,7 @@ export const userInputStep: DoStepModule<'userInput'> = {
   info: { displayName: 'User input', description: 'Stops in UserInput with a form until its values are posted.', vendorType: 'other', group: 'steps' },
   schema: stepSchema('userInput', { fields: { type: 'array', minItems: 1, items: { $ref: '#/$defs/formField' } } }, ['fields']),
   defs: { formField },
+  output: { schema: { type: 'object', description: 'The posted form values, by field key.', additionalProperties: true } },
 
   /** Field keys are unique within the form. */
   check(raw, at, report) {

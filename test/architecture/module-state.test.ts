@@ -55,6 +55,23 @@ describe('module-level state', () => {
     ]);
   });
 
+  it('reports the engine memo caches as they were written before EngineCaches owned them (a new one fails the check)', () => {
+    const text = [
+      'const cache = new WeakMap<FlowDef, Program>();',
+      'const holdSteps = new WeakSet<StepDef>();',
+      'const ajv = new Ajv2020({ allErrors: true });',
+      'const templateCache = new Map<string, CompiledTemplate>();',
+      'function cached<T>(c: Map<string, T>, s: string, f: (s: string) => T): T { let hit = c.get(s); if (!hit) { hit = f(s); c.set(s, hit); } return hit; }',
+      'export const render = (s: string) => cached(templateCache, s, compileTemplate);',
+    ].join('\n');
+    expect(findModuleState('engine-cache.ts', text).map((f) => `${f.name}: ${f.why}`).sort()).toEqual([
+      'ajv: top-level new Ajv2020()',
+      'cache: top-level new WeakMap()',
+      'holdSteps: top-level new WeakSet()',
+      'templateCache: top-level new Map() mutated by a function',
+    ]);
+  });
+
   it('no module of src/ keeps state beyond the allow-list', () => {
     const unexpected = scanned.filter((f) => !(`${f.file}:${f.name}` in ALLOWED)).map((f) => `${f.file}:${f.line} ${f.name}: ${f.why}`);
     expect(unexpected, 'module-level state: make it a service built and closed by src/services.ts, or name it in ALLOWED with the reason').toEqual([]);

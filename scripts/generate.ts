@@ -5,6 +5,8 @@
  *   openapi.yaml        the same, as YAML (served at /openapi.yaml)
  *   openapi-types.ts    TypeScript types (openapi-typescript): paths, operations, components
  *   definition-schema.json  the JSON Schema of flow and actionflow definition files (for editors)
+ *   definition-validators.ts  the same schemas compiled to Ajv standalone code (the loader's
+ *                       validators: start-up compiles no schema; scripts/definition-validators.ts)
  *
  * The bundle keeps internal `$ref`s: the filter's condition group is recursive, so a fully
  * dereferenced document cannot be written as JSON. Runtime validation compiles schemas from
@@ -34,6 +36,7 @@ function readmeWithSettings(readme: string): string {
   return readme.slice(0, m.index) + m[1] + settingsTableMarkdown() + m[2] + readme.slice(m.index + m[0].length);
 }
 import { definitionSchemas } from '../src/engine/definitions/definition-schema.js';
+import { definitionValidatorsSource } from './definition-validators.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = path.join(root, 'spec', 'openapi.yaml');
@@ -58,6 +61,7 @@ export async function generateOutputs(): Promise<Map<string, string>> {
   out.set('openapi.yaml', specYaml(bundled));
   out.set('openapi-types.ts', HEADER + '/* eslint-disable */\n' + astToString(ast));
   out.set('definition-schema.json', JSON.stringify(definitionSchemas, null, 2) + '\n');
+  out.set('definition-validators.ts', definitionValidatorsSource(HEADER));
   return out;
 }
 

@@ -17,8 +17,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * would compute the same value, so sharing it shares no state between servers.
  */
 const ALLOWED: Record<string, string> = {
-  'src/engine/definitions/load.ts:validators':
-    'the definition JSON Schemas compiled once, lazily: a constant of the module (the schemas are module constants).',
   'src/contract/spec-index.ts:shared':
     "the contract kit's index of the package's own bundled spec (validators compiled once): a constant of the installed package.",
   'src/contract/harness/processes.ts:live':

@@ -14,26 +14,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
-import _Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import _addFormats from 'ajv-formats';
-import {
-  actionflowDefinitionSchema,
-  flowDefinitionSchema,
-  ACTIONFLOW_SCHEMA_ID,
-  FLOW_SCHEMA_ID,
-  PATTERN_DESCRIPTIONS,
-  RESERVED_PARAMETER_NAMES,
-} from './definition-schema.js';
+import { PATTERN_DESCRIPTIONS, RESERVED_PARAMETER_NAMES } from './definition-schema.js';
+import * as definitionValidators from '../../../generated/definition-validators.js';
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expressions.js';
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from './template.js';
 import type { ActionflowDef, Definitions, FlowDef, StepDef } from './types.js';
 import { bodiesOf, isStepType, stepModule } from '../steps/registry.js';
-
-// ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is
-// typed as the module object, while at run time it is the class / plugin itself.
-const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
-const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -294,16 +281,14 @@ function loadFile(source: DefinitionSource, problems: DefinitionProblem[]): Load
 // Schema errors
 // ---------------------------------------------------------------------------------------------
 
-let validators: { flow: ValidateFunction; actionflow: ValidateFunction } | undefined;
-
-function getValidators() {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
-    ajv.addSchema(flowDefinitionSchema).addSchema(actionflowDefinitionSchema);
-    validators = { flow: ajv.getSchema(FLOW_SCHEMA_ID)!, actionflow: ajv.getSchema(ACTIONFLOW_SCHEMA_ID)! };
-  }
-  return validators;
+/**
+ * The definition schemas (definition-schema.ts) compiled by Ajv at `npm run generate`
+ * (generated/definition-validators.ts, scripts/definition-validators.ts): compiling them here, at
+ * the first load, was about a third of the server's start-up CPU (issue 17). `generate:check`
+ * fails when the generated code no longer matches the schemas.
+ */
+function getValidators(): { flow: ValidateFunction; actionflow: ValidateFunction } {
+  return definitionValidators as unknown as { flow: ValidateFunction; actionflow: ValidateFunction };
 }
 
 function reportSchemaError(e: ErrorObject, report: FileReporter): void {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createApp } from '../app.js';
 import { DEFAULT_CONFIG, type FlowmockConfig } from '../config.js';
 import { storeTarget } from '../store/open-store.js';
-import { describePgUrl } from '../store/postgres/pool.js';
 import { CliError } from './errors.js';
 
 /** A database that cannot be opened, named by its path (the error itself does not say which file). */
@@ -29,7 +28,7 @@ export async function serve(config: Partial<FlowmockConfig>, opts: { configFile?
     throw err;
   }
   const target = storeTarget(fm.config);
-  const db = target.kind === 'postgres' ? `${describePgUrl(target.url)} (PostgreSQL)`
+  const db = target.kind === 'postgres' ? `${(await import('../store/postgres/pool.js')).describePgUrl(target.url)} (PostgreSQL)`
     : target.file === ':memory:' || target.file === '' ? ':memory: (in memory; gone at the stop)' : path.resolve(target.file);
   if (fm.config.printStartup) {
     const lines = [

@@ -88,9 +88,11 @@ export function buildSpecRuntime(files: { doc: Obj; json: Buffer; yaml: Buffer }
   const missing = ops.filter((op) => typeof (deps.handlers as Record<string, unknown>)[op.operationId] !== 'function').map((op) => op.operationId);
   if (missing.length) throw new Error(`the spec has operations without a handler in this server: ${missing.join(', ')} (restart after adding them)`);
   const router = new Router(ops);
-  const validator = new SpecValidator(doc, ops, { responses: deps.config.validateResponses });
+  // The bundled spec is checked against the meta-schema at `npm run generate`; an edited one here.
+  const validator = new SpecValidator(doc, ops, { responses: deps.config.validateResponses, checkSchemas: Boolean(opts.eager) });
   if (opts.eager) validator.compileAll();
   const serverWide = new ServerWideAnswers(doc, validator, deps.config.validateResponses);
+  if (opts.eager) serverWide.compileAll();
   const prefer = new PreferAnswers({ doc, ops, validator, serverWide, random: deps.preferRandom });
   const dispatch = createDispatcher({
     router, validator, handlers: prefer.wrap(deps.handlers), bodyChecks: deps.bodyChecks, services: deps.services,

@@ -24,7 +24,8 @@ export type ServerWideStatus = keyof typeof SERVER_WIDE_RESPONSES;
 
 const MEDIA = 'application/problem+json';
 
-interface Documented { name: string; schema: ValidateFunction; headers: string[] }
+/** `schema` compiles the component at its first use (start-up time: issue 17). */
+interface Documented { name: string; schema: () => ValidateFunction; headers: string[] }
 
 export class ServerWideAnswers {
   private readonly documented = new Map<number, Documented>();
@@ -39,17 +40,23 @@ export class ServerWideAnswers {
       }
       this.documented.set(Number(status), {
         name,
-        schema: validator.componentSchema(ref.slice('#/components/schemas/'.length)),
+        schema: () => validator.componentSchema(ref.slice('#/components/schemas/'.length)),
         headers: Object.keys(response.headers ?? {}).map((h) => h.toLowerCase()),
       });
     }
+  }
+
+  /** Compiles the components' schemas now (a spec someone edited: one Ajv refuses fails the reload). */
+  compileAll(): void {
+    for (const d of this.documented.values()) d.schema();
   }
 
   /** What is wrong with a server-wide answer, or null when the spec allows it. */
   violation(status: number, body: unknown, headers: Record<string, string>): string | null {
     const d = this.documented.get(status);
     if (!d) return `status ${status} is not a documented server-wide answer`;
-    if (!d.schema(body)) return `body of the server-wide ${status} (${d.name}) breaks the spec: ${describeErrors(toFieldErrors('body', d.schema.errors))}`;
+    const schema = d.schema(); // the validator caches it by name
+    if (!schema(body)) return `body of the server-wide ${status} (${d.name}) breaks the spec: ${describeErrors(toFieldErrors('body', schema.errors))}`;
     const sent = new Set(Object.keys(headers).map((h) => h.toLowerCase()));
     const missing = d.headers.filter((h) => !sent.has(h));
     if (missing.length) return `the server-wide ${status} (${d.name}) lacks the header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;

@@ -5,9 +5,8 @@
  * which refuses a virtual clock beside live peers.
  */
 import { openStore } from './sqlite-store.js';
-import { openPgStore, type PgStore } from './postgres/pg-store.js';
-import { describePgUrl } from './postgres/pool.js';
-import { ReplicaCoordinator } from './postgres/replicas.js';
+import type { PgStore } from './postgres/pg-store.js';
+import type { ReplicaCoordinator } from './postgres/replicas.js';
 import type { Store } from './types.js';
 
 export type StoreTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -41,6 +40,11 @@ export async function openTargetStore(target: StoreTarget, opts: {
   if (target.kind === 'sqlite') {
     return { store: openStore(target.file, { env: opts.env, onLost: opts.onLost }), replica: null, pg: null, where: target.file };
   }
+  // The PostgreSQL backend (and the pg driver) is loaded when it is used: a SQLite server's
+  // start-up does not pay for importing it (issue 17).
+  const [{ openPgStore }, { describePgUrl }, { ReplicaCoordinator }] = await Promise.all([
+    import('./postgres/pg-store.js'), import('./postgres/pool.js'), import('./postgres/replicas.js'),
+  ]);
   const pg = await openPgStore(target.url, { env: opts.env, onError: opts.onError });
   try {
     const replica = await ReplicaCoordinator.join(pg, { clock: opts.clock, leaseMs: opts.leaseMs, onError: opts.onError });

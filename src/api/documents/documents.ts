@@ -6,7 +6,6 @@
  */
 import { contentDisposition } from '../../handler-contract/content-disposition.js';
 import { randomUUID } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
 import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
 import { principalOf } from '../../handler-contract/handler-types.js';
 import { conflict, invalidField, notFound, ProblemError } from '../../handler-contract/problem.js';
@@ -176,7 +175,7 @@ export const documentHandlers: Pick<Handlers,
         finished: true, expiration: null, contentType: type, size: bytes.length, source,
       }, bytes);
     }
-    const pageCount = type === PDF ? (await PDFDocument.load(bytes)).getPageCount() : undefined;
+    const pageCount = type === PDF ? (await (await import('pdf-lib')).PDFDocument.load(bytes)).getPageCount() : undefined;
     const generated: Schemas['GeneratedDocument'] = {
       displayName,
       createdAt,

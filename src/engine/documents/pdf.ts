@@ -7,20 +7,9 @@
  * fixed names and dates taken from `createdAt`, the same input gives the
  * same bytes.
  */
-import {
-  PDFDocument,
-  PDFName,
-  StandardFonts,
-  beginText,
-  endText,
-  moveText,
-  rgb,
-  setFillingRgbColor,
-  setFontAndSize,
-  showText,
-  type PDFFont,
-  type PDFPage,
-} from 'pdf-lib';
+// pdf-lib is loaded at the first render, not at start-up: importing it was about 0.4 s of CPU,
+// the largest module of the server's start (issue 17). Types only here.
+import type { ColorTypes, PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
 import type { DocumentSource } from '../../store/types.js';
 
 /** What a document is rendered from (kept with the document, so DOCX and PDF render the same source). */
@@ -43,7 +32,12 @@ const LABEL_COLUMN_WIDTH = 160;
 const COLUMN_GAP = 12;
 const VALUE_COLUMN_WIDTH = CONTENT_WIDTH - LABEL_COLUMN_WIDTH - COLUMN_GAP;
 
-type Rgb = ReturnType<typeof rgb>;
+type PdfLib = typeof import('pdf-lib');
+const loadPdfLib = (): Promise<PdfLib> => import('pdf-lib');
+
+/** pdf-lib's `rgb(r, g, b)`: a plain record, so the colours need no pdf-lib at module load. */
+type Rgb = RGB;
+const rgb = (red: number, green: number, blue: number): Rgb => ({ type: 'RGB' as ColorTypes.RGB, red, green, blue });
 const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.4, 0.4, 0.4);
 const RULE = rgb(0.8, 0.8, 0.8);
@@ -158,6 +152,7 @@ class Layout {
   y = 0;
 
   constructor(
+    private readonly lib: PdfLib,
     private readonly doc: PDFDocument,
     private readonly fonts: FontRes[],
   ) {
@@ -166,7 +161,7 @@ class Layout {
 
   newPage(): void {
     this.page = this.doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-    for (const f of this.fonts) this.page.node.setFontDictionary(PDFName.of(f.key), f.font.ref);
+    for (const f of this.fonts) this.page.node.setFontDictionary(this.lib.PDFName.of(f.key), f.font.ref);
     this.y = PAGE_HEIGHT - MARGIN;
   }
 
@@ -178,7 +173,7 @@ class Layout {
   /** Draws one pre-wrapped line at the cursor's baseline (no cursor move). */
   text(line: string, x: number, size: number, f: FontRes, color: Rgb = BLACK): void {
     if (line === '') return;
-    drawLine(this.page, line, x, this.y - size, size, f, color);
+    drawLine(this.lib, this.page, line, x, this.y - size, size, f, color);
   }
 
   /** Wraps and draws a block of text, one line after another. */
@@ -208,7 +203,8 @@ class Layout {
   }
 }
 
-function drawLine(page: PDFPage, line: string, x: number, y: number, size: number, f: FontRes, color: Rgb): void {
+function drawLine(lib: PdfLib, page: PDFPage, line: string, x: number, y: number, size: number, f: FontRes, color: Rgb): void {
+  const { beginText, endText, moveText, setFillingRgbColor, setFontAndSize, showText } = lib;
   page.pushOperators(
     beginText(),
     setFillingRgbColor(color.red, color.green, color.blue),
@@ -224,6 +220,8 @@ export async function renderExecutionPdf(opts: ExecutionPdfOptions): Promise<Buf
   const createdAt = parseDate(opts.createdAt);
 
   // updateMetadata:false stops pdf-lib stamping "now" into the Info dictionary.
+  const lib = await loadPdfLib();
+  const { PDFDocument, StandardFonts } = lib;
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setTitle(opts.title);
   doc.setAuthor('flowmock');
@@ -236,7 +234,7 @@ export async function renderExecutionPdf(opts: ExecutionPdfOptions): Promise<Buf
 
   const regular = fontRes(await doc.embedFont(StandardFonts.Helvetica), 'F1');
   const bold = fontRes(await doc.embedFont(StandardFonts.HelveticaBold), 'F2');
-  const layout = new Layout(doc, [regular, bold]);
+  const layout = new Layout(lib, doc, [regular, bold]);
 
   // Header.
   layout.paragraph(opts.title || 'Untitled document', 18, bold, BLACK, 1.25);
@@ -265,7 +263,7 @@ export async function renderExecutionPdf(opts: ExecutionPdfOptions): Promise<Buf
   const pages = doc.getPages();
   const footerId = sanitize(capChars(opts.executionId, 80), regular);
   pages.forEach((page, i) => {
-    drawLine(page, `flowmock · execution ${footerId} · page ${i + 1} of ${pages.length}`, MARGIN, FOOTER_Y, 8, regular, GREY);
+    drawLine(lib, page, `flowmock · execution ${footerId} · page ${i + 1} of ${pages.length}`, MARGIN, FOOTER_Y, 8, regular, GREY);
   });
 
   const bytes = await doc.save({ useObjectStreams: false });

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { parseFaultRule } from './mock/fault-rules.js';
 import { parseCors, type FlowmockConfig } from './config.js';
 import { isPhixflowVersion } from './auth/phixflow-version.js';
@@ -207,6 +207,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, error: (msg: string) => 
 }
 
 export const CONFIG_FILE = 'flowmock.config.yaml';
+
+/** The YAML parser, loaded when a config file is read: `flowmock --help` and the like need none (issue 17). */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /**
  * The settings of a config file (`flowmock.config.yaml`: the `name`s of the table as keys).

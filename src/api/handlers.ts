@@ -16,6 +16,7 @@ import { clockHandlers } from './flowmock/clock.js';
 import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
+import { notImplementedHandlers } from './not-implemented.js';
 
 export const handlers: Handlers = {
   ...executionHandlers,
@@ -31,6 +32,8 @@ export const handlers: Handlers = {
   ...journalHandlers,
   ...dashboardHandlers,
   ...headHandlers,
+  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts).
+  ...notImplementedHandlers,
 };
 
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */

@@ -277,7 +277,7 @@ function main(): void {
     };
     if (op.body && body) {
       if (body.kind === 'bytes') {
-        operation.requestBody = { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+        operation.requestBody = { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' }, examples: { bytes: { summary: 'Some bytes', value: 'example bytes' } } } } };
       } else if (body.kind === 'any' && op.body.type === '?') {
         operation.requestBody = ref('requestBodies', 'ListFilter');
       } else if (body.kind === 'any') {

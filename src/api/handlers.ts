@@ -19,6 +19,9 @@ import { headHandlers } from './head.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
 export const handlers: Handlers = {
+  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts). First,
+  // so a real handler below overrides it; test/vendor/not-implemented.test.ts fails until its id leaves the list.
+  ...notImplementedHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,
@@ -32,8 +35,6 @@ export const handlers: Handlers = {
   ...journalHandlers,
   ...dashboardHandlers,
   ...headHandlers,
-  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts).
-  ...notImplementedHandlers,
 };
 
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */

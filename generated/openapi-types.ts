@@ -8030,7 +8030,7 @@ export interface operations {
     GetAsset: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeContent` (bool). */
+                /** @description Include the asset's content (base64) in the answer. */
                 includeContent?: boolean;
             };
             header?: never;
@@ -8095,7 +8095,7 @@ export interface operations {
     DeleteAsset: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -8400,7 +8400,7 @@ export interface operations {
     DeleteConnector: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -8778,7 +8778,7 @@ export interface operations {
     GetDatasetLayout: {
         parameters: {
             query?: {
-                /** @description The vendor's `primaryOnly` (bool). */
+                /** @description Only the primary entity of the data set. */
                 primaryOnly?: boolean;
             };
             header?: never;
@@ -8919,7 +8919,7 @@ export interface operations {
     DeleteDataset: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -9206,7 +9206,7 @@ export interface operations {
     GetDatasourceLayout: {
         parameters: {
             query?: {
-                /** @description The vendor's `full` (bool). */
+                /** @description The whole layout, related entities included. */
                 full?: boolean;
             };
             header?: never;
@@ -9267,9 +9267,9 @@ export interface operations {
     GetDependencies: {
         parameters: {
             query?: {
-                /** @description The vendor's `direction` (string). */
+                /** @description Which dependencies: of the object (outbound), on the object (inbound) or both. */
                 direction?: string;
-                /** @description The vendor's `depth` (string). */
+                /** @description How many levels deep to follow dependencies. */
                 depth?: string;
             };
             header?: never;
@@ -9470,9 +9470,9 @@ export interface operations {
     DeleteLanguage: {
         parameters: {
             query?: {
-                /** @description The vendor's `force` (bool). */
+                /** @description Remove it even when it is in use or the default. */
                 force?: boolean;
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -9533,7 +9533,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9568,7 +9568,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9603,7 +9603,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9638,7 +9638,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9799,9 +9799,9 @@ export interface operations {
     CreateBackup: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeHistory` (bool). */
+                /** @description Include execution history. */
                 includeHistory?: boolean;
-                /** @description The vendor's `includeSensitiveData` (bool). */
+                /** @description Include passwords and secrets (encrypted). */
                 includeSensitiveData?: boolean;
             };
             header?: never;
@@ -9858,7 +9858,7 @@ export interface operations {
     RunCleanup: {
         parameters: {
             query?: {
-                /** @description The vendor's `action` (string). */
+                /** @description The cleanup action to run; without it, all. */
                 action?: string;
             };
             header?: never;
@@ -9911,17 +9911,18 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
     CreateExport: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeHistory` (bool). */
+                /** @description Include execution history. */
                 includeHistory?: boolean;
-                /** @description The vendor's `includeSensitiveData` (bool). */
+                /** @description Include passwords and secrets (encrypted). */
                 includeSensitiveData?: boolean;
-                /** @description The vendor's `includeUserData` (bool). */
+                /** @description Include users and their settings. */
                 includeUserData?: boolean;
             };
             header?: never;
@@ -9975,6 +9976,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
@@ -10009,6 +10011,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10031,19 +10034,20 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
     GetFormattedValue: {
         parameters: {
             query: {
-                /** @description The vendor's `value` (string). */
+                /** @description The value to format. */
                 value: string;
-                /** @description The vendor's `pattern` (string). */
+                /** @description The format pattern. */
                 pattern: string;
-                /** @description The vendor's `type` (string). */
+                /** @description The type of the value (date, number, ...). */
                 type: string;
-                /** @description The vendor's `locale` (string). */
+                /** @description The locale to format in; without it, the server default. */
                 locale?: string;
             };
             header?: never;
@@ -10063,6 +10067,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10143,6 +10148,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10157,7 +10163,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `formats` (bool). */
+                /** @description Include each language's date and number formats. */
                 formats?: boolean;
             };
             header?: never;
@@ -10177,6 +10183,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10199,6 +10206,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10251,6 +10259,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10337,7 +10346,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `includeDetails` (bool). */
+                /** @description Include each printer's details (capabilities, paper sizes). */
                 includeDetails?: boolean;
             };
             header?: never;
@@ -10364,7 +10373,7 @@ export interface operations {
     GetSystemPrinter: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeDetails` (bool). */
+                /** @description Include each printer's details (capabilities, paper sizes). */
                 includeDetails?: boolean;
             };
             header?: never;
@@ -10416,6 +10425,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
@@ -10440,6 +10450,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10652,7 +10663,7 @@ export interface operations {
     DeleteTagGroup: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10844,7 +10855,7 @@ export interface operations {
     DeleteTemplate: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10876,11 +10887,11 @@ export interface operations {
     GetTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `version` (string). */
+                /** @description A version from the template history; without it, the current one. */
                 version?: string;
-                /** @description The vendor's `includeMeta` (bool). */
+                /** @description Include the template metadata in the file. */
                 includeMeta?: boolean;
             };
             header?: never;
@@ -10912,9 +10923,9 @@ export interface operations {
     UpdateTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `description` (string). */
+                /** @description A description of this version (shown in the history). */
                 description?: string;
             };
             header?: never;
@@ -10951,9 +10962,9 @@ export interface operations {
     DeleteTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10985,7 +10996,7 @@ export interface operations {
     GetTemplateHistory: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
                 /** @description Page number, 0-based. */
                 page?: components["parameters"]["Page"];
@@ -11052,7 +11063,7 @@ export interface operations {
     GetTemplateSchema: {
         parameters: {
             query?: {
-                /** @description The vendor's `format` (string). */
+                /** @description The schema format. */
                 format?: string;
             };
             header?: never;
@@ -11299,7 +11310,7 @@ export interface operations {
     DeleteUser: {
         parameters: {
             query?: {
-                /** @description The vendor's `force` (bool). */
+                /** @description Remove it even when it is in use or the default. */
                 force?: boolean;
             };
             header?: never;

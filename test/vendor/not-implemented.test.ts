@@ -15,6 +15,7 @@ import { loadVendorContract } from '../../src/contract/vendor/contract.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { expectProblem } from '../support/problem.js';
 import { validRequest } from '../integrator/support.js';
+import { CoverageTracker, computeCoverage } from '../../src/contract/coverage.js';
 
 const doc = loadBundledSpec();
 const ops = listOperations(doc);
@@ -37,6 +38,18 @@ describe('the not-implemented list and the spec', () => {
     expect(listed.filter((id) => table[id] !== notImplemented), 'listed, but bound to a real handler: remove them from NOT_IMPLEMENTED and their 501 from the spec').toEqual([]);
     const others = ops.map((o) => o.operationId).filter((id) => !listed.includes(id));
     expect(others.filter((id) => table[id] === notImplemented)).toEqual([]);
+  });
+
+  it("the contract coverage matrix counts their vendor 2xx, 404 and 409 as unreachable, never the checks before the handler or the 501", () => {
+    const cov = computeCoverage(ops, new CoverageTracker());
+    const get = (id: string) => cov.rows.find((r) => r.operationId === id)!.statuses;
+    const unreachable = (id: string) => get(id).filter((st) => st.unreachable).map((st) => st.status);
+    const gaps = (id: string) => get(id).filter((st) => !st.unreachable).map((st) => st.status);
+    expect(unreachable('CreateTemplate')).toEqual([201, 409]);
+    expect(gaps('CreateTemplate')).toEqual([400, 401, 403, 413, 415, 501]);
+    expect(unreachable('GetTemplate')).toEqual([200, 404]);
+    // An implemented operation gets nothing from this rule.
+    expect(unreachable('GetPrinters')).toEqual([]);
   });
 
   it('declares the 501 as the shared NotImplemented problem with an example', () => {

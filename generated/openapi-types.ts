@@ -3317,10 +3317,18 @@ export interface components {
             group?: components["schemas"]["IdWithName"];
             tags?: string[];
         };
+        /**
+         * @description A step type of flowmock's flow language: the steps that do work (`progress`, `document`,
+         *     `userInput`, `waitForCallback`, `fail`, runnable as `FlowDoStep.stepId`) and the constructs
+         *     (`if`, `try`, `switch`, `iterate`). The server's step registry
+         *     (src/engine/steps/registry.ts), the flow definition schema and this list are checked to agree.
+         * @enum {string}
+         */
+        FlowStepType: "progress" | "document" | "userInput" | "waitForCallback" | "fail" | "if" | "try" | "switch" | "iterate";
         FlowStep: {
             /** @enum {string} */
             type?: "data" | "gendoc" | "convert" | "postprocess" | "other";
-            id: string;
+            id: components["schemas"]["FlowStepType"];
             displayName: string;
             description?: string;
             iconClass?: string;

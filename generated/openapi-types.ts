@@ -3328,7 +3328,12 @@ export interface components {
         FlowStep: {
             /** @enum {string} */
             type?: "data" | "gendoc" | "convert" | "postprocess" | "other";
-            id: components["schemas"]["FlowStepType"];
+            /**
+             * @description The step's id. The vendor's catalogue has its own; flowmock's are the values of
+             *     `FlowStepType` (kept a plain string here, as the vendor's, so a client generated from
+             *     this spec accepts the real server's steps too).
+             */
+            id: string;
             displayName: string;
             description?: string;
             iconClass?: string;

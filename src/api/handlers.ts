@@ -16,8 +16,14 @@ import { clockHandlers } from './flowmock/clock.js';
 import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
+import { handleResource } from './resources/resources.js';
+import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
+
+/** Every operation the spec binds to the resource engine: the one generic handler. */
+const resourceHandlers = Object.fromEntries(RESOURCE_OPERATIONS.map((id) => [id, handleResource])) as unknown as Pick<Handlers, ResourceOperationId>;
 
 export const handlers: Handlers = {
+  ...resourceHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

@@ -4,6 +4,9 @@
  */
 import type { RoleRecord } from '../store/types.js';
 
+/** The vendor's scope nouns of the regular collections: read:<noun>, write:<noun>, delete:<noun>. */
+export const RESOURCE_SCOPES = ['assets', 'connectors', 'datasets', 'datasources', 'languages', 'tags', 'templates'] as const;
+
 export const SMART_FLOWS_PERMISSIONS = [
   'execute:flows', 'read:flows', 'write:flows', 'delete:flows',
   'read:flowExecutions', 'read:ownFlowExecutions', 'delete:flowExecutions',
@@ -11,12 +14,14 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:printers', 'write:printers', 'delete:printers',
   'read:users', 'write:users',
   'read:data', 'write:data', 'delete:data',
+  // The regular collections (x-flowmock-resources in the spec names each one's).
+  ...RESOURCE_SCOPES.flatMap((r) => [`read:${r}`, `write:${r}`, `delete:${r}`] as const),
 ] as const;
 
 /** "View Table Actions" is needed up to PhixFlow 11.2 only (see src/auth/phixflow-version.ts). */
 export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions', 'View Table Actions'] as const;
 
-const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data'];
+const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data', ...RESOURCE_SCOPES.map((r) => `read:${r}`)];
 
 export const ROLES: RoleRecord[] = [
   {

@@ -18,8 +18,9 @@ import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
+import { notImplementedHandlers } from './not-implemented.js';
 
-/** Every operation the spec binds to the resource engine: the one generic handler. */
+/** Every operation the spec binds to the resource engine (x-flowmock-resource): the one generic handler. */
 const resourceHandlers = Object.fromEntries(RESOURCE_OPERATIONS.map((id) => [id, handleResource])) as unknown as Pick<Handlers, ResourceOperationId>;
 
 export const handlers: Handlers = {
@@ -37,6 +38,8 @@ export const handlers: Handlers = {
   ...journalHandlers,
   ...dashboardHandlers,
   ...headHandlers,
+  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts).
+  ...notImplementedHandlers,
 };
 
 /** Rules on a body that depend on state, run by the dispatcher before the body's schema (see `BodyCheck`). */

@@ -4,9 +4,6 @@
  */
 import type { RoleRecord } from '../store/types.js';
 
-/** The vendor's scope nouns of the regular collections: read:<noun>, write:<noun>, delete:<noun>. */
-export const RESOURCE_SCOPES = ['assets', 'connectors', 'datasets', 'datasources', 'languages', 'tags', 'templates'] as const;
-
 export const SMART_FLOWS_PERMISSIONS = [
   'execute:flows', 'read:flows', 'write:flows', 'delete:flows',
   'read:flowExecutions', 'read:ownFlowExecutions', 'delete:flowExecutions',
@@ -14,14 +11,25 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:printers', 'write:printers', 'delete:printers',
   'read:users', 'write:users',
   'read:data', 'write:data', 'delete:data',
-  // The regular collections (x-flowmock-resources in the spec names each one's).
-  ...RESOURCE_SCOPES.flatMap((r) => [`read:${r}`, `write:${r}`, `delete:${r}`] as const),
+  // The administration areas of issue 13 (the vendor's scopes "and similar for templates, datasets,
+  // languages, tags, connectors, assets"; datasources are only read; settings and the system's
+  // administration operations are flowmock's names). Only administrators hold them.
+  'delete:users',
+  'read:templates', 'write:templates', 'delete:templates',
+  'read:datasets', 'write:datasets', 'delete:datasets',
+  'read:datasources',
+  'read:connectors', 'write:connectors', 'delete:connectors',
+  'read:languages', 'write:languages', 'delete:languages',
+  'read:tags', 'write:tags', 'delete:tags',
+  'read:assets', 'write:assets', 'delete:assets',
+  'read:settings', 'write:settings',
+  'write:system',
 ] as const;
 
 /** "View Table Actions" is needed up to PhixFlow 11.2 only (see src/auth/phixflow-version.ts). */
 export const PHIXFLOW_PRIVILEGES = ['Use API Key', 'Run Actions', 'View Table Actions'] as const;
 
-const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data', ...RESOURCE_SCOPES.map((r) => `read:${r}`)];
+const USER_PERMISSIONS = ['execute:flows', 'read:flows', 'read:ownFlowExecutions', 'read:documents', 'read:printers', 'read:data'];
 
 export const ROLES: RoleRecord[] = [
   {

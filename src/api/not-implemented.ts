@@ -1,0 +1,60 @@
+/**
+ * The vendor operations flowmock's spec declares (issue 13: all 166 Smart Flows operations) that no
+ * handler serves yet. Each answers the spec-declared 501 problem (components/responses/NotImplemented)
+ * through one generic handler, after the dispatcher has checked credentials, permission and the
+ * request (so a 501 goes only to a caller who may call the operation, with a valid request).
+ *
+ * To implement one: write its handler in src/api/<area>/, bind it in src/api/handlers.ts, delete its
+ * id here and remove the `"501"` response from its operation in the spec. test/vendor/not-implemented.test.ts
+ * holds this list to the spec (an operation is here exactly when it declares the 501) and to the
+ * real handlers (none is both).
+ */
+import type { Handler, OperationId } from '../handler-contract/handler-types.js';
+import { ProblemError } from '../handler-contract/problem.js';
+
+export const NOT_IMPLEMENTED = [
+  // /api/v1/assets
+  'GetAssets', 'AddAsset', 'GetFilteredAssets', 'DeleteAsset', 'GetAsset', 'UpdateAsset', 'GetAssetContent', 'UpdateAssetContent',
+  // /api/v1/connectors
+  'GetConnectors', 'CreateConnector', 'GetFilteredConnectors', 'GetConnectorTypes', 'GetConnectorType', 'DeleteConnector', 'GetConnector', 'UpdateConnector', 'RefreshConnector', 'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 'TestConnector',
+  // /api/v1/datasets
+  'GetDatasets', 'CreateDataset', 'GetFilteredDatasets', 'GetDatasetLayout', 'GetPluginDatasets', 'GetPluginOutputDatasets', 'DeleteDataset', 'GetDataset', 'UpdateDataset', 'GetDatasetDatas', 'CreateDatasetData', 'GetDatasetEntityReferences',
+  // /api/v1/datasources
+  'GetDatasources', 'GetFilteredDatasources', 'GetDatasourceTypes', 'GetDatasourceType', 'GetDatasource', 'GetDatasourceLayout', 'GetDatasourceEntityLayout',
+  // /api/v1/dependencies
+  'GetDependencies',
+  // /api/v1/languages
+  'GetLanguages', 'CreateLanguage', 'GetDefaultLanguage', 'SetDefaultLanguage', 'DeleteLanguage', 'GetLanguage', 'UpdateLanguage',
+  // /api/v1/plugins
+  'GetPlugins',
+  // /api/v1/portal
+  'GetPortalForms', 'GetPortalTemplateGroups', 'GetPortalTemplateLibraries', 'GetPortalTemplates',
+  // /api/v1/settings
+  'GetSettings', 'GetPublicSettings', 'ClearSubSettings', 'GetSubSettings', 'UpdateSubSettings',
+  // /api/v1/system
+  'CreateBackup', 'RestoreBackup', 'RunCleanup', 'GetSystemCurrencySymbols', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'GetSupportedFeatures', 'GetFormattedValue', 'ExecuteImport', 'PrepareImport', 'GetSystemInfo', 'GetSystemLanguages', 'GetSystemDefaultLanguage', 'SetSystemDefaultLanguage', 'GetUiLanguages', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 'GetSystemTimeZones',
+  // /api/v1/taggroups
+  'GetTagGroups', 'CreateTagGroup', 'GetFilteredTagGroups', 'GetPluginTagGroups', 'SyncPluginTagGroups', 'DeleteTagGroup', 'GetTagGroup', 'UpdateTagGroup',
+  // /api/v1/templates
+  'GetTemplates', 'CreateTemplate', 'GetFilteredTemplates', 'DeleteTemplate', 'GetTemplate', 'UpdateTemplate', 'DeleteTemplateContent', 'GetTemplateContent', 'UpdateTemplateContent', 'GetTemplateHistory', 'GetTemplateLanguage', 'GetTemplateSchema',
+  // /api/v1/users
+  'GetUsers', 'CreateUser', 'GetExternalUsers', 'SyncExternalUsers', 'GetFilteredUsers', 'DeleteUser', 'GetUser', 'UpdateUser',
+] as const satisfies readonly OperationId[];
+
+export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];
+
+/** The one handler of every operation in NOT_IMPLEMENTED: the 501 problem naming the operation. */
+export function notImplemented(ctx: { operationId: string; req: { method: string; path: string } }): never {
+  throw new ProblemError(
+    501,
+    `${ctx.operationId} (${ctx.req.method} ${ctx.req.path}) is not implemented in flowmock yet; its parameters and models are the vendor's.`,
+  );
+}
+
+function bindAll(): { [K in NotImplementedOperationId]: Handler<K> } {
+  const table = {} as Record<NotImplementedOperationId, typeof notImplemented>;
+  for (const id of NOT_IMPLEMENTED) table[id] = notImplemented;
+  return table;
+}
+
+export const notImplementedHandlers = bindAll();

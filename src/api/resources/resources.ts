@@ -47,6 +47,9 @@ async function presentNode(store: StoreCollections, n: DependencyNode): Promise<
   return { loaded: n.loaded, target: n.target, children: await Promise.all(n.children.map((x) => presentNode(store, x))) };
 }
 
+/** What a list the vendor does not page returns at most: everything a test or a user could hold. */
+const UNPAGED_SIZE = 100_000;
+
 const HISTORY_LIST: ListSpec = { filter: {}, sort: ['revision', 'createdAt'], defaultSort: { field: 'revision', direction: 'desc' } };
 
 /** The id of the object an operation names: its first path parameter. */
@@ -67,6 +70,7 @@ export async function handleResource(ctx: Ctx): Promise<AnyReply> {
     const depth = Number(depthText);
     if (!/^\d+$/.test(depthText) || depth < 1 || depth > 10) throw invalidField('query', '/depth', 'range', 'depth is a whole number from 1 to 10');
     const direction = (query.direction ?? 'both') as 'inbound' | 'outbound' | 'both';
+    if (!['inbound', 'outbound', 'both'].includes(direction)) throw invalidField('query', '/direction', 'enum', 'direction is inbound, outbound or both');
     const tree = await engine.dependencies(String(path.objectType), String(path.objectId), { direction, depth });
     return {
       status: 200,
@@ -85,7 +89,9 @@ export async function handleResource(ctx: Ctx): Promise<AnyReply> {
     case 'list':
     case 'filter': {
       const spec = listSpecOf(c);
-      const paging = listPaging(query as { page?: number; size?: number; sort?: string }, spec);
+      const paging = binding.paged
+        ? listPaging(query as { page?: number; size?: number; sort?: string }, spec)
+        : { page: 0, size: UNPAGED_SIZE, sort: c.defaultSort };
       const filter = binding.action === 'filter'
         ? (body.group ? checkFilterGroup(body.group as Parameters<typeof checkFilterGroup>[0], spec, 'body', '') : undefined)
         : queryFilter(query.filter as string | undefined, spec);

@@ -45,6 +45,8 @@ export interface ResourceCollection {
   permissions: { read: string; write: string; delete: string };
   properties: Readonly<Record<string, ResourceProperty>>;
   defaultSort: { field: string; direction: 'asc' | 'desc' };
+  /** Fields a create or update must carry (non-empty), beyond what the body's schema requires. */
+  required: string[];
   /** Fields whose value no two objects share (a 409 otherwise). */
   unique: string[];
   /** Fields the server computes: dropped from what a client sends. */
@@ -57,7 +59,12 @@ export interface ResourceCollection {
   seed: Array<Record<string, unknown>>;
 }
 
-export interface ResourceBinding { collection: string; action: ResourceAction }
+export interface ResourceBinding {
+  collection: string;
+  action: ResourceAction;
+  /** A list the vendor does not page (GetLanguages): every object, in the default order. */
+  paged: boolean;
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,7 +122,7 @@ export function parseResourceCollections(doc: Obj): Map<string, ResourceCollecti
     out.set(name, {
       name, model, objectType: str('objectType'), path: str('path'), permissions, properties,
       defaultSort: { field: sortField, direction: sortDir as 'asc' | 'desc' },
-      unique: strings('unique'), outputOnly: strings('outputOnly'), references, content,
+      required: strings('required'), unique: strings('unique'), outputOnly: strings('outputOnly'), references, content,
       defaultFlag: typeof v.defaultFlag === 'string' ? v.defaultFlag : null,
       seed: seed as Array<Record<string, unknown>>,
     });
@@ -151,7 +158,7 @@ export function parseResourceBindings(doc: Obj, collections: Map<string, Resourc
       const collection = typeof b.collection === 'string' ? b.collection : '';
       if (b.action !== 'dependencies' && !collections.has(collection)) throw new Error(`${where}: collection ${collection} is not declared`);
       if (typeof op.operationId !== 'string') throw new Error(`${where}: the operation has no operationId`);
-      out.set(op.operationId, { collection, action: b.action as ResourceAction });
+      out.set(op.operationId, { collection, action: b.action as ResourceAction, paged: b.paged !== false });
     }
   }
   return out;

@@ -396,6 +396,11 @@ export class ResourceEngine {
 
   /** The fields a client sets: the model's, without id, times, creators and computed fields. */
   private clientFields(c: ResourceCollection, input: Obj): Obj {
+    const missing = c.required.filter((f) => input[f] === undefined || input[f] === null || input[f] === '');
+    if (missing.length) {
+      throw new ResourceError('invalid', missing.map((f) => `body /${f}: a ${c.objectType} needs a ${f}`).join('; '),
+        missing.map((f) => ({ in: 'body', pointer: `/${f}`, rule: 'required', message: `a ${c.objectType} needs a ${f}` })));
+    }
     const body = structuredClone(input);
     for (const k of ['id', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy', ...c.outputOnly]) delete body[k];
     if (c.content?.inlineField) delete body[c.content.inlineField];

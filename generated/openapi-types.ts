@@ -10955,7 +10955,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["ResourceConflict"];
         };
     };
     GetTemplateHistory: {

@@ -13,6 +13,7 @@ import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
+import { resourcesScenario } from './resources.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -41,6 +42,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     filtersScenario,
     dataObjectsScenario,
     printersScenario,
+    resourcesScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,

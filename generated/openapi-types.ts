@@ -8041,7 +8041,7 @@ export interface operations {
     GetAsset: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeContent` (bool). */
+                /** @description Include the asset's content (base64) in the answer. */
                 includeContent?: boolean;
             };
             header?: never;
@@ -8105,7 +8105,7 @@ export interface operations {
     DeleteAsset: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -8403,7 +8403,7 @@ export interface operations {
     DeleteConnector: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -8777,7 +8777,7 @@ export interface operations {
     GetDatasetLayout: {
         parameters: {
             query?: {
-                /** @description The vendor's `primaryOnly` (bool). */
+                /** @description Only the primary entity of the data set. */
                 primaryOnly?: boolean;
             };
             header?: never;
@@ -8917,7 +8917,7 @@ export interface operations {
     DeleteDataset: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -9200,7 +9200,7 @@ export interface operations {
     GetDatasourceLayout: {
         parameters: {
             query?: {
-                /** @description The vendor's `full` (bool). */
+                /** @description The whole layout, related entities included. */
                 full?: boolean;
             };
             header?: never;
@@ -9261,9 +9261,9 @@ export interface operations {
     GetDependencies: {
         parameters: {
             query?: {
-                /** @description The vendor's `direction` (string). */
+                /** @description Which dependencies: of the object (outbound), on the object (inbound) or both. */
                 direction?: string;
-                /** @description The vendor's `depth` (string). */
+                /** @description How many levels deep to follow dependencies. */
                 depth?: string;
             };
             header?: never;
@@ -9460,9 +9460,9 @@ export interface operations {
     DeleteLanguage: {
         parameters: {
             query?: {
-                /** @description The vendor's `force` (bool). */
+                /** @description Remove it even when it is in use or the default. */
                 force?: boolean;
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -9522,7 +9522,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9557,7 +9557,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9592,7 +9592,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9627,7 +9627,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `connectorid` (string). */
+                /** @description The connector whose portal to list. */
                 connectorid?: string;
             };
             header?: never;
@@ -9788,9 +9788,9 @@ export interface operations {
     CreateBackup: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeHistory` (bool). */
+                /** @description Include execution history. */
                 includeHistory?: boolean;
-                /** @description The vendor's `includeSensitiveData` (bool). */
+                /** @description Include passwords and secrets (encrypted). */
                 includeSensitiveData?: boolean;
             };
             header?: never;
@@ -9847,7 +9847,7 @@ export interface operations {
     RunCleanup: {
         parameters: {
             query?: {
-                /** @description The vendor's `action` (string). */
+                /** @description The cleanup action to run; without it, all. */
                 action?: string;
             };
             header?: never;
@@ -9900,17 +9900,18 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
     CreateExport: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeHistory` (bool). */
+                /** @description Include execution history. */
                 includeHistory?: boolean;
-                /** @description The vendor's `includeSensitiveData` (bool). */
+                /** @description Include passwords and secrets (encrypted). */
                 includeSensitiveData?: boolean;
-                /** @description The vendor's `includeUserData` (bool). */
+                /** @description Include users and their settings. */
                 includeUserData?: boolean;
             };
             header?: never;
@@ -9964,6 +9965,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
@@ -9998,6 +10000,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10020,19 +10023,20 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
     GetFormattedValue: {
         parameters: {
             query: {
-                /** @description The vendor's `value` (string). */
+                /** @description The value to format. */
                 value: string;
-                /** @description The vendor's `pattern` (string). */
+                /** @description The format pattern. */
                 pattern: string;
-                /** @description The vendor's `type` (string). */
+                /** @description The type of the value (date, number, ...). */
                 type: string;
-                /** @description The vendor's `locale` (string). */
+                /** @description The locale to format in; without it, the server default. */
                 locale?: string;
             };
             header?: never;
@@ -10052,6 +10056,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10132,6 +10137,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10146,7 +10152,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `formats` (bool). */
+                /** @description Include each language's date and number formats. */
                 formats?: boolean;
             };
             header?: never;
@@ -10166,6 +10172,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10188,6 +10195,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10240,6 +10248,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10326,7 +10335,7 @@ export interface operations {
                 sort?: components["parameters"]["VendorListSort"];
                 /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
                 filter?: components["parameters"]["VendorListFilter"];
-                /** @description The vendor's `includeDetails` (bool). */
+                /** @description Include each printer's details (capabilities, paper sizes). */
                 includeDetails?: boolean;
             };
             header?: never;
@@ -10353,7 +10362,7 @@ export interface operations {
     GetSystemPrinter: {
         parameters: {
             query?: {
-                /** @description The vendor's `includeDetails` (bool). */
+                /** @description Include each printer's details (capabilities, paper sizes). */
                 includeDetails?: boolean;
             };
             header?: never;
@@ -10405,6 +10414,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             501: components["responses"]["NotImplemented"];
@@ -10429,6 +10439,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             501: components["responses"]["NotImplemented"];
         };
     };
@@ -10637,7 +10648,7 @@ export interface operations {
     DeleteTagGroup: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10824,7 +10835,7 @@ export interface operations {
     DeleteTemplate: {
         parameters: {
             query?: {
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10855,11 +10866,11 @@ export interface operations {
     GetTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `version` (string). */
+                /** @description A version from the template history; without it, the current one. */
                 version?: string;
-                /** @description The vendor's `includeMeta` (bool). */
+                /** @description Include the template metadata in the file. */
                 includeMeta?: boolean;
             };
             header?: never;
@@ -10890,9 +10901,9 @@ export interface operations {
     UpdateTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `description` (string). */
+                /** @description A description of this version (shown in the history). */
                 description?: string;
             };
             header?: never;
@@ -10928,9 +10939,9 @@ export interface operations {
     DeleteTemplateContent: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
-                /** @description The vendor's `deleteInbound` (bool). */
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
                 deleteInbound?: boolean;
             };
             header?: never;
@@ -10960,7 +10971,7 @@ export interface operations {
     GetTemplateHistory: {
         parameters: {
             query?: {
-                /** @description The vendor's `lang` (string). */
+                /** @description The language (code) of the template content; without it, the template's default language. */
                 lang?: string;
                 /** @description Page number, 0-based. */
                 page?: components["parameters"]["Page"];
@@ -11025,7 +11036,7 @@ export interface operations {
     GetTemplateSchema: {
         parameters: {
             query?: {
-                /** @description The vendor's `format` (string). */
+                /** @description The schema format. */
                 format?: string;
             };
             header?: never;
@@ -11272,7 +11283,7 @@ export interface operations {
     DeleteUser: {
         parameters: {
             query?: {
-                /** @description The vendor's `force` (bool). */
+                /** @description Remove it even when it is in use or the default. */
                 force?: boolean;
             };
             header?: never;

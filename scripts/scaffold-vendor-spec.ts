@@ -76,6 +76,33 @@ export function permissionOf(op: VendorOperation): string | undefined {
   return undefined; // lookups (time zones, currencies, formats, features, ...): any signed-in user
 }
 
+/** What the vendor's query parameters mean, as their names and the vendor's UI say; the rest get a generic line. */
+const QUERY_DESCRIPTIONS: Record<string, string> = {
+  deleteInbound: 'Also remove the objects that depend on this one (default false: while any does, the answer is a 409).',
+  force: 'Remove it even when it is in use or the default.',
+  includeContent: "Include the asset's content (base64) in the answer.",
+  lang: 'The language (code) of the template content; without it, the template\'s default language.',
+  version: 'A version from the template history; without it, the current one.',
+  includeMeta: 'Include the template metadata in the file.',
+  description: 'A description of this version (shown in the history).',
+  format: 'The schema format.',
+  primaryOnly: 'Only the primary entity of the data set.',
+  full: 'The whole layout, related entities included.',
+  direction: 'Which dependencies: of the object (outbound), on the object (inbound) or both.',
+  depth: 'How many levels deep to follow dependencies.',
+  connectorid: 'The connector whose portal to list.',
+  includeDetails: "Include each printer's details (capabilities, paper sizes).",
+  includeHistory: 'Include execution history.',
+  includeSensitiveData: 'Include passwords and secrets (encrypted).',
+  includeUserData: 'Include users and their settings.',
+  action: 'The cleanup action to run; without it, all.',
+  value: 'The value to format.',
+  pattern: 'The format pattern.',
+  type: 'The type of the value (date, number, ...).',
+  locale: 'The locale to format in; without it, the server default.',
+  formats: 'Include each language\'s date and number formats.',
+};
+
 const CREATES = new Set(['AddAsset', 'CreateConnector', 'CreateDataset', 'CreateDatasetData', 'CreateLanguage', 'CreateTagGroup', 'CreateTemplate', 'CreateUser']);
 
 const words = (id: string) => id.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2');
@@ -216,7 +243,7 @@ function main(): void {
       const schema = specSchema(t);
       if (schema.type === 'string' && !schema.enum) schema.maxLength = 2000;
       if (schema.type === 'boolean') schema.default = false;
-      parameters.push({ name: q.name, in: 'query', required: q.required, description: `The vendor's \`${q.name}\` (${q.type}).`, schema });
+      parameters.push({ name: q.name, in: 'query', required: q.required, description: QUERY_DESCRIPTIONS[q.name] ?? `The vendor's \`${q.name}\` (${q.type}).`, schema });
     }
 
     const responses: Json = {};
@@ -253,7 +280,7 @@ function main(): void {
     const hasInput = parameters.length > 0 || body !== null;
     if (hasInput) responses['400'] = ref('responses', 'BadRequest');
     if (!anonymous) responses['401'] = ref('responses', 'Unauthorized');
-    if (permission) responses['403'] = ref('responses', 'Forbidden');
+    if (!anonymous) responses['403'] = ref('responses', 'Forbidden'); // a disabled user, or one without the permission
     if (op.pathParams.length) responses['404'] = ref('responses', 'NotFound');
     if (created || (m === 'delete' && op.query.some((q) => q.name === 'deleteInbound'))) responses['409'] = ref('responses', 'Conflict');
     if (body) { responses['413'] = ref('responses', 'PayloadTooLarge'); responses['415'] = ref('responses', 'UnsupportedMediaType'); }
@@ -277,7 +304,7 @@ function main(): void {
     };
     if (op.body && body) {
       if (body.kind === 'bytes') {
-        operation.requestBody = { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+        operation.requestBody = { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' }, examples: { bytes: { summary: 'Some bytes', value: 'example bytes' } } } } };
       } else if (body.kind === 'any' && op.body.type === '?') {
         operation.requestBody = ref('requestBodies', 'ListFilter');
       } else if (body.kind === 'any') {

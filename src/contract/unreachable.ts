@@ -39,6 +39,23 @@ export const UNREACHABLE: UnreachableStatus[] = [
   },
 ];
 
+/** What a request can get from an operation flowmock does not implement yet: the checks before the handler, and the 501. */
+const BEFORE_THE_HANDLER = new Set([400, 401, 403, 413, 415, 501]);
+
+/**
+ * The documented answers of the operations that declare the 501 of an operation flowmock does not
+ * implement yet (issue 13; src/api/not-implemented.ts): their vendor 2xx, 404 and 409 need a handler.
+ * Derived from the spec, so an operation that gets its handler (and loses its 501) leaves this list.
+ */
+export function notYetImplemented(ops: Array<{ operationId: string; responses: Map<string, unknown> }>): UnreachableStatus[] {
+  return ops
+    .filter((op) => op.responses.has('501'))
+    .flatMap((op) => [...op.responses.keys()].map(Number).filter((s) => !BEFORE_THE_HANDLER.has(s)).map((status) => ({
+      operationId: op.operationId, status,
+      reason: 'not implemented in flowmock yet (the operation answers its declared 501 after credentials, permission and request checks)',
+    })));
+}
+
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }
 
 /** What Prism 5.14.2's proxy does that limits a contract run (found by trying). */

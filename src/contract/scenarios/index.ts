@@ -26,6 +26,7 @@ import { phixflowTokensScenario } from './phixflow-tokens.js';
 import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
 import { journalDashboardScenario } from './journal-dashboard.js';
 import { clockScenario } from './clock.js';
+import { notImplementedScenario } from './not-implemented.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
@@ -56,6 +57,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     phixflowAuthScenario,
     journalDashboardScenario,
     clockScenario,
+    notImplementedScenario,
     ...negativeScenarios(spec),
     oversizedBodiesScenario('smartflows'),
     oversizedBodiesScenario('phixflow'),

@@ -76,14 +76,20 @@ export function readSpecFiles(file: string): { doc: Obj; json: Buffer; yaml: Buf
   return { doc, json, yaml };
 }
 
-/** Builds a complete runtime from a document; throws when any part fails (nothing is swapped). */
-export function buildSpecRuntime(files: { doc: Obj; json: Buffer; yaml: Buffer }, deps: SpecRuntimeDeps): SpecRuntime {
+/**
+ * Builds a complete runtime from a document; throws when any part fails (nothing is swapped).
+ * `eager` compiles every validator now, so a schema Ajv refuses fails here: for a spec someone
+ * edited (a reload, a `--spec` file). The bundled spec compiles per operation at its first
+ * request (start-up time); test/foundation/spec-validators.test.ts proves all of it compiles.
+ */
+export function buildSpecRuntime(files: { doc: Obj; json: Buffer; yaml: Buffer }, deps: SpecRuntimeDeps, opts: { eager?: boolean } = {}): SpecRuntime {
   const { doc } = files;
   const ops = listOperations(doc);
   const missing = ops.filter((op) => typeof (deps.handlers as Record<string, unknown>)[op.operationId] !== 'function').map((op) => op.operationId);
   if (missing.length) throw new Error(`the spec has operations without a handler in this server: ${missing.join(', ')} (restart after adding them)`);
   const router = new Router(ops);
   const validator = new SpecValidator(doc, ops, { responses: deps.config.validateResponses });
+  if (opts.eager) validator.compileAll();
   const serverWide = new ServerWideAnswers(doc, validator, deps.config.validateResponses);
   const prefer = new PreferAnswers({ doc, ops, validator, serverWide, random: deps.preferRandom });
   const dispatch = createDispatcher({
@@ -118,7 +124,7 @@ export class SpecHolder {
   reload(files?: { doc: Obj; json: Buffer; yaml: Buffer }): boolean {
     const log = this.deps.logger;
     try {
-      const next = buildSpecRuntime(files ?? readSpecFiles(this.file), this.deps);
+      const next = buildSpecRuntime(files ?? readSpecFiles(this.file), this.deps, { eager: true });
       this.replace(next);
       log.info({ file: this.file, operations: next.ops.length, version: this.version }, 'spec reloaded');
       return true;
@@ -131,7 +137,8 @@ export class SpecHolder {
 
 export function createSpecHolder(deps: SpecRuntimeDeps): SpecHolder {
   const file = specFilePath(deps.config);
-  return new SpecHolder(buildSpecRuntime(readSpecFiles(file), deps), deps, file);
+  const bundled = file === path.resolve(path.join(GENERATED_DIR, 'openapi.json'));
+  return new SpecHolder(buildSpecRuntime(readSpecFiles(file), deps, { eager: !bundled }), deps, file);
 }
 
 /** The server's spec holder: its Prefer answers draw dynamic bodies from the `prefer` fork of services.random. */

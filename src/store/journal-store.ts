@@ -6,9 +6,10 @@
  */
 import type Database from 'better-sqlite3';
 import type {
-  ClientReportRow, JournalEntry, JournalFilter, JournalStore, NewJournalEntry, OverviewStore, Page, PollingRow, ProcessListing, ProcessRecord,
+  ClientReportRow, JournalEntry, JournalFilter, JournalStore, NewJournalEntry, OverviewStore, Page, ProcessListing, ProcessRecord,
 } from './types.js';
 import type { Synchronous } from './synchronous.js';
+import { assembleClientReport, CLIENT_ERROR, DOCUMENT_CONTENT_OPS, READ_OPS, STABLE, START_OPS } from './client-report.js';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -125,13 +126,6 @@ function compileSegment(template: string): (text: string) => boolean {
 }
 const isTemplate = (path: string) => /\{[^}/]*\}/.test(path);
 
-const START_OPS = `('ExecuteFlow', 'StartFlow')`;
-/** Answers that show an execution's status: reading its progress or record, or cancelling it. */
-const READ_OPS = `('GetFlowExecutionProgress', 'GetFlowExecution', 'CancelFlowExecution', 'CancelFlowExecutionById')`;
-const STABLE = `('Success', 'Warning', 'Error', 'Interrupted', 'Canceled')`;
-const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
-/** 499: the client went away before the answer (nginx's convention); it received no 4xx. */
-const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
 
 export function createJournalStore(db: Database.Database): Synchronous<JournalStore> {
   const regexps = new Map<string, { test(path: string): boolean }>();
@@ -262,35 +256,7 @@ export function createJournalStore(db: Database.Database): Synchronous<JournalSt
       client: string; execution_id: string; polls: number; span_ms: number; suggested: number; rate: number;
     }>;
     const unread = reportUnread.all({ since }) as Array<{ client: string; execution_id: string }>;
-    return clients.map((c): ClientReportRow => {
-      const polls = polling.filter((p) => p.client === c.client).map((p): PollingRow => ({
-        executionId: p.execution_id,
-        polls: p.polls,
-        spanSeconds: round(p.span_ms / 1000),
-        ratePerSecond: round(p.rate),
-        suggestedIntervalSeconds: p.suggested,
-        tooFast: p.polls >= 3 && p.rate * p.suggested > 1 + opts.tooFastTolerance,
-      }));
-      const unreadIds = unread.filter((u) => u.client === c.client).map((u) => u.execution_id);
-      return {
-        client: c.client,
-        kind: c.api_key_id !== null ? 'apiKey' : c.token_subject !== null ? 'token' : 'anonymous',
-        apiKeyId: c.api_key_id,
-        user: c.user,
-        tokenSubject: c.token_subject,
-        requests: c.requests,
-        firstSeen: iso(c.first_ms),
-        lastSeen: iso(c.last_ms),
-        clientErrors: {
-          total: c.client_errors,
-          byStatus: errors.filter((e) => e.client === c.client).map((e) => ({ status: e.status, count: e.n })),
-        },
-        polling: { tooFast: polls.filter((p) => p.tooFast).length, executions: polls },
-        executionsStarted: c.started,
-        executionsUnread: { count: unreadIds.length, executionIds: unreadIds },
-        documentsBeforeSuccess: c.documents_early,
-      };
-    });
+    return assembleClientReport({ clients, errors, polling, unread }, opts);
   });
 
   return {
@@ -308,7 +274,6 @@ export function createJournalStore(db: Database.Database): Synchronous<JournalSt
   };
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 // ---------------------------------------------------------------------------------------------
 

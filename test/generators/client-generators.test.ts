@@ -5,8 +5,16 @@
  * the driver runs two sequences against one reference server started here (loopback, stopped
  * after): Smart Flows flow-to-PDF (ExecuteFlow with an X-API-Key, long-poll the progress to
  * Success, GetFlowExecution, GetDocumentContent starting `%PDF-`) and a PhixFlow trigger (token
- * auth, `data.Customers` in the envelope). What a generator cannot do is asserted as such
- * (openapi-typescript-codegen's binary download), never skipped.
+ * auth, `data.Customers` in the envelope), and an XML start (each driver's `xmlStart`: ExecuteFlow and
+ * StartFlow for the Order confirmation flow with an `application/xml` body through the generated
+ * client, by the recipe that generator needs, and the same string through the generated call
+ * without the recipe). The server side is read back here: each execution keeps the XML, byte for
+ * byte, as its input Data object (`application/xml`), the ExecuteFlow one runs to Success with the
+ * customer read from the XML, and the call without the recipe is a 4xx problem. openapi-typescript
+ * + openapi-fetch (flowmock/client's base, no generation step: generated/openapi-types.ts) runs the
+ * XML start too (openapi-fetch-xml.ts), and flowmock/client's runFlow with an XML string.
+ * What a generator cannot do is asserted as such (openapi-typescript-codegen's binary download),
+ * never skipped.
  *
  * Generation and tsc run once per generator, all four at once, in beforeAll.
  */
@@ -17,8 +25,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlowmock, type Flowmock } from '../../src/index.js';
+import { createSmartFlowsClient } from '../../src/client/index.js';
 import { CLIENT_TSCONFIG, RECIPES, binPath, type GeneratorRecipe } from './recipes.js';
-import type { FlowToPdfResult, Target, TriggerResult } from './drivers/sequence.js';
+import { ORDER_FLOW, isStable, type FlowToPdfResult, type Target, type TriggerResult, type XmlStartResult } from './drivers/sequence.js';
+import { xmlStart as openapiFetchXmlStart } from './openapi-fetch-xml.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -27,6 +37,7 @@ const SPEC = path.join(root, 'generated', 'openapi.json');
 interface Driver {
   flowToPdf(t: Target): Promise<FlowToPdfResult>;
   phixflowTrigger(t: Target): Promise<TriggerResult>;
+  xmlStart(t: Target, xml: string): Promise<XmlStartResult>;
 }
 
 interface Prepared { dir: string; generate: Run; tsc?: Run }
@@ -75,15 +86,70 @@ beforeAll(async () => {
 afterAll(async () => {
   await fm?.close();
   if (base) await rm(base, { recursive: true, force: true });
-  const total = RECIPES.length * 2;
+  const sequences = ['flow-to-pdf', 'phixflow-trigger', 'xml-start'];
+  const total = RECIPES.length * sequences.length + 2;
+  const mark = (name: string) => (passed.includes(name) ? 'passed' : 'FAILED');
   console.log(`client-generator matrix: ${passed.length}/${total} generator x sequence passed\n${
     RECIPES.map((r) => {
       const p = prepared.get(r.id);
-      return `  ${r.id}: generate ${p?.generate.ms ?? '-'} ms, tsc ${p?.tsc?.ms ?? '-'} ms; ${['flow-to-pdf', 'phixflow-trigger'].map((s) => `${s} ${passed.includes(`${r.id} ${s}`) ? 'passed' : 'FAILED'}`).join(', ')}`;
-    }).join('\n')}`);
+      return `  ${r.id}: generate ${p?.generate.ms ?? '-'} ms, tsc ${p?.tsc?.ms ?? '-'} ms; ${sequences.map((s) => `${s} ${mark(`${r.id} ${s}`)}`).join(', ')}`;
+    }).join('\n')}\n  openapi-fetch: xml-start ${mark('openapi-fetch xml-start')}; flowmock/client runFlow: xml-start ${mark('flowmock-client xml-start')}`);
 });
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+/** The order XML a client sends (the customer names the client, so each run's input is its own). */
+const orderXml = (customer: string) => `<order><customer>${customer}</customer><amount>120.50</amount></order>`;
+
+interface StoredInput { flowId?: string; usage?: string; contentType?: string; value?: { content?: unknown; contentType?: string }; bytes: string }
+
+/** What the server keeps as an execution's input: its Data object (`state.inputData`) and the Data's content. */
+async function storedInput(executionId: string): Promise<StoredInput> {
+  const headers = { 'X-API-Key': fm.userKey };
+  const execution = await (await fetch(`${fm.url}/api/v1/flows/executions/${executionId}`, { headers })).json() as {
+    flow?: { id?: string }; state: { inputData?: { id: string } };
+  };
+  expect(execution.state.inputData, `execution ${executionId} has no input data`).toBeDefined();
+  const dataId = execution.state.inputData!.id;
+  const data = await (await fetch(`${fm.url}/api/v1/data/${dataId}`, { headers })).json() as Omit<StoredInput, 'bytes' | 'flowId'>;
+  const bytes = await (await fetch(`${fm.url}/api/v1/data/${dataId}/content`, { headers })).text();
+  return { flowId: execution.flow?.id, usage: data.usage, contentType: data.contentType, value: data.value, bytes };
+}
+
+/** Long-polls the execution (plain fetch) to a stable status; answers it and its output model as JSON text. */
+async function runToStable(executionId: string): Promise<{ status: string; output: string }> {
+  const headers = { 'X-API-Key': fm.userKey };
+  let status = '';
+  for (let polls = 0; !isStable(status) && polls < 40; polls++) {
+    status = ((await (await fetch(`${fm.url}/api/v1/flows/executions/${executionId}/progress?timeout=5`, { headers })).json()) as { status: string }).status;
+  }
+  const execution = await (await fetch(`${fm.url}/api/v1/flows/executions/${executionId}`, { headers })).json() as { status: string; state: { output?: unknown } };
+  return { status: execution.status, output: JSON.stringify(execution.state.output ?? null) };
+}
+
+/**
+ * The server received XML: both executions keep the string, unchanged, as an application/xml
+ * input of the order flow; the ExecuteFlow one ran on it (the customer is in the PDF's name); and
+ * the call without the recipe was refused with a problem (400 rule mediaType for a JSON-encoded
+ * string, 415 for a body without Content-Type, which fetch sends as text/plain).
+ */
+async function expectXmlReceived(client: string, res: XmlStartResult, xml: string, refusedWith: 400 | 415): Promise<void> {
+  expect([res.executeFlow.status, res.startFlow.status].every((s) => ['Running', 'Queued'].includes(s)), JSON.stringify(res)).toBe(true);
+  for (const id of [res.executeFlow.executionId, res.startFlow.executionId]) {
+    const input = await storedInput(id);
+    expect(input).toMatchObject({
+      flowId: ORDER_FLOW, usage: 'flowExecutionInput', contentType: 'application/xml', value: { content: xml, contentType: 'application/xml' },
+    });
+    expect(input.bytes).toBe(xml);
+  }
+  const run = await runToStable(res.executeFlow.executionId);
+  expect(run.status).toBe('Success');
+  expect(run.output).toContain(`Order confirmation ${client}.pdf`);
+  expect(res.withoutRecipe.httpStatus).toBe(refusedWith);
+  expect(res.withoutRecipe.problem.status).toBe(refusedWith);
+  if (refusedWith === 400) expect(res.withoutRecipe.problem.errors?.map((e) => e.rule)).toEqual(['mediaType']);
+  else expect(res.withoutRecipe.problem.title).toBe('Unsupported media type');
+}
 
 describe.each(RECIPES)('client generator $id ($pkg)', (r) => {
   const driver = async (): Promise<Driver> => {
@@ -130,5 +196,36 @@ describe.each(RECIPES)('client generator $id ($pkg)', (r) => {
     const customers = res.data.Customers as Array<{ name?: string }>;
     expect(customers.map((c) => c.name)).toEqual(['Ada Lovelace', 'Alan Turing']);
     passed.push(`${r.id} phixflow-trigger`);
+  });
+
+  it('XML start: ExecuteFlow and StartFlow send the order as application/xml; the execution keeps it as its input', async () => {
+    const d = await driver();
+    const xml = orderXml(r.id);
+    const res = await d.xmlStart(target, xml);
+    // swagger-typescript-api's plain call sends no Content-Type (fetch: text/plain); the others JSON.
+    await expectXmlReceived(r.id, res, xml, r.id === 'swagger-typescript-api' ? 415 : 400);
+    passed.push(`${r.id} xml-start`);
+  });
+});
+
+describe('openapi-typescript + openapi-fetch (generated/openapi-types.ts) and flowmock/client', () => {
+  it('XML start through openapi-fetch: bodySerializer identity and Content-Type application/xml', async () => {
+    const xml = orderXml('openapi-fetch');
+    const res = await openapiFetchXmlStart(target, xml);
+    await expectXmlReceived('openapi-fetch', res, xml, 400);
+    passed.push('openapi-fetch xml-start');
+  });
+
+  it('XML start through flowmock/client: runFlow with an XML string, by ExecuteFlow and by StartFlow (skipUserInput)', async () => {
+    const smartFlows = createSmartFlowsClient({ baseUrl: fm.url, apiKey: fm.userKey });
+    for (const skipUserInput of [false, true]) {
+      const customer = `flowmock-client${skipUserInput ? ' batch' : ''}`;
+      const xml = orderXml(customer);
+      const run = await smartFlows.runFlow(ORDER_FLOW, xml, { skipUserInput, timeoutMs: 120_000 });
+      expect(run.status).toBe('Success');
+      expect(run.documents.map((doc) => doc.displayName)).toEqual([`Order confirmation ${customer}.pdf`]);
+      expect(await storedInput(run.id)).toMatchObject({ flowId: ORDER_FLOW, contentType: 'application/xml', value: { content: xml }, bytes: xml });
+    }
+    passed.push('flowmock-client xml-start');
   });
 });

@@ -375,11 +375,22 @@ export function allowedStatuses(method: string, rawPath: string): { allowed: Set
 export interface Answer { status: number; body: string; error?: undefined }
 export interface Failure { error: string; status?: undefined }
 
-export function send(base: string, r: FuzzRequest, agent: http.Agent, timeoutMs = 20_000): Promise<Answer | Failure> {
+/**
+ * Sends one request. A reset on a kept-alive socket the server was closing as idle (its
+ * keepAliveTimeout raced our reuse) is retried once on a fresh connection, as Node's docs advise
+ * and as real clients do; a reset on a fresh connection is a failure.
+ */
+export async function send(base: string, r: FuzzRequest, agent: http.Agent, timeoutMs = 20_000): Promise<Answer | Failure> {
+  const first = await sendOnce(base, r, agent, timeoutMs);
+  if (first.error !== undefined && first.reusedSocket && first.code === 'ECONNRESET') return sendOnce(base, r, agent, timeoutMs);
+  return first;
+}
+
+function sendOnce(base: string, r: FuzzRequest, agent: http.Agent, timeoutMs: number): Promise<(Answer | Failure) & { reusedSocket?: boolean; code?: string }> {
   const url = new URL(base);
   return new Promise((resolve) => {
     let settled = false;
-    const done = (v: Answer | Failure) => { if (!settled) { settled = true; resolve(v); } };
+    const done = (v: (Answer | Failure) & { reusedSocket?: boolean; code?: string }) => { if (!settled) { settled = true; resolve(v); } };
     let req: http.ClientRequest;
     try {
       req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path, agent });
@@ -406,7 +417,7 @@ export function send(base: string, r: FuzzRequest, agent: http.Agent, timeoutMs 
     });
     // A server may answer a body over the limit before it has read it and close the connection;
     // the answer counts, a write error after it does not.
-    req.on('error', (err) => done({ error: err.message }));
+    req.on('error', (err) => done({ error: err.message, reusedSocket: req.reusedSocket, code: (err as NodeJS.ErrnoException).code }));
     req.end(r.body ?? undefined);
   });
 }

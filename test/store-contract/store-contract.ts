@@ -13,82 +13,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreQueryError } from '../../src/store/query-rules.js';
 import type {
-  ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionQuery, ExecutionRecord,
-  ExecutionStatus, PrinterRecord, ProcessRecord, ResourceQuery, ResourceRecord, RoleRecord, Store, StoreChange, UserRecord,
+  ConditionGroup, ExecutionStatus, ProcessRecord, ResourceQuery, ResourceRecord, Store, StoreChange,
 } from '../../src/store/types.js';
+import { role, user, apiKey, printer, execution, documentRecord, processRecord, logEntry, baseQuery, ids, cond } from '../support/store-records.js';
 
 /** Opens a store on the database `name` (created empty and migrated on first use). */
 export type MakeStore = (name: string) => Promise<Store>;
 /** Removes the database `name` (every store on it is closed by then). */
 export type DropStore = (name: string) => Promise<void>;
-
-// ---------------------------------------------------------------------------------------------
-// Fixtures
-
-// ---------------------------------------------------------------------------------------------
-// Fixtures
-
-const role = (id: string, over: Partial<RoleRecord> = {}): RoleRecord => ({
-  id, name: id, displayName: id.toUpperCase(), description: `the ${id} role`,
-  permissions: ['execute:flows', 'read:ownFlowExecutions'], privileges: ['Use API Key'], ...over,
-});
-
-const user = (id: string, over: Partial<UserRecord> = {}): UserRecord => ({
-  id, username: `name-${id}`, displayName: `User ${id}`, email: `${id}@example.test`, enabled: true,
-  roleIds: ['user'], passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', createdAt: '2026-01-01T00:00:00.000Z',
-  firstName: `First ${id}`, lastName: `Last ${id}`, description: null, modifiedAt: null, lastLogin: null, loginCount: 0, settings: {}, ...over,
-});
-
-const apiKey = (id: string, userId: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
-  id, userId, name: `key ${id}`, hash: 'ab'.repeat(32), last4: 'wxyz',
-  createdAt: '2026-01-02T00:00:00.000Z', lastUsedAt: null, revokedAt: null, description: null, createdBy: userId, ...over,
-});
-
-const printer = (id: string, over: Partial<PrinterRecord> = {}): PrinterRecord => ({
-  id, displayName: `Printer ${id}`, description: 'second floor', definition: { id: 'generic-pdf', displayName: 'Generic' },
-  flavor: 'jps', defaultPrinter: false, properties: { duplex: true, copies: 2 },
-  createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', modifiedAt: '2026-01-01T00:00:00.000Z', modifiedBy: 'u1', ...over,
-});
-
-const execution = (id: string, over: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
-  id, flowId: 'flow-a', flowName: 'Invoice', status: 'Success',
-  progress: { percentage: 100, message: 'done', status: over.status ?? 'Success', currentData: { id: 'blk', type: 'data' } },
-  createdAt: '2026-01-01T10:00:00.000Z', createdBy: 'u1', modifiedAt: '2026-01-01T10:00:00.000Z', modifiedBy: 'u1',
-  inputKind: 'xml', inputData: { xml: '<order/>' }, skipUserInput: false,
-  stages: [{ start: '2026-01-01T10:00:00.000Z', end: null, input: { a: 1 }, lastProgress: null }],
-  iterations: [{ id: 'it1', report: [{ id: 'z1', blocks: [{ id: 'b1', step: { status: 'Output' } }] }] }],
-  report: [{ id: 'z1', blocks: [] }],
-  warnings: [],
-  errors: [],
-  output: { model: { total: 120.5 } },
-  waitingFor: null,
-  cursor: { step: 3, values: { x: 'y' } },
-  version: 0,
-  queueSeq: null,
-  ...over,
-});
-
-const documentRecord = (id: string, executionId: string, over: Partial<DocumentRecord> = {}): DocumentRecord => ({
-  id, executionId, displayName: `doc ${id}`, description: null, createdAt: '2026-01-01T10:00:01.000Z', createdBy: 'u1',
-  templateId: 'tpl', language: 'en', finished: true, expiration: null, contentType: 'application/pdf', size: 4, source: null, ...over,
-});
-
-const processRecord = (id: string, over: Partial<ProcessRecord> = {}): ProcessRecord => ({
-  id, application: 'app', actionflow: 'af', status: 'Running', userId: 'u1', createdAt: '2026-01-01T00:00:00.000Z',
-  finishedAt: null, httpStatus: null, envelope: null, recordsDone: 0, message: null, ...over,
-});
-
-const logEntry = (id: string, over: Partial<ActionflowLogRecord> = {}): ActionflowLogRecord => ({
-  id, processId: 'p1', application: 'app', actionflow: 'af', kind: 'request', at: '2026-01-01T00:00:00.000Z',
-  content: { body: { n: 1 } }, ...over,
-});
-
-const baseQuery = (over: Partial<ExecutionQuery> = {}): ExecutionQuery => ({
-  ownerId: null, sort: { field: 'createdAt', direction: 'asc' }, page: 0, size: 100, ...over,
-});
-const ids = (page: { content: Array<{ id: string }> }) => page.content.map((e) => e.id);
-const cond = (key: string, operator: string, ...values: string[]) =>
-  ({ condition: { key, operator, values } });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -751,28 +683,32 @@ describe(`store contract: ${backendName}`, () => {
       expect(await store.meta.get('late')).toBeNull();
     });
 
-    it('isolation: a call on the store while a transaction is open sees it before or after, never half', async () => {
-      await store.meta.set('a', '0');
-      await store.meta.set('b', '0');
+    it('isolation: one call on the store while a transaction is open sees it before or after, never half', async () => {
+      // One call reading both rows the transaction changes (two separate calls may straddle the
+      // commit on a backend that serves the store beside an open transaction, as PostgreSQL does).
+      await store.executions.insert(execution('iso-1', { status: 'Running' }));
+      await store.executions.insert(execution('iso-2', { status: 'Running' }));
       let release!: () => void;
       const gate = new Promise<void>((r) => { release = r; });
       let inside!: () => void;
       const entered = new Promise<void>((r) => { inside = r; });
       const tx = store.transaction(async (t) => {
-        await t.meta.set('a', '1');
-        inside();
-        await gate; // the transaction stays open across awaits
-        await t.meta.set('b', '1');
+        for (const id of ['iso-1', 'iso-2']) {
+          const e = (await t.executions.byId(id))!;
+          await t.executions.save({ ...e, status: 'Success' });
+          if (id === 'iso-1') { inside(); await gate; } // the transaction stays open across awaits, half done
+        }
       });
       await entered;
-      const read = Promise.all([store.meta.get('a'), store.meta.get('b')]);
+      const read = store.executions.query(baseQuery());
       const write = store.meta.set('c', 'x');
       release();
       await tx;
-      const [a, b] = await read;
-      expect(a).toBe(b); // ['0','0'] or ['1','1']
+      const statuses = (await read).content.map((e) => e.status);
+      expect([['Running', 'Running'], ['Success', 'Success']]).toContainEqual(statuses);
       await write;
       expect(await store.meta.get('c')).toBe('x');
+      expect((await store.executions.query(baseQuery())).content.map((e) => e.status)).toEqual(['Success', 'Success']);
     });
 
     it('isolation: read-modify-writes in concurrent transactions lose no update', async () => {

@@ -118,7 +118,7 @@ describe.skipIf(!available)('replicas on one PostgreSQL database', () => {
     const recovered: ExecutionRecord[] = [];
     const coordinators: ReplicaCoordinator[] = [];
     try {
-      const leaseMs = 1500;
+      const leaseMs = 4000; // long enough for a starved child on a loaded machine to renew in time (the default is 15 s)
       child = await launch(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/store-postgres/replica-child.ts'),
         db.url, String(leaseMs), '100', '5', secretsFile], { ready: /ready (\S+)/, timeoutMs: 60_000 });
       const childId = /ready (\S+)/.exec(child.output())![1];
@@ -137,8 +137,9 @@ describe.skipIf(!available)('replicas on one PostgreSQL database', () => {
           },
         }));
       }
-      // A replica that starts does not touch its live peer's work.
-      for (const c of coordinators) expect((await c.recoverExpired()).executions).toEqual([]);
+      // A replica that starts does not touch its live peer's work. (It does recover what earlier
+      // tests on this database left Running under owners that never joined as replicas, e.g. w1.)
+      for (const c of coordinators) expect((await c.recoverExpired()).executions.filter((e) => e.id.startsWith(childId))).toEqual([]);
       const childRunning = async () => (await survivors[0].executions.listLive()).filter((e) => e.id.startsWith(childId) && e.status === 'Running').length;
       expect(await childRunning()).toBe(100);
 

@@ -5,9 +5,10 @@
  */
 import type pg from 'pg';
 import type {
-  ClientReportRow, JournalEntry, JournalFilter, JournalStore, OverviewStore, Page, PollingRow, ProcessListing, ProcessRecord, StoreChange,
+  ClientReportRow, JournalEntry, JournalFilter, JournalStore, OverviewStore, Page, ProcessListing, ProcessRecord, StoreChange,
 } from '../types.js';
 import { PROCESS_COLUMNS } from './pg-rows.js';
+import { assembleClientReport, CLIENT_ERROR, DOCUMENT_CONTENT_OPS, READ_OPS, STABLE, START_OPS } from '../client-report.js';
 
 interface Querier {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -22,7 +23,6 @@ interface JournalRow {
 
 const parseOrNull = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 const iso = (ms: number) => new Date(ms).toISOString();
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 const entryFromRow = (r: JournalRow): JournalEntry => ({
   id: r.id, at: iso(r.at_ms), durationMs: r.duration_ms, method: r.method, path: r.path, query: JSON.parse(r.query),
@@ -50,12 +50,6 @@ export function templateToPgRegex(template: string): string {
   return `${out}$`;
 }
 
-const START_OPS = `('ExecuteFlow', 'StartFlow')`;
-const READ_OPS = `('GetFlowExecutionProgress', 'GetFlowExecution', 'CancelFlowExecution', 'CancelFlowExecutionById')`;
-const STABLE = `('Success', 'Warning', 'Error', 'Interrupted', 'Canceled')`;
-const DOCUMENT_CONTENT_OPS = `('GetDocumentContent', 'GetDocumentContentAlt')`;
-/** 499: the client went away before the answer (nginx's convention); it received no 4xx. */
-const CLIENT_ERROR = 'status BETWEEN 400 AND 498';
 /** JSON text as jsonb, or NULL when it is not valid JSON (a body cut at the cap). PostgreSQL 15 has no IS JSON. */
 const TRY_JSONB = 'flowmock_try_jsonb';
 
@@ -169,35 +163,7 @@ export function createPgJournalStore(q: Querier, ctx: { emit: (c: StoreChange) =
                 WHEN ${TRY_JSONB}(r.res_body::jsonb ->> 'text') IS NOT NULL THEN (${TRY_JSONB}(r.res_body::jsonb ->> 'text') ->> 'status') IN ${STABLE}
                 ELSE r.at_ms + r.duration_ms >= extract(epoch FROM e.modified_at::timestamptz) * 1000 - 1 END)
         ORDER BY s.client, e.created_at, e.id`, [since])).rows;
-      return clients.map((c): ClientReportRow => {
-        const polls = polling.filter((p) => p.client === c.client).map((p): PollingRow => ({
-          executionId: p.execution_id,
-          polls: p.polls,
-          spanSeconds: round(p.span_ms / 1000),
-          ratePerSecond: round(p.rate),
-          suggestedIntervalSeconds: p.suggested,
-          tooFast: p.polls >= 3 && p.rate * p.suggested > 1 + opts.tooFastTolerance,
-        }));
-        const unreadIds = unread.filter((u) => u.client === c.client).map((u) => u.execution_id);
-        return {
-          client: c.client,
-          kind: c.api_key_id !== null ? 'apiKey' : c.token_subject !== null ? 'token' : 'anonymous',
-          apiKeyId: c.api_key_id,
-          user: c.user,
-          tokenSubject: c.token_subject,
-          requests: c.requests,
-          firstSeen: iso(c.first_ms),
-          lastSeen: iso(c.last_ms),
-          clientErrors: {
-            total: c.client_errors,
-            byStatus: errors.filter((e) => e.client === c.client).map((e) => ({ status: e.status, count: e.n })),
-          },
-          polling: { tooFast: polls.filter((p) => p.tooFast).length, executions: polls },
-          executionsStarted: c.started,
-          executionsUnread: { count: unreadIds.length, executionIds: unreadIds },
-          documentsBeforeSuccess: c.documents_early,
-        };
-      });
+      return assembleClientReport({ clients, errors, polling, unread }, opts);
     },
   };
 }

@@ -89,16 +89,25 @@ export class ReplicaCoordinator {
     return c;
   }
 
-  /** Renews the lease every third of it and recovers expired peers' work meanwhile. */
+  /**
+   * Renews the lease every third of it and recovers expired peers' work meanwhile. The renewal
+   * never waits for a recovery: recovering takes the store's transaction lock, which a busy peer
+   * may hold, and a renewal queued behind it would let this replica's own lease run out.
+   */
   startRenewing(): void {
     if (this.timer || this.stopped) return;
+    let recovering = false;
+    const every = Math.max(50, Math.floor(this.leaseMs / 3));
     const tick = () => {
-      this.renew().then(() => this.recoverExpired()).catch((err) => this.opts.onError?.(err)).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, Math.max(50, Math.floor(this.leaseMs / 3)));
+      this.renew().catch((err) => this.opts.onError?.(err)).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, every);
         this.timer?.unref();
       });
+      if (recovering) return;
+      recovering = true;
+      this.recoverExpired().catch((err) => this.opts.onError?.(err)).finally(() => { recovering = false; });
     };
-    this.timer = setTimeout(tick, Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.timer = setTimeout(tick, every);
     this.timer.unref();
   }
 

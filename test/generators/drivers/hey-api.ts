@@ -2,11 +2,20 @@
  * Driver for @hey-api/openapi-ts (fetch client, generated into ./client). No option needed:
  * auth comes from the `auth` callback per security scheme, binary answers are Blobs, path
  * parameters are encoded by the client.
+ *
+ * XML start body: hey-api types a body with several media types by its JSON one only
+ * (`ExecuteFlowData['body']` is `PluginInput`) and sends `Content-Type: application/json` through
+ * its JSON body serializer. Per call: `bodySerializer: null` (the string goes out unchanged),
+ * `headers: { 'Content-Type': 'application/xml' }` (the call's headers override the generated
+ * one), and a cast of the string to the body type.
  */
 import { createClient, createConfig } from './client/client';
-import { executeFlow, getDocumentContent, getFlowExecution, getFlowExecutionProgress, triggerActionflow } from './client';
 import {
-  INVOICE_FLOW, MAX_POLLS, PHIXFLOW_ACTIONFLOW, PHIXFLOW_APPLICATION, PHIXFLOW_RECORDS, POLL_SECONDS,
+  executeFlow, getDocumentContent, getFlowExecution, getFlowExecutionProgress, startFlow, triggerActionflow,
+  type ExecuteFlowData, type StartFlowData,
+} from './client';
+import {
+  INVOICE_FLOW, ORDER_FLOW, type ProblemBody, type XmlStartResult, MAX_POLLS, PHIXFLOW_ACTIONFLOW, PHIXFLOW_APPLICATION, PHIXFLOW_RECORDS, POLL_SECONDS,
   documentIdOf, isStable, type FlowToPdfResult, type Target, type TriggerResult,
 } from './sequence';
 
@@ -35,4 +44,23 @@ export async function phixflowTrigger(t: Target): Promise<TriggerResult> {
     client, path: { application: PHIXFLOW_APPLICATION, actionflow: PHIXFLOW_ACTIONFLOW }, body: PHIXFLOW_RECORDS, throwOnError: true,
   });
   return { httpStatus: res.response.status, status: res.data.status, data: (res.data.data ?? {}) as Record<string, unknown[]> };
+}
+
+export async function xmlStart(t: Target, xml: string): Promise<XmlStartResult> {
+  const client = createClient(createConfig({ baseUrl: t.baseUrl, auth: (a) => (a.type === 'apiKey' ? t.apiKey : undefined) }));
+  // The recipe: no serializer, the XML media type, the string cast to the (JSON-only) body type.
+  const xmlBody = { bodySerializer: null, headers: { 'Content-Type': 'application/xml' } };
+  const executed = await executeFlow({
+    client, query: { flowId: ORDER_FLOW }, body: xml as unknown as ExecuteFlowData['body'], ...xmlBody, throwOnError: true,
+  });
+  const started = await startFlow({
+    client, query: { flow: ORDER_FLOW }, body: xml as unknown as StartFlowData['body'], ...xmlBody, throwOnError: true,
+  });
+  // Without it: the JSON serializer sends the string JSON-encoded as application/json.
+  const refused = await executeFlow({ client, query: { flowId: ORDER_FLOW }, body: xml as unknown as ExecuteFlowData['body'] });
+  return {
+    executeFlow: { executionId: executed.data.id, status: executed.data.status },
+    startFlow: { executionId: started.data.id, status: started.data.status },
+    withoutRecipe: { httpStatus: refused.response.status, problem: refused.error as ProblemBody },
+  };
 }

@@ -5,11 +5,15 @@
  * schemas.suffix: 'Model'` (without it the body parameter of schema `Data` is called `data`,
  * which orval's fetch code also uses for the answer), and the mutator `./orval-fetch`
  * (base URL, credentials, binary answers). Path parameters are not encoded by orval: encode them.
+ *
+ * XML start body: orval types the body as `PluginInputModel | string` but JSON-encodes it and says
+ * application/json. Pass `{ headers: { 'Content-Type': 'application/xml' } }` as the call's
+ * options (they override the generated header); the mutator then sends the string unchanged.
  */
-import { executeFlow, getDocumentContent, getFlowExecution, getFlowExecutionProgress, triggerActionflow } from './client/api';
+import { executeFlow, getDocumentContent, getFlowExecution, getFlowExecutionProgress, startFlow, triggerActionflow } from './client/api';
 import { setFlowmockTarget } from './orval-fetch';
 import {
-  INVOICE_FLOW, MAX_POLLS, PHIXFLOW_ACTIONFLOW, PHIXFLOW_APPLICATION, PHIXFLOW_RECORDS, POLL_SECONDS,
+  INVOICE_FLOW, ORDER_FLOW, type ProblemBody, type XmlStartResult, MAX_POLLS, PHIXFLOW_ACTIONFLOW, PHIXFLOW_APPLICATION, PHIXFLOW_RECORDS, POLL_SECONDS,
   documentIdOf, isStable, type FlowToPdfResult, type Target, type TriggerResult,
 } from './sequence';
 
@@ -40,4 +44,18 @@ export async function phixflowTrigger(t: Target): Promise<TriggerResult> {
   const res = ok(await triggerActionflow(
     { application: encodeURIComponent(PHIXFLOW_APPLICATION), actionflow: encodeURIComponent(PHIXFLOW_ACTIONFLOW) }, PHIXFLOW_RECORDS), 200);
   return { httpStatus: res.status, status: res.data.status, data: (res.data.data ?? {}) as Record<string, unknown[]> };
+}
+
+export async function xmlStart(t: Target, xml: string): Promise<XmlStartResult> {
+  setFlowmockTarget({ baseUrl: t.baseUrl, headers: { 'X-API-Key': t.apiKey } });
+  const asXml: RequestInit = { headers: { 'Content-Type': 'application/xml' } };
+  const executed = ok(await executeFlow(xml, { flowId: ORDER_FLOW }, asXml), 200);
+  const started = ok(await startFlow({ flow: ORDER_FLOW }, xml, asXml), 200);
+  // Without the header: the string goes out JSON-encoded as application/json.
+  const refused = await executeFlow(xml, { flowId: ORDER_FLOW });
+  return {
+    executeFlow: { executionId: executed.data.id, status: executed.data.status },
+    startFlow: { executionId: started.data.id, status: started.data.status },
+    withoutRecipe: { httpStatus: refused.status, problem: refused.data as ProblemBody },
+  };
 }

@@ -13,6 +13,8 @@ export interface Target {
 
 /** The Invoice demo flow (no input; makes one PDF). */
 export const INVOICE_FLOW = '11111111-1111-4111-8111-111111111101';
+/** The Order confirmation demo flow (input: XML with root element <order>, elements customer and amount). */
+export const ORDER_FLOW = '11111111-1111-4111-8111-111111111102';
 /** A synchronous demo actionflow: it answers `data.Customers`, the records it was sent, enriched. */
 export const PHIXFLOW_APPLICATION = 'Demo';
 export const PHIXFLOW_ACTIONFLOW = 'Echo and enrich';
@@ -49,6 +51,26 @@ export interface TriggerResult {
   httpStatus?: number;
   status: string;
   data: Record<string, unknown[]>;
+}
+
+/** A problem+json body, as far as the XML sequence looks at it. */
+export interface ProblemBody {
+  status?: number;
+  title?: string;
+  errors?: Array<{ rule?: string; in?: string }>;
+}
+
+/**
+ * The XML start body sent through the generated client (each driver's recipe), and the same XML
+ * through the generated ExecuteFlow as the generator sends it without the recipe.
+ */
+export interface XmlStartResult {
+  /** ExecuteFlow for ORDER_FLOW with the XML body: the execution and its first progress status. */
+  executeFlow: { executionId: string; status: string };
+  /** StartFlow (`flow` = ORDER_FLOW) with the XML body: the new FlowExecution. */
+  startFlow: { executionId: string; status: string };
+  /** Without the recipe (the generator's default: JSON-encoded, or text/plain): refused, with this answer. */
+  withoutRecipe: { httpStatus: number; problem: ProblemBody };
 }
 
 /** The produced document's id in `state.output.model` (`{ <name>: { document: { id } } }`). */

@@ -2055,7 +2055,9 @@ export interface paths {
         };
         /**
          * Get system currency symbols
-         * @description The vendor's GetSystemCurrencySymbols (GET /system/currencies).
+         * @description The vendor's GetSystemCurrencySymbols (GET /system/currencies): every ISO 4217 currency the
+         *     runtime knows (Intl), with its narrow symbol and English name; `names` are the code and the name.
+         *     Paged, sorted and filtered by `symbol`, `displayName`, `isSystem` (default `displayName,asc`).
          */
         get: operations["GetSystemCurrencySymbols"];
         put?: never;
@@ -2135,7 +2137,7 @@ export interface paths {
         };
         /**
          * Get supported features
-         * @description The vendor's GetSupportedFeatures (GET /system/features).
+         * @description The vendor's GetSupportedFeatures (GET /system/features): the flow surface (flows, documents, printers, personal access tokens, login) and one feature per regular collection of `x-flowmock-resources` (its id the collection, its context the object type).
          */
         get: operations["GetSupportedFeatures"];
         put?: never;
@@ -2155,7 +2157,11 @@ export interface paths {
         };
         /**
          * Get formatted value
-         * @description The vendor's GetFormattedValue (GET /system/format).
+         * @description The vendor's GetFormattedValue (GET /system/format): `value` formatted by a Java-style
+         *     `pattern` in `locale` (a language tag, `_` allowed; default en-US) through Intl. `type` is
+         *     `number` (`#,##0.00`, `0.###`, `0%`, literal text around it) or `date`, `time`, `dateTime`
+         *     (ISO-8601 value; `yyyy`, `yy`, `MMMM`, `MMM`, `MM`, `dd`, `EEEE`, `EEE`, `HH`, `hh`, `mm`, `ss`, `SSS`, `a`, `'quoted text'`;
+         *     times in UTC). A value, pattern, type or locale that does not fit is a 400 naming it.
          */
         get: operations["GetFormattedValue"];
         put?: never;
@@ -2215,7 +2221,7 @@ export interface paths {
         };
         /**
          * Get system info
-         * @description The vendor's GetSystemInfo (GET /system/info).
+         * @description The vendor's GetSystemInfo (GET /system/info): role `sandbox`, flowmock's version, DocuSign as the default e-sign provider, the assets URL of this server.
          */
         get: operations["GetSystemInfo"];
         put?: never;
@@ -2403,7 +2409,7 @@ export interface paths {
         };
         /**
          * Get system time zones
-         * @description The vendor's GetSystemTimeZones (GET /system/timeZones).
+         * @description The vendor's GetSystemTimeZones (GET /system/timeZones): every IANA time zone the runtime knows (Intl), UTC included, in name order.
          */
         get: operations["GetSystemTimeZones"];
         put?: never;
@@ -9901,7 +9907,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateExport: {
@@ -10024,7 +10029,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFormattedValue: {
@@ -10057,7 +10061,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ExecuteImport: {
@@ -10138,7 +10141,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemLanguages: {
@@ -10440,7 +10442,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTagGroups: {

@@ -17,6 +17,7 @@ import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
+import { systemHandlers } from './system/system.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
@@ -28,6 +29,7 @@ export const handlers: Handlers = {
   // so a real handler below overrides it; test/vendor/not-implemented.test.ts fails until its id leaves the list.
   ...notImplementedHandlers,
   ...resourceHandlers,
+  ...systemHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

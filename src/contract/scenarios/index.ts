@@ -14,6 +14,7 @@ import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
 import { resourcesScenario } from './resources.js';
+import { systemScenario } from './system.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -44,6 +45,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     dataObjectsScenario,
     printersScenario,
     resourcesScenario,
+    systemScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,

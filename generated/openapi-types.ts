@@ -1732,6 +1732,11 @@ export interface paths {
         /**
          * Get dependencies
          * @description The vendor's GetDependencies (GET /dependencies/{objectType}/{objectId}). No credentials, as in the vendor definition.
+         *     `objectType` is `flow` or the object type of a regular collection (asset, connector, dataset, datasource,
+         *     language, tagGroup, template); `direction` is `inbound` (what uses it), `outbound` (what it uses) or
+         *     `both` (default); `depth` 1 to 10 (default 1) levels are listed, the last ones `lazy` (their own links
+         *     not listed). `users` are the users who created and last changed the object. Flows use the templates and
+         *     languages of their document steps and the data set of their XML input.
          */
         get: operations["GetDependencies"];
         put?: never;
@@ -1810,7 +1815,7 @@ export interface paths {
         post?: never;
         /**
          * Delete language
-         * @description The vendor's DeleteLanguage (DELETE /languages/{language}).
+         * @description The vendor's DeleteLanguage (DELETE /languages/{language}). `force=true` and `deleteInbound=true` both delete a language in use, taking the references out of the objects that hold them first.
          */
         delete: operations["DeleteLanguage"];
         options?: never;
@@ -2597,12 +2602,15 @@ export interface paths {
         };
         /**
          * Get template content
-         * @description The vendor's GetTemplateContent (GET /templates/{templateId}/content).
+         * @description The vendor's GetTemplateContent (GET /templates/{templateId}/content): the bytes of the language's newest
+         *     upload, or of `version` (a Version id: the revision number, see GetTemplateHistory), as application/octet-stream.
+         *     Without `lang`, the default language's (GetDefaultLanguage; en when none is the default). `includeMeta` is
+         *     accepted and changes nothing (the bytes are as uploaded).
          */
         get: operations["GetTemplateContent"];
         /**
          * Update template content
-         * @description The vendor's UpdateTemplateContent (PUT /templates/{templateId}/content).
+         * @description The vendor's UpdateTemplateContent (PUT /templates/{templateId}/content). Each upload is a new version of the language's content (earlier ones stay in the history); the answer is that Version.
          */
         put: operations["UpdateTemplateContent"];
         post?: never;
@@ -2625,7 +2633,7 @@ export interface paths {
         };
         /**
          * Get template history
-         * @description The vendor's GetTemplateHistory (GET /templates/{templateId}/history).
+         * @description The vendor's GetTemplateHistory (GET /templates/{templateId}/history). The versions of one language's content (no lang, the default language), newest first; `sort` takes revision or createdAt.
          */
         get: operations["GetTemplateHistory"];
         put?: never;
@@ -2645,7 +2653,7 @@ export interface paths {
         };
         /**
          * Get template language
-         * @description The vendor's GetTemplateLanguage (GET /templates/{templateId}/lang/{lang}).
+         * @description The vendor's GetTemplateLanguage (GET /templates/{templateId}/lang/{lang}). Whether the template holds content in the language, and its download link; isDefault when the language is the default language.
          */
         get: operations["GetTemplateLanguage"];
         put?: never;

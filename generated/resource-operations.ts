@@ -18,6 +18,8 @@ export const RESOURCE_OPERATIONS = [
   'GetAssetContent',
   'GetAssets',
   'GetConnector',
+  'GetConnectorType',
+  'GetConnectorTypes',
   'GetConnectors',
   'GetDataset',
   'GetDatasets',

@@ -18,8 +18,8 @@ describe('x-flowmock-resources of the bundled spec', () => {
   const collections = parseResourceCollections(doc);
   const bindings = parseResourceBindings(doc, collections);
 
-  it('declares the seven families, and every bound operation is in the generated handler list', () => {
-    expect([...collections.keys()].sort()).toEqual(['assets', 'connectors', 'datasets', 'datasources', 'languages', 'tagGroups', 'templates']);
+  it('declares the eight families, and every bound operation is in the generated handler list', () => {
+    expect([...collections.keys()].sort()).toEqual(['assets', 'connectorTypes', 'connectors', 'datasets', 'datasources', 'languages', 'tagGroups', 'templates']);
     expect([...bindings.keys()].sort()).toEqual([...RESOURCE_OPERATIONS].sort());
   });
 

@@ -134,6 +134,17 @@ describe('data sources (read only in the vendor API)', () => {
   });
 });
 
+describe('connector types (read only in the vendor API)', () => {
+  it('lists every seeded type by name, reads one, and a connector must name one of them', async () => {
+    expect((await json<Obj[]>(await admin('/api/v1/connectors/types'))).map((t) => t.id)).toEqual(['dynamics', 'rest', 'salesforce']);
+    expect(await json<Obj>(await admin('/api/v1/connectors/types/dynamics'))).toMatchObject({ displayName: 'Microsoft Dynamics 365', supportsLogin: true });
+    await expectProblem(await admin('/api/v1/connectors/types/nope'), 404);
+    await expectProblem(await send('/api/v1/connectors', 'POST', { displayName: 'zz-typeless', connectorType: { id: 'telex' } }), 400,
+      { field: { in: 'body', pointer: '/connectorType/id', rule: 'reference' } });
+    await expectProblem(await s.call('/api/v1/connectors/types'), 403, { detail: 'read:connectors' });
+  });
+});
+
 describe('references', () => {
   it('an object naming one that does not exist is a 400 naming the field (rule reference)', async () => {
     await expectProblem(await send('/api/v1/templates', 'POST', { displayName: 'zz-ref', datasets: [{ id: 'crm-records' }, { id: 'ghost' }] }),

@@ -3331,9 +3331,22 @@ export interface components {
             group?: components["schemas"]["IdWithName"];
             tags?: string[];
         };
+        /**
+         * @description A step type of flowmock's flow language: the steps that do work (`progress`, `document`,
+         *     `userInput`, `waitForCallback`, `fail`, runnable as `FlowDoStep.stepId`) and the constructs
+         *     (`if`, `try`, `switch`, `iterate`). The server's step registry
+         *     (src/engine/steps/registry.ts), the flow definition schema and this list are checked to agree.
+         * @enum {string}
+         */
+        FlowStepType: "progress" | "document" | "userInput" | "waitForCallback" | "fail" | "if" | "try" | "switch" | "iterate";
         FlowStep: {
             /** @enum {string} */
             type?: "data" | "gendoc" | "convert" | "postprocess" | "other";
+            /**
+             * @description The step's id. The vendor's catalogue has its own; flowmock's are the values of
+             *     `FlowStepType` (kept a plain string here, as the vendor's, so a client generated from
+             *     this spec accepts the real server's steps too).
+             */
             id: string;
             displayName: string;
             description?: string;

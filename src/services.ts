@@ -16,6 +16,7 @@ import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
 import { loadDefinitions } from './engine/definitions/load.js';
 import { FlowEngine } from './engine/flows/flow-engine.js';
+import { EngineCaches } from './engine/flows/caches.js';
 import { ActionflowEngine, ActionflowCatalog } from './engine/actionflows/index.js';
 import { DefinitionsHolder } from './engine/definitions/holder.js';
 import { FlowCatalog } from './engine/definitions/api-flows.js';
@@ -62,9 +63,12 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
     const flowCatalog = new FlowCatalog(store, definitionsHolder, logger.child({ component: 'flows' }));
     await flowCatalog.load();
     const kit = createIntegratorKit({ config, store, logger, now, flow: (id) => flowCatalog.flowsById().get(id) });
+    // The flow engine's memo caches (programs, scenario views, form validators, compiled text):
+    // this server's own, dropped when it closes.
+    const engineCaches = new EngineCaches();
     const flows = new FlowEngine({
       store, flows: () => flowCatalog.flowsById(), newId: idStream('execution-ids'), speed: config.speed, maxConcurrent: config.maxConcurrent, now, logger: engineLogger,
-      clock: kit.clock, onFinished: kit.flowFinished,
+      clock: kit.clock, onFinished: kit.flowFinished, caches: engineCaches,
     });
     const actionflows = new ActionflowEngine({ store, now, logger: engineLogger, newId: idStream('process-ids'), clock: kit.clock, onFinished: kit.actionflowFinished });
     kit.watch(flows.activity, actionflows.activity);
@@ -135,6 +139,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
         liveFeed.close();
         kit.close();
         await flows.shutdown();
+        engineCaches.clear();
         await actionflows.shutdown();
         await journal.close();
         // Gives the lease up at once: a peer recovers what was still Running here without waiting for it.

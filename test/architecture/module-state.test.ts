@@ -17,20 +17,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * would compute the same value, so sharing it shares no state between servers.
  */
 const ALLOWED: Record<string, string> = {
-  'src/engine/flows/program.ts:cache':
-    'compiled program per deep-frozen FlowDef (WeakMap: gone with the definition). Moving it onto the flow registry changes the call sites in flow-engine.ts, which the async-store branch splits into step-type modules this session: follow-up after that merge.',
-  'src/engine/flows/scenarios.ts:holdSteps':
-    'marks the hold steps scenarioFlow inserts (objects it made; frozen definitions cannot carry a flag). Same follow-up as program.ts.',
-  'src/engine/flows/scenarios.ts:views':
-    'the scenario view of a loaded flow, per flow object (WeakMap: gone with the definitions). Same follow-up as program.ts.',
-  'src/engine/flows/user-input.ts:ajv':
-    "the Ajv instance that compiles UserInput form schemas (deep-frozen step definitions). Same follow-up as program.ts.",
-  'src/engine/flows/user-input.ts:validators':
-    'the compiled form validator per deep-frozen UserInput step. Same follow-up as program.ts.',
-  'src/engine/flows/step-expressions.ts:templateCache':
-    'compiled templates by source text, bounded (1000), for definitions built in code. Same follow-up as program.ts.',
-  'src/engine/flows/step-expressions.ts:conditionCache':
-    'compiled conditions by source text, bounded (1000). Same follow-up as program.ts.',
   'src/engine/definitions/load.ts:validators':
     'the definition JSON Schemas compiled once, lazily: a constant of the module (the schemas are module constants).',
   'src/contract/spec-index.ts:shared':
@@ -66,6 +52,23 @@ describe('module-level state', () => {
       'journals: top-level new WeakMap()',
       'requests: top-level let',
       'seen: top-level new Set() mutated by a function',
+    ]);
+  });
+
+  it('reports the engine memo caches as they were written before EngineCaches owned them (a new one fails the check)', () => {
+    const text = [
+      'const cache = new WeakMap<FlowDef, Program>();',
+      'const holdSteps = new WeakSet<StepDef>();',
+      'const ajv = new Ajv2020({ allErrors: true });',
+      'const templateCache = new Map<string, CompiledTemplate>();',
+      'function cached<T>(c: Map<string, T>, s: string, f: (s: string) => T): T { let hit = c.get(s); if (!hit) { hit = f(s); c.set(s, hit); } return hit; }',
+      'export const render = (s: string) => cached(templateCache, s, compileTemplate);',
+    ].join('\n');
+    expect(findModuleState('engine-cache.ts', text).map((f) => `${f.name}: ${f.why}`).sort()).toEqual([
+      'ajv: top-level new Ajv2020()',
+      'cache: top-level new WeakMap()',
+      'holdSteps: top-level new WeakSet()',
+      'templateCache: top-level new Map() mutated by a function',
     ]);
   });
 

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '../../engine/definitions/load.js';
 import { translateVendorFlow } from '../../engine/definitions/vendor-body.js';
-import { programOf, type Op } from '../../engine/flows/program.js';
+import { compileProgram, type Op } from '../../engine/flows/program.js';
 import { presentFlow } from './flow-model.js';
 
 const defs = await loadDefinitions(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../flows'));
 const shape = (ops: Op[]) => ops.map((op) => ('step' in op ? `${op.op}:${op.step.id}@${op.zone}` : `${op.op}:${op.owner}`));
-const runnable = defs.flows.filter((f) => !programOf(f.def).iterates);
+const runnable = defs.flows.filter((f) => !compileProgram(f.def).iterates);
 
 describe('GetFlow body -> CreateFlow translation', () => {
   it('covers most demo flows', () => {
@@ -22,6 +22,6 @@ describe('GetFlow body -> CreateFlow translation', () => {
   it.each(runnable.map((f) => [f.def.displayName, f] as const))('%s translates into the same program', (_name, f) => {
     const vendor = presentFlow(f, '2026-12-03T10:00:00.000Z') as unknown as Record<string, unknown>;
     const back = translateVendorFlow(vendor, f.def.id);
-    expect(shape(programOf(back.def).ops)).toEqual(shape(programOf(f.def).ops));
+    expect(shape(compileProgram(back.def).ops)).toEqual(shape(compileProgram(f.def).ops));
   });
 });

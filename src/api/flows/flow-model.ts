@@ -5,7 +5,7 @@
  */
 import type { LoadedFlow } from '../../engine/definitions/load.js';
 import type { FlowDef, StepDef } from '../../engine/definitions/types.js';
-import { CONSTRUCT_TYPES } from '../../engine/definitions/step-types.js';
+import { CONSTRUCT_TYPES } from '../../engine/steps/registry.js';
 import { MAIN_ZONE, bodyZone } from '../../engine/flows/program.js';
 import type { components } from '../../../generated/openapi-types.js';
 

@@ -20,7 +20,7 @@ import { flowContract } from './contract.js';
 import { presentFlow } from './flow-model.js';
 import { listFlows } from './list-query.js';
 import { isStepType, presentStep, propertiesOf, stepSettings } from './steps.js';
-import { STEP_TYPES } from '../../engine/definitions/step-types.js';
+import { STEP_TYPES } from '../../engine/steps/registry.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Flow = components['schemas']['Flow'];

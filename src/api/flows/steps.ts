@@ -1,16 +1,16 @@
 /**
  * The step types of the flow language as the vendor's FlowStep (GetFlowSteps, GetFlowStep) and a
- * property's settings (GetFlowSettings). Both come from the one list in step-types.ts and the
+ * property's settings (GetFlowSettings). Both come from the one list in engine/steps/registry.ts and the
  * definition schema, so what the API lists is what a definition file may use.
  */
 import { flowDefinitionSchema } from '../../engine/definitions/definition-schema.js';
-import { STEP_TYPES, STEP_TYPE_INFO, type StepType } from '../../engine/definitions/step-types.js';
+import { isStepType as isKnownStepType, stepModule, type StepType } from '../../engine/steps/registry.js';
 import type { components } from '../../../generated/openapi-types.js';
 
 type Schema = Record<string, unknown>;
 const defs = flowDefinitionSchema.$defs as Record<string, Schema>;
 
-export const isStepType = (s: string): s is StepType => (STEP_TYPES as readonly string[]).includes(s);
+export const isStepType = (s: string): s is StepType => isKnownStepType(s);
 
 /** The step type's JSON Schema, standalone: nested steps and form fields resolve inside it. */
 function inputSchemaOf(type: StepType): Schema {
@@ -20,16 +20,8 @@ function inputSchemaOf(type: StepType): Schema {
   };
 }
 
-const OUTPUT_SCHEMAS: Partial<Record<StepType, Schema>> = {
-  document: {
-    type: 'object',
-    properties: { document: { type: 'object', properties: { id: { type: 'string' }, displayName: { type: 'string' }, type: { const: 'document' } } } },
-  },
-  userInput: { type: 'object', description: 'The posted form values, by field key.', additionalProperties: true },
-};
-
 export function presentStep(type: StepType): components['schemas']['FlowStep'] {
-  const info = STEP_TYPE_INFO[type];
+  const { info, output } = stepModule(type);
   const schema = defs[`${type}Step`];
   const required = ((schema.required as string[] | undefined) ?? []).filter((r) => r !== 'id' && r !== 'type');
   return {
@@ -42,9 +34,9 @@ export function presentStep(type: StepType): components['schemas']['FlowStep'] {
     primaryParameters: required,
     inputSchema: inputSchemaOf(type),
     inputForm: [],
-    ...(type === 'document' ? { outputId: 'document' } : {}),
-    externalOutputParameters: type === 'document' ? ['document'] : [],
-    outputSchema: OUTPUT_SCHEMAS[type] ?? {},
+    ...(output?.id ? { outputId: output.id } : {}),
+    externalOutputParameters: output?.id ? [output.id] : [],
+    outputSchema: output?.schema ?? {},
   };
 }
 

@@ -1,36 +1,22 @@
 /**
  * JSON Schemas (draft 2020-12) for the definition files in the flows folder: the authority on
- * the file format (`types.ts` mirrors them). Rules JSON Schema cannot express (unique step ids,
- * steps or zones (one of them), unique form-field keys, unique parameter names, monotone percentages, cross-file uniqueness,
- * JSONata syntax) are checked in `load.ts`.
+ * the file format (`types.ts` mirrors them). A step's schema is its step module's fragment
+ * (src/engine/steps/<type>.ts, listed in steps/registry.ts); the building blocks are in
+ * schema-parts.ts. Rules JSON Schema cannot express (unique step ids, steps or zones (one of
+ * them), unique parameter names, monotone percentages, cross-file uniqueness, JSONata syntax, and
+ * each step module's own checks, e.g. unique form-field keys) are checked in `load.ts`.
  *
  * The schemas describe the file as written: `sourceFile` is added by the loader, and so are the
  * actionflow defaults (allowAnonymous, logRequest, logResponse, parameters, failures, recordDelayMs).
  */
 import { writeFile } from 'node:fs/promises';
-import { FLOW_SCENARIO_PATTERN, PHIXFLOW_SCENARIO_PATTERN, knownScenarios } from '../scenarios.js';
-import { STEP_TYPES, type StepType } from './step-types.js';
+import { STEP_MODULES } from '../steps/registry.js';
+import { durationMs, jsonata, limitMs, nonEmptyString, PATTERNS, stepList, template, type Schema } from './schema-parts.js';
 
-/** Upper bound for every duration and timeout: 24 h. */
-export const MAX_DURATION_MS = 24 * 60 * 60 * 1000;
+export { MAX_DURATION_MS } from './schema-parts.js';
 
 /** The actionflow input connection point's fixed parameters, plus the `timeout` URL override. */
 export const RESERVED_PARAMETER_NAMES = ['body', 'contentType', 'headers', 'url', 'timeout'] as const;
-
-/** The patterns used below, each with the words the loader uses when a value does not match. */
-const PATTERNS = {
-  identifier: ['^[A-Za-z_][A-Za-z0-9_]*$', 'a letter or "_" followed by letters, digits or "_"'],
-  stepId: ['^[A-Za-z0-9][A-Za-z0-9_.-]*$', 'letters, digits, "_", "." or "-", starting with a letter or digit'],
-  fieldKey: ['^[A-Za-z_][A-Za-z0-9_.-]*$', 'letters, digits, "_", "." or "-", starting with a letter or "_"'],
-  xmlName: ['^[A-Za-z_][A-Za-z0-9_.:-]*$', 'an XML element name'],
-  xmlPath: ['^[A-Za-z_][A-Za-z0-9_.:-]*(/[A-Za-z_][A-Za-z0-9_.:-]*)*$', 'XML element names separated by "/", e.g. "lines/line"'],
-  urlName: ['^[^\\s/\\\\][^/\\\\\\u0000-\\u001f]*(?<!\\s)$', 'a name without "/", "\\" or control characters and without blanks at either end'],
-  alias: ['^[A-Za-z0-9][A-Za-z0-9._~-]*$', 'one URL path segment: letters, digits, ".", "_", "~" or "-", starting with a letter or digit'],
-  headerName: ["^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", 'an HTTP header name'],
-  flowScenario: [FLOW_SCENARIO_PATTERN, `a flow scenario: ${knownScenarios('flow')}`],
-  phixflowScenario: [PHIXFLOW_SCENARIO_PATTERN, `an actionflow scenario: ${knownScenarios('actionflow')}`],
-  webhookUrl: ['^https?://', 'an http:// or https:// URL'],
-} as const;
 
 /** Pattern → what it means, for error messages. */
 export const PATTERN_DESCRIPTIONS: ReadonlyMap<string, string> = new Map(Object.values(PATTERNS));
@@ -41,16 +27,6 @@ const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 export const FLOW_SCHEMA_ID = 'https://flowmock.dev/schemas/flow-definition.json';
 export const ACTIONFLOW_SCHEMA_ID = 'https://flowmock.dev/schemas/actionflow-definition.json';
 export const DEFINITION_SCHEMA_ID = 'https://flowmock.dev/schemas/definition-file.json';
-
-type Schema = Record<string, unknown>;
-
-const nonEmptyString = { type: 'string', minLength: 1 } as const;
-/** Sleeps and processing times: 0 is allowed (instant). */
-const durationMs = { type: 'integer', minimum: 0, maximum: MAX_DURATION_MS } as const;
-/** Limits: 0 would fail every run, so at least 1 ms. */
-const limitMs = { type: 'integer', minimum: 1, maximum: MAX_DURATION_MS } as const;
-const jsonata = { type: 'string', minLength: 1, description: 'JSONata expression' } as const;
-const template = { type: 'string', description: 'Text; {{ JSONata }} parts are evaluated' } as const;
 
 /** Completion webhook (flowmock extension); the loader also requires a loopback host. */
 const webhook = {
@@ -70,132 +46,6 @@ const scenarioDescription = 'flowmock extension: the default scenario of every r
 // Flow
 // ---------------------------------------------------------------------------------------------
 
-/** Properties every step has; each step type's schema adds its own and closes the object. */
-const stepBaseProperties = {
-  id: {
-    type: 'string',
-    pattern: PATTERNS.stepId[0],
-    maxLength: 100,
-    description: 'Unique within the flow; becomes the report block id.',
-  },
-  type: { type: 'string' },
-  displayName: nonEmptyString,
-  when: { ...jsonata, description: 'JSONata condition; the step is skipped when false.' },
-  percentage: { type: 'integer', minimum: 0, maximum: 100 },
-  message: { ...template, description: 'Progress message while the step runs (template).' },
-} as const;
-
-function stepSchema(type: string, extra: Schema, required: string[]): Schema {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: ['id', 'type', ...required],
-    properties: { ...stepBaseProperties, type: { const: type }, ...extra },
-  };
-}
-
-/** A form field's default must fit the field's type (null = no default). */
-const fieldDefaultRules = [
-  { types: ['string', 'text'], default: { type: ['string', 'null'] } },
-  { types: ['date'], default: { type: ['string', 'null'], format: 'date' } },
-  { types: ['number'], default: { type: ['number', 'null'] } },
-  { types: ['integer'], default: { type: ['integer', 'null'] } },
-  { types: ['boolean'], default: { type: ['boolean', 'null'] } },
-].map((rule) => ({
-  if: { required: ['type'], properties: { type: { enum: rule.types } } },
-  then: { properties: { default: rule.default } },
-}));
-
-const formField: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['key', 'title', 'type'],
-  properties: {
-    key: { type: 'string', pattern: PATTERNS.fieldKey[0], maxLength: 100 },
-    title: nonEmptyString,
-    type: { enum: ['string', 'text', 'number', 'integer', 'boolean', 'date'] },
-    description: { type: 'string' },
-    required: { type: 'boolean' },
-    default: { type: ['string', 'number', 'boolean', 'null'] },
-  },
-  allOf: fieldDefaultRules,
-};
-
-const stepList = { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } as const;
-
-/** Constructs carry no `when`, `percentage` or `message`: they are not steps that do work. */
-function constructSchema(type: string, extra: Schema, required: string[]): Schema {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    required: ['id', 'type', ...required],
-    properties: { id: stepBaseProperties.id, type: { const: type }, displayName: nonEmptyString, ...extra },
-  };
-}
-
-const stepSchemas: Record<StepType, Schema> = {
-  progress: stepSchema('progress', { durationMs }, ['durationMs']),
-  document: stepSchema(
-    'document',
-    {
-      durationMs,
-      fileName: { ...nonEmptyString, description: 'File name of the produced document (template).' },
-      templateId: nonEmptyString,
-      language: nonEmptyString,
-      template: { ...template, description: 'Body text of the PDF (template).' },
-      format: { enum: ['pdf', 'docx'], default: 'pdf', description: 'pdf (default) or docx: the produced document is a PDF or a Word (OOXML) file.' },
-    },
-    ['fileName', 'template'],
-  ),
-  userInput: stepSchema('userInput', { fields: { type: 'array', minItems: 1, items: { $ref: '#/$defs/formField' } } }, ['fields']),
-  waitForCallback: stepSchema('waitForCallback', {}, []),
-  fail: stepSchema(
-    'fail',
-    {
-      status: { enum: ['Error', 'Warning', 'Interrupted'] },
-      message: { ...template, minLength: 1, description: 'Message the execution ends with (template).' },
-    },
-    ['status', 'message'],
-  ),
-  if: constructSchema(
-    'if',
-    {
-      condition: { ...jsonata, description: 'JSONata condition: `then` runs when it holds, else `else`.' },
-      then: stepList,
-      else: stepList,
-    },
-    ['condition', 'then'],
-  ),
-  try: constructSchema('try', { try: stepList, catch: stepList }, ['try']),
-  switch: constructSchema(
-    'switch',
-    {
-      value: { ...jsonata, description: 'JSONata; its result as text is compared with each case value.' },
-      cases: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['value', 'steps'],
-          properties: { value: { type: 'string' }, steps: stepList },
-        },
-      },
-      default: stepList,
-    },
-    ['value', 'cases'],
-  ),
-  iterate: constructSchema(
-    'iterate',
-    {
-      items: { ...jsonata, description: 'JSONata giving the items; each item is one iteration.' },
-      iterationName: { ...template, description: 'Display name of each iteration (template; `iteration.item`, `iteration.index`).' },
-      steps: stepList,
-    },
-    ['items', 'steps'],
-  ),
-};
-
 /**
  * A step is dispatched on `type` with if/then rather than oneOf, so a mistake is reported once,
  * against the step type the author meant, instead of once per alternative.
@@ -203,10 +53,10 @@ const stepSchemas: Record<StepType, Schema> = {
 const step: Schema = {
   type: 'object',
   required: ['id', 'type'],
-  properties: { type: { enum: [...STEP_TYPES] } },
-  allOf: STEP_TYPES.map((t) => ({
-    if: { required: ['type'], properties: { type: { const: t } } },
-    then: { $ref: `#/$defs/${t}Step` },
+  properties: { type: { enum: STEP_MODULES.map((m) => m.type) } },
+  allOf: STEP_MODULES.map((m) => ({
+    if: { required: ['type'], properties: { type: { const: m.type } } },
+    then: { $ref: `#/$defs/${m.type}Step` },
   })),
 };
 
@@ -262,8 +112,9 @@ export const flowDefinitionSchema: Schema = {
   },
   $defs: {
     step,
-    formField,
-    ...Object.fromEntries(STEP_TYPES.map((t) => [`${t}Step`, stepSchemas[t]])),
+    // What the step fragments refer to (userInput's formField), then one `<type>Step` per step module.
+    ...Object.assign({}, ...STEP_MODULES.map((m) => ('defs' in m ? m.defs : {}))),
+    ...Object.fromEntries(STEP_MODULES.map((m) => [`${m.type}Step`, m.schema])),
   },
 };
 

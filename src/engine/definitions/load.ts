@@ -4,8 +4,9 @@
  * as one DefinitionError, so a broken folder never half-loads.
  *
  * Checks, in order per file: YAML syntax (duplicate keys are errors), the JSON Schema, then what
- * the schema cannot say (unique step ids, form-field keys and parameter names; percentages never
- * going down; JSONata syntax of every expression and template). Then across files: unique flow
+ * the schema cannot say (unique step ids and parameter names; percentages never going down;
+ * JSONata syntax of every expression and template; each step type's own checks, in its module
+ * src/engine/steps/<type>.ts, e.g. unique form-field keys). Then across files: unique flow
  * ids, unique (application, name) pairs, unique aliases, and no alias equal to another
  * actionflow's name (the alias URL and the version-10 URL have the same shape).
  */
@@ -27,7 +28,7 @@ import {
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from './expressions.js';
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from './template.js';
 import type { ActionflowDef, Definitions, FlowDef, StepDef } from './types.js';
-import { bodiesOf } from './step-types.js';
+import { bodiesOf, isStepType, stepModule } from '../steps/registry.js';
 
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is
 // typed as the module object, while at run time it is the class / plugin itself.
@@ -410,39 +411,16 @@ function checkFlow(data: Record<string, unknown>, report: FileReporter): LoadedF
       }
     }
 
-    if (raw.type === 'userInput' && Array.isArray(raw.fields)) {
-      const keys = new Map<string, number>();
-      raw.fields.forEach((field: unknown, k) => {
-        if (!isRecord(field) || typeof field.key !== 'string') return;
-        const first = keys.get(field.key);
-        if (first !== undefined) report.add(`${at}/fields/${k}/key`, 'unique-field-key', `field key "${field.key}" is already used by ${at}/fields/${first}`);
-        else keys.set(field.key, k);
-      });
-    }
-
-    if (raw.type === 'iterate' && nested) {
-      report.add(`${at}/type`, 'iterate-top-level', 'an iterate step must be at the top level of the flow (iterations are not nested)');
-    }
-
-    if (raw.type === 'switch' && Array.isArray(raw.cases)) {
-      const values = new Map<string, number>();
-      raw.cases.forEach((c: unknown, n) => {
-        if (!isRecord(c) || typeof c.value !== 'string') return;
-        const first = values.get(c.value);
-        if (first !== undefined) report.add(`${at}/cases/${n}/value`, 'unique-case-value', `case value "${c.value}" is already used by ${at}/cases/${first}; it could never run`);
-        else values.set(c.value, n);
-      });
-    }
+    // The step type's own checks (its module: src/engine/steps/<type>.ts).
+    const module = isStepType(raw.type) ? stepModule(raw.type) : undefined;
+    module?.check?.(raw, at, report, nested);
 
     const id = typeof raw.id === 'string' ? raw.id : undefined;
     loaded.when = expressionAt(raw.when, `${at}/when`, report);
     if (loaded.when && id) flow.conditions.set(id, loaded.when);
-    // Constructs' expressions: compiled under `<id>#<field>` (flows/step-expressions.ts reads them there).
-    for (const field of ['condition', 'value', 'items'] as const) {
-      if (raw.type === 'switch' && field !== 'value') continue;
-      if (raw.type === 'if' && field !== 'condition') continue;
-      if (raw.type === 'iterate' && field !== 'items') continue;
-      if (raw.type !== 'if' && raw.type !== 'switch' && raw.type !== 'iterate') continue;
+    // The type's own expressions (constructs' condition, value, items): compiled under
+    // `<id>#<field>` (flows/step-expressions.ts reads them there).
+    for (const field of module?.expressions ?? []) {
       const compiled = expressionAt(raw[field], `${at}/${field}`, report);
       if (compiled && id) flow.conditions.set(`${id}#${field}`, compiled);
     }
@@ -452,7 +430,7 @@ function checkFlow(data: Record<string, unknown>, report: FileReporter): LoadedF
       loaded[field] = compiled;
       if (id) flow.templates.set(templateKey(id, field), compiled);
     }
-    if (raw.type === 'iterate') templateAt(raw.iterationName, `${at}/iterationName`, report);
+    for (const field of module?.templates ?? []) templateAt(raw[field], `${at}/${field}`, report);
 
     for (const body of bodiesOf(step)) {
       if (!Array.isArray(body.steps)) continue;

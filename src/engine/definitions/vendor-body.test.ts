@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FlowBodyError, translateVendorFlow } from './vendor-body.js';
-import { programOf } from '../flows/program.js';
+import { compileProgram } from '../flows/program.js';
 
 const ID = '22222222-2222-4222-8222-222222222201';
 const progress = (id: string, durationMs = 10) => ({ id, step: { stepId: 'progress', parameters: { durationMs } } });
@@ -15,7 +15,7 @@ const expr = (expression: string) => ({ id: 'c', condition: { type: 'expression'
 
 /** The program as op kinds with their step id (close ops as close:<owner>), and each op's zone. */
 function shape(flow: Record<string, unknown>): string[] {
-  return programOf(translateVendorFlow(flow, ID).def).ops.map((op) =>
+  return compileProgram(translateVendorFlow(flow, ID).def).ops.map((op) =>
     'step' in op ? `${op.op}:${op.step.id}@${op.zone}` : `${op.op}:${op.owner}`);
 }
 

@@ -6,7 +6,7 @@
  * FlowTry a `try`, FlowSwitch a `switch`. The result goes through the same loader as a definition
  * file, so every rule of the file format applies; problems name JSON pointers into the vendor body.
  */
-import { DO_STEP_TYPES } from './step-types.js';
+import { DO_STEP_TYPES } from '../steps/registry.js';
 import { DefinitionError, loadDefinitionSources, type LoadedFlow } from './load.js';
 
 type Obj = Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { ExecutionRecord } from '../../store/types.js';
 import type { FlowDef } from '../definitions/types.js';
 import type { EvaluationContext } from './types.js';
 import type { EngineCursor } from './cursor.js';
-import { allSteps } from './program.js';
+import { walkSteps as allSteps } from '../steps/registry.js';
 
 export function evaluationContext(
   rec: ExecutionRecord, cursor: EngineCursor,

@@ -8,7 +8,7 @@ import type {
 import { cursorOf, type ReportFrame } from './cursor.js';
 import type { StepDef } from '../definitions/types.js';
 
-export { MAIN_ZONE } from './program.js';
+export { MAIN_ZONE } from './zones.js';
 
 /** A copy of the progress, for a stage's lastProgress (later edits must not change it). */
 export function snapshot(progress: ProgressSnapshot): ProgressSnapshot {

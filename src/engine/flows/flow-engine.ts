@@ -14,28 +14,27 @@
  */
 import { isTransientStoreError } from '../../store/store-health.js';
 import { storeRetryDelayMs } from '../../store/store-retry.js';
-import { renderExecutionDocx, DOCX_CONTENT_TYPE } from '../documents/docx.js';
 import { randomUUID } from 'node:crypto';
-import { renderExecutionPdf } from '../documents/pdf.js';
-import { toBoolean } from '../definitions/expressions.js';
-import type {
-  DocumentStepDef, DoStepDef, FailStepDef, IfStepDef, IterateStepDef, ProgressStepDef, StepDef, SwitchStepDef, UserInputStepDef, WaitForCallbackStepDef,
-} from '../definitions/types.js';
+import type { DoStepDef, StepDef } from '../definitions/types.js';
 import {
-  isStable, type DocumentRecord, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store, type StoreCollections, type StoreTransaction,
+  isStable, type StepStateStatus, type ExecutionRecord, type ExecutionStatus, type Store, type StoreCollections, type StoreTransaction,
 } from '../../store/types.js';
+import { stepModule } from '../steps/registry.js';
+import type { StepRunContext } from '../steps/types.js';
+import { EngineCaches } from './caches.js';
 import { ChangeNotifier } from './change-notifier.js';
 import { documentInputValues, evaluationContext } from './context.js';
 import { cursorOf, newCursor } from './cursor.js';
 import { FlowInputValidationError, FlowStateError } from './errors.js';
 import {
-  closeBody, closeStage, endBlock, hasOpenBlock, endOpenBlocks, flowException, openBody, openConstruct, openStage, raisePercentage, skippedBlock,
+  closeBody, closeStage, endBlock, hasOpenBlock, endOpenBlocks, flowException, openConstruct, openStage, raisePercentage, skippedBlock,
   startBlock, switchBody, syncIterations,
 } from './execution-state.js';
 import { opStep, programOf, type Op, type Program } from './program.js';
-import { evaluateStepExpression, renderIterationName, renderStepText, staticStepText, stepApplies } from './step-expressions.js';
+import { evaluateStepExpression, renderStepText, staticStepText, stepApplies } from './step-expressions.js';
 import type { EngineFlow, EngineLogger, FlowInput } from './types.js';
-import { formDefaults, formLayout, formSchema, validateFormValues } from './user-input.js';
+import { validateFormValues } from './user-input.js';
+import { compileTemplate } from '../definitions/template.js';
 import { Activity, RealClock, type Clock, type ClockTimer } from '../clock.js';
 import { effectiveScenario } from '../scenarios.js';
 import { holdsInQueue, isHoldStep, QUEUED_HOLD_MS, scenarioFlow, storesDocuments } from './scenarios.js';
@@ -56,6 +55,9 @@ export interface FlowEngineOptions {
   /** Called after an execution reached a stable status and was saved (webhooks); must not throw. */
   onFinished?: (rec: ExecutionRecord) => void;
   logger?: EngineLogger;
+  /** The engine's memo caches (programs, scenario views, form validators, compiled text); the
+   * composition root builds them and drops them with the engine. Default: the engine's own. */
+  caches?: EngineCaches;
 }
 
 export interface StartRequest {
@@ -108,6 +110,7 @@ export class FlowEngine {
   readonly activity = new Activity();
   /** Executions held in Queued by the `queued` scenario, with the timer that releases them. */
   private readonly holds = new Map<string, ClockTimer>();
+  private readonly caches: EngineCaches;
 
   constructor(opts: FlowEngineOptions) {
     if (!Number.isFinite(opts.speed) || opts.speed < 0) throw new RangeError(`speed must be a number >= 0, got ${opts.speed}`);
@@ -122,6 +125,7 @@ export class FlowEngine {
     this.clock = opts.clock ? () => this.timers.now() : (opts.now ?? (() => new Date()));
     this.onFinished = opts.onFinished;
     this.log = opts.logger ?? silent;
+    this.caches = opts.caches ?? new EngineCaches();
     // Long polls wake on every committed save, this engine's or another server's on the same
     // database ('external': the backend cannot say which execution, so every poll looks again).
     this.stopWatchingStore = this.store.onChange((change) => {
@@ -155,7 +159,7 @@ export class FlowEngine {
     const base = this.flows().get(req.flowId);
     if (!base) throw new FlowStateError('notFound', `There is no flow with id ${req.flowId}.`);
     const scenario = effectiveScenario(req.scenario, base.def.scenario);
-    const flow = scenarioFlow(base, scenario);
+    const flow = scenarioFlow(base, scenario, this.caches);
     await this.drainQueue();
     const held = holdsInQueue(scenario);
     const inputData = shownInputData(req.input);
@@ -170,7 +174,7 @@ export class FlowEngine {
         flowId: flow.def.id,
         flowName: flow.def.displayName,
         status,
-        progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status },
+        progress: { percentage: 0, message: queued ? QUEUED_MESSAGE : this.stepMessageNow(flow.def.steps[0]), status },
         inputKind: req.input.kind,
         inputData,
         cursor: newCursor(req.input.kind === 'none' ? null : req.input.value, queued ? null : at),
@@ -178,7 +182,7 @@ export class FlowEngine {
       };
       if (scenario) cursorOf(rec).scenario = scenario;
       // A flow with an `iterate` construct builds state.iterations itself: no plug-in record iterations, ever.
-      if (programOf(flow.def).iterates) cursorOf(rec).ownIterations = true;
+      if (programOf(flow.def, this.caches).iterates) cursorOf(rec).ownIterations = true;
       openStage(rec, inputData, at);
       syncIterations(rec);
       await tx.executions.insert(rec);
@@ -254,7 +258,7 @@ export class FlowEngine {
     }
     const requested = typeof rec.cursor.scenario === 'string' ? rec.cursor.scenario : undefined;
     const scenario = effectiveScenario(requested, base.def.scenario);
-    const flow = scenarioFlow(base, scenario);
+    const flow = scenarioFlow(base, scenario, this.caches);
     await this.drainQueue();
     const held = holdsInQueue(scenario);
     const queued = await this.store.transaction(async (tx) => {
@@ -263,7 +267,7 @@ export class FlowEngine {
       rec.flowId = flow.def.id;
       rec.flowName = flow.def.displayName;
       rec.status = queued ? 'Queued' : 'Running';
-      rec.progress = { percentage: 0, message: queued ? QUEUED_MESSAGE : stepMessageNow(flow.def.steps[0]), status: rec.status };
+      rec.progress = { percentage: 0, message: queued ? QUEUED_MESSAGE : this.stepMessageNow(flow.def.steps[0]), status: rec.status };
       rec.inputKind = input.kind;
       rec.inputData = shownInputData(input);
       rec.report = [];
@@ -291,7 +295,7 @@ export class FlowEngine {
       throw new FlowStateError('conflict', `The execution is ${rec.status}; form values are accepted only while it is UserInput.`);
     }
     const { flow, step } = this.waitingStep(rec, 'userInput');
-    const merged = validateFormValues(step, values);
+    const merged = validateFormValues(step, values, this.caches);
     const at = this.iso();
     const cursor = cursorOf(rec);
     cursor.form = { ...cursor.form, ...merged };
@@ -459,12 +463,12 @@ export class FlowEngine {
           await this.end(rec, 'Error', `Error: the flow ${rec.flowId} is no longer defined`, { blockStatus: 'Error' });
           return 'done';
         }
-        const program = programOf(flow.def);
+        const program = programOf(flow.def, this.caches);
         const op = program.ops[cursorOf(rec).stepIndex];
         step = opStep(op);
-        zone = op?.op === 'do' ? op.zone : undefined;
+        zone = op?.kind === 'do' ? op.zone : undefined;
         // Scenario `stuck`: the runner stops here; the execution stays Running until canceled or its maximum duration.
-        if (isHoldStep(step)) return 'done';
+        if (isHoldStep(step, this.caches)) return 'done';
         if (!op) {
           await this.finishRun(rec);
           return 'done';
@@ -543,108 +547,33 @@ export class FlowEngine {
 
   /** Runs one op; false when the runner must stop (waiting, finished, or no longer Running). */
   private async runOp(id: string, run: LiveRun, flow: EngineFlow, program: Program, op: Op, rec: ExecutionRecord): Promise<boolean> {
-    const cursor = cursorOf(rec);
-    switch (op.op) {
+    const ctx = this.runContext(id, run, flow, program);
+    switch (op.kind) {
       case 'do':
-        return this.runStep(id, run, flow, op.step, op.zone, rec);
-      case 'if':
-        return this.ifStep(id, run, flow, op.step, op, rec);
-      case 'switch':
-        return this.switchStep(id, run, flow, op.step, op, rec);
-      case 'iterate':
-        return this.iterateStep(id, run, flow, op.step, op, rec);
-      case 'try':
-        openBody(rec, op.step, op.zone, { try: { bodyTry: [], bodyCatch: [] } }, 'bodyTry');
-        cursor.tries.push({ owner: op.step.id, catchAt: op.catchAt, endAt: op.endAt, hasCatch: (op.step.catch?.length ?? 0) > 0, depth: cursor.frames.length });
-        await this.advance(rec);
-        return true;
-      case 'endTry':
-        cursor.tries.pop();
-        closeBody(rec);
-        cursor.stepIndex = op.to;
-        await this.persist(rec);
-        return true;
-      case 'close':
+        return this.runStep(ctx, op.step, op.zone, rec);
+      case 'enter':
+        return stepModule(op.step.type).enter(ctx, op, rec);
+      case 'inner': {
+        const module = stepModule(op.type);
+        if (!module.inner) throw new Error(`the ${op.type} construct has no op ${op.op}`);
+        return module.inner(ctx, op, rec);
+      }
+      case 'close': {
+        const cursor = cursorOf(rec);
         closeBody(rec);
         if (op.to !== undefined) cursor.stepIndex = op.to;
         else cursor.stepIndex++;
         await this.persist(rec);
         return true;
-      case 'nextIteration': {
-        const it = cursor.iteration;
-        const more = it !== undefined && it.index + 1 < it.items.length;
-        const name = more ? await this.iterationName(program, it.owner, it.items, it.index + 1, rec) : '';
-        const fresh = await this.liveRecord(id, run);
-        if (!fresh) return false;
-        const c = cursorOf(fresh);
-        if (more && c.iteration) {
-          c.iteration.index++;
-          c.iteration.at = pushIteration(fresh, c.iteration.owner, c.iteration.index, name);
-          c.stepIndex = op.bodyAt;
-        } else {
-          delete c.iteration;
-          c.stepIndex++;
-        }
-        await this.persist(fresh);
-        return true;
       }
     }
   }
 
-  /** `if`: evaluates the condition, records `condition {result, body}` and runs the matching branch. */
-  private async ifStep(id: string, run: LiveRun, flow: EngineFlow, step: IfStepDef, op: Extract<Op, { op: 'if' }>, rec: ExecutionRecord): Promise<boolean> {
-    const result = toBooleanValue(await evaluateStepExpression(flow, step.id, 'condition', step.condition, this.context(rec)));
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    openBody(fresh, step, op.zone, { condition: { result, body: [] } }, 'body');
-    cursorOf(fresh).stepIndex = result ? cursorOf(fresh).stepIndex + 1 : op.elseAt;
-    await this.persist(fresh);
-    return true;
-  }
-
-  /** `switch`: the first case whose value equals the value as text runs, else the default; records `switch {caseValue, caseBody}`. */
-  private async switchStep(id: string, run: LiveRun, flow: EngineFlow, step: SwitchStepDef, op: Extract<Op, { op: 'switch' }>, rec: ExecutionRecord): Promise<boolean> {
-    const value = await evaluateStepExpression(flow, step.id, 'value', step.value, this.context(rec));
-    const caseValue = value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const match = op.cases.find((c) => c.value === caseValue);
-    openBody(fresh, step, op.zone, { switch: { caseValue, caseBody: [] } }, 'caseBody');
-    cursorOf(fresh).stepIndex = match ? match.at : op.defaultAt;
-    await this.persist(fresh);
-    return true;
-  }
-
-  /** `iterate`: one state.iterations entry per item; the body's blocks go into its report. */
-  private async iterateStep(id: string, run: LiveRun, flow: EngineFlow, step: IterateStepDef, op: Extract<Op, { op: 'iterate' }>, rec: ExecutionRecord): Promise<boolean> {
-    const raw = await evaluateStepExpression(flow, step.id, 'items', step.items, this.context(rec));
-    const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? (raw as unknown[]) : [raw];
-    const name = items.length > 0 ? await this.iterationName(programOf(flow.def), step.id, items, 0, rec) : '';
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const cursor = cursorOf(fresh);
-    if (items.length === 0) {
-      cursor.stepIndex = op.endAt;
-    } else {
-      cursor.iteration = { owner: step.id, items, index: 0, at: pushIteration(fresh, step.id, 0, name) };
-      cursor.stepIndex++;
-    }
-    await this.persist(fresh);
-    return true;
-  }
-
-  /** The display name of iteration `index`: the construct's iterationName template, else "<name> <n>". */
-  private async iterationName(program: Program, owner: string, items: unknown[], index: number, rec: ExecutionRecord): Promise<string> {
-    const op = program.ops.find((o) => o.op === 'iterate' && o.step.id === owner) as Extract<Op, { op: 'iterate' }> | undefined;
-    const context = { ...this.context(rec), iteration: { index, item: items[index] } };
-    return (op && (await renderIterationName(op.step, context))) || `${op?.step.displayName ?? owner} ${index + 1}`;
-  }
-
-  /** Runs one do-step; false when the runner must stop (waiting, finished, or no longer Running). */
-  private async runStep(id: string, run: LiveRun, flow: EngineFlow, step: DoStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
+  /** Runs one do-step by its type's module (src/engine/steps/<type>.ts); a false `when` skips it. */
+  private async runStep(ctx: StepRunContext, step: DoStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
     if (step.when !== undefined) {
-      const applies = await stepApplies(flow, step, this.context(rec));
-      const fresh = await this.liveRecord(id, run);
+      const applies = await stepApplies(ctx.flow, step, ctx.context(rec), this.caches);
+      const fresh = await ctx.live();
       if (!fresh) return false;
       if (!applies) {
         skippedBlock(fresh, step, zone, this.iso());
@@ -654,162 +583,33 @@ export class FlowEngine {
       }
       rec = fresh;
     }
-    switch (step.type) {
-      case 'progress':
-        return this.progressStep(id, run, flow, step, zone, rec);
-      case 'document':
-        return this.documentStep(id, run, flow, step, zone, rec);
-      case 'userInput':
-        return this.userInputStep(id, run, flow, step, zone, rec);
-      case 'waitForCallback':
-        return this.callbackStep(id, run, flow, step, zone, rec);
-      case 'fail':
-        return this.failStep(id, run, flow, step, zone, rec);
-    }
+    const module = stepModule(step.type) as { run(ctx: StepRunContext, step: DoStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> };
+    return module.run(ctx, step, zone, rec);
   }
 
-  /** Message, wait, then percentage. */
-  private async progressStep(id: string, run: LiveRun, flow: EngineFlow, step: ProgressStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
-    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? step.id;
-    let fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    startBlock(fresh, step, zone, this.iso());
-    fresh.progress.message = message;
-    await this.persist(fresh);
-    await this.sleep(run, step.durationMs);
-    fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    endBlock(fresh, step.id, 'Output', this.iso());
-    raisePercentage(fresh, step.percentage);
-    await this.advance(fresh);
-    return true;
-  }
-
-  private async documentStep(id: string, run: LiveRun, flow: EngineFlow, step: DocumentStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
-    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? `Generating ${step.displayName ?? step.id}`;
-    let fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    startBlock(fresh, step, zone, this.iso());
-    fresh.progress.message = message;
-    await this.persist(fresh);
-    await this.sleep(run, step.durationMs ?? 0);
-
-    fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const context = this.context(fresh);
-    const cursor = cursorOf(fresh);
-    const docx = step.format === 'docx';
-    const displayName = (await renderStepText(flow, step, 'fileName', context)) || `${step.id}.${docx ? 'docx' : 'pdf'}`;
-    const body = (await renderStepText(flow, step, 'template', context)) ?? '';
-    const createdAt = this.iso();
-    const source = {
-      title: step.displayName ?? displayName,
-      flowName: fresh.flowName,
-      executionId: fresh.id,
-      createdAt,
-      body,
-      inputValues: documentInputValues(flow.def, cursor),
+  /** The engine as a step module's runner sees it, for one op of one execution. */
+  private runContext(id: string, run: LiveRun, flow: EngineFlow, program: Program): StepRunContext {
+    return {
+      flow,
+      program,
+      store: this.store,
+      live: () => this.liveRecord(id, run),
+      persist: async (rec) => {
+        await this.persist(rec);
+      },
+      advance: (rec, store) => this.advance(rec, store),
+      sleep: (durationMs) => this.sleep(run, durationMs),
+      context: (rec) => this.context(rec),
+      iso: () => this.iso(),
+      text: (step, field, context) => renderStepText(flow, step, field, context, this.caches),
+      expression: (stepId, field, source, context) => evaluateStepExpression(flow, stepId, field, source, context, this.caches),
+      template: (source) => this.caches.template(source, compileTemplate),
+      inputValues: (rec) => documentInputValues(flow.def, cursorOf(rec)),
+      pauseRunning: (rec, at) => this.pauseRunning(rec, at),
+      drainQueue: () => this.drainQueue(),
+      caught: (rec, stepId, message) => this.caught(rec, stepId, message),
+      end: (rec, status, message) => this.end(rec, status, message),
     };
-    // `format: docx` (the document step's option): a Word file instead of a PDF.
-    const pdf = docx ? renderExecutionDocx(source) : await renderExecutionPdf(source);
-
-    const done = await this.liveRecord(id, run);
-    if (!done) return false;
-    const doc: DocumentRecord = {
-      id: randomUUID(),
-      executionId: done.id,
-      displayName,
-      description: null,
-      createdAt,
-      createdBy: done.createdBy,
-      templateId: step.templateId ?? null,
-      language: step.language ?? null,
-      finished: true,
-      expiration: null,
-      contentType: docx ? DOCX_CONTENT_TYPE : 'application/pdf',
-      size: pdf.length,
-      source,
-    };
-    const produced = { document: { id: doc.id, displayName, type: 'document' } };
-    done.output.model[step.id] = produced;
-    endBlock(done, step.id, 'Output', this.iso(), { output: produced });
-    raisePercentage(done, step.percentage);
-    // Document and record together: a reader never sees a model pointing at a missing document.
-    await this.store.transaction(async (tx) => {
-      // Scenario `document-missing`: the model names the document, but it is never stored (404).
-      if (storesDocuments(done)) await tx.documents.insert(doc, pdf);
-      await this.advance(done, tx);
-    });
-    return true;
-  }
-
-  private async userInputStep(id: string, run: LiveRun, flow: EngineFlow, step: UserInputStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
-    if (rec.skipUserInput) {
-      const at = this.iso();
-      const cursor = cursorOf(rec);
-      cursor.form = { ...cursor.form, ...formDefaults(step) };
-      // Skipped, as a step whose condition is false: the output says why.
-      skippedBlock(rec, step, zone, at, 'Skipped: started without user input (/start), the form defaults were used');
-      raisePercentage(rec, step.percentage);
-      await this.advance(rec);
-      return true;
-    }
-    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for user input';
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const at = this.iso();
-    startBlock(fresh, step, zone, at);
-    endBlock(fresh, step.id, 'UserInput', at);
-    this.pauseRunning(fresh, at);
-    fresh.status = 'UserInput';
-    fresh.progress = {
-      percentage: fresh.progress.percentage,
-      message,
-      status: 'UserInput',
-      schema: formSchema(step),
-      model: formDefaults(step),
-      form: formLayout(step),
-    };
-    fresh.waitingFor = { type: 'userInput', since: at };
-    await this.persist(fresh);
-    await this.drainQueue();
-    return false;
-  }
-
-  private async callbackStep(id: string, run: LiveRun, flow: EngineFlow, step: WaitForCallbackStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
-    const message = (await renderStepText(flow, step, 'message', this.context(rec))) ?? step.displayName ?? 'Waiting for an external event';
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const at = this.iso();
-    const callbackId = randomUUID();
-    startBlock(fresh, step, zone, at);
-    endBlock(fresh, step.id, 'Waiting', at);
-    this.pauseRunning(fresh, at);
-    fresh.status = 'Waiting';
-    fresh.progress = { percentage: fresh.progress.percentage, message, status: 'Waiting' };
-    fresh.waitingFor = {
-      type: 'callback',
-      callbackId,
-      callbackUrl: `/api/v1/flows/callback/${callbackId}?executionId=${encodeURIComponent(fresh.id)}`,
-      since: at,
-    };
-    await this.persist(fresh);
-    await this.drainQueue();
-    return false;
-  }
-
-  private async failStep(id: string, run: LiveRun, flow: EngineFlow, step: FailStepDef, zone: string, rec: ExecutionRecord): Promise<boolean> {
-    const message = (await renderStepText(flow, step, 'message', this.context(rec))) || step.status;
-    const fresh = await this.liveRecord(id, run);
-    if (!fresh) return false;
-    const at = this.iso();
-    startBlock(fresh, step, zone, at);
-    // An Error inside a try goes to its catch; Warning and Interrupted end the execution as written.
-    if (step.status === 'Error' && (await this.caught(fresh, step.id, message))) return true;
-    endBlock(fresh, step.id, 'Error', at, { output: { message } });
-    raisePercentage(fresh, step.percentage);
-    await this.end(fresh, step.status, message);
-    return false;
   }
 
   // ---------------------------------------------------------------- state transitions
@@ -831,7 +631,7 @@ export class FlowEngine {
     rec.waitingFor = null;
     rec.progress = {
       percentage: rec.progress.percentage,
-      message: stepMessageNow(opStep(programOf(flow.def).ops[cursor.stepIndex])),
+      message: this.stepMessageNow(opStep(programOf(flow.def, this.caches).ops[cursor.stepIndex])),
       status: 'Running',
     };
     await this.persist(rec, userId);
@@ -941,7 +741,7 @@ export class FlowEngine {
           const at = this.iso();
           rec.status = 'Running';
           rec.queueSeq = null;
-          rec.progress = { percentage: 0, message: stepMessageNow(flow.def.steps[0]), status: 'Running' };
+          rec.progress = { percentage: 0, message: this.stepMessageNow(flow.def.steps[0]), status: 'Running' };
           cursorOf(rec).runningSince = at;
           await this.persist(rec, undefined, tx);
           started.push({ rec, flow });
@@ -1081,7 +881,7 @@ export class FlowEngine {
   /** The flow and the step a UserInput/Waiting execution stopped at (the definition may have been reloaded). */
   private waitingStep<T extends 'userInput' | 'waitForCallback'>(rec: ExecutionRecord, type: T): { flow: EngineFlow; step: Extract<StepDef, { type: T }> } {
     const flow = this.flowOf(rec);
-    const step = flow && opStep(programOf(flow.def).ops[cursorOf(rec).stepIndex]);
+    const step = flow && opStep(programOf(flow.def, this.caches).ops[cursorOf(rec).stepIndex]);
     if (!flow || !step || step.type !== type) {
       throw new FlowStateError('conflict', `The flow ${rec.flowId} was changed or removed since the execution stopped; it cannot be resumed.`);
     }
@@ -1091,7 +891,7 @@ export class FlowEngine {
   /** The flow as this execution runs it: its definition with the execution's scenario applied. */
   private flowOf(rec: ExecutionRecord): EngineFlow | undefined {
     const base = this.flows().get(rec.flowId);
-    return base && scenarioFlow(base, cursorOf(rec).scenario);
+    return base && scenarioFlow(base, cursorOf(rec).scenario, this.caches);
   }
 
   private context(rec: ExecutionRecord): object {
@@ -1100,6 +900,12 @@ export class FlowEngine {
 
   private iso(): string {
     return this.clock().toISOString();
+  }
+
+  /** A step's message for answers given synchronously: the text if static, else its name. */
+  private stepMessageNow(step: StepDef | undefined): string {
+    if (!step) return 'Done';
+    return staticStepText(step, 'message', this.caches) ?? step.displayName ?? step.id;
   }
 }
 
@@ -1113,30 +919,4 @@ function shownInputData(input: FlowInput): unknown {
     case 'plugin':
       return input.value;
   }
-}
-
-/**
- * Appends the FlowExecutionIteration of item `index` (id `<construct id>-<n>`, unique within the
- * execution because construct ids are unique in the flow). The first one replaces the plug-in
- * record iterations: the construct owns state.iterations from then on.
- */
-function pushIteration(rec: ExecutionRecord, owner: string, index: number, displayName: string): number {
-  const cursor = cursorOf(rec);
-  if (!cursor.ownIterations) {
-    rec.iterations = [];
-    cursor.ownIterations = true;
-  }
-  rec.iterations.push({ id: `${owner}-${index + 1}`, displayName, report: [] });
-  return rec.iterations.length - 1;
-}
-
-/** JSONata truthiness of a condition's result ($boolean). */
-function toBooleanValue(value: unknown): boolean {
-  return toBoolean(value);
-}
-
-/** A step's message for answers given synchronously: the text if static, else its name. */
-function stepMessageNow(step: StepDef | undefined): string {
-  if (!step) return 'Done';
-  return staticStepText(step, 'message') ?? step.displayName ?? step.id;
 }

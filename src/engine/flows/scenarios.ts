@@ -20,6 +20,7 @@
 import type { ExecutionRecord } from '../../store/types.js';
 import type { FailStepDef, FlowDef, ProgressStepDef, StepDef, UserInputStepDef, WaitForCallbackStepDef } from '../definitions/types.js';
 import { errorAtPercent } from '../scenarios.js';
+import type { EngineCaches } from './caches.js';
 import type { EngineFlow } from './types.js';
 
 /** How long the `queued` scenario holds an execution in Queued, at speed 1. */
@@ -27,8 +28,6 @@ export const QUEUED_HOLD_MS = 5000;
 export const SLOW_FACTOR = 5;
 /** Id of the step the `stuck` scenario inserts: the runner stops when it reaches it. */
 export const STUCK_STEP_ID = 'flowmock-stuck';
-/** The inserted hold steps themselves (a flow's own step may have any id). */
-const holdSteps = new WeakSet<StepDef>();
 
 /** The scenario an execution runs with (undefined: none). For the journal and dashboard too. */
 export function scenarioOf(rec: ExecutionRecord): string | undefined {
@@ -36,7 +35,8 @@ export function scenarioOf(rec: ExecutionRecord): string | undefined {
   return typeof s === 'string' ? s : undefined;
 }
 
-export const isHoldStep = (step: StepDef | undefined): boolean => step !== undefined && holdSteps.has(step);
+/** The hold step `stuck` inserted (a flow's own step may have any id: the caches know the inserted objects). */
+export const isHoldStep = (step: StepDef | undefined, caches: EngineCaches): boolean => caches.isHold(step);
 
 /** Held in Queued first (scenario `queued`). */
 export const holdsInQueue = (scenario: string | undefined): boolean => scenario === 'queued';
@@ -44,31 +44,22 @@ export const holdsInQueue = (scenario: string | undefined): boolean => scenario 
 /** Documents are put in the model but not stored (scenario `document-missing`). */
 export const storesDocuments = (rec: ExecutionRecord): boolean => scenarioOf(rec) !== 'document-missing';
 
-const views = new WeakMap<EngineFlow, Map<string, EngineFlow>>();
-
 /**
  * The flow as an execution with this scenario runs it; the same object for the same flow and
- * scenario (a definitions reload brings new flow objects, so a view never outlives its flow).
+ * scenario (kept in the engine's caches; a definitions reload brings new flow objects, so a view
+ * never outlives its flow).
  */
-export function scenarioFlow(base: EngineFlow, scenario: string | undefined): EngineFlow {
+export function scenarioFlow(base: EngineFlow, scenario: string | undefined, caches: EngineCaches): EngineFlow {
   if (!scenario) return base;
-  let byScenario = views.get(base);
-  if (!byScenario) {
-    byScenario = new Map();
-    views.set(base, byScenario);
-  }
-  let view = byScenario.get(scenario);
-  if (!view) {
-    const def = rewrite(base.def, scenario);
+  return caches.scenarioView(base, scenario, () => {
+    const def = rewrite(base.def, scenario, caches);
     // Conditions and templates are keyed by step id: rewritten steps keep theirs; inserted steps
     // have plain text, which the engine compiles on the spot.
-    view = def === base.def ? base : { def, conditions: base.conditions, templates: base.templates };
-    byScenario.set(scenario, view);
-  }
-  return view;
+    return def === base.def ? base : { def, conditions: base.conditions, templates: base.templates };
+  });
 }
 
-function rewrite(def: FlowDef, scenario: string): FlowDef {
+function rewrite(def: FlowDef, scenario: string, caches: EngineCaches): FlowDef {
   const steps = [...def.steps];
   const ids = new Set(steps.map((s) => s.id));
   const uniqueId = (id: string): string => {
@@ -107,7 +98,7 @@ function rewrite(def: FlowDef, scenario: string): FlowDef {
       };
     case 'stuck': {
       const hold: ProgressStepDef = { id: uniqueId(STUCK_STEP_ID), type: 'progress', durationMs: 0 };
-      holdSteps.add(hold);
+      caches.markHold(hold);
       steps.splice(afterSomeProgress(steps), 0, hold);
       return { ...def, steps };
     }

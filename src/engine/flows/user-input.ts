@@ -1,10 +1,11 @@
 /**
  * What a userInput step shows (schema, form, model) and how posted values are checked.
- * Validators are compiled once per step object; a definitions reload brings new step objects,
- * so the WeakMap never serves a stale schema.
+ * Validators are compiled once per step object and kept in the engine's caches (caches.ts); a
+ * definitions reload brings new step objects, so a stale schema is never served.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { FormFieldDef, UserInputStepDef } from '../definitions/types.js';
+import type { EngineCaches } from './caches.js';
 import { FlowInputValidationError, type InputProblem } from './errors.js';
 
 type FieldSchema = { type: string; title: string; description?: string; format?: string };
@@ -49,37 +50,17 @@ export function formDefaults(step: UserInputStepDef): Record<string, unknown> {
   return model;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-// A calendar date (YYYY-MM-DD that exists), without pulling in ajv-formats for one format.
-ajv.addFormat('date', (s: string) => {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-});
-
-const validators = new WeakMap<UserInputStepDef, ValidateFunction>();
-
-function validatorFor(step: UserInputStepDef): ValidateFunction {
-  let v = validators.get(step);
-  if (!v) {
-    // Unknown keys are errors: a typo in a field key must not be dropped silently.
-    v = ajv.compile({ ...formSchema(step), additionalProperties: false });
-    validators.set(step, v);
-  }
-  return v;
-}
-
 /**
  * Checks posted values and returns them merged over the defaults (so a required field with a
  * default is satisfied). Throws FlowInputValidationError naming every offending field.
  */
-export function validateFormValues(step: UserInputStepDef, values: unknown): Record<string, unknown> {
+export function validateFormValues(step: UserInputStepDef, values: unknown, caches: EngineCaches): Record<string, unknown> {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw new FlowInputValidationError([{ pointer: '', rule: 'type', message: 'The form values must be a JSON object keyed by field key.' }]);
   }
   const merged = { ...formDefaults(step), ...(values as Record<string, unknown>) };
-  const validate = validatorFor(step);
+  // Unknown keys are errors: a typo in a field key must not be dropped silently.
+  const validate = caches.formValidator(step, () => ({ ...formSchema(step), additionalProperties: false }));
   if (validate(merged)) return merged;
   const known = step.fields.map((f) => f.key).join(', ') || '(none)';
   throw new FlowInputValidationError((validate.errors ?? []).map((e) => problem(step, e, known)));

@@ -5463,7 +5463,7 @@ export interface components {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
             };
         };
-        /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials and permission are checked first. */
+        /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
         NotImplemented: {
             headers: {
                 [name: string]: unknown;

@@ -61,6 +61,11 @@ export interface PrismLimitation { what: string; behaviour: string; consequence:
 /** What Prism 5.14.2's proxy does that limits a contract run (found by trying). */
 export const PRISM_LIMITATIONS: PrismLimitation[] = [
   {
+    what: 'a 501 from the server',
+    behaviour: "Prism's proxy treats an upstream 501 as \"not implemented here\" and answers its own mock of the operation instead (prism-core factory mockOrForward: UPSTREAM_NOT_IMPLEMENTED, \"Remocking the call\"): the client sees the documented example with a 2xx",
+    consequence: 'the not-implemented scenario calls the operations that declare the 501 straight on the server (checking the answer against the spec itself) and sends no valid request of theirs through the proxy; the auth sweep and the negative cases (answered before the handler) still go through it',
+  },
+  {
     what: 'malformed JSON request bodies',
     behaviour: 'Prism (strict and lenient) answers 400 {"error":{"code":"invalid_json"}} as application/json itself; the request never reaches the server',
     consequence: 'the "malformed body" negative cases use XML bodies (ExecuteFlow, StartFlow), which Prism forwards; malformed JSON is not sent',

@@ -80,6 +80,8 @@ describe('a not-implemented operation over HTTP', () => {
     await expectProblem(await s.call('/api/v1/templates?size=1000', { key: s.adminKey }), 400, { field: { in: 'query', pointer: '/size' } });
     const post = await s.call('/api/v1/templates', { key: s.adminKey, method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' });
     await expectProblem(post, 415);
+    // A boolean query that is neither true nor false (the contract's negative cases send these too).
+    await expectProblem(await s.call('/api/v1/system/backup?includeHistory=xyes', { key: s.adminKey, method: 'POST' }), 400, { field: { in: 'query', pointer: '/includeHistory' } });
   });
 
   it('answers the 501 problem naming the operation to a caller who may call it with a valid request', async () => {

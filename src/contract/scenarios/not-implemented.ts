@@ -2,31 +2,45 @@
  * The vendor operations flowmock does not implement yet (issue 13): each declares a 501 problem
  * (components/responses/NotImplemented) and the reference server answers it to a caller who may
  * call the operation with a valid request (credentials, permission and validation come first; the
- * auth sweep and the negative cases prove those). One call per such operation, as the
- * administrator (anonymous operations without credentials), so the coverage matrix lists every
- * operation and its 501 is answered, not assumed. Their other documented answers (the vendor's 2xx,
- * 404, 409) are unreachable until a handler serves them (unreachable.ts, notYetImplemented).
+ * auth sweep and the negative cases prove those through the proxy). One call per such operation,
+ * as the administrator (anonymous operations without credentials), so the coverage matrix lists
+ * every operation and its 501 is answered, not assumed. Their other documented answers (the
+ * vendor's 2xx, 404, 409) are unreachable until a handler serves them (unreachable.ts, notYetImplemented).
+ *
+ * These calls go to the server directly, not through Prism's proxy: Prism 5's proxy answers an
+ * upstream 501 with its own mock of the operation ("Remocking the call", PRISM_LIMITATIONS), so the
+ * 501 never reaches a client through it. The answer is checked against the spec here as the proxy
+ * client's checks would (status, media type, schema) and counted in the coverage.
  */
 import type { Scenario, ScenarioContext } from '../context.js';
 import type { OperationSpec } from '../spec-index.js';
-import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
-import { exchangeOf } from '../harness/response-checks.js';
-import { callOperation, probePath, probeQuery, type RawRequest } from '../generic-call.js';
+import { ensure } from '../scenario-kit.js';
+import { probePath, probeQuery } from '../generic-call.js';
 
 /** The operations whose spec declares the 501 of an operation flowmock does not implement yet. */
 export const declaresNotImplemented = (op: OperationSpec): boolean => op.responses.has('501');
 
-function validRequest(ctx: ScenarioContext, op: OperationSpec): RawRequest {
-  const req: RawRequest = { path: probePath(op), query: probeQuery(op) };
+const isAnonymous = (op: OperationSpec) => op.security.length === 0 || op.security.some((r) => Object.keys(r).length === 0);
+
+/** A valid request of `op` straight to the server: placeholder ids, required query values, the body's first example. */
+function directRequest(ctx: ScenarioContext, op: OperationSpec, adminKey: string): { url: URL; init: RequestInit } {
+  const path = probePath(op);
+  const url = new URL(op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(path[name])), ctx.main.upstreamUrl);
+  for (const [k, v] of Object.entries(probeQuery(op))) url.searchParams.set(k, v);
+  const headers: Record<string, string> = isAnonymous(op) ? {} : { 'X-API-Key': adminKey };
+  let body: string | undefined;
   const media = op.requestBody?.media.map((m) => m.mediaType) ?? [];
   if (media.includes('application/json')) {
-    const body = ctx.spec.requestExample(op);
-    if (body !== undefined) req.body = body;
+    const example = ctx.spec.requestExample(op);
+    if (example !== undefined) {
+      body = JSON.stringify(example);
+      headers['Content-Type'] = 'application/json';
+    }
   } else if (media.includes('application/octet-stream')) {
-    req.body = 'contract probe bytes';
-    req.contentType = 'application/octet-stream';
+    body = 'contract probe bytes';
+    headers['Content-Type'] = 'application/octet-stream';
   }
-  return req;
+  return { url, init: { method: op.method, headers, body } };
 }
 
 export const notImplementedScenario: Scenario = {
@@ -36,18 +50,24 @@ export const notImplementedScenario: Scenario = {
     ? "the 501 is the reference server's answer while it does not implement an operation; another server may implement it"
     : ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
-    const admin = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
-    const anonymous = ctx.main.strict.as(null);
+    const adminKey = ctx.main.fixtures.keys.admin!;
     for (const op of ctx.spec.ops.filter(declaresNotImplemented)) {
-      const client = op.security.length === 0 || op.security.some((r) => Object.keys(r).length === 0) ? anonymous : admin;
-      const res = await callOperation(client, op, validRequest(ctx, op));
-      if (!expectStatus(ctx, res.response, 501, `${op.operationId} (not implemented yet)`)) continue;
-      const x = exchangeOf(res.response);
-      const problem = (x.json ?? {}) as { status?: unknown; type?: unknown; detail?: unknown };
+      const { url, init } = directRequest(ctx, op, adminKey);
+      const res = await fetch(url, init);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      ctx.recorder.coverage.called(op.operationId);
+      ctx.recorder.coverage.answered(op.operationId, res.status);
+      const where = `${op.operationId} (${op.method} ${url.pathname}, straight to the server) → ${res.status}`;
+      const found = ctx.spec.checkResponse(op, res.status, res.headers.get('content-type'), bytes);
+      ensure(ctx, 'status_code_conformance', !found.status.length, found.status.join('; ') || where, op.operationId);
+      ensure(ctx, 'content_type_conformance', !found.contentType.length, found.contentType.join('; ') || where, op.operationId);
+      ensure(ctx, 'response_schema_conformance', !found.schema.length, found.schema.join('; ') || where, op.operationId);
+      let problem: { status?: unknown; type?: unknown; detail?: unknown } = {};
+      try { problem = JSON.parse(new TextDecoder().decode(bytes)); } catch { /* not JSON: judged below */ }
       ensure(ctx, 'behaves_as_documented',
-        x.mediaType === 'application/problem+json' && problem.status === 501
-          && problem.type === 'urn:flowmock:problem:not-implemented' && typeof problem.detail === 'string' && problem.detail.includes(op.operationId),
-        `${op.operationId}: the 501 is a problem naming the operation`, op.operationId);
+        res.status === 501 && problem.status === 501 && problem.type === 'urn:flowmock:problem:not-implemented'
+          && typeof problem.detail === 'string' && problem.detail.includes(op.operationId),
+        `${where}: the declared 501 problem naming the operation${res.status === 501 ? '' : `, got ${new TextDecoder().decode(bytes.slice(0, 200))}`}`, op.operationId);
     }
   },
 };

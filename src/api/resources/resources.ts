@@ -27,13 +27,14 @@ export function listSpecOf(c: ResourceCollection): ListSpec {
   };
 }
 
-async function present(store: StoreCollections, v: ResourceView, extra: Obj = {}): Promise<Obj> {
+/** The collection's model: the stored fields, what the server computes, and the server's fields the model has. */
+async function present(store: StoreCollections, c: ResourceCollection, v: ResourceView, extra: Obj = {}): Promise<Obj> {
   const r = v.record;
-  return {
-    id: r.id, ...r.body, ...v.computed, ...extra,
+  const server: Obj = {
     createdAt: r.createdAt, createdBy: await userRef(store, r.createdBy),
     modifiedAt: r.modifiedAt, modifiedBy: await userRef(store, r.modifiedBy),
   };
+  return { id: r.id, ...r.body, ...v.computed, ...extra, ...Object.fromEntries(c.serverFields.map((f) => [f, server[f]])) };
 }
 
 async function presentVersion(store: StoreCollections, c: ResourceContentRecord): Promise<Obj> {
@@ -96,7 +97,7 @@ export async function handleResource(ctx: Ctx): Promise<AnyReply> {
         ? (body.group ? checkFilterGroup(body.group as Parameters<typeof checkFilterGroup>[0], spec, 'body', '') : undefined)
         : queryFilter(query.filter as string | undefined, spec);
       const page = await engine.list(c, { filter, ...paging });
-      return { status: 200, headers: { 'X-Total-Count': String(page.totalElements) }, body: await Promise.all(page.content.map((v) => present(store, v))) };
+      return { status: 200, headers: { 'X-Total-Count': String(page.totalElements) }, body: await Promise.all(page.content.map((v) => present(store, c, v))) };
     }
     case 'get': {
       const v = await engine.get(c, objectId(ctx));
@@ -106,24 +107,24 @@ export async function handleResource(ctx: Ctx): Promise<AnyReply> {
         const slots = await engine.contentSlots(c, v.record.id);
         if (slots.includes('')) extra[inline] = (await engine.content(c, v.record.id, '')).content.toString('base64');
       }
-      return { status: 200, body: await present(store, v, extra) };
+      return { status: 200, body: await present(store, c, v, extra) };
     }
     case 'create': {
       const v = await engine.create(c, body, userId());
-      return { status: 201, headers: { Location: `${c.path}/${encodeURIComponent(v.record.id)}` }, body: await present(store, v) };
+      return { status: 201, headers: { Location: `${c.path}/${encodeURIComponent(v.record.id)}` }, body: await present(store, c, v) };
     }
     case 'update':
-      return { status: 200, body: await present(store, await engine.update(c, objectId(ctx), body, userId())) };
+      return { status: 200, body: await present(store, c, await engine.update(c, objectId(ctx), body, userId())) };
     case 'delete': {
       const flag = 'deleteInbound' in query || !('force' in query) ? 'deleteInbound' : 'force';
       await engine.delete(c, objectId(ctx), { removeInbound: query.deleteInbound === true || query.force === true, flag }, userId());
       return { status: 200, body: {} };
     }
     case 'default-get':
-      return { status: 200, body: await present(store, await engine.getDefault(c)) };
+      return { status: 200, body: await present(store, c, await engine.getDefault(c)) };
     case 'default-set': {
       if (typeof body.id !== 'string' || !body.id) throw invalidField('body', '/id', 'required', `name the ${c.objectType} to make the default by its id`);
-      return { status: 200, body: await present(store, await engine.setDefault(c, body.id, userId())) };
+      return { status: 200, body: await present(store, c, await engine.setDefault(c, body.id, userId())) };
     }
     case 'content-get': {
       const slot = await engine.slotFor(c, query.lang as string | undefined);

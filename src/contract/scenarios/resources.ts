@@ -75,7 +75,15 @@ async function oneCollection(ctx: ScenarioContext, api: ApiClient, name: string,
   if (ops.has('default-set')) {
     expectStatus(ctx, (await call(api, ops.get('default-set'), { body: { id: none, ...make('ghost-default') } }))!.response, 404, `${ops.get('default-set')!.op.operationId} of an unknown object`);
     const current = parse((await call(api, ops.get('default-get'), {}))!);
-    if (current?.id) expectStatus(ctx, (await call(api, ops.get('default-set'), { body: current }))!.response, 200, `${ops.get('default-set')!.op.operationId} of the default (no change)`);
+    const update = ops.get('update');
+    if (current?.id && update && spec.defaultFlag) {
+      // No default for a moment (the default object updated to be none), then the same one again.
+      const off = await callOperation(api, update.op, { path: pathParams(update.op, current.id), body: { ...current, [spec.defaultFlag]: false } });
+      if (expectStatus(ctx, off.response, 200, `${update.op.operationId} of the default to be no default`)) {
+        expectStatus(ctx, (await call(api, ops.get('default-get'), {}))!.response, 404, `${ops.get('default-get')!.op.operationId} while none is the default`);
+      }
+    }
+    if (current?.id) expectStatus(ctx, (await call(api, ops.get('default-set'), { body: current }))!.response, 200, `${ops.get('default-set')!.op.operationId} of the former default`);
   }
 
   // A seeded object in use: a delete without deleteInbound is refused and removes nothing.

@@ -57,6 +57,10 @@ export interface ResourceCollection {
   defaultFlag: string | null;
   /** Objects a fresh database holds (each with its `id`). */
   seed: Array<Record<string, unknown>>;
+  /** The model's top-level fields: a client's other fields are not kept (the vendor's models are closed). */
+  fields: string[];
+  /** Which of createdAt, createdBy, modifiedAt, modifiedBy the model shows (ConnectorType: none). */
+  serverFields: string[];
 }
 
 export interface ResourceBinding {
@@ -119,7 +123,10 @@ export function parseResourceCollections(doc: Obj): Map<string, ResourceCollecti
     }
     const seed = (v.seed ?? []) as unknown[];
     if (!Array.isArray(seed) || seed.some((s) => !isObj(s) || typeof s.id !== 'string')) fail('seed must be a list of objects with an id');
+    const modelFields = Object.keys(((schemas[model] as Obj).properties ?? {}) as Obj);
     out.set(name, {
+      fields: modelFields,
+      serverFields: ['createdAt', 'createdBy', 'modifiedAt', 'modifiedBy'].filter((f) => modelFields.includes(f)),
       name, model, objectType: str('objectType'), path: str('path'), permissions, properties,
       defaultSort: { field: sortField, direction: sortDir as 'asc' | 'desc' },
       required: strings('required'), unique: strings('unique'), outputOnly: strings('outputOnly'), references, content,

@@ -402,6 +402,7 @@ export class ResourceEngine {
         missing.map((f) => ({ in: 'body', pointer: `/${f}`, rule: 'required', message: `a ${c.objectType} needs a ${f}` })));
     }
     const body = structuredClone(input);
+    for (const k of Object.keys(body)) if (!c.fields.includes(k)) delete body[k];
     for (const k of ['id', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy', ...c.outputOnly]) delete body[k];
     if (c.content?.inlineField) delete body[c.content.inlineField];
     if (c.content?.lengthField) delete body[c.content.lengthField];

@@ -45,12 +45,13 @@ describe.each(FAMILIES)('$name', (f) => {
   const prefix = `zz-${f.scope}`;
 
   it('create answers 201 with Location and the object (server fields set); GET at Location answers the same', async () => {
-    const res = await send(f.path, 'POST', { ...f.make(`${prefix}-created`), id: 'ignored', createdAt: '1999-01-01T00:00:00Z' });
+    const res = await send(f.path, 'POST', { ...f.make(`${prefix}-created`), id: 'ignored', createdAt: '1999-01-01T00:00:00Z', notInTheModel: 1 });
     const created = await json<Obj>(res, 201);
     expect(created.id).not.toBe('ignored');
     expect(res.headers.get('location')).toBe(`${f.path}/${created.id}`);
     expect(created).toMatchObject({ [f.nameField]: `${prefix}-created`, createdBy: { displayName: 'Administrator', type: 'user' } });
     expect(created.createdAt).not.toBe('1999-01-01T00:00:00Z');
+    expect(created).not.toHaveProperty('notInTheModel');
     expect(await json(await admin(res.headers.get('location')!))).toEqual(created);
   });
 
@@ -137,7 +138,9 @@ describe('data sources (read only in the vendor API)', () => {
 describe('connector types (read only in the vendor API)', () => {
   it('lists every seeded type by name, reads one, and a connector must name one of them', async () => {
     expect((await json<Obj[]>(await admin('/api/v1/connectors/types'))).map((t) => t.id)).toEqual(['dynamics', 'rest', 'salesforce']);
-    expect(await json<Obj>(await admin('/api/v1/connectors/types/dynamics'))).toMatchObject({ displayName: 'Microsoft Dynamics 365', supportsLogin: true });
+    const dynamics = await json<Obj>(await admin('/api/v1/connectors/types/dynamics'));
+    expect(dynamics).toMatchObject({ displayName: 'Microsoft Dynamics 365', supportsLogin: true });
+    expect(dynamics).not.toHaveProperty('createdAt'); // the vendor's ConnectorType has no creation fields
     await expectProblem(await admin('/api/v1/connectors/types/nope'), 404);
     await expectProblem(await send('/api/v1/connectors', 'POST', { displayName: 'zz-typeless', connectorType: { id: 'telex' } }), 400,
       { field: { in: 'body', pointer: '/connectorType/id', rule: 'reference' } });

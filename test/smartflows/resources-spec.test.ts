@@ -7,7 +7,8 @@ import _Ajv2020 from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { loadBundledSpec } from '../../src/http/openapi-document.js';
 import { RESOURCE_OPERATIONS } from '../../generated/resource-operations.js';
-import { parseResourceBindings, parseResourceCollections } from '../../src/engine/resources/collections.js';
+import { parseResourceBindings, parseResourceCollections, permissionFor } from '../../src/engine/resources/collections.js';
+import { listOperations } from '../../src/http/openapi-document.js';
 import { matchPointer } from '../../src/engine/resources/resource-engine.js';
 
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
@@ -21,6 +22,13 @@ describe('x-flowmock-resources of the bundled spec', () => {
   it('declares the eight families, and every bound operation is in the generated handler list', () => {
     expect([...collections.keys()].sort()).toEqual(['assets', 'connectorTypes', 'connectors', 'datasets', 'datasources', 'languages', 'tagGroups', 'templates']);
     expect([...bindings.keys()].sort()).toEqual([...RESOURCE_OPERATIONS].sort());
+  });
+
+  it('each bound operation needs the permission its collection declares for the action (the read, write or delete scope)', () => {
+    const wrong = listOperations(doc).filter((op) => bindings.has(op.operationId) && bindings.get(op.operationId)!.action !== 'dependencies')
+      .filter((op) => op.permission !== permissionFor(collections.get(bindings.get(op.operationId)!.collection)!, bindings.get(op.operationId)!.action))
+      .map((op) => `${op.operationId}: ${op.permission}`);
+    expect(wrong).toEqual([]);
   });
 
   it('every seed object fits its model (with the server fields it is shown with)', () => {

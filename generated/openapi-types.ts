@@ -2246,7 +2246,11 @@ export interface paths {
         };
         /**
          * Get system languages
-         * @description The vendor's GetSystemLanguages (GET /system/languages).
+         * @description The vendor's GetSystemLanguages (GET /system/languages): the locales the server formats in (Intl), as BCP 47
+         *     tags (`nl-NL`), named in English. With `formats=true` each carries its date, time and date-time formats as
+         *     Java-style patterns derived from Intl's short, medium, long and full styles (each with a sample; medium is the
+         *     default), and its number separators. Paged, sorted and filtered by id, displayName, displayCountry,
+         *     displayLanguage, isSystem (default `id,asc`).
          */
         get: operations["GetSystemLanguages"];
         put?: never;
@@ -2266,12 +2270,12 @@ export interface paths {
         };
         /**
          * Get system default language
-         * @description The vendor's GetSystemDefaultLanguage (GET /system/languages/default).
+         * @description The vendor's GetSystemDefaultLanguage (GET /system/languages/default). en-US until SetSystemDefaultLanguage names another; with its formats.
          */
         get: operations["GetSystemDefaultLanguage"];
         /**
          * Set system default language
-         * @description The vendor's SetSystemDefaultLanguage (PUT /system/languages/default).
+         * @description The vendor's SetSystemDefaultLanguage (PUT /system/languages/default). The body's `id` names one of the system languages (`_` accepted for `-`); other fields are ignored; an unknown one is a 400 naming `/id`.
          */
         put: operations["SetSystemDefaultLanguage"];
         post?: never;
@@ -2290,7 +2294,7 @@ export interface paths {
         };
         /**
          * Get ui languages
-         * @description The vendor's GetUiLanguages (GET /system/languages/ui).
+         * @description The vendor's GetUiLanguages (GET /system/languages/ui). The languages flowmock's own pages are written in (English).
          */
         get: operations["GetUiLanguages"];
         put?: never;
@@ -10194,7 +10198,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemDefaultLanguage: {
@@ -10217,7 +10220,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetSystemDefaultLanguage: {
@@ -10247,7 +10249,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetUiLanguages: {
@@ -10270,7 +10271,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetLicense: {

@@ -70,3 +70,43 @@ describe('system', () => {
     await expectProblem(await format({ value: '1', pattern: '0', type: 'number', locale: 'not a locale!' }), 400, { field: { in: 'query', pointer: '/locale' } });
   });
 });
+
+describe('system languages', () => {
+  it('GetSystemLanguages: the Intl locales by id, named in English, paged and filtered; formats only when asked', async () => {
+    const dutch = await json<Obj[]>(await s.call('/api/v1/system/languages?filter=displayLanguage:dutch'));
+    expect(dutch.map((l) => l.id)).toEqual(['nl-BE', 'nl-NL']);
+    expect(dutch[1]).toEqual({ id: 'nl-NL', displayName: 'Dutch (Netherlands)', displayCountry: 'Netherlands', displayLanguage: 'Dutch', isSystem: true });
+    const withFormats = await json<Obj[]>(await s.call('/api/v1/system/languages?filter=id:nl-NL&formats=true'));
+    const nl = withFormats[0];
+    expect(nl.numberFormat).toEqual({ groupingSeparator: '.', decimalSeparator: ',', sample: '1.234.567,89' });
+    expect(nl.dateTimeFormats.date.find((f: Obj) => f.isDefault)).toEqual({ format: 'd MMM yyyy', sample: '5 mrt 2026', isDefault: true, dateStyle: 'medium' });
+    expect(nl.dateTimeFormats.time.map((f: Obj) => f.format)).toEqual(['HH:mm', 'HH:mm:ss']);
+    expect((await json<Obj[]>(await s.call('/api/v1/system/languages?size=3&sort=id,desc'))).map((l) => l.id)).toEqual(['zh-TW', 'zh-CN', 'uk-UA']);
+  });
+
+  it('every derived pattern formats its own sample through GetFormattedValue (the two agree)', async () => {
+    const all = await json<Obj[]>(await s.call('/api/v1/system/languages?formats=true&size=100'));
+    for (const lang of all) {
+      for (const kind of ['date', 'time', 'dateTime'] as const) {
+        for (const f of lang.dateTimeFormats[kind]) {
+          const r = await json<Obj>(await format({ value: '2026-03-05T09:07:03Z', pattern: f.format, type: kind, locale: lang.id }));
+          expect(r.result, `${lang.id} ${kind} ${f.format}`).toBe(f.sample);
+        }
+      }
+    }
+  });
+
+  it('the default is en-US until an administrator sets another (write:system); an unknown one is a 400 naming /id', async () => {
+    expect(await json<Obj>(await s.call('/api/v1/system/languages/default'))).toMatchObject({ id: 'en-US', displayName: 'American English' });
+    const put = (body: unknown, key = s.adminKey) => s.call('/api/v1/system/languages/default', { method: 'PUT', key, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    await expectProblem(await put({ id: 'de_DE', displayName: 'x' }, s.integratorKey), 403, { detail: 'write:system' });
+    expect(await json<Obj>(await put({ id: 'de_DE', displayName: 'ignored' }))).toMatchObject({ id: 'de-DE', displayName: 'German (Germany)' });
+    expect(await json<Obj>(await s.call('/api/v1/system/languages/default'))).toMatchObject({ id: 'de-DE', numberFormat: { decimalSeparator: ',' } });
+    await expectProblem(await put({ id: 'xx-YY', displayName: 'x' }), 400, { field: { in: 'body', pointer: '/id', rule: 'enum' } });
+    await json(await put({ id: 'en-US', displayName: 'back' }));
+  });
+
+  it('GetUiLanguages: English, the language of flowmock\'s own pages', async () => {
+    expect(await json(await s.call('/api/v1/system/languages/ui'))).toEqual([{ code: 'en', displayName: 'English' }]);
+  });
+});

@@ -2,14 +2,17 @@
  * The system operations with real behaviour: what the system is (GetSystemInfo), what it serves
  * (GetSupportedFeatures: the flow surface and each regular collection), the time zones and
  * currencies the runtime knows, and values formatted by a pattern (GetFormattedValue). The
- * values come from src/engine/system; the other system operations answer the 501.
+ * values come from src/engine/system (the languages: the locales Intl formats in, with patterns
+ * derived from its styles); the other system operations answer the 501.
  */
 import type { Handlers } from '../../handler-contract/handler-types.js';
 import { invalidField } from '../../handler-contract/problem.js';
 import { SystemValueError, currencySymbols, flowmockVersion, formatValue, timeZones } from '../../engine/system/system-values.js';
 import { listPage } from '../lists/object-list.js';
+import { UI_LANGUAGES, defaultSystemLanguage, languageDefinition, setDefaultSystemLanguage, systemLocales } from '../../engine/system/system-languages.js';
 
 const CURRENCY_PROPERTIES = ['symbol', 'displayName', 'isSystem'] as const;
+const LANGUAGE_PROPERTIES = ['id', 'displayName', 'displayCountry', 'displayLanguage', 'isSystem'] as const;
 
 /** The flow surface every flowmock serves; the regular collections are added from the spec. */
 const FEATURES = [
@@ -20,7 +23,8 @@ const FEATURES = [
   { id: 'login', displayName: 'Login', description: 'User name and password login answering a JWT.', context: 'authentication' },
 ];
 
-export const systemHandlers: Pick<Handlers, 'GetSystemInfo' | 'GetSupportedFeatures' | 'GetSystemTimeZones' | 'GetSystemCurrencySymbols' | 'GetFormattedValue'> = {
+export const systemHandlers: Pick<Handlers, 'GetSystemInfo' | 'GetSupportedFeatures' | 'GetSystemTimeZones' | 'GetSystemCurrencySymbols' | 'GetFormattedValue'
+  | 'GetSystemLanguages' | 'GetSystemDefaultLanguage' | 'SetSystemDefaultLanguage' | 'GetUiLanguages'> = {
   GetSystemInfo: (ctx) => ({
     status: 200,
     body: {
@@ -51,6 +55,28 @@ export const systemHandlers: Pick<Handlers, 'GetSystemInfo' | 'GetSupportedFeatu
     status: 200,
     body: listPage(currencySymbols(), CURRENCY_PROPERTIES, ctx.query, 'displayName,asc'),
   }),
+
+  GetSystemLanguages(ctx) {
+    const { formats, ...query } = ctx.query;
+    const rows = systemLocales().map((l) => languageDefinition(l, formats === true));
+    return { status: 200, body: listPage(rows, LANGUAGE_PROPERTIES, query, 'id,asc') };
+  },
+
+  async GetSystemDefaultLanguage(ctx) {
+    return { status: 200, body: languageDefinition(await defaultSystemLanguage(ctx.services.store), true) };
+  },
+
+  async SetSystemDefaultLanguage(ctx) {
+    try {
+      const locale = await setDefaultSystemLanguage(ctx.services.store, ctx.body!.id);
+      return { status: 200, body: languageDefinition(locale, true) };
+    } catch (err) {
+      if (err instanceof SystemValueError) throw invalidField('body', `/${err.parameter}`, err.rule, err.message);
+      throw err;
+    }
+  },
+
+  GetUiLanguages: () => ({ status: 200, body: UI_LANGUAGES }),
 
   GetFormattedValue(ctx) {
     const { value, pattern, type, locale } = ctx.query;

@@ -1,9 +1,9 @@
-/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting. */
+/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages. */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
 
 export const systemScenario: Scenario = {
-  name: 'smartflows: system info, features, time zones, currencies, formatted values',
+  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -20,5 +20,14 @@ export const systemScenario: Scenario = {
     const formatted = await api.GET('/api/v1/system/format', { params: { query: { value: '1234.5', pattern: '#,##0.00', type: 'number' } } });
     if (expectStatus(ctx, formatted.response, 200, 'GetFormattedValue')) ensure(ctx, 'behaves_as_documented', formatted.data?.result === '1,234.50', 'GetFormattedValue formats 1234.5 by #,##0.00 as 1,234.50', 'GetFormattedValue');
     expectStatus(ctx, (await api.GET('/api/v1/system/format', { params: { query: { value: 'abc', pattern: '0', type: 'number' } } })).response, 400, 'GetFormattedValue of a value that is not a number');
+    const langs = await api.GET('/api/v1/system/languages', { params: { query: { filter: 'id:nl-NL', formats: true } } });
+    if (expectStatus(ctx, langs.response, 200, 'GetSystemLanguages')) ensure(ctx, 'behaves_as_documented', langs.data?.[0]?.numberFormat?.decimalSeparator === ',', 'nl-NL writes decimals with a comma', 'GetSystemLanguages');
+    expectStatus(ctx, (await api.GET('/api/v1/system/languages', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetSystemLanguages sorted by an unknown property');
+    const def = await api.GET('/api/v1/system/languages/default');
+    if (expectStatus(ctx, def.response, 200, 'GetSystemDefaultLanguage') && def.data) {
+      expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: def.data })).response, 200, 'SetSystemDefaultLanguage of the current default');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: { id: 'xx-YY', displayName: 'nowhere' } })).response, 400, 'SetSystemDefaultLanguage of a language the system does not offer');
+    expectStatus(ctx, (await api.GET('/api/v1/system/languages/ui')).response, 200, 'GetUiLanguages');
   },
 };

@@ -1257,7 +1257,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh connector
-         * @description The vendor's RefreshConnector (POST /connectors/{connectorId}/refresh).
+         * @description The vendor's RefreshConnector (POST /connectors/{connectorId}/refresh). flowmock has nothing to re-read from a connector - the empty object for an existing one.
          */
         post: operations["RefreshConnector"];
         delete?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
         };
         /**
          * Test connector
-         * @description The vendor's TestConnector (GET /connectors/{connectorId}/test).
+         * @description The vendor's TestConnector (GET /connectors/{connectorId}/test). flowmock connects to nothing - an active connector is `successful` with a warning saying it was not contacted; an inactive one `failed`, saying so.
          */
         get: operations["TestConnector"];
         put?: never;
@@ -8485,7 +8485,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetupConnector: {
@@ -8705,7 +8704,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasets: {

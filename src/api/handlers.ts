@@ -18,6 +18,7 @@ import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
+import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
@@ -30,6 +31,7 @@ export const handlers: Handlers = {
   ...notImplementedHandlers,
   ...resourceHandlers,
   ...systemHandlers,
+  ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

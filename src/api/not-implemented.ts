@@ -14,7 +14,7 @@ import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
   // /api/v1/connectors
-  'RefreshConnector', 'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 'TestConnector',
+  'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 
   // /api/v1/datasets
   'GetDatasetLayout', 'GetPluginDatasets', 'GetPluginOutputDatasets', 'GetDatasetDatas', 'CreateDatasetData', 'GetDatasetEntityReferences',
   // /api/v1/datasources

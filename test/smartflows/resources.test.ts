@@ -148,6 +148,18 @@ describe('connector types (read only in the vendor API)', () => {
   });
 });
 
+describe('connectors: test and refresh', () => {
+  it('an active connector tests successful with a warning that nothing was contacted, an inactive one failed; refresh answers {}; unknown ones 404', async () => {
+    expect(await json<Obj>(await admin('/api/v1/connectors/crm-connector/test'))).toMatchObject({ status: 'successful', hasWarnings: true, messages: [{ type: 'warning', code: 'sandbox' }] });
+    const off = await json<Obj>(await send('/api/v1/connectors', 'POST', { displayName: 'zz-off', connectorType: { id: 'rest' }, active: false }), 201);
+    expect(await json<Obj>(await admin(`/api/v1/connectors/${off.id}/test`))).toMatchObject({ status: 'failed', messages: [{ type: 'error', code: 'inactive' }] });
+    expect(await json(await admin('/api/v1/connectors/crm-connector/refresh', { method: 'POST' }))).toEqual({});
+    await expectProblem(await admin('/api/v1/connectors/ghost/test'), 404);
+    await expectProblem(await admin('/api/v1/connectors/ghost/refresh', { method: 'POST' }), 404);
+    await expectProblem(await s.call('/api/v1/connectors/crm-connector/refresh', { method: 'POST' }), 403, { detail: 'write:connectors' });
+  });
+});
+
 describe('references', () => {
   it('an object naming one that does not exist is a 400 naming the field (rule reference)', async () => {
     await expectProblem(await send('/api/v1/templates', 'POST', { displayName: 'zz-ref', datasets: [{ id: 'crm-records' }, { id: 'ghost' }] }),

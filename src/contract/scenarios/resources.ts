@@ -151,6 +151,11 @@ export const resourcesScenario: Scenario = {
     const tag = `${ctx.seed}-${Date.now()}`;
     const collections = (ctx.spec.doc.components?.['x-flowmock-resources'] ?? {}) as Record<string, Obj>;
     for (const [name, spec] of Object.entries(collections)) await oneCollection(ctx, api, name, spec, tag);
+    const test = await api.GET('/api/v1/connectors/{connectorId}/test', { params: { path: { connectorId: 'crm-connector' } } });
+    if (expectStatus(ctx, test.response, 200, 'TestConnector of the seeded connector')) ensure(ctx, 'behaves_as_documented', test.data?.status === 'successful', 'an active connector tests successful', 'TestConnector');
+    expectStatus(ctx, (await api.GET('/api/v1/connectors/{connectorId}/test', { params: { path: { connectorId: randomId() } } })).response, 404, 'TestConnector of an unknown connector');
+    expectStatus(ctx, (await api.POST('/api/v1/connectors/{connectorId}/refresh', { params: { path: { connectorId: 'crm-connector' } } })).response, 200, 'RefreshConnector of the seeded connector');
+    expectStatus(ctx, (await api.POST('/api/v1/connectors/{connectorId}/refresh', { params: { path: { connectorId: randomId() } } })).response, 404, 'RefreshConnector of an unknown connector');
     const deps = ctx.spec.op('GetDependencies');
     const anon = ctx.main.strict.as(null);
     expectStatus(ctx, (await callOperation(anon, deps, { path: { objectType: 'template', objectId: 'invoice' }, query: { depth: '2' } })).response, 200, 'GetDependencies of a seeded template (no credentials)');

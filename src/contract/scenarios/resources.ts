@@ -103,7 +103,8 @@ async function oneCollection(ctx: ScenarioContext, api: ApiClient, name: string,
   if (!create) return;
   const created = await callOperation(api, create.op, { body: make('a') });
   if (!expectStatus(ctx, created.response, 201, `${create.op.operationId}`)) return;
-  const obj = parse(created)!;
+  const obj = parse(created);
+  if (typeof obj?.id !== 'string') return; // a stateless target (Prism's mock) answers an example
   ensure(ctx, 'behaves_as_documented', created.response.headers.get('location')?.endsWith(`/${obj.id}`) === true, `${create.op.operationId} answers Location naming the new object`, create.op.operationId);
   expectStatus(ctx, (await callOperation(api, create.op, { body: make('a') })).response, 409, `${create.op.operationId} with a ${unique} in use`);
   const get = ops.get('get');
@@ -114,7 +115,8 @@ async function oneCollection(ctx: ScenarioContext, api: ApiClient, name: string,
     const other = await callOperation(api, create.op, { body: make('b') });
     if (expectStatus(ctx, other.response, 201, `${create.op.operationId} (a second one)`)) {
       expectStatus(ctx, (await callOperation(api, update.op, { path: pathParams(update.op, obj.id), body: make('b') })).response, 409, `${update.op.operationId} onto another's ${unique}`);
-      if (del) await callOperation(api, del.op, { path: pathParams(del.op, parse(other)!.id) });
+      const otherId = parse(other)?.id;
+      if (del && typeof otherId === 'string') await callOperation(api, del.op, { path: pathParams(del.op, otherId) });
     }
   }
   const put = ops.get('content-put');

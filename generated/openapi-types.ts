@@ -1257,7 +1257,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh connector
-         * @description The vendor's RefreshConnector (POST /connectors/{connectorId}/refresh).
+         * @description The vendor's RefreshConnector (POST /connectors/{connectorId}/refresh). flowmock has nothing to re-read from a connector - the empty object for an existing one.
          */
         post: operations["RefreshConnector"];
         delete?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
         };
         /**
          * Test connector
-         * @description The vendor's TestConnector (GET /connectors/{connectorId}/test).
+         * @description The vendor's TestConnector (GET /connectors/{connectorId}/test). flowmock connects to nothing - an active connector is `successful` with a warning saying it was not contacted; an inactive one `failed`, saying so.
          */
         get: operations["TestConnector"];
         put?: never;
@@ -1732,6 +1732,11 @@ export interface paths {
         /**
          * Get dependencies
          * @description The vendor's GetDependencies (GET /dependencies/{objectType}/{objectId}). No credentials, as in the vendor definition.
+         *     `objectType` is `flow` or the object type of a regular collection (asset, connector, dataset, datasource,
+         *     language, tagGroup, template); `direction` is `inbound` (what uses it), `outbound` (what it uses) or
+         *     `both` (default); `depth` 1 to 10 (default 1) levels are listed, the last ones `lazy` (their own links
+         *     not listed). `users` are the users who created and last changed the object. Flows use the templates and
+         *     languages of their document steps and the data set of their XML input.
          */
         get: operations["GetDependencies"];
         put?: never;
@@ -1810,7 +1815,7 @@ export interface paths {
         post?: never;
         /**
          * Delete language
-         * @description The vendor's DeleteLanguage (DELETE /languages/{language}).
+         * @description The vendor's DeleteLanguage (DELETE /languages/{language}). `force=true` and `deleteInbound=true` both delete a language in use, taking the references out of the objects that hold them first.
          */
         delete: operations["DeleteLanguage"];
         options?: never;
@@ -2055,7 +2060,9 @@ export interface paths {
         };
         /**
          * Get system currency symbols
-         * @description The vendor's GetSystemCurrencySymbols (GET /system/currencies).
+         * @description The vendor's GetSystemCurrencySymbols (GET /system/currencies): every ISO 4217 currency the
+         *     runtime knows (Intl), with its narrow symbol and English name; `names` are the code and the name.
+         *     Paged, sorted and filtered by `symbol`, `displayName`, `isSystem` (default `displayName,asc`).
          */
         get: operations["GetSystemCurrencySymbols"];
         put?: never;
@@ -2135,7 +2142,7 @@ export interface paths {
         };
         /**
          * Get supported features
-         * @description The vendor's GetSupportedFeatures (GET /system/features).
+         * @description The vendor's GetSupportedFeatures (GET /system/features): the flow surface (flows, documents, printers, personal access tokens, login) and one feature per regular collection of `x-flowmock-resources` (its id the collection, its context the object type).
          */
         get: operations["GetSupportedFeatures"];
         put?: never;
@@ -2155,7 +2162,11 @@ export interface paths {
         };
         /**
          * Get formatted value
-         * @description The vendor's GetFormattedValue (GET /system/format).
+         * @description The vendor's GetFormattedValue (GET /system/format): `value` formatted by a Java-style
+         *     `pattern` in `locale` (a language tag, `_` allowed; default en-US) through Intl. `type` is
+         *     `number` (`#,##0.00`, `0.###`, `0%`, literal text around it) or `date`, `time`, `dateTime`
+         *     (ISO-8601 value; `yyyy`, `yy`, `MMMM`, `MMM`, `MM`, `dd`, `EEEE`, `EEE`, `HH`, `hh`, `mm`, `ss`, `SSS`, `a`, `'quoted text'`;
+         *     times in UTC). A value, pattern, type or locale that does not fit is a 400 naming it.
          */
         get: operations["GetFormattedValue"];
         put?: never;
@@ -2215,7 +2226,7 @@ export interface paths {
         };
         /**
          * Get system info
-         * @description The vendor's GetSystemInfo (GET /system/info).
+         * @description The vendor's GetSystemInfo (GET /system/info): role `sandbox`, flowmock's version, DocuSign as the default e-sign provider, the assets URL of this server.
          */
         get: operations["GetSystemInfo"];
         put?: never;
@@ -2235,7 +2246,11 @@ export interface paths {
         };
         /**
          * Get system languages
-         * @description The vendor's GetSystemLanguages (GET /system/languages).
+         * @description The vendor's GetSystemLanguages (GET /system/languages): the locales the server formats in (Intl), as BCP 47
+         *     tags (`nl-NL`), named in English. With `formats=true` each carries its date, time and date-time formats as
+         *     Java-style patterns derived from Intl's short, medium, long and full styles (each with a sample; medium is the
+         *     default), and its number separators. Paged, sorted and filtered by id, displayName, displayCountry,
+         *     displayLanguage, isSystem (default `id,asc`).
          */
         get: operations["GetSystemLanguages"];
         put?: never;
@@ -2255,12 +2270,12 @@ export interface paths {
         };
         /**
          * Get system default language
-         * @description The vendor's GetSystemDefaultLanguage (GET /system/languages/default).
+         * @description The vendor's GetSystemDefaultLanguage (GET /system/languages/default). en-US until SetSystemDefaultLanguage names another; with its formats.
          */
         get: operations["GetSystemDefaultLanguage"];
         /**
          * Set system default language
-         * @description The vendor's SetSystemDefaultLanguage (PUT /system/languages/default).
+         * @description The vendor's SetSystemDefaultLanguage (PUT /system/languages/default). The body's `id` names one of the system languages (`_` accepted for `-`); other fields are ignored; an unknown one is a 400 naming `/id`.
          */
         put: operations["SetSystemDefaultLanguage"];
         post?: never;
@@ -2279,7 +2294,7 @@ export interface paths {
         };
         /**
          * Get ui languages
-         * @description The vendor's GetUiLanguages (GET /system/languages/ui).
+         * @description The vendor's GetUiLanguages (GET /system/languages/ui). The languages flowmock's own pages are written in (English).
          */
         get: operations["GetUiLanguages"];
         put?: never;
@@ -2403,7 +2418,7 @@ export interface paths {
         };
         /**
          * Get system time zones
-         * @description The vendor's GetSystemTimeZones (GET /system/timeZones).
+         * @description The vendor's GetSystemTimeZones (GET /system/timeZones): every IANA time zone the runtime knows (Intl), UTC included, in name order.
          */
         get: operations["GetSystemTimeZones"];
         put?: never;
@@ -2591,12 +2606,15 @@ export interface paths {
         };
         /**
          * Get template content
-         * @description The vendor's GetTemplateContent (GET /templates/{templateId}/content).
+         * @description The vendor's GetTemplateContent (GET /templates/{templateId}/content): the bytes of the language's newest
+         *     upload, or of `version` (a Version id: the revision number, see GetTemplateHistory), as application/octet-stream.
+         *     Without `lang`, the default language's (GetDefaultLanguage; en when none is the default). `includeMeta` is
+         *     accepted and changes nothing (the bytes are as uploaded).
          */
         get: operations["GetTemplateContent"];
         /**
          * Update template content
-         * @description The vendor's UpdateTemplateContent (PUT /templates/{templateId}/content).
+         * @description The vendor's UpdateTemplateContent (PUT /templates/{templateId}/content). Each upload is a new version of the language's content (earlier ones stay in the history); the answer is that Version.
          */
         put: operations["UpdateTemplateContent"];
         post?: never;
@@ -2619,7 +2637,7 @@ export interface paths {
         };
         /**
          * Get template history
-         * @description The vendor's GetTemplateHistory (GET /templates/{templateId}/history).
+         * @description The vendor's GetTemplateHistory (GET /templates/{templateId}/history). The versions of one language's content (no lang, the default language), newest first; `sort` takes revision or createdAt.
          */
         get: operations["GetTemplateHistory"];
         put?: never;
@@ -2639,7 +2657,7 @@ export interface paths {
         };
         /**
          * Get template language
-         * @description The vendor's GetTemplateLanguage (GET /templates/{templateId}/lang/{lang}).
+         * @description The vendor's GetTemplateLanguage (GET /templates/{templateId}/lang/{lang}). Whether the template holds content in the language, and its download link; isDefault when the language is the default language.
          */
         get: operations["GetTemplateLanguage"];
         put?: never;
@@ -5458,6 +5476,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description **flowmock choice**: the object is used by others (a delete without `deleteInbound=true`,
+         *     or `force=true` where the operation has it: each user and the field that names the object
+         *     is listed in `errors`), or another object of the collection has the same unique field
+         *     (`displayName`; a language's `code`).
+         */
+        ResourceConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The run ended (Success, or Fail when the actionflow failed or stopped). */
         EnvelopeDone: {
             headers: {
@@ -7972,7 +8004,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     AddAsset: {
@@ -8001,10 +8032,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredAssets: {
@@ -8037,7 +8067,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetAsset: {
@@ -8068,7 +8097,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateAsset: {
@@ -8100,9 +8128,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteAsset: {
@@ -8133,8 +8161,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetAssetContent: {
@@ -8162,7 +8189,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateAssetContent: {
@@ -8196,7 +8222,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetConnectors: {
@@ -8229,7 +8254,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateConnector: {
@@ -8258,10 +8282,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredConnectors: {
@@ -8294,7 +8317,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetConnectorTypes: {
@@ -8317,7 +8339,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetConnectorType: {
@@ -8345,7 +8366,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetConnector: {
@@ -8373,7 +8393,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateConnector: {
@@ -8405,9 +8424,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteConnector: {
@@ -8438,8 +8457,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     RefreshConnector: {
@@ -8467,7 +8485,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetupConnector: {
@@ -8687,7 +8704,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasets: {
@@ -8720,7 +8736,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateDataset: {
@@ -8749,10 +8764,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredDatasets: {
@@ -8785,7 +8799,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasetLayout: {
@@ -8892,7 +8905,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateDataset: {
@@ -8924,9 +8936,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteDataset: {
@@ -8957,8 +8969,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetDatasetDatas: {
@@ -9101,7 +9112,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredDatasources: {
@@ -9134,7 +9144,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasourceTypes: {
@@ -9213,7 +9222,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasourceLayout: {
@@ -9307,7 +9315,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetLanguages: {
@@ -9330,7 +9337,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateLanguage: {
@@ -9359,10 +9365,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDefaultLanguage: {
@@ -9385,7 +9390,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            404: components["responses"]["NotFound"];
         };
     };
     SetDefaultLanguage: {
@@ -9413,9 +9418,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetLanguage: {
@@ -9443,7 +9448,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateLanguage: {
@@ -9475,9 +9479,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteLanguage: {
@@ -9510,8 +9514,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetPlugins: {
@@ -9925,7 +9928,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateExport: {
@@ -10048,7 +10050,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFormattedValue: {
@@ -10081,7 +10082,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ExecuteImport: {
@@ -10162,7 +10162,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemLanguages: {
@@ -10197,7 +10196,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemDefaultLanguage: {
@@ -10220,7 +10218,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetSystemDefaultLanguage: {
@@ -10250,7 +10247,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetUiLanguages: {
@@ -10273,7 +10269,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetLicense: {
@@ -10464,7 +10459,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTagGroups: {
@@ -10497,7 +10491,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateTagGroup: {
@@ -10526,10 +10519,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredTagGroups: {
@@ -10562,7 +10554,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPluginTagGroups: {
@@ -10636,7 +10627,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateTagGroup: {
@@ -10668,9 +10658,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteTagGroup: {
@@ -10701,8 +10691,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetTemplates: {
@@ -10735,7 +10724,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateTemplate: {
@@ -10764,10 +10752,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetFilteredTemplates: {
@@ -10800,7 +10787,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTemplate: {
@@ -10828,7 +10814,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateTemplate: {
@@ -10860,9 +10845,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteTemplate: {
@@ -10893,8 +10878,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetTemplateContent: {
@@ -10930,7 +10914,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateTemplateContent: {
@@ -10969,7 +10952,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteTemplateContent: {
@@ -11002,8 +10984,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTemplateHistory: {
@@ -11040,7 +11020,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTemplateLanguage: {
@@ -11070,7 +11049,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetTemplateSchema: {

@@ -13,18 +13,12 @@ import type { Handler, OperationId } from '../handler-contract/handler-types.js'
 import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
-  // /api/v1/assets
-  'GetAssets', 'AddAsset', 'GetFilteredAssets', 'DeleteAsset', 'GetAsset', 'UpdateAsset', 'GetAssetContent', 'UpdateAssetContent',
   // /api/v1/connectors
-  'GetConnectors', 'CreateConnector', 'GetFilteredConnectors', 'GetConnectorTypes', 'GetConnectorType', 'DeleteConnector', 'GetConnector', 'UpdateConnector', 'RefreshConnector', 'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 'TestConnector',
+  'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 
   // /api/v1/datasets
-  'GetDatasets', 'CreateDataset', 'GetFilteredDatasets', 'GetDatasetLayout', 'GetPluginDatasets', 'GetPluginOutputDatasets', 'DeleteDataset', 'GetDataset', 'UpdateDataset', 'GetDatasetDatas', 'CreateDatasetData', 'GetDatasetEntityReferences',
+  'GetDatasetLayout', 'GetPluginDatasets', 'GetPluginOutputDatasets', 'GetDatasetDatas', 'CreateDatasetData', 'GetDatasetEntityReferences',
   // /api/v1/datasources
-  'GetDatasources', 'GetFilteredDatasources', 'GetDatasourceTypes', 'GetDatasourceType', 'GetDatasource', 'GetDatasourceLayout', 'GetDatasourceEntityLayout',
-  // /api/v1/dependencies
-  'GetDependencies',
-  // /api/v1/languages
-  'GetLanguages', 'CreateLanguage', 'GetDefaultLanguage', 'SetDefaultLanguage', 'DeleteLanguage', 'GetLanguage', 'UpdateLanguage',
+  'GetDatasourceTypes', 'GetDatasourceType', 'GetDatasourceLayout', 'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
   // /api/v1/portal
@@ -32,11 +26,11 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/settings
   'GetSettings', 'GetPublicSettings', 'ClearSubSettings', 'GetSubSettings', 'UpdateSubSettings',
   // /api/v1/system
-  'CreateBackup', 'RestoreBackup', 'RunCleanup', 'GetSystemCurrencySymbols', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'GetSupportedFeatures', 'GetFormattedValue', 'ExecuteImport', 'PrepareImport', 'GetSystemInfo', 'GetSystemLanguages', 'GetSystemDefaultLanguage', 'SetSystemDefaultLanguage', 'GetUiLanguages', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 'GetSystemTimeZones',
+  'CreateBackup', 'RestoreBackup', 'RunCleanup', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'ExecuteImport', 'PrepareImport', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 
   // /api/v1/taggroups
-  'GetTagGroups', 'CreateTagGroup', 'GetFilteredTagGroups', 'GetPluginTagGroups', 'SyncPluginTagGroups', 'DeleteTagGroup', 'GetTagGroup', 'UpdateTagGroup',
+  'GetPluginTagGroups', 'SyncPluginTagGroups',
   // /api/v1/templates
-  'GetTemplates', 'CreateTemplate', 'GetFilteredTemplates', 'DeleteTemplate', 'GetTemplate', 'UpdateTemplate', 'DeleteTemplateContent', 'GetTemplateContent', 'UpdateTemplateContent', 'GetTemplateHistory', 'GetTemplateLanguage', 'GetTemplateSchema',
+  'GetTemplateSchema',
   // /api/v1/users
   'GetUsers', 'CreateUser', 'GetExternalUsers', 'SyncExternalUsers', 'GetFilteredUsers', 'DeleteUser', 'GetUser', 'UpdateUser',
 ] as const satisfies readonly OperationId[];

@@ -32,6 +32,11 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 409,
     reason: 'only when the execution leaves Waiting between the lookup and the resume (a race); every other mismatch is the 404',
   },
+  {
+    operationId: 'DeleteAsset',
+    status: 409,
+    reason: 'no collection of spec/smartflows/resource-collections.yaml refers to assets yet, so no asset is ever in use (the 409 is the resource engine\'s answer for any object in use)',
+  },
 ];
 
 /** What a request can get from an operation flowmock does not implement yet: the checks before the handler, and the 501. */

@@ -45,11 +45,12 @@ describe('the not-implemented list and the spec', () => {
     const get = (id: string) => cov.rows.find((r) => r.operationId === id)!.statuses;
     const unreachable = (id: string) => get(id).filter((st) => st.unreachable).map((st) => st.status);
     const gaps = (id: string) => get(id).filter((st) => !st.unreachable).map((st) => st.status);
-    expect(unreachable('CreateTemplate')).toEqual([201, 409]);
-    expect(gaps('CreateTemplate')).toEqual([400, 401, 403, 413, 415, 501]);
-    expect(unreachable('GetTemplate')).toEqual([200, 404]);
-    // An implemented operation gets nothing from this rule.
+    expect(unreachable('CreateUser')).toEqual([201, 409]);
+    expect(gaps('CreateUser')).toEqual([400, 401, 403, 413, 415, 501]);
+    expect(unreachable('GetUser')).toEqual([200, 404]);
+    // An implemented operation gets nothing from this rule (GetTemplates: the resource engine's).
     expect(unreachable('GetPrinters')).toEqual([]);
+    expect(unreachable('GetTemplates')).toEqual([]);
   });
 
   it('declares the 501 as the shared NotImplemented problem with an example', () => {
@@ -84,7 +85,7 @@ describe('a not-implemented operation over HTTP', () => {
   });
 
   it('answers the 501 problem naming the operation to a caller who may call it with a valid request', async () => {
-    const problem = await expectProblem(await s.call('/api/v1/templates?page=0&size=5', { key: s.adminKey }), 501, { detail: 'GetTemplates (GET /api/v1/templates)' });
+    const problem = await expectProblem(await s.call('/api/v1/users?page=0&size=5', { key: s.adminKey }), 501, { detail: 'GetUsers (GET /api/v1/users)' });
     expect(problem).toMatchObject({ type: 'urn:flowmock:problem:not-implemented', title: 'Not implemented' });
   });
 

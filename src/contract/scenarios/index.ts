@@ -13,6 +13,8 @@ import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
+import { resourcesScenario } from './resources.js';
+import { systemScenario } from './system.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -42,6 +44,8 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     filtersScenario,
     dataObjectsScenario,
     printersScenario,
+    resourcesScenario,
+    systemScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,

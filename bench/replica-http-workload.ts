@@ -203,20 +203,23 @@ async function wakeTries(setup: string, a: string, b: string, tries: number, log
   // A try that another save woke first is not a measure: it is repeated (up to `tries` more times).
   for (let i = 0; afterSend.length < tries && attempts < 2 * tries; i++) {
     attempts++;
+    const started = performance.now();
     const { id } = await ok(await fetch(`${a}/api/v1/flows/executions?flowId=${SLOW}`, { method: 'POST', headers }));
-    // Wait until B sees the first step (its next save is 2.5 s later), so only the cancel can wake the poll.
+    // Wait until B sees the first step, then 200 ms more (the saves of the step's start; its next
+    // save is 2.5 s later), so that only the cancel should wake the poll.
     for (let k = 0; k < 100; k++) {
       const p = await ok(await fetch(`${b}/api/v1/flows/executions/${id}/progress?timeout=0`, { headers }));
       if (p.status === 'Running' && p.message === 'Querying the warehouse') break;
       await sleep(20);
     }
+    await sleep(200);
     const poll = fetch(`${b}/api/v1/flows/executions/${id}/progress?timeout=30`, { headers }).then(async (r) => ({ at: performance.now(), body: await ok(r) }));
     await sleep(150); // the poll reaches B and waits
     const t0 = performance.now();
     await ok(await fetch(`${a}/api/v1/flows/executions/${id}/progress`, { method: 'DELETE', headers }));
     const tA = performance.now();
     const woke = await poll;
-    if (woke.body.status !== 'Canceled') { log(`  try ${i + 1}: the poll answered ${woke.body.status} (${woke.body.message}), not Canceled: not counted`); continue; }
+    if (woke.body.status !== 'Canceled') { log(`  try ${i + 1}: the poll answered ${woke.body.status} (${woke.body.message}, ${woke.body.percentage} %) ${(woke.at - started).toFixed(0)} ms after the start, ${(woke.at - t0).toFixed(0)} ms after the cancel was sent, not Canceled: not counted`); continue; }
     afterSend.push(woke.at - t0);
     afterAnswer.push(woke.at - tA);
   }
@@ -327,7 +330,7 @@ export function replicaHttpMarkdown(res: ReplicaHttpResult): string[] {
   }
   if (res.wake.length) {
     lines.push('', `Long-poll wake-up (issue 16: "a poll on replica B wakes within 100 ms of a change made on A"): the slow flow (speed 1) started on A, `
-      + 'a long-poll (`timeout=30`) on B, a cancel (CancelFlowExecution) through A 150 ms later; when B answered `Canceled`, measured from the cancel sent '
+      + 'a long-poll (`timeout=30`) on B, a cancel (CancelFlowExecution) through A 150 ms later (B first saw the first step at least 200 ms before the poll); when B answered `Canceled`, measured from the cancel sent '
       + 'and from A\'s answer to it (the commit is between the two; negative: B answered first). Each try a new execution; a try whose poll '
       + 'another save woke first (answered Running) is repeated, so "woke / tries" counts the measured ones and the tries made.', '',
     '| setup | woke / tries | after the cancel was sent: median / max ms | after A answered: median / max ms | within 100 ms of the cancel | load 1 min (start→end) |',

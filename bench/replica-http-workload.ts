@@ -161,12 +161,13 @@ async function throughput(setup: Setup, replicas: number, round: number, opts: R
       let since = '';
       // The warm-up (a run of its own in cannon) is where a start's executions first compile and the pools fill.
       const result = await cannon({
+        // autocannon takes an array of URLs (connection i gets URL i mod n); bench/autocannon.d.ts declares a string only.
         url: bases.map((b) => b + s.path) as unknown as string, method: s.method, headers, connections: opts.connections, duration: opts.duration, warmup: opts.warmup,
         onMeasureStart: () => {
           loadStart = load1();
           since = new Date().toISOString();
           cpu0 = set.servers.reduce((n, p) => n + cpuSecondsOf(p.pid), 0);
-          if (set.db && adminUrl) void pgBackendCpu(adminUrl, set.db.name).then((m) => { pg0 = m; });
+          if (set.db && adminUrl) pgBackendCpu(adminUrl, set.db.name).then((m) => { pg0 = m; }, (err) => opts.log(`  PostgreSQL CPU not read: ${(err as Error).message}`));
         },
       });
       const serverCpu = set.servers.reduce((n, p) => n + cpuSecondsOf(p.pid), 0) - cpu0;

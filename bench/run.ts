@@ -11,10 +11,13 @@
  * Every server is a child process (the benchmark's own process runs autocannon), started here
  * and stopped here. Results: bench/results/latest.json and bench/results/latest.md.
  *
- * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4 --executions 1000
+ *   5. HTTP through real servers: SQLite, PostgreSQL with 1 and with 3 replicas (progress polls, starts,
+ *      the cross-replica long-poll wake-up; bench/replica-http-workload.ts; scratch databases).
+ *
+ * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4 (5: opt-in) --executions 1000
  *          --store-executions 1000 --store-loops 24
  *          --stored 1000,10000 --max-concurrent 100 --rounds 1 --targets reference,prism,bare
- *          --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
+ *          --wake-tries 20 (workload 5) --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
  */
 import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +27,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startPrism, type PrismProcess } from '../test/support/prism.js';
 import { storeMarkdown, storeWorkload, type StoreRow } from './store-workload.js';
+import { replicaHttpWorkload, saveReplicaHttp } from './replica-http-workload.js';
 import { BENCH_ADMIN_KEY, ROOT, cannon, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
@@ -46,6 +50,7 @@ const { values: opt } = parseArgs({
     rounds: { type: 'string', default: '1' },
     targets: { type: 'string', default: 'reference,prism,bare' },
     'cpu-prof': { type: 'boolean', default: false },
+    'wake-tries': { type: 'string', default: '20' },
     out: { type: 'string', default: path.join(ROOT, 'bench', 'results') },
   },
 });
@@ -394,15 +399,22 @@ async function main() {
     const store: StoreRow[] = WORKLOADS.has(4)
       ? await storeWorkload(tmp, { executions: Number(opt['store-executions']), loops: Number(opt['store-loops']), maxConcurrent: MAX_CONCURRENT, log })
       : [];
+    const replica = WORKLOADS.has(5)
+      ? await replicaHttpWorkload(tmp, { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, maxConcurrent: MAX_CONCURRENT, rounds: ROUNDS, wakeTries: Number(opt['wake-tries']), log })
+      : null;
     const http = summarise(rows);
     const execs = summariseExecutions(exec);
     const end = { ...meta, loadAverageEnd: os.loadavg().map((n) => n.toFixed(2)).join(' ') };
     const result = { ...end, http, executions: execs, store, rawHttp: rows, rawExecutions: exec };
     mkdirSync(opt.out!, { recursive: true });
-    writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    const md = [markdown(end, http, execs), ...storeMarkdown(store), ''].join('\n');
-    writeFileSync(path.join(opt.out!, 'latest.md'), md);
-    console.log(md);
+    // Workload 5 alone keeps the other workloads' results; it writes its own section (bench/replica-http-workload.ts).
+    if ([1, 2, 3, 4].some((n) => WORKLOADS.has(n))) {
+      writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+      const md = [markdown(end, http, execs), ...storeMarkdown(store), ''].join('\n');
+      writeFileSync(path.join(opt.out!, 'latest.md'), md);
+      console.log(md);
+    }
+    if (replica) console.log(saveReplicaHttp(opt.out!, replica));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -31,6 +31,7 @@ export const SLOW = [
   // PostgreSQL: replica processes, and the store contract suite on PostgreSQL (~60 s).
   'test/store-postgres/*.test.ts',
   'test/smartflows/demo-flows-postgres.test.ts',
+  'test/smartflows/resources-postgres.test.ts',
   'test/store-contract/postgres.test.ts',
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Workload 5 of `npm run bench` (issue 17): cold start and idle memory, flowmock beside Prism's mock.
+ * Workload 6 of `npm run bench` (issue 17): cold start and idle memory, flowmock beside Prism's mock.
  *
  *   - cold start: from spawning the process to the first answered GET /__flowmock/health (any
  *     HTTP answer counts; polled every 5 ms), `starts` times, median shown. flowmock runs compiled
@@ -13,7 +13,7 @@
  * the 1-minute load average is recorded with each sample and its median shown beside each figure.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/prism.js';
@@ -88,14 +88,14 @@ function childrenCpuMs(): number {
 }
 
 export async function coldStartWorkload(tmp: string, opts: { starts: number; idleMs: number; prism: boolean; log: (...a: unknown[]) => void }): Promise<ColdStartResult> {
-  if (!existsSync(COMPILED_CLI)) throw new Error(`workload 5 measures the compiled server: ${path.relative(ROOT, COMPILED_CLI)} is missing; run \`npm run build\` first`);
+  if (!existsSync(COMPILED_CLI)) throw new Error(`workload 6 measures the compiled server: ${path.relative(ROOT, COMPILED_CLI)} is missing; run \`npm run build\` first`);
   const flowmock: ColdStartTarget = { name: 'flowmock', starts: [], help: [] };
   const prism: ColdStartTarget = { name: 'Prism mock', starts: [], help: [] };
   for (let i = 0; i < opts.starts; i++) {
     const db = path.join(tmp, `cold-${i}.db`);
     const f = await oneStart(process.execPath, (port) => [COMPILED_CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, '--log-level', 'warn'], opts.idleMs);
     flowmock.starts.push(f);
-    opts.log(`workload 5: start ${i + 1}/${opts.starts}: flowmock ${f.wallMs.toFixed(0)} ms (CPU ${f.cpuMs} ms), RSS ${f.rssMb.toFixed(0)} MB, idle ${f.idleRssMb.toFixed(0)} MB, load ${f.load.toFixed(2)}`);
+    opts.log(`workload 6: start ${i + 1}/${opts.starts}: flowmock ${f.wallMs.toFixed(0)} ms (CPU ${f.cpuMs} ms), RSS ${f.rssMb.toFixed(0)} MB, idle ${f.idleRssMb.toFixed(0)} MB, load ${f.load.toFixed(2)}`);
     if (opts.prism) {
       const p = await oneStart(PRISM, (port) => ['mock', 'generated/openapi.yaml', '--port', String(port), '--host', '127.0.0.1'], opts.idleMs);
       prism.starts.push(p);
@@ -132,13 +132,13 @@ export function summariseColdStart(r: ColdStartResult) {
   return r.targets.map(of);
 }
 
-export function coldStartMarkdown(r: ColdStartResult | null): string[] {
-  if (!r) return [];
+export function coldStartMarkdown(r: ColdStartResult): string[] {
   const rows = summariseColdStart(r);
   const ok = (b: boolean) => (b ? 'met' : 'NOT met');
   const f0 = (n: number) => n.toFixed(0);
   const lines = [
-    `5. Cold start and idle memory (issue 17), median of ${r.starts} starts each, flowmock and Prism alternating; flowmock compiled (dist/, \`flowmock serve\`, a new SQLite file each start), Prism as \`prism mock generated/openapi.yaml\`. `
+    '<!-- bench:workload-6 -->',
+    `6. Cold start and idle memory (issue 17), median of ${r.starts} starts each, flowmock and Prism alternating; flowmock compiled (dist/, \`flowmock serve\`, a new SQLite file each start), Prism as \`prism mock generated/openapi.yaml\`. `
       + 'Start: from spawning the process to the first answered GET /__flowmock/health; CPU is the user + system time of the process until then (less load-sensitive than wall time). '
       + `Idle RSS: ${(r.idleMs / 1000).toFixed(0)} s after that answer, no requests. Load: the 1-minute load average at the samples (median).`,
     '',
@@ -156,6 +156,20 @@ export function coldStartMarkdown(r: ColdStartResult | null): string[] {
     lines.push('', `flowmock / Prism: start × ${(fm.startMs / pr.startMs).toFixed(2)} by wall time, × ${(fm.startCpuMs / pr.startCpuMs).toFixed(2)} by CPU; `
       + `idle RSS × ${(fm.idleRssMb / pr.idleRssMb).toFixed(2)}; \`--help\` × ${(fm.helpMs / pr.helpMs).toFixed(2)} (below 1: flowmock is faster or smaller).`);
   }
-  lines.push('');
+  lines.push('<!-- /bench:workload-6 -->', '');
   return lines;
+}
+
+/** Writes workload 6's section into latest.md (replacing an earlier one) and its figures into latest.json. */
+export function saveColdStart(outDir: string, res: ColdStartResult): string {
+  mkdirSync(outDir, { recursive: true });
+  const md = coldStartMarkdown(res).join('\n');
+  const mdFile = path.join(outDir, 'latest.md');
+  const before = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
+  const section = /<!-- bench:workload-6 -->[\s\S]*?<!-- \/bench:workload-6 -->\n?/;
+  writeFileSync(mdFile, section.test(before) ? before.replace(section, md) : `${before.replace(/\n*$/, '\n\n')}${md}`);
+  const jsonFile = path.join(outDir, 'latest.json');
+  const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown> : {};
+  writeFileSync(jsonFile, JSON.stringify({ ...json, coldStart: { summary: summariseColdStart(res), raw: res } }, null, 2) + '\n');
+  return md;
 }

@@ -7,17 +7,18 @@
  *      server process; once with ~1k and once with ~10k executions already stored.
  *   4. The execution life cycle through the store: SQLite, PostgreSQL with 1 replica, PostgreSQL
  *      with 3 replica processes sharing the queue (bench/store-workload.ts; a scratch database).
- *   5. Cold start (spawn to the first answered GET /__flowmock/health, compiled dist/), `--help`,
+ *   5. HTTP through real servers: SQLite, PostgreSQL with 1 and with 3 replicas (progress polls, starts,
+ *      the cross-replica long-poll wake-up; bench/replica-http-workload.ts; scratch databases).
+ *   6. Cold start (spawn to the first answered GET /__flowmock/health, compiled dist/), `--help`,
  *      RSS at the first answer and idle, beside Prism's mock (bench/cold-start.ts; `npm run build` first).
  *
  * Every server is a child process (the benchmark's own process runs autocannon), started here
  * and stopped here. Results: bench/results/latest.json and bench/results/latest.md.
  *
- * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4,5 --executions 1000
- *          --starts 10 --idle-ms 5000 (workload 5)
+ * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4,6 (5: opt-in) --executions 1000
  *          --store-executions 1000 --store-loops 24
  *          --stored 1000,10000 --max-concurrent 100 --rounds 1 --targets reference,prism,bare
- *          --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
+ *          --wake-tries 20 (workload 5) --starts 10 --idle-ms 5000 (workload 6) --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
  */
 import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { startPrism, type PrismProcess } from '../test/support/prism.js';
 import { storeMarkdown, storeWorkload, type StoreRow } from './store-workload.js';
-import { coldStartMarkdown, coldStartWorkload, summariseColdStart } from './cold-start.js';
+import { coldStartWorkload, saveColdStart } from './cold-start.js';
+import { replicaHttpWorkload, saveReplicaHttp } from './replica-http-workload.js';
 import { BENCH_ADMIN_KEY, ROOT, cannon, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
@@ -41,7 +43,7 @@ const { values: opt } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '20' },
-    workloads: { type: 'string', default: '1,2,3,4,5' },
+    workloads: { type: 'string', default: '1,2,3,4,6' },
     starts: { type: 'string', default: '10' },
     'idle-ms': { type: 'string', default: '5000' },
     'store-executions': { type: 'string', default: '1000' },
@@ -52,6 +54,7 @@ const { values: opt } = parseArgs({
     rounds: { type: 'string', default: '1' },
     targets: { type: 'string', default: 'reference,prism,bare' },
     'cpu-prof': { type: 'boolean', default: false },
+    'wake-tries': { type: 'string', default: '20' },
     out: { type: 'string', default: path.join(ROOT, 'bench', 'results') },
   },
 });
@@ -376,7 +379,7 @@ function markdown(meta: Record<string, unknown>, http: ReturnType<typeof summari
     }
     lines.push('');
   }
-  lines.push('Run it: `npm run bench` (options: `--duration`, `--warmup`, `--connections`, `--workloads 1,2,3,4,5`, `--rounds`, `--stored`, `--starts`, `--idle-ms`, `--cpu-prof`).', '');
+  lines.push('Run it: `npm run bench` (options: `--duration`, `--warmup`, `--connections`, `--workloads 1,2,3,4,6` (5: opt-in), `--rounds`, `--stored`, `--starts`, `--idle-ms`, `--cpu-prof`).', '');
   return lines.join('\n');
 }
 
@@ -400,18 +403,26 @@ async function main() {
     const store: StoreRow[] = WORKLOADS.has(4)
       ? await storeWorkload(tmp, { executions: Number(opt['store-executions']), loops: Number(opt['store-loops']), maxConcurrent: MAX_CONCURRENT, log })
       : [];
-    const cold = WORKLOADS.has(5)
+    const cold = WORKLOADS.has(6)
       ? await coldStartWorkload(tmp, { starts: Number(opt.starts), idleMs: Number(opt['idle-ms']), prism: TARGETS.includes('prism'), log })
+      : null;
+    const replica = WORKLOADS.has(5)
+      ? await replicaHttpWorkload(tmp, { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, maxConcurrent: MAX_CONCURRENT, rounds: ROUNDS, wakeTries: Number(opt['wake-tries']), log })
       : null;
     const http = summarise(rows);
     const execs = summariseExecutions(exec);
     const end = { ...meta, loadAverageEnd: os.loadavg().map((n) => n.toFixed(2)).join(' ') };
-    const result = { ...end, http, executions: execs, store, coldStart: cold ? summariseColdStart(cold) : null, rawHttp: rows, rawExecutions: exec, rawColdStart: cold };
+    const result = { ...end, http, executions: execs, store, rawHttp: rows, rawExecutions: exec };
     mkdirSync(opt.out!, { recursive: true });
-    writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    const md = [markdown(end, http, execs), ...storeMarkdown(store), ...coldStartMarkdown(cold), ''].join('\n');
-    writeFileSync(path.join(opt.out!, 'latest.md'), md);
-    console.log(md);
+    // Workloads 5 and 6 alone keep the other workloads' results; each writes its own section (bench/replica-http-workload.ts, bench/cold-start.ts).
+    if ([1, 2, 3, 4].some((n) => WORKLOADS.has(n))) {
+      writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+      const md = [markdown(end, http, execs), ...storeMarkdown(store), ''].join('\n');
+      writeFileSync(path.join(opt.out!, 'latest.md'), md);
+      console.log(md);
+    }
+    if (replica) console.log(saveReplicaHttp(opt.out!, replica));
+    if (cold) console.log(saveColdStart(opt.out!, cold));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

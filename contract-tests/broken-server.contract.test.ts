@@ -99,7 +99,7 @@ describe('contract checks catch a broken server', () => {
     await runScenario(ctx, smartflowsAuthScenario);
     const f = ctx.recorder.results.filter((r) => !r.ok && r.scenario === smartflowsAuthScenario.name);
     expectDetected(f, 'auth_enforced', /GetFlows without credentials: expected 401, got 200/);
-  });
+  }, 300_000); // a hang guard: the sweep calls every operation (189) through Prism's proxy
 
   // Location is a required header of CreatePrinter's 201, so Prism's validating proxy refuses the
   // answer (its 500) and the schema check names the header; location_resolves fails as well.

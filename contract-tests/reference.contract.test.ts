@@ -16,6 +16,11 @@ import { formatChecks, formatKnownIssues, formatLifecycle, formatMatrix, formatO
 import type { CheckResult } from '../src/contract/recorder.js';
 
 const spec = specIndex();
+/**
+ * A hang guard, not a speed claim: the sweeps (auth, oversized bodies) call every operation (189)
+ * through Prism's proxy, which takes 30 s and more on a loaded 2-core machine.
+ */
+const SCENARIO_TIMEOUT_MS = 300_000;
 const scenarios = allScenarios(spec);
 const outcomes: ScenarioOutcome[] = [];
 const logs: string[] = [];
@@ -58,7 +63,7 @@ describe('contract: reference server through Prism', () => {
       outcomes.push(outcome);
       if (outcome.skipped) t.skip(outcome.skipped);
       if (outcome.failures.length) throw new Error(`${outcome.failures.length} failed checks:\n${describeFailures(outcome.failures)}`);
-    });
+    }, SCENARIO_TIMEOUT_MS);
   }
 
   it('coverage: every operation has a contract test, every documented status is answered or listed unreachable', () => {

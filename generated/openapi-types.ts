@@ -1038,6 +1038,1752 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get assets
+         * @description The vendor's GetAssets (GET /assets).
+         */
+        get: operations["GetAssets"];
+        put?: never;
+        /**
+         * Add asset
+         * @description The vendor's AddAsset (POST /assets).
+         */
+        post: operations["AddAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered assets
+         * @description The vendor's GetFilteredAssets (POST /assets/filter).
+         */
+        post: operations["GetFilteredAssets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get asset
+         * @description The vendor's GetAsset (GET /assets/{assetId}).
+         */
+        get: operations["GetAsset"];
+        /**
+         * Update asset
+         * @description The vendor's UpdateAsset (PUT /assets/{assetId}).
+         */
+        put: operations["UpdateAsset"];
+        post?: never;
+        /**
+         * Delete asset
+         * @description The vendor's DeleteAsset (DELETE /assets/{assetId}).
+         */
+        delete: operations["DeleteAsset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{assetId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get asset content
+         * @description The vendor's GetAssetContent (GET /assets/{assetId}/content).
+         */
+        get: operations["GetAssetContent"];
+        /**
+         * Update asset content
+         * @description The vendor's UpdateAssetContent (PUT /assets/{assetId}/content).
+         */
+        put: operations["UpdateAssetContent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get connectors
+         * @description The vendor's GetConnectors (GET /connectors).
+         */
+        get: operations["GetConnectors"];
+        put?: never;
+        /**
+         * Create connector
+         * @description The vendor's CreateConnector (POST /connectors).
+         */
+        post: operations["CreateConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered connectors
+         * @description The vendor's GetFilteredConnectors (POST /connectors/filter).
+         */
+        post: operations["GetFilteredConnectors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get connector types
+         * @description The vendor's GetConnectorTypes (GET /connectors/types).
+         */
+        get: operations["GetConnectorTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/types/{connectorTypeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get connector type
+         * @description The vendor's GetConnectorType (GET /connectors/types/{connectorTypeId}).
+         */
+        get: operations["GetConnectorType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get connector
+         * @description The vendor's GetConnector (GET /connectors/{connectorId}).
+         */
+        get: operations["GetConnector"];
+        /**
+         * Update connector
+         * @description The vendor's UpdateConnector (PUT /connectors/{connectorId}).
+         */
+        put: operations["UpdateConnector"];
+        post?: never;
+        /**
+         * Delete connector
+         * @description The vendor's DeleteConnector (DELETE /connectors/{connectorId}).
+         */
+        delete: operations["DeleteConnector"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh connector
+         * @description The vendor's RefreshConnector (POST /connectors/{connectorId}/refresh). flowmock has nothing to re-read from a connector - the empty object for an existing one.
+         */
+        post: operations["RefreshConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup connector
+         * @description The vendor's SetupConnector (POST /connectors/{connectorId}/setup).
+         */
+        post: operations["SetupConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup connector cancel
+         * @description The vendor's SetupConnectorCancel (POST /connectors/{connectorId}/setup/cancel).
+         */
+        post: operations["SetupConnectorCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Setup connector current
+         * @description The vendor's SetupConnectorCurrent (GET /connectors/{connectorId}/setup/current).
+         */
+        get: operations["SetupConnectorCurrent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup connector finish
+         * @description The vendor's SetupConnectorFinish (POST /connectors/{connectorId}/setup/finish).
+         */
+        post: operations["SetupConnectorFinish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup connector next
+         * @description The vendor's SetupConnectorNext (POST /connectors/{connectorId}/setup/next).
+         */
+        post: operations["SetupConnectorNext"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/setup/previous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Setup connector previous
+         * @description The vendor's SetupConnectorPrevious (POST /connectors/{connectorId}/setup/previous).
+         */
+        post: operations["SetupConnectorPrevious"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{connectorId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Test connector
+         * @description The vendor's TestConnector (GET /connectors/{connectorId}/test). flowmock connects to nothing - an active connector is `successful` with a warning saying it was not contacted; an inactive one `failed`, saying so.
+         */
+        get: operations["TestConnector"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasets
+         * @description The vendor's GetDatasets (GET /datasets).
+         */
+        get: operations["GetDatasets"];
+        put?: never;
+        /**
+         * Create dataset
+         * @description The vendor's CreateDataset (POST /datasets).
+         */
+        post: operations["CreateDataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered datasets
+         * @description The vendor's GetFilteredDatasets (POST /datasets/filter).
+         */
+        post: operations["GetFilteredDatasets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get dataset layout
+         * @description The vendor's GetDatasetLayout (POST /datasets/layout).
+         */
+        post: operations["GetDatasetLayout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/plugin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get plugin datasets
+         * @description The vendor's GetPluginDatasets (GET /datasets/plugin).
+         */
+        get: operations["GetPluginDatasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/plugin/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get plugin output datasets
+         * @description The vendor's GetPluginOutputDatasets (GET /datasets/plugin/output).
+         */
+        get: operations["GetPluginOutputDatasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dataset
+         * @description The vendor's GetDataset (GET /datasets/{datasetId}).
+         */
+        get: operations["GetDataset"];
+        /**
+         * Update dataset
+         * @description The vendor's UpdateDataset (PUT /datasets/{datasetId}).
+         */
+        put: operations["UpdateDataset"];
+        post?: never;
+        /**
+         * Delete dataset
+         * @description The vendor's DeleteDataset (DELETE /datasets/{datasetId}).
+         */
+        delete: operations["DeleteDataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dataset datas
+         * @description The vendor's GetDatasetDatas (GET /datasets/{datasetId}/data).
+         */
+        get: operations["GetDatasetDatas"];
+        put?: never;
+        /**
+         * Create dataset data
+         * @description The vendor's CreateDatasetData (POST /datasets/{datasetId}/data).
+         */
+        post: operations["CreateDatasetData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{datasetId}/entityrefs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dataset entity references
+         * @description The vendor's GetDatasetEntityReferences (GET /datasets/{datasetId}/entityrefs).
+         */
+        get: operations["GetDatasetEntityReferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasources
+         * @description The vendor's GetDatasources (GET /datasources).
+         */
+        get: operations["GetDatasources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered datasources
+         * @description The vendor's GetFilteredDatasources (POST /datasources/filter).
+         */
+        post: operations["GetFilteredDatasources"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasource types
+         * @description The vendor's GetDatasourceTypes (GET /datasources/types).
+         */
+        get: operations["GetDatasourceTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/types/{datasourceTypeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasource type
+         * @description The vendor's GetDatasourceType (GET /datasources/types/{datasourceTypeId}).
+         */
+        get: operations["GetDatasourceType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/{datasourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasource
+         * @description The vendor's GetDatasource (GET /datasources/{datasourceId}).
+         */
+        get: operations["GetDatasource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/{datasourceId}/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasource layout
+         * @description The vendor's GetDatasourceLayout (GET /datasources/{datasourceId}/layout).
+         */
+        get: operations["GetDatasourceLayout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasources/{datasourceId}/layout/{entityName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get datasource entity layout
+         * @description The vendor's GetDatasourceEntityLayout (GET /datasources/{datasourceId}/layout/{entityName}).
+         */
+        get: operations["GetDatasourceEntityLayout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dependencies/{objectType}/{objectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dependencies
+         * @description The vendor's GetDependencies (GET /dependencies/{objectType}/{objectId}). No credentials, as in the vendor definition.
+         *     `objectType` is `flow` or the object type of a regular collection (asset, connector, dataset, datasource,
+         *     language, tagGroup, template); `direction` is `inbound` (what uses it), `outbound` (what it uses) or
+         *     `both` (default); `depth` 1 to 10 (default 1) levels are listed, the last ones `lazy` (their own links
+         *     not listed). `users` are the users who created and last changed the object. Flows use the templates and
+         *     languages of their document steps and the data set of their XML input.
+         */
+        get: operations["GetDependencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get languages
+         * @description The vendor's GetLanguages (GET /languages).
+         */
+        get: operations["GetLanguages"];
+        put?: never;
+        /**
+         * Create language
+         * @description The vendor's CreateLanguage (POST /languages).
+         */
+        post: operations["CreateLanguage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/languages/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get default language
+         * @description The vendor's GetDefaultLanguage (GET /languages/default).
+         */
+        get: operations["GetDefaultLanguage"];
+        /**
+         * Set default language
+         * @description The vendor's SetDefaultLanguage (PUT /languages/default).
+         */
+        put: operations["SetDefaultLanguage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/languages/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get language
+         * @description The vendor's GetLanguage (GET /languages/{language}).
+         */
+        get: operations["GetLanguage"];
+        /**
+         * Update language
+         * @description The vendor's UpdateLanguage (PUT /languages/{language}).
+         */
+        put: operations["UpdateLanguage"];
+        post?: never;
+        /**
+         * Delete language
+         * @description The vendor's DeleteLanguage (DELETE /languages/{language}). `force=true` and `deleteInbound=true` both delete a language in use, taking the references out of the objects that hold them first.
+         */
+        delete: operations["DeleteLanguage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get plugins
+         * @description The vendor's GetPlugins (GET /plugins). No credentials, as in the vendor definition.
+         */
+        get: operations["GetPlugins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get portal forms
+         * @description The vendor's GetPortalForms (GET /portal/forms).
+         */
+        get: operations["GetPortalForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get portal template groups
+         * @description The vendor's GetPortalTemplateGroups (GET /portal/groups).
+         */
+        get: operations["GetPortalTemplateGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/libraries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get portal template libraries
+         * @description The vendor's GetPortalTemplateLibraries (GET /portal/libraries).
+         */
+        get: operations["GetPortalTemplateLibraries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get portal templates
+         * @description The vendor's GetPortalTemplates (GET /portal/templates).
+         */
+        get: operations["GetPortalTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get settings
+         * @description The vendor's GetSettings (GET /settings).
+         */
+        get: operations["GetSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get public settings
+         * @description The vendor's GetPublicSettings (GET /settings/public). No credentials, as in the vendor definition.
+         */
+        get: operations["GetPublicSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/{settingsType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get sub settings
+         * @description The vendor's GetSubSettings (GET /settings/{settingsType}).
+         */
+        get: operations["GetSubSettings"];
+        /**
+         * Update sub settings
+         * @description The vendor's UpdateSubSettings (PUT /settings/{settingsType}).
+         */
+        put: operations["UpdateSubSettings"];
+        post?: never;
+        /**
+         * Clear sub settings
+         * @description The vendor's ClearSubSettings (DELETE /settings/{settingsType}).
+         */
+        delete: operations["ClearSubSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create backup
+         * @description The vendor's CreateBackup (POST /system/backup).
+         */
+        post: operations["CreateBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/backup/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore backup
+         * @description The vendor's RestoreBackup (POST /system/backup/restore).
+         */
+        post: operations["RestoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/cleanup/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run cleanup
+         * @description The vendor's RunCleanup (GET /system/cleanup/run).
+         */
+        get: operations["RunCleanup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system currency symbols
+         * @description The vendor's GetSystemCurrencySymbols (GET /system/currencies): every ISO 4217 currency the
+         *     runtime knows (Intl), with its narrow symbol and English name; `names` are the code and the name.
+         *     Paged, sorted and filtered by `symbol`, `displayName`, `isSystem` (default `displayName,asc`).
+         */
+        get: operations["GetSystemCurrencySymbols"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create export
+         * @description The vendor's CreateExport (POST /system/export).
+         */
+        post: operations["CreateExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/expression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Parse expression
+         * @description The vendor's ParseExpression (PUT /system/expression).
+         */
+        put: operations["ParseExpression"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/expression/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get expression functions
+         * @description The vendor's GetExpressionFunctions (GET /system/expression/functions).
+         */
+        get: operations["GetExpressionFunctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get supported features
+         * @description The vendor's GetSupportedFeatures (GET /system/features): the flow surface (flows, documents, printers, personal access tokens, login) and one feature per regular collection of `x-flowmock-resources` (its id the collection, its context the object type).
+         */
+        get: operations["GetSupportedFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/format": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get formatted value
+         * @description The vendor's GetFormattedValue (GET /system/format): `value` formatted by a Java-style
+         *     `pattern` in `locale` (a language tag, `_` allowed; default en-US) through Intl. `type` is
+         *     `number` (`#,##0.00`, `0.###`, `0%`, literal text around it) or `date`, `time`, `dateTime`
+         *     (ISO-8601 value; `yyyy`, `yy`, `MMMM`, `MMM`, `MM`, `dd`, `EEEE`, `EEE`, `HH`, `hh`, `mm`, `ss`, `SSS`, `a`, `'quoted text'`;
+         *     times in UTC). A value, pattern, type or locale that does not fit is a 400 naming it.
+         */
+        get: operations["GetFormattedValue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute import
+         * @description The vendor's ExecuteImport (POST /system/import).
+         */
+        post: operations["ExecuteImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/import/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare import
+         * @description The vendor's PrepareImport (POST /system/import/prepare). No credentials, as in the vendor definition.
+         */
+        post: operations["PrepareImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system info
+         * @description The vendor's GetSystemInfo (GET /system/info): role `sandbox`, flowmock's version, DocuSign as the default e-sign provider, the assets URL of this server.
+         */
+        get: operations["GetSystemInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system languages
+         * @description The vendor's GetSystemLanguages (GET /system/languages): the locales the server formats in (Intl), as BCP 47
+         *     tags (`nl-NL`), named in English. With `formats=true` each carries its date, time and date-time formats as
+         *     Java-style patterns derived from Intl's short, medium, long and full styles (each with a sample; medium is the
+         *     default), and its number separators. Paged, sorted and filtered by id, displayName, displayCountry,
+         *     displayLanguage, isSystem (default `id,asc`).
+         */
+        get: operations["GetSystemLanguages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/languages/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system default language
+         * @description The vendor's GetSystemDefaultLanguage (GET /system/languages/default). en-US until SetSystemDefaultLanguage names another; with its formats.
+         */
+        get: operations["GetSystemDefaultLanguage"];
+        /**
+         * Set system default language
+         * @description The vendor's SetSystemDefaultLanguage (PUT /system/languages/default). The body's `id` names one of the system languages (`_` accepted for `-`); other fields are ignored; an unknown one is a 400 naming `/id`.
+         */
+        put: operations["SetSystemDefaultLanguage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/languages/ui": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get ui languages
+         * @description The vendor's GetUiLanguages (GET /system/languages/ui). The languages flowmock's own pages are written in (English).
+         */
+        get: operations["GetUiLanguages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/license": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get license
+         * @description The vendor's GetLicense (GET /system/license). No credentials, as in the vendor definition.
+         */
+        get: operations["GetLicense"];
+        put?: never;
+        /**
+         * Install license
+         * @description The vendor's InstallLicense (POST /system/license).
+         */
+        post: operations["InstallLicense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get notifications
+         * @description The vendor's GetNotifications (GET /system/notifications). No credentials, as in the vendor definition.
+         */
+        get: operations["GetNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/printers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system printers
+         * @description The vendor's GetSystemPrinters (GET /system/printers).
+         */
+        get: operations["GetSystemPrinters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/printers/{printer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system printer
+         * @description The vendor's GetSystemPrinter (GET /system/printers/{printer}).
+         */
+        get: operations["GetSystemPrinter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/pseudo/sort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sort pseudo fields
+         * @description The vendor's SortPseudoFields (PUT /system/pseudo/sort).
+         */
+        put: operations["SortPseudoFields"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/timeZones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get system time zones
+         * @description The vendor's GetSystemTimeZones (GET /system/timeZones): every IANA time zone the runtime knows (Intl), UTC included, in name order.
+         */
+        get: operations["GetSystemTimeZones"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taggroups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get tag groups
+         * @description The vendor's GetTagGroups (GET /taggroups).
+         */
+        get: operations["GetTagGroups"];
+        put?: never;
+        /**
+         * Create tag group
+         * @description The vendor's CreateTagGroup (POST /taggroups).
+         */
+        post: operations["CreateTagGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taggroups/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered tag groups
+         * @description The vendor's GetFilteredTagGroups (POST /taggroups/filter).
+         */
+        post: operations["GetFilteredTagGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taggroups/plugin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get plugin tag groups
+         * @description The vendor's GetPluginTagGroups (GET /taggroups/plugin).
+         */
+        get: operations["GetPluginTagGroups"];
+        put?: never;
+        /**
+         * Sync plugin tag groups
+         * @description The vendor's SyncPluginTagGroups (POST /taggroups/plugin).
+         */
+        post: operations["SyncPluginTagGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/taggroups/{tagGroupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get tag group
+         * @description The vendor's GetTagGroup (GET /taggroups/{tagGroupId}).
+         */
+        get: operations["GetTagGroup"];
+        /**
+         * Update tag group
+         * @description The vendor's UpdateTagGroup (PUT /taggroups/{tagGroupId}).
+         */
+        put: operations["UpdateTagGroup"];
+        post?: never;
+        /**
+         * Delete tag group
+         * @description The vendor's DeleteTagGroup (DELETE /taggroups/{tagGroupId}).
+         */
+        delete: operations["DeleteTagGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get templates
+         * @description The vendor's GetTemplates (GET /templates).
+         */
+        get: operations["GetTemplates"];
+        put?: never;
+        /**
+         * Create template
+         * @description The vendor's CreateTemplate (POST /templates).
+         */
+        post: operations["CreateTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered templates
+         * @description The vendor's GetFilteredTemplates (POST /templates/filter).
+         */
+        post: operations["GetFilteredTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get template
+         * @description The vendor's GetTemplate (GET /templates/{templateId}).
+         */
+        get: operations["GetTemplate"];
+        /**
+         * Update template
+         * @description The vendor's UpdateTemplate (PUT /templates/{templateId}).
+         */
+        put: operations["UpdateTemplate"];
+        post?: never;
+        /**
+         * Delete template
+         * @description The vendor's DeleteTemplate (DELETE /templates/{templateId}).
+         */
+        delete: operations["DeleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{templateId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get template content
+         * @description The vendor's GetTemplateContent (GET /templates/{templateId}/content): the bytes of the language's newest
+         *     upload, or of `version` (a Version id: the revision number, see GetTemplateHistory), as application/octet-stream.
+         *     Without `lang`, the default language's (GetDefaultLanguage; en when none is the default). `includeMeta` is
+         *     accepted and changes nothing (the bytes are as uploaded).
+         */
+        get: operations["GetTemplateContent"];
+        /**
+         * Update template content
+         * @description The vendor's UpdateTemplateContent (PUT /templates/{templateId}/content). Each upload is a new version of the language's content (earlier ones stay in the history); the answer is that Version.
+         */
+        put: operations["UpdateTemplateContent"];
+        post?: never;
+        /**
+         * Delete template content
+         * @description The vendor's DeleteTemplateContent (DELETE /templates/{templateId}/content).
+         */
+        delete: operations["DeleteTemplateContent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{templateId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get template history
+         * @description The vendor's GetTemplateHistory (GET /templates/{templateId}/history). The versions of one language's content (no lang, the default language), newest first; `sort` takes revision or createdAt.
+         */
+        get: operations["GetTemplateHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{templateId}/lang/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get template language
+         * @description The vendor's GetTemplateLanguage (GET /templates/{templateId}/lang/{lang}). Whether the template holds content in the language, and its download link; isDefault when the language is the default language.
+         */
+        get: operations["GetTemplateLanguage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{templateId}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get template schema
+         * @description The vendor's GetTemplateSchema (GET /templates/{templateId}/schema).
+         */
+        get: operations["GetTemplateSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get users
+         * @description The vendor's GetUsers (GET /users).
+         */
+        get: operations["GetUsers"];
+        put?: never;
+        /**
+         * Create user
+         * @description The vendor's CreateUser (POST /users).
+         */
+        post: operations["CreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/external": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get external users
+         * @description The vendor's GetExternalUsers (GET /users/external).
+         */
+        get: operations["GetExternalUsers"];
+        put?: never;
+        /**
+         * Sync external users
+         * @description The vendor's SyncExternalUsers (POST /users/external).
+         */
+        post: operations["SyncExternalUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get filtered users
+         * @description The vendor's GetFilteredUsers (POST /users/filter).
+         */
+        post: operations["GetFilteredUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get user
+         * @description The vendor's GetUser (GET /users/{user}).
+         */
+        get: operations["GetUser"];
+        /**
+         * Update user
+         * @description The vendor's UpdateUser (PUT /users/{user}).
+         */
+        put: operations["UpdateUser"];
+        post?: never;
+        /**
+         * Delete user
+         * @description The vendor's DeleteUser (DELETE /users/{user}).
+         */
+        delete: operations["DeleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/phixflow/api/1/action/{application}/{actionflow}/trigger": {
         parameters: {
             query?: never;
@@ -2238,6 +3984,934 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
         };
+        /** @description The vendor's Archivable. */
+        Archivable: {
+            /** @enum {string} */
+            archiveType?: "explicit" | "dependency";
+            identifier?: components["schemas"]["IdWithName"];
+            definition?: string;
+            checksum?: string;
+            contents?: components["schemas"]["ArchivableContent"][];
+            outboundDependencies?: components["schemas"]["DependencyTreeNode"][];
+            inboundDependencies?: components["schemas"]["DependencyTreeNode"][];
+        };
+        /** @description The vendor's ArchivableContent. */
+        ArchivableContent: {
+            id?: string;
+            description?: string;
+            parent?: string;
+            revision?: number;
+            checksum?: string;
+            language?: string;
+            definition?: string;
+        };
+        /** @description The vendor's Archive. */
+        Archive: {
+            general?: components["schemas"]["ArchiveGeneral"];
+            items?: components["schemas"]["Archivable"][];
+        };
+        /** @description The vendor's ArchiveGeneral. */
+        ArchiveGeneral: {
+            /** @enum {string} */
+            purpose?: "export" | "backup";
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            defaultConnectors?: components["schemas"]["Archivable"][];
+        };
+        /** @description The vendor's ArchiveRequest. */
+        ArchiveRequest: {
+            items?: components["schemas"]["IdWithName"][];
+        };
+        /** @description The vendor's Asset. */
+        Asset: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            contentType?: string;
+            contentLength?: number;
+            content?: string;
+        };
+        /** @description The vendor's BinaryDataHolder. */
+        BinaryDataHolder: {
+            displayName?: string;
+            description?: string;
+            content?: string;
+            contentType?: string;
+        };
+        /**
+         * @description The vendor's CleanupAction.
+         * @enum {string}
+         */
+        CleanupAction: "removeInternalSuccess" | "removeOutputSuccess" | "removeFullSuccess" | "removeInternalError" | "removeOutputError" | "removeFullError" | "removeInternalCancelled" | "removeOutputCancelled" | "removeFullCancelled" | "removeInternalInterrupted" | "removeOutputInterrupted" | "removeFullInterrupted" | "removeSelectFlow" | "interruptWaiting" | "interruptUserInput";
+        /** @description The vendor's CleanupActionSettings. */
+        CleanupActionSettings: {
+            schedule?: components["schemas"]["Schedule"];
+            age?: components["schemas"]["Period"];
+        };
+        /** @description The vendor's CleanupActionStatus. */
+        CleanupActionStatus: {
+            action?: components["schemas"]["CleanupAction"];
+            settings?: components["schemas"]["CleanupActionSettings"];
+        };
+        /** @description The vendor's CleanupSettings. */
+        CleanupSettings: {
+            flowExecutions?: components["schemas"]["CleanupSettingsFlowExecutions"];
+        };
+        /** @description The vendor's CleanupSettingsFlowExecutions. */
+        CleanupSettingsFlowExecutions: {
+            completed?: components["schemas"]["CompletedExecutions"];
+            inProgress?: components["schemas"]["InProgressExecutions"];
+        };
+        /** @description The vendor's CompletedExecutions. */
+        CompletedExecutions: {
+            schedule?: components["schemas"]["Schedule"];
+            success?: components["schemas"]["CompletedExecutionsPlan"];
+            error?: components["schemas"]["CompletedExecutionsPlan"];
+            cancelled?: components["schemas"]["CompletedExecutionsPlan"];
+            interrupted?: components["schemas"]["CompletedExecutionsPlan"];
+        };
+        /** @description The vendor's CompletedExecutionsPlan. */
+        CompletedExecutionsPlan: {
+            schedule?: components["schemas"]["Schedule"];
+            internal?: components["schemas"]["CleanupActionSettings"];
+            output?: components["schemas"]["CleanupActionSettings"];
+            full?: components["schemas"]["CleanupActionSettings"];
+        };
+        /** @description The vendor's Connector. */
+        Connector: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            connectorType: components["schemas"]["IdWithName"];
+            active?: boolean;
+            default?: boolean;
+            properties?: unknown;
+        };
+        /** @description The vendor's ConnectorStage. */
+        ConnectorStage: {
+            id?: string;
+            title?: string;
+            description?: string;
+            schema?: unknown;
+            model?: unknown;
+            form?: unknown[];
+            hasNext?: boolean;
+            nextDisabled?: string;
+            hasPrevious?: boolean;
+            canFinish?: boolean;
+        };
+        /** @description The vendor's ConnectorType. */
+        ConnectorType: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            javaType?: string;
+            readSchema?: unknown;
+            writeSchema?: unknown;
+            supportsLogin?: boolean;
+            resourceFetch?: components["schemas"]["ConnectorTypeResourceFetch"];
+        };
+        /** @description The vendor's ConnectorTypeResourceFetch. */
+        ConnectorTypeResourceFetch: {
+            isSupported?: boolean;
+            method?: components["schemas"]["ConnectorTypeResourceFetchMethod"];
+        };
+        /** @description The vendor's ConnectorTypeResourceFetchMethod. */
+        ConnectorTypeResourceFetchMethod: {
+            name?: string;
+            displayName?: string;
+            description?: string;
+        };
+        /** @description The vendor's Counter. */
+        Counter: {
+            /** @enum {string} */
+            window?: "year" | "month";
+            /** Format: date-time */
+            start?: string;
+            documents?: components["schemas"]["CounterDocuments"];
+            executions?: number;
+        };
+        /** @description The vendor's CounterDocuments. */
+        CounterDocuments: {
+            preview?: number;
+            execution?: number;
+        };
+        /** @description The vendor's CounterSettings. */
+        CounterSettings: {
+            windowCounters?: components["schemas"]["Counter"][];
+            overflowCounter?: components["schemas"]["Counter"];
+        };
+        /** @description The vendor's CurrencySymbol. */
+        CurrencySymbol: {
+            symbol?: string;
+            displayName: string;
+            names?: string[];
+            isSystem?: boolean;
+        };
+        /** @description The vendor's CustomContentField. */
+        CustomContentField: {
+            /** @enum {string} */
+            type?: "text" | "multiLineText" | "richText" | "number" | "boolean" | "entityRef" | "data" | "date" | "time" | "dateTime" | "optionset";
+            id?: string;
+            displayName?: string;
+            fieldName?: string;
+            description?: string;
+            required?: boolean;
+            repeating?: boolean;
+            text?: components["schemas"]["CustomContentFieldText"];
+            multiLineText?: components["schemas"]["CustomContentFieldText"];
+            richText?: components["schemas"]["CustomContentFieldText"];
+            optionset?: components["schemas"]["CustomContentFieldOptionset"];
+            number?: components["schemas"]["CustomContentFieldNumber"];
+            boolean?: components["schemas"]["CustomContentFieldBoolean"];
+            entityRef?: components["schemas"]["CustomContentFieldEntityRef"];
+            data?: components["schemas"]["CustomContentFieldData"];
+            date?: components["schemas"]["CustomContentFieldStringDefault"];
+            time?: components["schemas"]["CustomContentFieldStringDefault"];
+            dateTime?: components["schemas"]["CustomContentFieldDateTime"];
+        };
+        /** @description The vendor's CustomContentFieldBoolean. */
+        CustomContentFieldBoolean: {
+            default?: boolean;
+        };
+        /** @description The vendor's CustomContentFieldData. */
+        CustomContentFieldData: {
+            options?: components["schemas"]["CustomContentFieldDataOptions"][];
+            default?: string;
+        };
+        /** @description The vendor's CustomContentFieldDataOptions. */
+        CustomContentFieldDataOptions: {
+            label?: string;
+            id?: string;
+        };
+        /** @description The vendor's CustomContentFieldDateTime. */
+        CustomContentFieldDateTime: {
+            default?: components["schemas"]["CustomContentFieldDateTimeDefault"];
+        };
+        /** @description The vendor's CustomContentFieldDateTimeDefault. */
+        CustomContentFieldDateTimeDefault: {
+            date?: string;
+            time?: string;
+        };
+        /** @description The vendor's CustomContentFieldEntityRef. */
+        CustomContentFieldEntityRef: {
+            options?: components["schemas"]["CustomContentFieldEntityRefOptions"][];
+            default?: components["schemas"]["CustomContentFieldEntityRefDefault"];
+        };
+        /** @description The vendor's CustomContentFieldEntityRefDefault. */
+        CustomContentFieldEntityRefDefault: {
+            type?: string;
+            id?: string;
+        };
+        /** @description The vendor's CustomContentFieldEntityRefOptions. */
+        CustomContentFieldEntityRefOptions: {
+            label?: string;
+            entityType?: string;
+            entityId?: string;
+        };
+        /** @description The vendor's CustomContentFieldNumber. */
+        CustomContentFieldNumber: {
+            /** @enum {string} */
+            type?: "integer" | "real";
+            minValue?: number;
+            maxValue?: number;
+            default?: number;
+        };
+        /** @description The vendor's CustomContentFieldOptionset. */
+        CustomContentFieldOptionset: {
+            options?: components["schemas"]["CustomContentFieldOptionsetOptions"][];
+            default?: string;
+        };
+        /** @description The vendor's CustomContentFieldOptionsetOptions. */
+        CustomContentFieldOptionsetOptions: {
+            label?: string;
+            value?: string;
+        };
+        /** @description The vendor's CustomContentFieldStringDefault. */
+        CustomContentFieldStringDefault: {
+            default?: string;
+        };
+        /** @description The vendor's CustomContentFieldText. */
+        CustomContentFieldText: {
+            default?: string;
+        };
+        /** @description The vendor's Dataset. */
+        Dataset: {
+            purpose?: string[];
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            datasources?: components["schemas"]["IdWithName"][];
+            plugin?: components["schemas"]["IdWithName"];
+            tagGroups?: components["schemas"]["TagGroupRef"][];
+            content?: components["schemas"]["DatasetContent"];
+            layout?: components["schemas"]["EntityReference"][];
+            readOnly?: boolean;
+        };
+        /** @description The vendor's DatasetContent. */
+        DatasetContent: {
+            /** @enum {string} */
+            type?: "standard" | "custom" | "schema" | "extended" | "form";
+            standardContent?: components["schemas"]["DatasetStandardContent"];
+            customContent?: components["schemas"]["DatasetCustomContent"];
+            schemaContent?: components["schemas"]["DatasetSchemaContent"];
+            formContent?: components["schemas"]["DatasetFormContent"];
+            extendedContent?: components["schemas"]["DatasetExtendedContent"];
+        };
+        /** @description The vendor's DatasetCustomContent. */
+        DatasetCustomContent: {
+            wrapperElementName?: string;
+            primaryEntity?: string;
+            fields?: components["schemas"]["CustomContentField"][];
+        };
+        /** @description The vendor's DatasetExtendedContent. */
+        DatasetExtendedContent: {
+            name?: string;
+            root?: string;
+            datasets?: components["schemas"]["DatasetExtendedContentDatasets"][];
+            relations?: components["schemas"]["DatasetExtendedContentRelations"][];
+            fields?: components["schemas"]["DatasetExtendedContentFields"][];
+            views?: components["schemas"]["DatasetExtendedContentViews"][];
+        };
+        /** @description The vendor's DatasetExtendedContentDatasets. */
+        DatasetExtendedContentDatasets: {
+            name?: string;
+            datasetId?: string;
+            field?: string;
+        };
+        /** @description The vendor's DatasetExtendedContentFields. */
+        DatasetExtendedContentFields: {
+            parent?: string;
+            name?: string;
+            displayName?: string;
+            value?: string;
+            type?: string;
+            contextAware?: boolean;
+        };
+        /** @description The vendor's DatasetExtendedContentFrom. */
+        DatasetExtendedContentFrom: {
+            dataset?: string;
+            field?: string;
+        };
+        /** @description The vendor's DatasetExtendedContentRelations. */
+        DatasetExtendedContentRelations: {
+            from?: components["schemas"]["DatasetExtendedContentFrom"];
+            to?: components["schemas"]["DatasetExtendedContentFrom"];
+            conditions?: string;
+        };
+        /** @description The vendor's DatasetExtendedContentViews. */
+        DatasetExtendedContentViews: {
+            name?: string;
+            displayName?: string;
+            baseField?: string;
+            conditions?: string;
+        };
+        /** @description The vendor's DatasetFormContent. */
+        DatasetFormContent: {
+            form?: components["schemas"]["IdWithName"];
+            library?: components["schemas"]["IdWithName"];
+            group?: components["schemas"]["IdWithName"];
+            wrapperElementName?: string;
+            primaryEntity?: string;
+            schemaContent?: string;
+        };
+        /** @description The vendor's DatasetSchemaContent. */
+        DatasetSchemaContent: {
+            /** @enum {string} */
+            schemaType?: "xsd";
+            wrapperElementName?: string;
+            primaryEntity?: string;
+            schemaContent?: string;
+        };
+        /** @description The vendor's DatasetStandardContent. */
+        DatasetStandardContent: {
+            allowedTypesOfData?: string[];
+            wrapperElementName?: string;
+            primaryEntity?: string;
+            entities?: components["schemas"]["EntityReference"][];
+            queries?: components["schemas"]["DatasetStandardContentQueries"];
+        };
+        /** @description The vendor's DatasetStandardContentQueries. */
+        DatasetStandardContentQueries: {
+            name?: string;
+            parameters?: {
+                [key: string]: components["schemas"]["DatasetStandardContentQueriesParameters"];
+            };
+        };
+        /** @description The vendor's DatasetStandardContentQueriesParameters. */
+        DatasetStandardContentQueriesParameters: {
+            type?: string;
+            description?: string;
+        };
+        /** @description The vendor's Datasource. */
+        Datasource: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            datasourceType?: components["schemas"]["IdWithName"];
+            connector?: components["schemas"]["IdWithName"];
+            properties?: {
+                [key: string]: string;
+            };
+        };
+        /** @description The vendor's DatasourceLayout. */
+        DatasourceLayout: {
+            /** @enum {string} */
+            type?: "hierarchical" | "relational";
+            datasourceType?: components["schemas"]["IdWithName"];
+            entities?: components["schemas"]["EntityDefinition"][];
+        };
+        /** @description The vendor's DatasourceType. */
+        DatasourceType: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            connectorType?: components["schemas"]["IdWithName"];
+            javaType?: string;
+            properties?: {
+                [key: string]: components["schemas"]["DatasourceTypeProperties"];
+            };
+        };
+        /** @description The vendor's DatasourceTypeProperties. */
+        DatasourceTypeProperties: {
+            displayName?: string;
+            description?: string;
+            type?: string;
+            default?: string;
+            required?: boolean;
+        };
+        /**
+         * @description The vendor's DateFormatStyle.
+         * @enum {string}
+         */
+        DateFormatStyle: "full" | "long" | "medium" | "short" | "unspecified";
+        /** @description The vendor's DefaultPluginSettings. */
+        DefaultPluginSettings: {
+            connectorType?: components["schemas"]["IdWithName"];
+            inputDataset?: components["schemas"]["IdWithName"];
+        };
+        /** @description The vendor's DependencyMapping. */
+        DependencyMapping: {
+            source?: components["schemas"]["IdWithName"];
+            target?: components["schemas"]["IdWithName"];
+        };
+        /** @description The vendor's DependencyTree. */
+        DependencyTree: {
+            object?: components["schemas"]["IdWithName"];
+            inbound?: components["schemas"]["DependencyTreeNode"][];
+            outbound?: components["schemas"]["DependencyTreeNode"][];
+            users?: components["schemas"]["IdWithName"][];
+        };
+        /** @description The vendor's DependencyTreeNode. */
+        DependencyTreeNode: {
+            /** @enum {string} */
+            loaded?: "eager" | "lazy";
+            target?: components["schemas"]["IdWithName"];
+            children?: components["schemas"]["DependencyTreeNode"][];
+        };
+        /** @description The vendor's EntityDefinition. */
+        EntityDefinition: {
+            name?: string;
+            namespace?: string;
+            displayName?: string;
+            schemaName?: string;
+            description?: string;
+            canBePrimary?: boolean;
+            fields?: components["schemas"]["EntityField"][];
+            lookups?: components["schemas"]["EntityDefinitionLookups"][];
+            relationships?: components["schemas"]["EntityDefinitionRelationships"][];
+        };
+        /** @description The vendor's EntityDefinitionLookups. */
+        EntityDefinitionLookups: {
+            name?: string;
+            displayName?: string;
+            description?: string;
+            to?: string[];
+        };
+        /** @description The vendor's EntityDefinitionRelationships. */
+        EntityDefinitionRelationships: {
+            name?: string;
+            displayName?: string;
+            description?: string;
+            to?: string;
+            toField?: string;
+            manyToMany?: boolean;
+        };
+        /** @description The vendor's EntityField. */
+        EntityField: {
+            name?: string;
+            displayName?: string;
+            description?: string;
+            fields?: components["schemas"]["EntityField"][];
+            advanced?: boolean;
+            namespace?: string;
+        };
+        /** @description The vendor's EntityReference. */
+        EntityReference: {
+            name?: string;
+            displayName?: string;
+            fields?: components["schemas"]["EntityReferenceFields"][];
+            lookups?: components["schemas"]["EntityReferenceLookups"][];
+            relationships?: components["schemas"]["EntityReferenceRelationships"][];
+        };
+        /** @description The vendor's EntityReferenceFields. */
+        EntityReferenceFields: {
+            name?: string;
+            displayName?: string;
+        };
+        /** @description The vendor's EntityReferenceLookups. */
+        EntityReferenceLookups: {
+            name?: string;
+            displayName?: string;
+            relatedEntities?: string[];
+        };
+        /** @description The vendor's EntityReferenceRelationships. */
+        EntityReferenceRelationships: {
+            name?: string;
+            displayName?: string;
+            relatedEntity?: string;
+        };
+        /** @description The vendor's ExpressionFunction. */
+        ExpressionFunction: {
+            name: string;
+            description?: string;
+            helpLink?: string;
+            categories?: string[];
+            varargs?: boolean;
+            arguments?: components["schemas"]["ExpressionFunctionArguments"][];
+        };
+        /** @description The vendor's ExpressionFunctionArguments. */
+        ExpressionFunctionArguments: {
+            /** @enum {string} */
+            type?: "notSpecified" | "period" | "date" | "time" | "dateTime" | "number" | "text" | "boolean" | "pattern" | "datePattern" | "timePattern" | "dateTimePattern" | "textWithExtendedCharacters" | "regEx" | "regExSubstitution" | "locale" | "durationPattern" | "decimalPattern";
+            name?: string;
+            optional?: boolean;
+            helpLink?: string;
+            defaultValue?: string;
+        };
+        /** @description The vendor's Feature. */
+        Feature: {
+            id?: string;
+            displayName?: string;
+            description?: string;
+            context?: string;
+        };
+        /** @description The vendor's FormatDefinition. */
+        FormatDefinition: {
+            format?: string;
+            sample?: string;
+            isDefault?: boolean;
+            dateStyle?: components["schemas"]["DateFormatStyle"];
+            timeStyle?: components["schemas"]["DateFormatStyle"];
+        };
+        /** @description The vendor's FormattedValue. */
+        FormattedValue: {
+            /** @enum {string} */
+            type?: "number" | "date" | "time" | "dateTime";
+            value?: string;
+            pattern?: string;
+            result?: string;
+        };
+        /** @description The vendor's GcpVendorCapability. */
+        GcpVendorCapability: {
+            /** @enum {string} */
+            type?: "range" | "select" | "typedValue";
+            id?: string;
+            displayName?: string;
+            range?: components["schemas"]["GcpVendorCapabilityRange"];
+            select?: components["schemas"]["GcpVendorCapabilitySelect"][];
+            typedValue?: components["schemas"]["GcpVendorCapabilityTypedValue"];
+        };
+        /** @description The vendor's GcpVendorCapabilityRange. */
+        GcpVendorCapabilityRange: {
+            /** @enum {string} */
+            type?: "float" | "integer";
+            default?: string;
+            min?: string;
+            max?: string;
+        };
+        /** @description The vendor's GcpVendorCapabilitySelect. */
+        GcpVendorCapabilitySelect: {
+            value?: string;
+            displayName?: string;
+            isDefault?: boolean;
+        };
+        /** @description The vendor's GcpVendorCapabilityTypedValue. */
+        GcpVendorCapabilityTypedValue: {
+            /** @enum {string} */
+            type?: "boolean" | "float" | "integer" | "string";
+        };
+        /** @description The vendor's ImportInformation. */
+        ImportInformation: {
+            archive?: components["schemas"]["Archive"];
+            topLevelItems?: components["schemas"]["IdWithName"][];
+            suggestedMappings?: components["schemas"]["MultiDependencyMapping"][];
+            missingConnectors?: components["schemas"]["ImportInformationMissingConnectors"][];
+            missingConnectorTypes?: components["schemas"]["ConnectorType"][];
+        };
+        /** @description The vendor's ImportInformationMissingConnectors. */
+        ImportInformationMissingConnectors: {
+            ofType?: components["schemas"]["IdWithName"];
+        };
+        /** @description The vendor's InProgressExecutions. */
+        InProgressExecutions: {
+            schedule?: components["schemas"]["Schedule"];
+            selectFlow?: components["schemas"]["CleanupActionSettings"];
+            userInput?: components["schemas"]["CleanupActionSettings"];
+            waiting?: components["schemas"]["CleanupActionSettings"];
+        };
+        /** @description The vendor's Language. */
+        Language: {
+            id?: string;
+            displayName?: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            code?: string;
+            isDefault?: boolean;
+            aliases?: string[];
+        };
+        /** @description The vendor's LanguageDefinition. */
+        LanguageDefinition: {
+            id: string;
+            displayName: string;
+            displayCountry?: string;
+            displayLanguage?: string;
+            isSystem?: boolean;
+            dateTimeFormats?: components["schemas"]["LanguageDefinitionDateTimeFormats"];
+            periodFormats?: components["schemas"]["FormatDefinition"][];
+            numberFormat?: components["schemas"]["LanguageDefinitionNumberFormat"];
+        };
+        /** @description The vendor's LanguageDefinitionDateTimeFormats. */
+        LanguageDefinitionDateTimeFormats: {
+            date?: components["schemas"]["FormatDefinition"][];
+            time?: components["schemas"]["FormatDefinition"][];
+            dateTime?: components["schemas"]["FormatDefinition"][];
+        };
+        /** @description The vendor's LanguageDefinitionNumberFormat. */
+        LanguageDefinitionNumberFormat: {
+            groupingSeparator?: string;
+            decimalSeparator?: string;
+            sample?: string;
+        };
+        /** @description The vendor's LanguageReference. */
+        LanguageReference: {
+            code?: string;
+            displayName?: string;
+        };
+        /** @description The vendor's LicenseInformation. */
+        LicenseInformation: {
+            id?: string;
+            displayName?: string;
+            edition?: string;
+            flavour?: string;
+            /** Format: date-time */
+            expiry?: string;
+            valid?: boolean;
+            expired?: boolean;
+            limits?: components["schemas"]["LicenseInformationLimits"];
+            plugins?: components["schemas"]["LicenseInformationPlugins"][];
+        };
+        /** @description The vendor's LicenseInformationLimits. */
+        LicenseInformationLimits: {
+            users?: components["schemas"]["LicenseInformationLimitsUsers"];
+            documents?: components["schemas"]["LicenseInformationLimitsDocuments"];
+            packs?: components["schemas"]["LicenseInformationLimitsPacks"];
+        };
+        /** @description The vendor's LicenseInformationLimitsDocuments. */
+        LicenseInformationLimitsDocuments: {
+            /** @enum {string} */
+            interval?: "year" | "month";
+            max?: number;
+            used?: number;
+            /** Format: date-time */
+            since?: string;
+        };
+        /** @description The vendor's LicenseInformationLimitsPacks. */
+        LicenseInformationLimitsPacks: {
+            remaining?: number;
+        };
+        /** @description The vendor's LicenseInformationLimitsUsers. */
+        LicenseInformationLimitsUsers: {
+            used?: number;
+            max?: number;
+        };
+        /** @description The vendor's LicenseInformationPlugins. */
+        LicenseInformationPlugins: {
+            displayName?: string;
+        };
+        /** @description The vendor's MultiDependencyMapping. */
+        MultiDependencyMapping: {
+            source?: components["schemas"]["IdWithName"];
+            targets?: components["schemas"]["IdWithName"][];
+        };
+        /** @description The vendor's Notification. */
+        Notification: {
+            /** @enum {string} */
+            severity?: "info" | "warning" | "critical" | "fatal";
+            id?: string;
+            message?: string;
+            key?: string;
+            targetRoles?: string[];
+            createdAt?: string;
+        };
+        /** @description The vendor's OnCreateSettings. */
+        OnCreateSettings: {
+            flows?: components["schemas"]["OnCreateSettingsFlows"];
+        };
+        /** @description The vendor's OnCreateSettingsFlows. */
+        OnCreateSettingsFlows: {
+            initialTagGroups?: components["schemas"]["TagGroupRef"][];
+        };
+        /** @description The vendor's OperationStatus. */
+        OperationStatus: {
+            /** @enum {string} */
+            status?: "successful" | "failed";
+            hasWarnings?: boolean;
+            messages?: components["schemas"]["StatusMessage"][];
+        };
+        /** @description The vendor's ParseExpressionRequest. */
+        ParseExpressionRequest: {
+            value?: string;
+            indent?: boolean;
+        };
+        /** @description The vendor's ParseExpressionResponse. */
+        ParseExpressionResponse: {
+            value?: string;
+            indented?: boolean;
+            errors?: components["schemas"]["ParseExpressionResponseErrors"][];
+        };
+        /** @description The vendor's ParseExpressionResponseErrors. */
+        ParseExpressionResponseErrors: {
+            message?: string;
+            line?: number;
+            posInLine?: number;
+            offset?: number;
+        };
+        /** @description The vendor's Period. */
+        Period: {
+            /** @enum {string} */
+            timeUnit: "seconds" | "minutes" | "hours" | "days";
+            period?: number;
+        };
+        /** @description The vendor's Plugin. */
+        Plugin: {
+            id?: string;
+            displayName: string;
+            description?: string;
+            connectorType?: components["schemas"]["IdWithName"];
+            inputDataset?: components["schemas"]["IdWithName"];
+            flowSteps?: components["schemas"]["IdWithName"][];
+        };
+        /** @description The vendor's PrinterDefinition. */
+        PrinterDefinition: {
+            /** @enum {string} */
+            flavor: "jps" | "gcp";
+            id?: string;
+            displayName: string;
+            description?: string;
+            printerInfo?: components["schemas"]["PrinterDefinitionPrinterInfo"];
+        };
+        /** @description The vendor's PrinterDefinitionPrinterInfo. */
+        PrinterDefinitionPrinterInfo: {
+            jps?: components["schemas"]["PrinterDefinitionPrinterInfoJps"];
+            gcp?: components["schemas"]["PrinterDefinitionPrinterInfoGcp"];
+        };
+        /** @description The vendor's PrinterDefinitionPrinterInfoGcp. */
+        PrinterDefinitionPrinterInfoGcp: {
+            /** @enum {string} */
+            connectionStatus?: "unknown" | "online" | "offline" | "dormant";
+            connector?: components["schemas"]["IdWithName"];
+            createTime?: string;
+            updateTime?: string;
+            accessTime?: string;
+            vendorCapabilities?: components["schemas"]["GcpVendorCapability"][];
+        };
+        /** @description The vendor's PrinterDefinitionPrinterInfoJps. */
+        PrinterDefinitionPrinterInfoJps: {
+            supported?: string[];
+            paperSources?: components["schemas"]["PrinterDefinitionPrinterInfoJpsPaperSources"][];
+            paperSizes?: string[];
+        };
+        /** @description The vendor's PrinterDefinitionPrinterInfoJpsPaperSources. */
+        PrinterDefinitionPrinterInfoJpsPaperSources: {
+            id?: number;
+            name?: string;
+            aliases?: string[];
+        };
+        /** @description The vendor's ProjectSettings. */
+        ProjectSettings: {
+            displayName?: string;
+            description?: string;
+            initialized?: boolean;
+            timeZone?: string;
+            systemLanguage?: components["schemas"]["LanguageReference"];
+            defaultPriority?: number;
+        };
+        /** @description The vendor's PseudoElementInformation. */
+        PseudoElementInformation: {
+            /** @enum {string} */
+            type?: "field" | "relation";
+            id?: string;
+            displayName?: string;
+        };
+        /** @description The vendor's PublicSettings. */
+        PublicSettings: {
+            projectId?: string;
+            systemLanguage?: components["schemas"]["LanguageReference"];
+            projectConsoleUrl?: string;
+            flowExecutionPanelUrl?: string;
+        };
+        /** @description The vendor's RestoreContext. */
+        RestoreContext: {
+            /** @enum {string} */
+            includeType?: "all" | "listed" | "allButListed";
+            archive?: string;
+            dependenciesMap?: components["schemas"]["DependencyMapping"][];
+            overwriteExisting?: boolean;
+            listedItems?: components["schemas"]["IdWithName"][];
+        };
+        /** @description The vendor's Schedule. */
+        Schedule: {
+            disabled?: boolean;
+            cronExpression?: string;
+        };
+        /** @description The vendor's Settings. */
+        Settings: {
+            project?: components["schemas"]["ProjectSettings"];
+            defaultPlugin?: components["schemas"]["DefaultPluginSettings"];
+            cleanup?: components["schemas"]["CleanupSettings"];
+            userManagement?: components["schemas"]["UserManagementSettings"];
+            onCreate?: components["schemas"]["OnCreateSettings"];
+            counters?: components["schemas"]["CounterSettings"];
+            frontend?: unknown;
+        };
+        /** @description The vendor's SyncResult. */
+        SyncResult: {
+            addCount?: number;
+            updateCount?: number;
+            deactivatedCount?: number;
+        };
+        /** @description The vendor's SystemInfo. */
+        SystemInfo: {
+            /** @enum {string} */
+            role?: "sandbox" | "development" | "testing" | "production";
+            version?: string;
+            displayName?: string;
+            projectId?: string;
+            description?: string;
+            defaults?: components["schemas"]["SystemInfoDefaults"];
+            rssFeed?: string;
+            supportUrl?: string;
+            assetsUrl?: string;
+        };
+        /** @description The vendor's SystemInfoDefaults. */
+        SystemInfoDefaults: {
+            /** @enum {string} */
+            esignProvider?: "DocuSign" | "Sertifi" | "OneSpan";
+        };
+        /** @description The vendor's TagGroup. */
+        TagGroup: {
+            /** @enum {string} */
+            definedBy?: "user" | "system";
+            id?: string;
+            displayName?: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            tags?: string[];
+        };
+        /** @description The vendor's Template. */
+        Template: {
+            /** @enum {string} */
+            type?: "standard" | "composed" | "portal";
+            id?: string;
+            displayName: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            modifiedAt?: string;
+            modifiedBy?: components["schemas"]["IdWithName"];
+            datasets?: components["schemas"]["TemplateDatasets"][];
+            tagGroups?: components["schemas"]["TagGroupRef"][];
+            standardContent?: components["schemas"]["TemplateStandardContent"];
+            composedContent?: components["schemas"]["TemplateComposedContent"];
+            portalContent?: components["schemas"]["TemplatePortalContent"];
+        };
+        /** @description The vendor's TemplateDatasets. */
+        TemplateDatasets: {
+            /** @enum {string} */
+            type?: "standard" | "custom" | "schema" | "extended";
+            id?: string;
+            displayName?: string;
+            primaryEntities?: string[];
+        };
+        /** @description The vendor's TemplateLanguage. */
+        TemplateLanguage: {
+            template?: string;
+            language?: string;
+            isDefault?: boolean;
+            hasContent?: boolean;
+            contentLink?: string;
+        };
+        /** @description The vendor's TemplatePortalContent. */
+        TemplatePortalContent: {
+            connector?: components["schemas"]["IdWithName"];
+            templates?: components["schemas"]["TemplatePortalContentTemplates"][];
+        };
+        /** @description The vendor's TemplatePortalContentTemplates. */
+        TemplatePortalContentTemplates: {
+            language?: string;
+            library?: components["schemas"]["IdWithName"];
+            group?: components["schemas"]["IdWithName"];
+            template?: components["schemas"]["IdWithName"];
+        };
+        /** @description The vendor's TemplateStandardContent. */
+        TemplateStandardContent: {
+            supportedLanguages?: string[];
+            link?: string;
+        };
+        /** @description The vendor's UserManagementSettings. */
+        UserManagementSettings: {
+            sync?: components["schemas"]["UserManagementSettingsSync"];
+        };
+        /** @description The vendor's UserManagementSettingsSync. */
+        UserManagementSettingsSync: {
+            enabled?: boolean;
+            schedule?: string;
+        };
+        /** @description The vendor's Version. */
+        Version: {
+            id?: string;
+            description?: string;
+            createdAt?: string;
+            createdBy?: components["schemas"]["IdWithName"];
+            revision?: number;
+        };
         /**
          * @description **flowmock choice** of the response envelope. `data` holds, under the Output connection
          *     point's name, the records the actionflow returned. `failures` lists the records that
@@ -2793,6 +5467,29 @@ export interface components {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
             };
         };
+        /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
+        NotImplemented: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description **flowmock choice**: the object is used by others (a delete without `deleteInbound=true`,
+         *     or `force=true` where the operation has it: each user and the field that names the object
+         *     is listed in `errors`), or another object of the collection has the same unique field
+         *     (`displayName`; a language's `code`).
+         */
+        ResourceConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The run ended (Success, or Fail when the actionflow failed or stopped). */
         EnvelopeDone: {
             headers: {
@@ -3018,6 +5715,10 @@ export interface components {
          * @example me
          */
         UserPath: string;
+        /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+        VendorListSort: string;
+        /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+        VendorListFilter: string;
         /**
          * @description The PhixFlow application's name (URL-encoded; spaces as `%20`).
          * @example Demo
@@ -3156,6 +5857,11 @@ export interface components {
          * @example /api/v1/users/integrator/tokens
          */
         UserTokensLocation: string;
+        /**
+         * @description Path of the created object.
+         * @example /api/v1/templates/5b0f3c1e-2a4d-4e6f-8a9b-0c1d2e3f4a5b
+         */
+        VendorLocation: string;
         /**
          * @description Path of the run's status URL (`GetActionflowStatus`), to poll until the run ends.
          * @example /phixflow/api/1/action/Demo/Long%20report/status/4f2c9a1e-8b7d-4c6e-a5f4-3e2d1c0b9a91
@@ -5266,6 +7972,3361 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    GetAssets: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    AddAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BinaryDataHolder"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredAssets: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetAsset: {
+        parameters: {
+            query?: {
+                /** @description Include the asset's content (base64) in the answer. */
+                includeContent?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The asset id. */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset id. */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Asset"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteAsset: {
+        parameters: {
+            query?: {
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The asset id. */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    GetAssetContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset id. */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateAssetContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset id. */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetConnectors: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Connector"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredConnectors: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetConnectorTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorType"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetConnectorType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector type id. */
+                connectorTypeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Connector"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteConnector: {
+        parameters: {
+            query?: {
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    RefreshConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SetupConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorStage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SetupConnectorCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SetupConnectorCurrent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorStage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SetupConnectorFinish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connector"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SetupConnectorNext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorStage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SetupConnectorPrevious: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorStage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    TestConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The connector id. */
+                connectorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetDatasets: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Dataset"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredDatasets: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetDatasetLayout: {
+        parameters: {
+            query?: {
+                /** @description Only the primary entity of the data set. */
+                primaryOnly?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Dataset"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDefinition"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPluginDatasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPluginOutputDatasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Dataset"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteDataset: {
+        parameters: {
+            query?: {
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    GetDatasetDatas: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    CreateDatasetData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Data"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDatasetEntityReferences: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path: {
+                /** @description The dataset id. */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdWithName"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDatasources: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Datasource"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetFilteredDatasources: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Datasource"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetDatasourceTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasourceType"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDatasourceType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The datasource type id. */
+                datasourceTypeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasourceType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDatasource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The datasource id. */
+                datasourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Datasource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetDatasourceLayout: {
+        parameters: {
+            query?: {
+                /** @description The whole layout, related entities included. */
+                full?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The datasource id. */
+                datasourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasourceLayout"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDatasourceEntityLayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The datasource id. */
+                datasourceId: string;
+                /** @description The entity name. */
+                entityName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDefinition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetDependencies: {
+        parameters: {
+            query?: {
+                /** @description Which dependencies: of the object (outbound), on the object (inbound) or both. */
+                direction?: string;
+                /** @description How many levels deep to follow dependencies. */
+                depth?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The object type. */
+                objectType: string;
+                /** @description The object id. */
+                objectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DependencyTree"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetLanguages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Language"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetDefaultLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SetDefaultLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Language"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The language. */
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The language. */
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Language"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Language"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteLanguage: {
+        parameters: {
+            query?: {
+                /** @description Remove it even when it is in use or the default. */
+                force?: boolean;
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The language. */
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    GetPlugins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plugin"][];
+                };
+            };
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPortalForms: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description The connector whose portal to list. */
+                connectorid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdWithName"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPortalTemplateGroups: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description The connector whose portal to list. */
+                connectorid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdWithName"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPortalTemplateLibraries: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description The connector whose portal to list. */
+                connectorid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdWithName"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPortalTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description The connector whose portal to list. */
+                connectorid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdWithName"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetPublicSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSettings"];
+                };
+            };
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSubSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The settings type. */
+                settingsType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    UpdateSubSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The settings type. */
+                settingsType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    ClearSubSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The settings type. */
+                settingsType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    CreateBackup: {
+        parameters: {
+            query?: {
+                /** @description Include execution history. */
+                includeHistory?: boolean;
+                /** @description Include passwords and secrets (encrypted). */
+                includeSensitiveData?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    RestoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    RunCleanup: {
+        parameters: {
+            query?: {
+                /** @description The cleanup action to run; without it, all. */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupActionStatus"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSystemCurrencySymbols: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrencySymbol"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateExport: {
+        parameters: {
+            query?: {
+                /** @description Include execution history. */
+                includeHistory?: boolean;
+                /** @description Include passwords and secrets (encrypted). */
+                includeSensitiveData?: boolean;
+                /** @description Include users and their settings. */
+                includeUserData?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveRequest"];
+            };
+        };
+        responses: {
+            /** @description The bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    ParseExpression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParseExpressionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParseExpressionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetExpressionFunctions: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpressionFunction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSupportedFeatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feature"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetFormattedValue: {
+        parameters: {
+            query: {
+                /** @description The value to format. */
+                value: string;
+                /** @description The format pattern. */
+                pattern: string;
+                /** @description The type of the value (date, number, ...). */
+                type: string;
+                /** @description The locale to format in; without it, the server default. */
+                locale?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormattedValue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    ExecuteImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreContext"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    PrepareImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportInformation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSystemInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemInfo"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetSystemLanguages: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description Include each language's date and number formats. */
+                formats?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageDefinition"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetSystemDefaultLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageDefinition"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    SetSystemDefaultLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageDefinition"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageDefinition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetUiLanguages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LanguageReference"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseInformation"];
+                };
+            };
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    InstallLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseInformation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSystemPrinters: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+                /** @description Include each printer's details (capabilities, paper sizes). */
+                includeDetails?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrinterDefinition"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSystemPrinter: {
+        parameters: {
+            query?: {
+                /** @description Include each printer's details (capabilities, paper sizes). */
+                includeDetails?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The printer. */
+                printer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrinterDefinition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SortPseudoFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StandardTemplateDefinition"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PseudoElementInformation"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetSystemTimeZones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    GetTagGroups: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateTagGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagGroup"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredTagGroups: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetPluginTagGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SyncPluginTagGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetTagGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag group id. */
+                tagGroupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateTagGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tag group id. */
+                tagGroupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagGroup"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteTagGroup: {
+        parameters: {
+            query?: {
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The tag group id. */
+                tagGroupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    GetTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CreateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Template"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetFilteredTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    GetTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Template"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteTemplate: {
+        parameters: {
+            query?: {
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ResourceConflict"];
+        };
+    };
+    GetTemplateContent: {
+        parameters: {
+            query?: {
+                /** @description The language (code) of the template content; without it, the template's default language. */
+                lang?: string;
+                /** @description A version from the template history; without it, the current one. */
+                version?: string;
+                /** @description Include the template metadata in the file. */
+                includeMeta?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    UpdateTemplateContent: {
+        parameters: {
+            query?: {
+                /** @description The language (code) of the template content; without it, the template's default language. */
+                lang?: string;
+                /** @description A description of this version (shown in the history). */
+                description?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    DeleteTemplateContent: {
+        parameters: {
+            query?: {
+                /** @description The language (code) of the template content; without it, the template's default language. */
+                lang?: string;
+                /** @description Also remove the objects that depend on this one (default false: while any does, the answer is a 409). */
+                deleteInbound?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetTemplateHistory: {
+        parameters: {
+            query?: {
+                /** @description The language (code) of the template content; without it, the template's default language. */
+                lang?: string;
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetTemplateLanguage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+                /** @description The lang. */
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateLanguage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    GetTemplateSchema: {
+        parameters: {
+            query?: {
+                /** @description The schema format. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The template id. */
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetUsers: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    CreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["User"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["VendorLocation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetExternalUsers: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+                /** @description The vendor's query form `property:value,property:value`: each named property contains the value (case-insensitive), all must match. */
+                filter?: components["parameters"]["VendorListFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    SyncExternalUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetFilteredUsers: {
+        parameters: {
+            query?: {
+                /** @description Page number, 0-based. */
+                page?: components["parameters"]["Page"];
+                /** @description Page size. Default 20; **flowmock choice**, at most 100 (more is a 400). */
+                size?: components["parameters"]["Size"];
+                /** @description `property,asc` or `property,desc` (direction optional, default `asc`) on a top-level property of the listed model. */
+                sort?: components["parameters"]["VendorListSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["ListFilter"];
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    GetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    UpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["User"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            501: components["responses"]["NotImplemented"];
+        };
+    };
+    DeleteUser: {
+        parameters: {
+            query?: {
+                /** @description Remove it even when it is in use or the default. */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The user. */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            501: components["responses"]["NotImplemented"];
         };
     };
     TriggerActionflow: {

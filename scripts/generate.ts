@@ -62,7 +62,26 @@ export async function generateOutputs(): Promise<Map<string, string>> {
   out.set('openapi-types.ts', HEADER + '/* eslint-disable */\n' + astToString(ast));
   out.set('definition-schema.json', JSON.stringify(definitionSchemas, null, 2) + '\n');
   out.set('definition-validators.ts', definitionValidatorsSource(HEADER));
+  out.set('resource-operations.ts', HEADER + resourceOperationsModule(bundled));
   return out;
+}
+
+/**
+ * The operations the spec binds to the resource engine (`x-flowmock-resource`): the handler table
+ * gives each the one generic handler (src/api/resources), so a family is added in the spec alone.
+ */
+function resourceOperationsModule(bundled: Record<string, unknown>): string {
+  const ids: string[] = [];
+  for (const item of Object.values((bundled.paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const op of Object.values(item ?? {})) {
+      const o = op as Record<string, unknown> | null;
+      if (o && typeof o === 'object' && o['x-flowmock-resource'] !== undefined && typeof o.operationId === 'string') ids.push(o.operationId);
+    }
+  }
+  ids.sort();
+  return `/** Operations bound to the resource engine by \`x-flowmock-resource\` in the spec. */\n`
+    + `export const RESOURCE_OPERATIONS = [${ids.map((id) => `\n  '${id}',`).join('')}${ids.length ? '\n' : ''}] as const;\n`
+    + 'export type ResourceOperationId = (typeof RESOURCE_OPERATIONS)[number];\n';
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops surface|all] [--json | --summary]
+ * `npx tsx scripts/vendor-diff.ts [--spec generated/openapi.json] [--ops all|surface] [--json | --summary]
  *   [--contract file] [--exceptions file]`   (`--summary`: one line per operation, counts by kind)
  *
  * Prints, per vendor operation, every difference between an OpenAPI document and the vendor's Smart
@@ -25,7 +25,7 @@ interface Options { spec: string; ops: OperationSet; json: boolean; summary: boo
 
 function parseArgs(argv: string[]): Options {
   const local = path.resolve('spec', 'vendor-exceptions.yaml');
-  const o: Options = { spec: 'generated/openapi.json', ops: 'surface', json: false, summary: false, contract: DEFAULT_CONTRACT_FILE, exceptions: existsSync(local) ? local : DEFAULT_EXCEPTIONS_FILE };
+  const o: Options = { spec: 'generated/openapi.json', ops: 'all', json: false, summary: false, contract: DEFAULT_CONTRACT_FILE, exceptions: existsSync(local) ? local : DEFAULT_EXCEPTIONS_FILE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {

@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import type { FlowmockConfig } from './config.js';
 import type { Store } from './store/types.js';
 import { openTargetStore, storeTarget } from './store/open-store.js';
-import { reloadDefinitions } from './http/reload.js';
+import { readSpecFiles, reloadDefinitions, specFilePath } from './http/reload.js';
+import { parseResourceBindings, parseResourceCollections } from './engine/resources/collections.js';
+import { ResourceEngine } from './engine/resources/resource-engine.js';
 import { Credentials } from './auth/credentials.js';
 import { seedStore, type SeedResult } from './auth/seed.js';
 import { loadDefinitions } from './engine/definitions/load.js';
@@ -111,6 +113,11 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       recoveredExecutions = (await flows.recoverOnStartup()).interrupted;
       recoveredProcesses = (await actionflows.recoverOnStartup()).interrupted;
     }
+    // The regular collections as the spec declares them (x-flowmock-resources), seeded once per collection.
+    const specDoc = readSpecFiles(specFilePath(config)).doc;
+    const resourceCollections = parseResourceCollections(specDoc);
+    const resources = new ResourceEngine({ store, collections: resourceCollections, flows: () => flowCatalog.flowsById(), now, newId: idStream('resource-ids') });
+    await resources.seed('system');
     const services: Services = {
       config, store, credentials,
       definitions: () => definitionsHolder.current(),
@@ -122,6 +129,7 @@ export async function buildServices(config: FlowmockConfig, logger: Logger, now:
       clock: kit.clock, webhooks: kit.webhooks,
       passwordResets: new PasswordResets(store, now),
       journal, liveFeed,
+      resources, resourceBindings: parseResourceBindings(specDoc, resourceCollections),
     };
     return {
       services,

@@ -16,8 +16,22 @@ import { clockHandlers } from './flowmock/clock.js';
 import { journalHandlers } from './flowmock/journal.js';
 import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
+import { handleResource } from './resources/resources.js';
+import { systemHandlers } from './system/system.js';
+import { connectorHandlers } from './connectors/connectors.js';
+import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
+import { notImplementedHandlers } from './not-implemented.js';
+
+/** Every operation the spec binds to the resource engine (x-flowmock-resource): the one generic handler. */
+const resourceHandlers = Object.fromEntries(RESOURCE_OPERATIONS.map((id) => [id, handleResource])) as unknown as Pick<Handlers, ResourceOperationId>;
 
 export const handlers: Handlers = {
+  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts). First,
+  // so a real handler below overrides it; test/vendor/not-implemented.test.ts fails until its id leaves the list.
+  ...notImplementedHandlers,
+  ...resourceHandlers,
+  ...systemHandlers,
+  ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

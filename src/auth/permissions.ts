@@ -11,6 +11,19 @@ export const SMART_FLOWS_PERMISSIONS = [
   'read:printers', 'write:printers', 'delete:printers',
   'read:users', 'write:users',
   'read:data', 'write:data', 'delete:data',
+  // The administration areas of issue 13 (the vendor's scopes "and similar for templates, datasets,
+  // languages, tags, connectors, assets"; datasources are only read; settings and the system's
+  // administration operations are flowmock's names). Only administrators hold them.
+  'delete:users',
+  'read:templates', 'write:templates', 'delete:templates',
+  'read:datasets', 'write:datasets', 'delete:datasets',
+  'read:datasources',
+  'read:connectors', 'write:connectors', 'delete:connectors',
+  'read:languages', 'write:languages', 'delete:languages',
+  'read:tags', 'write:tags', 'delete:tags',
+  'read:assets', 'write:assets', 'delete:assets',
+  'read:settings', 'write:settings',
+  'write:system',
 ] as const;
 
 /** "View Table Actions" is needed up to PhixFlow 11.2 only (see src/auth/phixflow-version.ts). */

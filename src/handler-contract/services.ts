@@ -18,6 +18,8 @@ import type { Clock } from '../engine/clock.js';
 import type { WebhookSender } from '../engine/webhooks.js';
 import type { RequestJournal } from '../engine/request-journal.js';
 import type { LiveFeed } from '../engine/live-feed.js';
+import type { ResourceEngine } from '../engine/resources/resource-engine.js';
+import type { ResourceBinding } from '../engine/resources/collections.js';
 
 export interface Services {
   config: FlowmockConfig;
@@ -48,4 +50,8 @@ export interface Services {
   journal: RequestJournal;
   /** The dashboard's live feed of changed executions, runs and journal entries. */
   liveFeed: LiveFeed;
+  /** The regular collections (assets, templates, ...) as the spec declares them (src/engine/resources). */
+  resources: ResourceEngine;
+  /** The operations the spec binds to the resource engine (`x-flowmock-resource`), by operationId. */
+  resourceBindings: ReadonlyMap<string, ResourceBinding>;
 }

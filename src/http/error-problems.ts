@@ -12,6 +12,7 @@ import { isStoreUnavailable, isTransientStoreError } from '../store/store-health
 import { FlowInputValidationError, FlowStateError, InputError } from '../engine/flows/errors.js';
 import { FlowBodyError } from '../engine/definitions/vendor-body.js';
 import { DefinitionError } from '../engine/definitions/load.js';
+import { ResourceError } from '../engine/resources/resource-engine.js';
 
 /** How an error is answered. */
 export interface MappedProblem {
@@ -65,6 +66,11 @@ export const ERROR_PROBLEMS: ReadonlyArray<ErrorRow<unknown>> = [
   // A flow sent over the API that cannot run, or definitions a request carried that do not load.
   row<FlowBodyError>({ name: 'FlowBodyError', matches: is(FlowBodyError), problem: (e) => plain(400, `The flow cannot be run: ${e.message}`, bodyErrors(e.problems)) }),
   row<DefinitionError>({ name: 'DefinitionError', matches: is(DefinitionError), problem: (e) => plain(400, e.message, bodyErrors(e.problems)) }),
+  // An object of a regular collection: unknown 404, invalid (a field, a reference to nothing) 400, in use or a duplicate 409 naming who.
+  row<ResourceError>({
+    name: 'ResourceError', matches: is(ResourceError),
+    problem: (e) => plain(e.kind === 'notFound' ? 404 : e.kind === 'invalid' ? 400 : 409, e.message, e.problems.length ? e.problems : undefined),
+  }),
   // The database is locked by another process past the retry budget, full, read-only or gone: 503.
   row<Error>({
     name: 'store unavailable', matches: (err): err is Error => isStoreUnavailable(err),

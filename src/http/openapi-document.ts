@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { permissionFor, type ResourceAction, type ResourceCollection } from '../engine/resources/collections.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, any>;
@@ -116,9 +117,17 @@ export function listOperations(doc: Obj = loadBundledSpec()): OperationSpec[] {
         requestBody,
         responses,
         security: op.security ?? doc.security ?? [],
-        permission: typeof op['x-flowmock-permission'] === 'string' ? op['x-flowmock-permission'] : null,
+        permission: typeof op['x-flowmock-permission'] === 'string' ? op['x-flowmock-permission'] : resourcePermission(doc, op),
       });
     }
   }
   return ops;
+}
+
+/** An operation bound to the resource engine needs its collection's permission for the action (x-flowmock-resources). */
+function resourcePermission(doc: Obj, op: Obj): string | null {
+  const binding = op['x-flowmock-resource'] as { collection?: string; action?: string } | undefined;
+  const collection = binding?.collection ? doc.components?.['x-flowmock-resources']?.[binding.collection] : undefined;
+  if (!collection?.permissions) return null;
+  return permissionFor({ permissions: collection.permissions } as ResourceCollection, binding!.action as ResourceAction);
 }

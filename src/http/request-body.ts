@@ -1,6 +1,7 @@
 /**
  * Turns the raw body into what an operation takes: checks the media type against the spec
- * (415), parses JSON (400 when malformed), decodes text as strict UTF-8 (400 when invalid).
+ * (415), parses JSON (400 when malformed), decodes text as strict UTF-8 (400 when invalid);
+ * application/octet-stream stays bytes (the handler reads the raw body).
  */
 import type { OperationSpec } from './openapi-document.js';
 import { isJsonMedia } from './validation.js';
@@ -63,6 +64,8 @@ export function parseRequestBody(op: OperationSpec, raw: Buffer | null, contentT
   if (!match) {
     throw new ProblemError(415, `Content-Type ${mediaType ?? '(none)'} is not accepted; use one of: ${accepted.join(', ')}.`);
   }
+  // Bytes (template and asset content): no decoding; the handler reads the raw body.
+  if (match.mediaType === 'application/octet-stream') return { mediaType: match.mediaType, value: undefined };
   let text: string;
   try {
     text = utf8.decode(raw);

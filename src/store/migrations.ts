@@ -6,6 +6,7 @@ import { DATA_MIGRATION_SQL } from './data-store.js';
 import type Database from 'better-sqlite3';
 import { JOURNAL_MIGRATION_SQL } from './journal-store.js';
 import { API_FLOWS_MIGRATION_SQL } from './api-flows-store.js';
+import { RESOURCES_MIGRATION_SQL } from './resource-store.js';
 import { SERVER_SECRET_NAMES, SECRETS_FILE_ID_META_KEY, type ServerSecrets } from './server-secrets.js';
 
 /** What a migration may need beyond the database: the server's key file (server-secrets.ts). */
@@ -249,6 +250,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'flows created over the API',
     up: API_FLOWS_MIGRATION_SQL, // src/store/api-flows-store.ts
+  },
+  {
+    version: 9,
+    name: 'the regular collections (resources), their references and content revisions',
+    up: RESOURCES_MIGRATION_SQL, // src/store/resource-store.ts
   },
 ];
 

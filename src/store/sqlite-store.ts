@@ -16,6 +16,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { createJournalStore, createOverviewStore } from './journal-store.js';
 import { createDataStore } from './data-store.js';
 import { createApiFlowStore } from './api-flows-store.js';
+import { createResourceStore } from './resource-store.js';
 import type {
   ActionflowLogRecord, ApiKeyRecord, ConditionGroup, DocumentRecord, ExecutionProgressView, ExecutionQuery, ExecutionRecord,
   ExecutionStatistics, ExecutionStatus, Page, TimeGrouping, PrinterRecord, ProcessRecord, RoleRecord, Store, StoreChange,
@@ -750,6 +751,7 @@ export function openStore(file: string, opts: {
     },
     overview: createOverviewStore(db),
     apiFlows: createApiFlowStore(db),
+    resources: createResourceStore(db),
   };
 
   // ---- the asynchronous views (synchronous.ts): the store's, waiting for an open transaction, and the transaction's

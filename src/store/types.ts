@@ -414,6 +414,89 @@ export interface ApiFlowStore {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Resources: the vendor's regular collections (assets, connectors, data sets, ...), one generic
+// store driven by the spec's x-flowmock-resources (src/engine/resources). SQLite: resource-store.ts.
+
+/** One object of a regular collection: the model's client-set fields as JSON, the rest in columns. */
+export interface ResourceRecord {
+  /** The vendor ObjectType of the collection ('asset', 'template', ...). */
+  type: string;
+  id: string;
+  /** The model's fields other than id, createdAt/By and modifiedAt/By (those are the columns). */
+  body: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string;               // user id
+  modifiedAt: string;
+  modifiedBy: string;              // user id
+}
+
+/** "`from` uses `to`": an object names another in one of its fields (a JSON pointer into its body). */
+export interface ResourceReference { fromType: string; fromId: string; field: string; toType: string; toId: string }
+
+/** One stored revision of a binary content slot of an object (a template's content per language, an asset's content). */
+export interface ResourceContentRecord {
+  type: string;
+  id: string;
+  /** '' for the object's only content; a language code for a template's. */
+  slot: string;
+  /** 1, 2, ... per (type, id, slot); given by the store. */
+  revision: number;
+  description: string | null;
+  contentType: string;
+  size: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+/**
+ * Where a list property lives: `id`, `createdAt`, `createdBy`, `modifiedAt`, `modifiedBy` are
+ * columns; any other path (dot-separated identifiers, e.g. `connectorType.id`) is a field of the body.
+ * Booleans compare as `true`/`false` (isTrue, isFalse, equalTo `true`); dates as ISO-8601 text.
+ */
+export interface ResourceProperty { path: string; kind: 'text' | 'date' | 'enum' | 'boolean' }
+export const RESOURCE_COLUMNS = ['id', 'createdAt', 'createdBy', 'modifiedAt', 'modifiedBy'] as const;
+
+export interface ResourceQuery {
+  type: string;
+  /** The list's properties by name (filter keys and sort fields must be among them). */
+  properties: Readonly<Record<string, ResourceProperty>>;
+  filter?: ConditionGroup;
+  /** Then by id in the same direction. */
+  sort: { field: string; direction: 'asc' | 'desc' };
+  page: number;
+  size: number;
+}
+
+export interface ResourceStore {
+  /** Throws on a duplicate (type, id). */
+  insert(r: ResourceRecord): Promise<void>;
+  byId(type: string, id: string): Promise<ResourceRecord | null>;
+  /** Replaces body, modifiedAt and modifiedBy; false when there is no such object. */
+  update(r: ResourceRecord): Promise<boolean>;
+  /** Deletes the object with its outbound references and its contents; false when there was none. */
+  delete(type: string, id: string): Promise<boolean>;
+  /** Filtered (17 operators, nested groups), sorted and paged; StoreQueryError for an unknown property or bad paging. */
+  query(q: ResourceQuery): Promise<Page<ResourceRecord>>;
+  count(type: string): Promise<number>;
+  /** Replaces every reference the object makes (any type may refer: a flow too). */
+  setReferences(fromType: string, fromId: string, refs: Array<Pick<ResourceReference, 'field' | 'toType' | 'toId'>>): Promise<void>;
+  /** What the object uses, by field then target. */
+  referencesFrom(type: string, id: string): Promise<ResourceReference[]>;
+  /** Who uses the object, by user type, id and field. */
+  referencesTo(type: string, id: string): Promise<ResourceReference[]>;
+  /** Stores a new revision (the previous ones stay, as history) and returns its record. */
+  putContent(c: Omit<ResourceContentRecord, 'revision' | 'size'>, content: Buffer): Promise<ResourceContentRecord>;
+  /** The newest revision, or the one asked for; null when there is none. */
+  content(type: string, id: string, slot: string, revision?: number): Promise<{ record: ResourceContentRecord; content: Buffer } | null>;
+  /** Every revision of the slot, newest first (no bytes). */
+  contentHistory(type: string, id: string, slot: string): Promise<ResourceContentRecord[]>;
+  /** The slots that hold content, in name order. */
+  contentSlots(type: string, id: string): Promise<string[]>;
+  /** Deletes every revision of the slot; how many there were. */
+  deleteContent(type: string, id: string, slot: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Change notification
 
 /**
@@ -567,6 +650,8 @@ export interface StoreCollections {
   overview: OverviewStore;
   /** Flows created over the API. */
   apiFlows: ApiFlowStore;
+  /** The regular collections (src/engine/resources). */
+  resources: ResourceStore;
 }
 
 /**

@@ -13,7 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreQueryError } from '../../src/store/query-rules.js';
 import type {
-  ConditionGroup, ExecutionStatus, ProcessRecord, Store, StoreChange,
+  ConditionGroup, ExecutionStatus, ProcessRecord, ResourceQuery, ResourceRecord, Store, StoreChange,
 } from '../../src/store/types.js';
 import { role, user, apiKey, printer, execution, documentRecord, processRecord, logEntry, baseQuery, ids, cond } from '../support/store-records.js';
 
@@ -843,6 +843,133 @@ describe(`store contract: ${backendName}`, () => {
       await eventually(() => store.credentialsVersion() !== before);
       await eventually(() => seen.some((c) => c.kind === 'credentials' || c.kind === 'external'));
       expect((await store.apiKeys.byId('k1'))?.revokedAt).toBe('2026-02-01T00:00:00.000Z');
+    });
+  });
+
+  describe('resources (the regular collections)', () => {
+    const fresh = useStore(); let store: Store;
+    beforeEach(() => { store = fresh.store; });
+
+    const res = (type: string, id: string, body: Record<string, unknown>, over: Partial<ResourceRecord> = {}): ResourceRecord => ({
+      type, id, body, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', modifiedAt: '2026-01-01T00:00:00.000Z', modifiedBy: 'u1', ...over,
+    });
+    const props: ResourceQuery['properties'] = {
+      id: { path: 'id', kind: 'text' }, displayName: { path: 'displayName', kind: 'text' }, createdAt: { path: 'createdAt', kind: 'date' },
+      createdBy: { path: 'createdBy', kind: 'text' }, active: { path: 'active', kind: 'boolean' }, 'connectorType.id': { path: 'connectorType.id', kind: 'text' },
+    };
+    const q = (over: Partial<ResourceQuery> = {}): ResourceQuery => ({
+      type: 'connector', properties: props, sort: { field: 'displayName', direction: 'asc' }, page: 0, size: 20, ...over,
+    });
+    const ids = async (over: Partial<ResourceQuery>) => (await store.resources.query(q(over))).content.map((r) => r.id);
+    const cond = (key: string, operator: string, values?: string[]): ConditionGroup => ({ type: 'and', nodes: [{ condition: { key, operator, values } }] });
+
+    async function seedConnectors() {
+      await store.resources.insert(res('connector', 'c1', { displayName: 'Beta', active: true, connectorType: { id: 'rest' } }, { createdAt: '2026-01-03T00:00:00.000Z' }));
+      await store.resources.insert(res('connector', 'c2', { displayName: 'alpha', active: false, connectorType: { id: 'soap' } }, { createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u2' }));
+      await store.resources.insert(res('connector', 'c3', { displayName: 'Gamma 100%', connectorType: { id: 'rest' } }, { createdAt: '2026-01-02T00:00:00.000Z' }));
+      await store.resources.insert(res('template', 'c1', { displayName: 'same id, other type' }));
+    }
+
+    it('round-trip by type and id, update replaces the body, a duplicate is refused, count per type', async () => {
+      const r = res('asset', 'a1', { displayName: 'Logo', tags: ['x'], nested: { ok: true, n: 1.5 } });
+      await store.resources.insert(r);
+      expect(await store.resources.byId('asset', 'a1')).toEqual(r);
+      expect(await store.resources.byId('template', 'a1')).toBeNull();
+      await expect(store.resources.insert(r)).rejects.toThrow();
+      const changed = { ...r, body: { displayName: 'Logo 2' }, modifiedAt: '2026-02-01T00:00:00.000Z', modifiedBy: 'u2' };
+      expect(await store.resources.update(changed)).toBe(true);
+      expect(await store.resources.byId('asset', 'a1')).toEqual(changed);
+      expect(await store.resources.update({ ...changed, id: 'ghost' })).toBe(false);
+      expect(await store.resources.count('asset')).toBe(1);
+      expect(await store.resources.count('template')).toBe(0);
+    });
+
+    it('query: sorts by a body field (code point order, nulls last ascending) or a column, then id, and pages with totals', async () => {
+      await seedConnectors();
+      expect(await ids({})).toEqual(['c1', 'c3', 'c2']); // 'B' < 'G' < 'a'
+      expect(await ids({ sort: { field: 'displayName', direction: 'desc' } })).toEqual(['c2', 'c3', 'c1']);
+      expect(await ids({ sort: { field: 'createdAt', direction: 'asc' } })).toEqual(['c2', 'c3', 'c1']);
+      expect(await ids({ sort: { field: 'active', direction: 'asc' } })).toEqual(['c2', 'c1', 'c3']);
+      const page = await store.resources.query(q({ page: 1, size: 2 }));
+      expect(page).toMatchObject({ number: 1, size: 2, totalElements: 3, totalPages: 2 });
+      expect(page.content.map((r) => r.id)).toEqual(['c2']);
+    });
+
+    it('query: the operators on body fields, booleans and columns, nested groups; values are data, not SQL', async () => {
+      await seedConnectors();
+      expect(await ids({ filter: cond('displayName', 'like', ['A']) })).toEqual(['c1', 'c3', 'c2']);
+      expect(await ids({ filter: cond('displayName', 'like', ['0%']) })).toEqual(['c3']);
+      expect(await ids({ filter: cond('displayName', 'notLike', ['a']) })).toEqual([]);
+      expect(await ids({ filter: cond('connectorType.id', 'equalTo', ['rest']) })).toEqual(['c1', 'c3']);
+      expect(await ids({ filter: cond('connectorType.id', 'in', ['soap', 'x']) })).toEqual(['c2']);
+      expect(await ids({ filter: cond('active', 'isTrue') })).toEqual(['c1']);
+      expect(await ids({ filter: cond('active', 'isFalse') })).toEqual(['c2']);
+      expect(await ids({ filter: cond('active', 'isNull') })).toEqual(['c3']);
+      expect(await ids({ filter: cond('active', 'equalTo', ['true']) })).toEqual(['c1']);
+      expect(await ids({ filter: cond('createdAt', 'between', ['2026-01-01T12:00:00.000Z', '2026-01-03T00:00:00.000Z']) })).toEqual(['c1', 'c3']);
+      expect(await ids({ filter: cond('createdBy', 'notEqualTo', ['u1']) })).toEqual(['c2']);
+      expect(await ids({ filter: cond('displayName', "equalTo", ["x' OR 1=1 --"]) })).toEqual([]);
+      const nested: ConditionGroup = { type: 'or', nodes: [
+        { condition: { key: 'active', operator: 'isTrue' } },
+        { group: { type: 'and', nodes: [{ condition: { key: 'connectorType.id', operator: 'equalTo', values: ['rest'] } }, { condition: { key: 'active', operator: 'isNull' } }] } },
+      ] };
+      expect(await ids({ filter: nested })).toEqual(['c1', 'c3']);
+    });
+
+    it('query: an unknown filter key or sort field, a path that is not identifiers, or bad paging is a StoreQueryError', async () => {
+      await expect(store.resources.query(q({ filter: cond('nope', 'equalTo', ['x']) }))).rejects.toBeInstanceOf(StoreQueryError);
+      await expect(store.resources.query(q({ sort: { field: 'nope', direction: 'asc' } }))).rejects.toBeInstanceOf(StoreQueryError);
+      await expect(store.resources.query(q({ properties: { bad: { path: "a') --", kind: 'text' } }, sort: { field: 'bad', direction: 'asc' } }))).rejects.toBeInstanceOf(StoreQueryError);
+      await expect(store.resources.query(q({ page: -1 }))).rejects.toBeInstanceOf(StoreQueryError);
+    });
+
+    it('references: replaced per object, read both ways; deleting an object removes its outbound references and contents', async () => {
+      await store.resources.insert(res('template', 't1', { displayName: 'T' }));
+      await store.resources.setReferences('template', 't1', [
+        { field: '/datasets/0/id', toType: 'dataset', toId: 'd1' }, { field: '/tagGroups/0/group/id', toType: 'tagGroup', toId: 'g1' },
+      ]);
+      await store.resources.setReferences('flow', 'f1', [{ field: '/primaryTemplate/id', toType: 'template', toId: 't1' }]);
+      expect((await store.resources.referencesFrom('template', 't1')).map((r) => r.toId)).toEqual(['d1', 'g1']);
+      expect(await store.resources.referencesTo('dataset', 'd1')).toEqual([{ fromType: 'template', fromId: 't1', field: '/datasets/0/id', toType: 'dataset', toId: 'd1' }]);
+      await store.resources.setReferences('template', 't1', [{ field: '/datasets/0/id', toType: 'dataset', toId: 'd2' }]);
+      expect(await store.resources.referencesTo('dataset', 'd1')).toEqual([]);
+      expect((await store.resources.referencesTo('dataset', 'd2')).map((r) => r.fromId)).toEqual(['t1']);
+      await store.resources.putContent({ type: 'template', id: 't1', slot: 'en', description: null, contentType: 'application/pdf', createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1' }, Buffer.from([1]));
+      expect(await store.resources.delete('template', 't1')).toBe(true);
+      expect(await store.resources.delete('template', 't1')).toBe(false);
+      expect(await store.resources.referencesFrom('template', 't1')).toEqual([]);
+      expect(await store.resources.contentSlots('template', 't1')).toEqual([]);
+      // Who used it keeps its reference until the caller removes it (deleteInbound is the engine's).
+      expect((await store.resources.referencesTo('template', 't1')).map((r) => r.fromId)).toEqual(['f1']);
+    });
+
+    it('contents: each put is a new revision per slot, bytes round-trip exactly, history newest first, a slot deletes alone', async () => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const base = { type: 'template', id: 't1', contentType: 'application/octet-stream', createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1' };
+      const r1 = await store.resources.putContent({ ...base, slot: 'en', description: 'first' }, bytes);
+      const r2 = await store.resources.putContent({ ...base, slot: 'en', description: null }, Buffer.from('second'));
+      await store.resources.putContent({ ...base, slot: 'de', description: null }, Buffer.alloc(0));
+      expect(r1).toMatchObject({ revision: 1, size: 256, slot: 'en', description: 'first' });
+      expect(r2).toMatchObject({ revision: 2, size: 6 });
+      expect((await store.resources.content('template', 't1', 'en'))?.content.toString()).toBe('second');
+      expect(Buffer.compare((await store.resources.content('template', 't1', 'en', 1))!.content, bytes)).toBe(0);
+      expect((await store.resources.content('template', 't1', 'de'))?.content.length).toBe(0);
+      expect(await store.resources.content('template', 't1', 'en', 9)).toBeNull();
+      expect(await store.resources.content('template', 't1', 'fr')).toBeNull();
+      expect((await store.resources.contentHistory('template', 't1', 'en')).map((c) => [c.revision, c.description])).toEqual([[2, null], [1, 'first']]);
+      expect(await store.resources.contentSlots('template', 't1')).toEqual(['de', 'en']);
+      expect(await store.resources.deleteContent('template', 't1', 'en')).toBe(2);
+      expect(await store.resources.contentSlots('template', 't1')).toEqual(['de']);
+    });
+
+    it('a transaction that throws takes its resource writes back', async () => {
+      await expect(store.transaction(async (tx) => {
+        await tx.resources.insert(res('asset', 'a1', { displayName: 'x' }));
+        await tx.resources.setReferences('asset', 'a1', [{ field: '/x', toType: 'template', toId: 't' }]);
+        throw new Error('undo');
+      })).rejects.toThrow('undo');
+      expect(await store.resources.byId('asset', 'a1')).toBeNull();
+      expect(await store.resources.referencesTo('template', 't')).toEqual([]);
     });
   });
 

@@ -68,6 +68,8 @@ function paramSites(op: OperationSpec, spec: SpecIndex): RuleSite[] {
       if (typeof s.minimum === 'number') site('minimum', fc.integer({ min: s.minimum - 1000, max: s.minimum - 1 }));
       if (typeof s.maximum === 'number') site('maximum', fc.integer({ min: s.maximum + 1, max: s.maximum + 1_000_000 }));
     }
+    // Not true or false (a query value is text; the x prefix keeps 0/1 and the like out).
+    if (s.type === 'boolean') site('type', alnum(1, 6).map((x) => `x${x}`));
     if (s.type === 'string') {
       if (typeof s.maxLength === 'number' && s.maxLength < MAX_GENERATED_LENGTH) site('maxLength', alnum(s.maxLength + 1, s.maxLength + 40));
       if (typeof s.pattern === 'string') {

@@ -14,8 +14,12 @@ import { apiKey, expectStatus } from '../scenario-kit.js';
 import { callOperation, probePath, probeQuery, type RawRequest } from '../generic-call.js';
 
 function baseRequest(ctx: ScenarioContext, op: OperationSpec, pathOverrides: Record<string, string> = {}): RawRequest {
-  const body = op.requestBody?.media.some((m) => m.mediaType === 'application/json') ? ctx.spec.requestExample(op) : undefined;
-  return { path: probePath(op, pathOverrides), query: probeQuery(op), ...(body !== undefined ? { body } : {}) };
+  const media = op.requestBody?.media.map((m) => m.mediaType) ?? [];
+  const body = media.includes('application/json') ? ctx.spec.requestExample(op) : undefined;
+  // An operation that takes only bytes (a backup, a license): its example, so the proxy accepts the request.
+  const bytes = !media.includes('application/json') && media.includes('application/octet-stream') ? ctx.spec.requestExample(op, 'application/octet-stream') : undefined;
+  const payload = body !== undefined ? { body } : bytes !== undefined ? { body: bytes, contentType: 'application/octet-stream' } : {};
+  return { path: probePath(op, pathOverrides), query: probeQuery(op), ...payload };
 }
 
 /** An integer query parameter with a maximum, to make the request invalid besides its credentials. */

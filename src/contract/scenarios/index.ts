@@ -13,6 +13,8 @@ import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
+import { resourcesScenario } from './resources.js';
+import { systemScenario } from './system.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -25,6 +27,7 @@ import { phixflowTokensScenario } from './phixflow-tokens.js';
 import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
 import { journalDashboardScenario } from './journal-dashboard.js';
 import { clockScenario } from './clock.js';
+import { notImplementedScenario } from './not-implemented.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
@@ -41,6 +44,8 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     filtersScenario,
     dataObjectsScenario,
     printersScenario,
+    resourcesScenario,
+    systemScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,
@@ -54,6 +59,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     phixflowAuthScenario,
     journalDashboardScenario,
     clockScenario,
+    notImplementedScenario,
     ...negativeScenarios(spec),
     oversizedBodiesScenario('smartflows'),
     oversizedBodiesScenario('phixflow'),

@@ -252,6 +252,44 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX processes_owner ON processes (owner) WHERE owner IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'the regular collections (resources), their references and content revisions (SQLite migration 9)',
+    up: `
+      CREATE TABLE resources (
+        type        ${T} NOT NULL,
+        id          ${T} NOT NULL,
+        body        TEXT NOT NULL,   -- JSON: the model's client-set fields
+        created_at  ${T} NOT NULL,
+        created_by  ${T} NOT NULL,
+        modified_at ${T} NOT NULL,
+        modified_by ${T} NOT NULL,
+        PRIMARY KEY (type, id)
+      );
+      CREATE TABLE resource_refs (
+        from_type ${T} NOT NULL,
+        from_id   ${T} NOT NULL,
+        field     ${T} NOT NULL,
+        to_type   ${T} NOT NULL,
+        to_id     ${T} NOT NULL,
+        PRIMARY KEY (from_type, from_id, field, to_type, to_id)
+      );
+      CREATE INDEX resource_refs_to ON resource_refs (to_type, to_id);
+      CREATE TABLE resource_contents (
+        type         ${T} NOT NULL,
+        id           ${T} NOT NULL,
+        slot         ${T} NOT NULL,
+        revision     INTEGER NOT NULL,
+        description  TEXT,
+        content_type TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        created_at   ${T} NOT NULL,
+        created_by   ${T} NOT NULL,
+        content      BYTEA NOT NULL,
+        PRIMARY KEY (type, id, slot, revision)
+      );
+    `,
+  },
 ];
 
 /** Any constant: the lock every replica takes to migrate, so one migrates and the others wait. */

@@ -35,6 +35,7 @@ import {
   type ProgressRow, type RoleRow, type UserRow,
 } from './pg-rows.js';
 import { createPgJournalStore, createPgOverviewStore } from './pg-journal.js';
+import { createPgResourceStore } from './pg-resources.js';
 
 export interface PgStoreOptions {
   env?: NodeJS.ProcessEnv;
@@ -479,6 +480,8 @@ function collections(q: Querier, ctx: {
         [r.id, JSON.stringify(r.flow), r.modifiedAt, r.modifiedBy], definitionsMessage)).length > 0,
       delete: async (id) => (await writeAnnounced('DELETE FROM api_flows WHERE id = $1 RETURNING id', [id], definitionsMessage)).length > 0,
     },
+
+    resources: createPgResourceStore(q),
   };
   return self;
 }

@@ -1,0 +1,33 @@
+/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages. */
+import type { Scenario } from '../context.js';
+import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
+
+export const systemScenario: Scenario = {
+  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages',
+  api: 'smartflows',
+  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  async run(ctx) {
+    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const info = await api.GET('/api/v1/system/info');
+    if (expectStatus(ctx, info.response, 200, 'GetSystemInfo')) ensure(ctx, 'behaves_as_documented', typeof info.data?.version === 'string', 'GetSystemInfo names a version', 'GetSystemInfo');
+    const features = await api.GET('/api/v1/system/features');
+    if (expectStatus(ctx, features.response, 200, 'GetSupportedFeatures')) ensure(ctx, 'behaves_as_documented', (features.data ?? []).some((f) => f.id === 'templates'), 'GetSupportedFeatures lists the templates', 'GetSupportedFeatures');
+    const zones = await api.GET('/api/v1/system/timeZones');
+    if (expectStatus(ctx, zones.response, 200, 'GetSystemTimeZones')) ensure(ctx, 'behaves_as_documented', (zones.data ?? []).includes('Europe/Amsterdam'), 'GetSystemTimeZones lists Europe/Amsterdam', 'GetSystemTimeZones');
+    const eur = await api.GET('/api/v1/system/currencies', { params: { query: { filter: 'displayName:euro', size: 5 } } });
+    if (expectStatus(ctx, eur.response, 200, 'GetSystemCurrencySymbols')) ensure(ctx, 'behaves_as_documented', eur.data?.[0]?.symbol === '€', 'the euro is €', 'GetSystemCurrencySymbols');
+    expectStatus(ctx, (await api.GET('/api/v1/system/currencies', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetSystemCurrencySymbols sorted by an unknown property');
+    const formatted = await api.GET('/api/v1/system/format', { params: { query: { value: '1234.5', pattern: '#,##0.00', type: 'number' } } });
+    if (expectStatus(ctx, formatted.response, 200, 'GetFormattedValue')) ensure(ctx, 'behaves_as_documented', formatted.data?.result === '1,234.50', 'GetFormattedValue formats 1234.5 by #,##0.00 as 1,234.50', 'GetFormattedValue');
+    expectStatus(ctx, (await api.GET('/api/v1/system/format', { params: { query: { value: 'abc', pattern: '0', type: 'number' } } })).response, 400, 'GetFormattedValue of a value that is not a number');
+    const langs = await api.GET('/api/v1/system/languages', { params: { query: { filter: 'id:nl-NL', formats: true } } });
+    if (expectStatus(ctx, langs.response, 200, 'GetSystemLanguages')) ensure(ctx, 'behaves_as_documented', langs.data?.[0]?.numberFormat?.decimalSeparator === ',', 'nl-NL writes decimals with a comma', 'GetSystemLanguages');
+    expectStatus(ctx, (await api.GET('/api/v1/system/languages', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetSystemLanguages sorted by an unknown property');
+    const def = await api.GET('/api/v1/system/languages/default');
+    if (expectStatus(ctx, def.response, 200, 'GetSystemDefaultLanguage') && def.data) {
+      expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: def.data })).response, 200, 'SetSystemDefaultLanguage of the current default');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: { id: 'xx-YY', displayName: 'nowhere' } })).response, 400, 'SetSystemDefaultLanguage of a language the system does not offer');
+    expectStatus(ctx, (await api.GET('/api/v1/system/languages/ui')).response, 200, 'GetUiLanguages');
+  },
+};

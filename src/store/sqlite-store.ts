@@ -300,6 +300,11 @@ export function openStore(file: string, opts: {
     userSetPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
     userSetEnabled: db.prepare('UPDATE users SET enabled = ? WHERE id = ?'),
     usersCount: db.prepare('SELECT COUNT(*) FROM users').pluck(),
+    userUpdate: db.prepare(`UPDATE users SET username = @username, display_name = @display_name, email = @email, enabled = @enabled,
+        role_ids = @role_ids, password_hash = @password_hash, first_name = @first_name, last_name = @last_name,
+        description = @description, modified_at = @modified_at, settings = @settings WHERE id = @id`),
+    userDelete: db.prepare('DELETE FROM users WHERE id = ?'),
+    userKeysDelete: db.prepare('DELETE FROM api_keys WHERE user_id = ?'),
 
     keyInsert: db.prepare(`INSERT INTO api_keys (id, user_id, name, hash, last4, created_at, last_used_at, revoked_at, description, created_by)
       VALUES (@id, @user_id, @name, @hash, @last4, @created_at, @last_used_at, @revoked_at, @description, @created_by)`),
@@ -578,6 +583,20 @@ export function openStore(file: string, opts: {
       setEnabled: (userId, enabled) => {
         bumpCredentials();
         mustChange(s.userSetEnabled.run(enabled ? 1 : 0, userId).changes, 'user', userId);
+      },
+      update: (u) => {
+        bumpCredentials();
+        mustChange(s.userUpdate.run({
+          id: u.id, username: u.username, display_name: u.displayName, email: u.email, enabled: u.enabled ? 1 : 0,
+          role_ids: toJson(u.roleIds), password_hash: u.passwordHash, first_name: u.firstName ?? '', last_name: u.lastName ?? '',
+          description: u.description ?? null, modified_at: u.modifiedAt ?? null, settings: toJson(u.settings ?? {}),
+        }).changes, 'user', u.id);
+      },
+      delete: (userId) => {
+        bumpCredentials();
+        s.userKeysDelete.run(userId);
+        s.resetDelete.run(userId);
+        return s.userDelete.run(userId).changes > 0;
       },
       recordLogin: (userId, at) => { mustChange(s.userRecordLogin.run(at, userId).changes, 'user', userId); },
       count: () => s.usersCount.get() as number,

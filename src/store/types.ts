@@ -545,6 +545,14 @@ export interface StoreCollections {
     /** Throws when there is no such user (also setEnabled, recordLogin). */
     setPassword(userId: string, passwordHash: string): Promise<void>;
     setEnabled(userId: string, enabled: boolean): Promise<void>;
+    /**
+     * Saves the user's fields (user name, names, email, description, enabled, roles, password hash,
+     * settings, modifiedAt); createdAt, lastLogin and loginCount stay as stored. Throws when there is
+     * no such user and on a user name another user has.
+     */
+    update(user: UserRecord): Promise<void>;
+    /** Removes the user with its API keys and pending password reset; false when there was none. */
+    delete(userId: string): Promise<boolean>;
     /** Counts a login: loginCount + 1, lastLogin = at. */
     recordLogin(userId: string, at: string): Promise<void>;
     count(): Promise<number>;

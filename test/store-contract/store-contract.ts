@@ -113,6 +113,41 @@ describe(`store contract: ${backendName}`, () => {
       await expect(store.users.create(user('u9', { username: 'name-u1' }))).rejects.toThrow();
     });
 
+    it('users: update saves the editable fields and keeps createdAt and the login count; a taken user name or unknown user throws', async () => {
+      await store.users.create(user('u1'));
+      await store.users.create(user('u2'));
+      await store.users.recordLogin('u1', '2026-03-01T00:00:00.000Z');
+      const before = (await store.users.byId('u1'))!;
+      const changed = {
+        ...before, username: 'renamed', displayName: 'Renamed', email: 'r@example.invalid', enabled: false,
+        roleIds: ['user'], passwordHash: 'scrypt$other', firstName: 'Re', lastName: 'Named', description: 'moved',
+        modifiedAt: '2026-03-02T00:00:00.000Z', settings: { theme: 'dark' },
+        createdAt: '1999-01-01T00:00:00.000Z', loginCount: 99, lastLogin: null,
+      };
+      await store.users.update(changed);
+      expect((await store.users.byId('u1'))).toEqual({ ...changed, createdAt: before.createdAt, loginCount: 1, lastLogin: '2026-03-01T00:00:00.000Z' });
+      expect((await store.users.byUsername('renamed'))?.id).toBe('u1');
+      await expect(store.users.update({ ...changed, username: 'name-u2' })).rejects.toThrow();
+      await expect(store.users.update({ ...changed, id: 'nobody', username: 'nobody' })).rejects.toThrow(/not found/);
+    });
+
+    it('users: delete removes the user with its API keys and pending reset, once', async () => {
+      await store.users.create(user('u1'));
+      await store.users.create(user('u2'));
+      await store.apiKeys.create(apiKey('k1', 'u1'));
+      await store.apiKeys.create(apiKey('k2', 'u2'));
+      await store.passwordResets.put({ userId: 'u1', tokenHash: 'aa'.repeat(32), createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-01T01:00:00.000Z' });
+      const version = store.credentialsVersion();
+      expect((await store.users.delete('u1'))).toBe(true);
+      expect(store.credentialsVersion()).not.toBe(version);
+      expect((await store.users.byId('u1'))).toBeNull();
+      expect((await store.apiKeys.byId('k1'))).toBeNull();
+      expect((await store.passwordResets.byUser('u1'))).toBeNull();
+      expect((await store.apiKeys.byId('k2'))?.userId).toBe('u2');
+      expect((await store.users.delete('u1'))).toBe(false);
+      expect((await store.users.list()).map((u) => u.id)).toEqual(['u2']);
+    });
+
     it('api keys: round-trip, touch, revoke once, and revoked keys leave listActive', async () => {
       await store.users.create(user('u1'));
       await store.apiKeys.create(apiKey('k1', 'u1'));

@@ -222,6 +222,16 @@ function collections(q: Querier, ctx: {
       list: async () => (await all<UserRow>('SELECT * FROM users ORDER BY created_at, username')).map(userFromRow),
       setPassword: async (userId, hash) => mustChange(await credentialWrite('UPDATE users SET password_hash = $1 WHERE id = $2', [hash, userId]), 'user', userId),
       setEnabled: async (userId, enabled) => mustChange(await credentialWrite('UPDATE users SET enabled = $1 WHERE id = $2', [enabled ? 1 : 0, userId]), 'user', userId),
+      update: async (u) => mustChange(await credentialWrite(`UPDATE users SET username = $2, display_name = $3, email = $4, enabled = $5,
+          role_ids = $6, password_hash = $7, first_name = $8, last_name = $9, description = $10, modified_at = $11, settings = $12
+        WHERE id = $1`, [
+        u.id, u.username, u.displayName, u.email, u.enabled ? 1 : 0, toJson(u.roleIds), u.passwordHash,
+        u.firstName ?? '', u.lastName ?? '', u.description ?? null, u.modifiedAt ?? null, toJson(u.settings ?? {}),
+      ]), 'user', u.id),
+      delete: async (userId) => {
+        // Its API keys and pending reset go with it (ON DELETE CASCADE).
+        return (await credentialWrite('DELETE FROM users WHERE id = $1', [userId])) > 0;
+      },
       recordLogin: async (userId, at) => {
         mustChange((await q.query('UPDATE users SET login_count = login_count + 1, last_login = $1 WHERE id = $2', [at, userId])).rowCount ?? 0, 'user', userId);
       },

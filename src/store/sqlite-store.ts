@@ -26,7 +26,8 @@ import { ConnectionGate, gatedView, transactionView, type Synchronous } from './
 import { isStable } from './types.js';
 import { upgradeExecutionReport } from './execution-report-upgrade.js';
 
-import { groupToSql } from './filter-sql.js';
+import { groupToSql, SQLITE_FILTER_DIALECT } from './filter-sql.js';
+import { userQuerySql } from './user-query.js';
 import { StoreQueryError, type EXECUTION_FILTER_KEYS } from './query-rules.js';
 
 /** The collections as this backend implements them: synchronously. */
@@ -591,6 +592,14 @@ export function openStore(file: string, opts: {
           role_ids: toJson(u.roleIds), password_hash: u.passwordHash, first_name: u.firstName ?? '', last_name: u.lastName ?? '',
           description: u.description ?? null, modified_at: u.modifiedAt ?? null, settings: toJson(u.settings ?? {}),
         }).changes, 'user', u.id);
+      },
+      query: (q) => {
+        const { where, orderBy, params } = userQuerySql(q, SQLITE_FILTER_DIALECT);
+        return inTransaction(() => {
+          const total = cached(`SELECT COUNT(*) FROM users WHERE ${where}`).pluck().get(...params) as number;
+          const rows = cached(`SELECT * FROM users WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.size, q.page * q.size) as UserRow[];
+          return pageOf(rows.map(userFromRow), q.page, q.size, total);
+        }) as Page<UserRecord>;
       },
       delete: (userId) => {
         bumpCredentials();

@@ -240,6 +240,13 @@ export interface ActionflowLogRecord {
   content: unknown;
 }
 
+/** The user list (users.query): filter keys and sort fields are the vendor's User names (src/store/user-query.ts). */
+export interface UserQuery {
+  filter?: ConditionGroup;
+  sort: { field: string; direction: 'asc' | 'desc' };
+  page: number;
+  size: number;
+}
 export interface Page<T> { content: T[]; number: number; size: number; totalElements: number; totalPages: number }
 
 export type SortField = 'createdAt' | 'modifiedAt' | 'status' | 'id';
@@ -551,6 +558,8 @@ export interface StoreCollections {
      * no such user and on a user name another user has.
      */
     update(user: UserRecord): Promise<void>;
+    /** A page of users, filtered and sorted (a user query, src/store/user-query.ts). */
+    query(q: UserQuery): Promise<Page<UserRecord>>;
     /** Removes the user with its API keys and pending password reset; false when there was none. */
     delete(userId: string): Promise<boolean>;
     /** Counts a login: loginCount + 1, lastLogin = at. */

@@ -13,6 +13,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreQueryError } from '../../src/store/query-rules.js';
 import type {
+  UserQuery,
   ConditionGroup, ExecutionStatus, ProcessRecord, ResourceQuery, ResourceRecord, Store, StoreChange,
 } from '../../src/store/types.js';
 import { role, user, apiKey, printer, execution, documentRecord, processRecord, logEntry, baseQuery, ids, cond } from '../support/store-records.js';
@@ -129,6 +130,31 @@ describe(`store contract: ${backendName}`, () => {
       expect((await store.users.byUsername('renamed'))?.id).toBe('u1');
       await expect(store.users.update({ ...changed, username: 'name-u2' })).rejects.toThrow();
       await expect(store.users.update({ ...changed, id: 'nobody', username: 'nobody' })).rejects.toThrow(/not found/);
+    });
+
+    it('users: query filters (like, equalTo, booleans, nested or), sorts with nulls last ascending and pages with the total', async () => {
+      await store.users.create(user('u1', { username: 'alice', email: null, lastLogin: '2026-02-01T00:00:00.000Z' }));
+      await store.users.create(user('u2', { username: 'bob', enabled: false }));
+      await store.users.create(user('u3', { username: 'Carol', lastLogin: '2026-01-15T00:00:00.000Z' }));
+      const q = (over: Partial<UserQuery>) => store.users.query({ sort: { field: 'userName', direction: 'asc' }, page: 0, size: 10, ...over });
+      const names = async (over: Partial<UserQuery>) => (await q(over)).content.map((u) => u.username);
+      // Binary order on both backends: upper case first.
+      expect(await names({})).toEqual(['Carol', 'alice', 'bob']);
+      expect(await names({ sort: { field: 'userName', direction: 'desc' } })).toEqual(['bob', 'alice', 'Carol']);
+      expect(await names({ sort: { field: 'lastLogin', direction: 'asc' } })).toEqual(['Carol', 'alice', 'bob']);
+      expect(await names({ filter: { type: 'and', nodes: [{ condition: { key: 'userName', operator: 'like', values: ['AR'] } }] } })).toEqual(['Carol']);
+      expect(await names({ filter: { type: 'and', nodes: [{ condition: { key: 'active', operator: 'isFalse', values: [] } }] } })).toEqual(['bob']);
+      expect(await names({ filter: { type: 'and', nodes: [{ condition: { key: 'emailAddress', operator: 'isBlank', values: [] } }] } })).toEqual(['alice']);
+      expect(await names({ filter: { type: 'or', nodes: [
+        { condition: { key: 'id', operator: 'equalTo', values: ['u2'] } },
+        { group: { type: 'and', nodes: [{ condition: { key: 'active', operator: 'isTrue', values: [] } }, { condition: { key: 'userName', operator: 'like', values: ['ali'] } }] } },
+      ] } })).toEqual(['alice', 'bob']);
+      const page = await q({ page: 1, size: 2 });
+      expect(page.content.map((u) => u.id)).toEqual(['u2']);
+      expect(page).toMatchObject({ number: 1, size: 2, totalElements: 3, totalPages: 2 });
+      expect((await q({ page: 5, size: 2 }))).toMatchObject({ content: [], totalElements: 3 });
+      await expect(q({ sort: { field: 'passwordHash', direction: 'asc' } })).rejects.toThrow(/sort field/);
+      await expect(q({ filter: { type: 'and', nodes: [{ condition: { key: 'passwordHash', operator: 'like', values: ['s'] } }] } })).rejects.toThrow(/filter key/);
     });
 
     it('users: delete removes the user with its API keys and pending reset, once', async () => {

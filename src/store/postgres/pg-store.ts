@@ -18,6 +18,7 @@ import pg from 'pg';
 import type { ServerSecrets } from '../server-secrets.js';
 import { fileSecrets, SECRETS_FILE_ID_META_KEY } from '../server-secrets.js';
 import { StoreQueryError, groupToSql, POSTGRES_FILTER_DIALECT } from '../filter-sql.js';
+import { userQuerySql } from '../user-query.js';
 import type { StoreHealthState } from '../store-health.js';
 import type {
   ActionflowLogRecord, ConditionGroup, ExecutionProgressView, ExecutionQuery, ExecutionRecord, ExecutionStatistics,
@@ -228,6 +229,15 @@ function collections(q: Querier, ctx: {
         u.id, u.username, u.displayName, u.email, u.enabled ? 1 : 0, toJson(u.roleIds), u.passwordHash,
         u.firstName ?? '', u.lastName ?? '', u.description ?? null, u.modifiedAt ?? null, toJson(u.settings ?? {}),
       ]), 'user', u.id),
+      query: async (uq) => {
+        const { where, orderBy, params } = userQuerySql(uq, POSTGRES_FILTER_DIALECT);
+        const n = params.length;
+        // One statement: the count and the page from the same snapshot.
+        const rows = await all<UserRow & { total: number }>(`SELECT *, COUNT(*) OVER () AS total FROM users WHERE ${where}
+          ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, uq.size, uq.page * uq.size]);
+        const total = rows.length ? Number(rows[0].total) : await scalar<number>(`SELECT COUNT(*) FROM users WHERE ${where}`, params);
+        return pageOf(rows.map(userFromRow), uq.page, uq.size, total);
+      },
       delete: async (userId) => {
         // Its API keys and pending reset go with it (ON DELETE CASCADE).
         return (await credentialWrite('DELETE FROM users WHERE id = $1', [userId])) > 0;

@@ -2697,13 +2697,23 @@ export interface paths {
         };
         /**
          * Get users
-         * @description The vendor's GetUsers (GET /users).
+         * @description The vendor's GetUsers (GET /users): every user, paged (`page` from 0, `size`, default 20),
+         *     sorted (`sort=property,asc|desc`, default `userName,asc`; by `userName`, `displayName`,
+         *     `firstName`, `lastName`, `emailAddress`, `createdAt`, `modifiedAt`, `lastLogin`, `id`, then id)
+         *     and filtered (`filter=property:value,...`, each property containing its value; properties:
+         *     the sort fields, `description` and `active`). `X-Total-Count` is the number of users the
+         *     filter matches. **flowmock choice**: needs `read:users` (administrators).
          */
         get: operations["GetUsers"];
         put?: never;
         /**
          * Create user
-         * @description The vendor's CreateUser (POST /users).
+         * @description The vendor's CreateUser (POST /users). Read: `userName` (1-100 letters, digits and `. _ @ -`,
+         *     unique), `firstName`, `lastName`, `displayName` (else first and last name, else the user
+         *     name), `emailAddress` (empty for none), `description`, `active` (default true), `settings`,
+         *     `roles` (each by `id`, else `name`; absent: the User role; every one must exist) and
+         *     `identity.native.password` (at least 8 characters, stored as a scrypt hash; without one the
+         *     user logs in only after a password reset). Output fields (`id`, `createdAt`, ...) are ignored.
          */
         post: operations["CreateUser"];
         delete?: never;
@@ -2747,7 +2757,9 @@ export interface paths {
         put?: never;
         /**
          * Get filtered users
-         * @description The vendor's GetFilteredUsers (POST /users/filter).
+         * @description The vendor's GetFilteredUsers (POST /users/filter): GetUsers with the filter as a condition
+         *     group (the vendor's FilterCondition operators, nested and/or groups) on the same properties.
+         *     **flowmock choice**: needs `read:users`; `X-Total-Count` as GetUsers.
          */
         post: operations["GetFilteredUsers"];
         delete?: never;
@@ -2765,18 +2777,25 @@ export interface paths {
         };
         /**
          * Get user
-         * @description The vendor's GetUser (GET /users/{user}).
+         * @description The vendor's GetUser (GET /users/{user}), by id or user name. **flowmock choice**: needs `read:users`.
          */
         get: operations["GetUser"];
         /**
          * Update user
-         * @description The vendor's UpdateUser (PUT /users/{user}).
+         * @description The vendor's UpdateUser (PUT /users/{user}), by id or user name. The fields CreateUser reads;
+         *     `active`, `roles`, `description`, `settings` and the password keep their value when absent.
+         *     Disabling a user or changing its roles applies to its keys and tokens on their next call.
+         *     A userName another user has is a 409; so is disabling or demoting the last enabled administrator.
          */
         put: operations["UpdateUser"];
         post?: never;
         /**
          * Delete user
-         * @description The vendor's DeleteUser (DELETE /users/{user}).
+         * @description The vendor's DeleteUser (DELETE /users/{user}), by id or user name. Its API keys and pending
+         *     password reset go with it: its credentials are refused at once. A user who still owns flow
+         *     executions or data objects is a 409 unless `force=true` (then what it owned stays, its
+         *     `createdBy` the removed user's id). The last enabled administrator is never deleted (409,
+         *     also with `force`).
          */
         delete: operations["DeleteUser"];
         options?: never;
@@ -11112,7 +11131,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateUser: {
@@ -11141,10 +11159,17 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            /** @description Another user has this userName. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetExternalUsers: {
@@ -11233,7 +11258,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetUser: {
@@ -11261,7 +11285,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateUser: {
@@ -11293,15 +11316,23 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description Another user has this userName, or the change leaves no enabled administrator. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     DeleteUser: {
         parameters: {
             query?: {
-                /** @description Remove it even when it is in use or the default. */
+                /** @description Remove it even when it still owns flow executions or data objects (never the last administrator). */
                 force?: boolean;
             };
             header?: never;
@@ -11326,7 +11357,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
+            /** @description The user still owns executions or data objects (without force), or is the last enabled administrator. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TriggerActionflow: {

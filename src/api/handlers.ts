@@ -9,6 +9,7 @@ import { dataHandlers } from './data/data.js';
 import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
 import { userHandlers } from './users/users.js';
+import { userAdminHandlers } from './users/admin.js';
 import { authenticationHandlers } from './auth/authentication.js';
 import { phixflowHandlers } from './phixflow/actionflows.js';
 import { flowmockHandlers } from './flowmock/flowmock.js';
@@ -38,6 +39,7 @@ export const handlers: Handlers = {
   ...documentHandlers,
   ...printerHandlers,
   ...userHandlers,
+  ...userAdminHandlers,
   ...authenticationHandlers,
   ...phixflowHandlers,
   ...flowmockHandlers,

@@ -32,7 +32,7 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/templates
   'GetTemplateSchema',
   // /api/v1/users
-  'GetUsers', 'CreateUser', 'GetExternalUsers', 'SyncExternalUsers', 'GetFilteredUsers', 'DeleteUser', 'GetUser', 'UpdateUser',
+  'GetExternalUsers', 'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

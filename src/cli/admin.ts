@@ -4,6 +4,7 @@
  * file's db, or the default), say which on stderr, and warn when there was none and they created
  * it (a new database is not the server's: its keys and users are not the server's either).
  */
+import { EMAIL_PATTERN, MIN_PASSWORD_LENGTH, USER_NAME_PATTERN, USER_NAME_RULE } from '../auth/user-rules.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -155,9 +156,9 @@ function vendorFields(u: UserRecord) {
 export async function usersCreate(opts: {
   userName: string; emailAddress?: string; firstName?: string; lastName?: string; role: string; password?: string; apiKey?: boolean;
 } & DbOptions): Promise<void> {
-  if (!/^[A-Za-z0-9._@-]{1,100}$/.test(opts.userName)) throw new CliError('--user-name takes 1-100 letters, digits and . _ @ -');
-  if (opts.password !== undefined && opts.password.length < 8) throw new CliError('A password needs at least 8 characters.');
-  if (opts.emailAddress !== undefined && !/^[^@\s]+@[^@\s]+$/.test(opts.emailAddress)) throw new CliError(`--email-address "${opts.emailAddress}" is not an email address.`);
+  if (!USER_NAME_PATTERN.test(opts.userName)) throw new CliError(`--user-name takes ${USER_NAME_RULE}`);
+  if (opts.password !== undefined && opts.password.length < MIN_PASSWORD_LENGTH) throw new CliError(`A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+  if (opts.emailAddress !== undefined && !EMAIL_PATTERN.test(opts.emailAddress)) throw new CliError(`--email-address "${opts.emailAddress}" is not an email address.`);
   return withStore(opts, async (store, credentials) => {
     if ((await store.users.byUsername(opts.userName))) throw new CliError(`A user ${opts.userName} exists already.`);
     const displayName = [opts.firstName, opts.lastName].filter(Boolean).join(' ') || opts.userName;

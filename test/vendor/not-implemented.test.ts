@@ -45,9 +45,9 @@ describe('the not-implemented list and the spec', () => {
     const get = (id: string) => cov.rows.find((r) => r.operationId === id)!.statuses;
     const unreachable = (id: string) => get(id).filter((st) => st.unreachable).map((st) => st.status);
     const gaps = (id: string) => get(id).filter((st) => !st.unreachable).map((st) => st.status);
-    expect(unreachable('CreateUser')).toEqual([201, 409]);
-    expect(gaps('CreateUser')).toEqual([400, 401, 403, 413, 415, 501]);
-    expect(unreachable('GetUser')).toEqual([200, 404]);
+    expect(unreachable('CreateDatasetData')).toEqual([201, 404, 409]);
+    expect(gaps('CreateDatasetData')).toEqual([400, 401, 403, 413, 415, 501]);
+    expect(unreachable('GetSystemPrinter')).toEqual([200, 404]);
     // An implemented operation gets nothing from this rule (GetTemplates: the resource engine's).
     expect(unreachable('GetPrinters')).toEqual([]);
     expect(unreachable('GetTemplates')).toEqual([]);
@@ -85,7 +85,7 @@ describe('a not-implemented operation over HTTP', () => {
   });
 
   it('answers the 501 problem naming the operation to a caller who may call it with a valid request', async () => {
-    const problem = await expectProblem(await s.call('/api/v1/users?page=0&size=5', { key: s.adminKey }), 501, { detail: 'GetUsers (GET /api/v1/users)' });
+    const problem = await expectProblem(await s.call('/api/v1/users/external?page=0&size=5', { key: s.adminKey }), 501, { detail: 'GetExternalUsers (GET /api/v1/users/external)' });
     expect(problem).toMatchObject({ type: 'urn:flowmock:problem:not-implemented', title: 'Not implemented' });
   });
 

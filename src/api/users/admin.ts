@@ -108,7 +108,7 @@ export const userAdminHandlers: Pick<Handlers, 'GetUsers' | 'GetFilteredUsers' |
 
   async GetFilteredUsers(ctx) {
     const { store } = ctx.services;
-    const filter = checkFilterGroup(ctx.body!.group as Parameters<typeof checkFilterGroup>[0], USER_LIST, 'body', '/group');
+    const filter = checkFilterGroup(ctx.body!.group as Parameters<typeof checkFilterGroup>[0], USER_LIST, 'body', '');
     const page = await store.users.query({ filter, ...listPaging(ctx.query, USER_LIST) });
     return { status: 200, headers: { 'X-Total-Count': String(page.totalElements) }, body: await Promise.all(page.content.map((u) => presentUser(store, u))) };
   },

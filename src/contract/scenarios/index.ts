@@ -13,6 +13,7 @@ import { queueScenario } from './queue.js';
 import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
+import { usersAdminScenario } from './users-admin.js';
 import { resourcesScenario } from './resources.js';
 import { systemScenario } from './system.js';
 import { documentsScenario } from './documents.js';
@@ -44,6 +45,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     filtersScenario,
     dataObjectsScenario,
     printersScenario,
+    usersAdminScenario,
     resourcesScenario,
     systemScenario,
     documentsScenario,

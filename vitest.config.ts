@@ -32,7 +32,7 @@ export const SLOW = [
   'test/store-postgres/*.test.ts',
   'test/smartflows/demo-flows-postgres.test.ts',
   'test/smartflows/resources-postgres.test.ts',
-  'test/smartflows/users-admin-postgres.test.ts',
+  'test/smartflows/admin-postgres.test.ts',
   'test/store-contract/postgres.test.ts',
 ];
 

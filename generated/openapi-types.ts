@@ -2002,7 +2002,15 @@ export interface paths {
         put?: never;
         /**
          * Create backup
-         * @description The vendor's CreateBackup (POST /system/backup).
+         * @description The vendor's CreateBackup (POST /system/backup): the project's configuration as one archive,
+         *     gzip'd JSON (`{format: "flowmock-backup", version: 1, createdAt, includeHistory, resources,
+         *     printers, apiFlows}`): every object of the regular collections (assets, connectors, data sets,
+         *     languages, tag groups, templates, ...) with its references and content, the printers and the
+         *     flows created over the API. RestoreBackup takes it back.
+         *     **flowmock choices**: the archive never holds users, API keys or passwords (so a restore can
+         *     lock nobody out; `includeSensitiveData` changes nothing), nor executions and documents (runs,
+         *     not configuration). `includeHistory=true` keeps every content revision (template and asset
+         *     versions); without it, the newest revision of each content only.
          */
         post: operations["CreateBackup"];
         delete?: never;
@@ -2022,7 +2030,15 @@ export interface paths {
         put?: never;
         /**
          * Restore backup
-         * @description The vendor's RestoreBackup (POST /system/backup/restore).
+         * @description The vendor's RestoreBackup (POST /system/backup/restore): the body is an archive CreateBackup
+         *     answered (`application/octet-stream`, gzip'd JSON). The whole archive is checked first; then,
+         *     in one transaction, each regular collection, the printers and the API flows become exactly
+         *     what the archive holds (objects not in it are removed; users, keys, executions and documents
+         *     are left as they are). **flowmock choices**: the answer counts what was restored; a body that
+         *     is not such an archive, of another version, or with an object of a type this server has no
+         *     collection for is a 400 naming where (a JSON pointer into the archive); the body is limited
+         *     like every body (the server's body limit, default 1 MiB: a 413) and the archive may unpack
+         *     to at most 64 MiB (a 413).
          */
         post: operations["RestoreBackup"];
         delete?: never;
@@ -9834,9 +9850,9 @@ export interface operations {
     CreateBackup: {
         parameters: {
             query?: {
-                /** @description Include execution history. */
+                /** @description Keep every revision of each content (template and asset versions), not only the newest. */
                 includeHistory?: boolean;
-                /** @description Include passwords and secrets (encrypted). */
+                /** @description Accepted; flowmock's archive holds no credentials either way. */
                 includeSensitiveData?: boolean;
             };
             header?: never;
@@ -9845,9 +9861,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes. */
+            /** @description The archive (gzip'd JSON). */
             200: {
                 headers: {
+                    /**
+                     * @description An attachment named flowmock-backup-<time>.json.gz.
+                     * @example attachment; filename="flowmock-backup-2026-11-22T10-00-00-000Z.json.gz"
+                     */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9857,7 +9878,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     RestoreBackup: {
@@ -9873,21 +9893,35 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description Restored; how many objects of each kind the store now holds from the archive. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        restored?: {
+                            resources?: number;
+                            contents?: number;
+                            printers?: number;
+                            apiFlows?: number;
+                        };
+                    };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body is not a flowmock backup archive this server can restore (named by a JSON pointer into the archive). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     RunCleanup: {

@@ -19,6 +19,7 @@ import { dashboardHandlers } from './flowmock/dashboard.js';
 import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
+import { backupHandlers } from './system/backup.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -32,6 +33,7 @@ export const handlers: Handlers = {
   ...notImplementedHandlers,
   ...resourceHandlers,
   ...systemHandlers,
+  ...backupHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -26,7 +26,7 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/settings
   'GetSettings', 'GetPublicSettings', 'ClearSubSettings', 'GetSubSettings', 'UpdateSubSettings',
   // /api/v1/system
-  'CreateBackup', 'RestoreBackup', 'RunCleanup', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'ExecuteImport', 'PrepareImport', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 
+  'RunCleanup', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'ExecuteImport', 'PrepareImport', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 
   // /api/v1/taggroups
   'GetPluginTagGroups', 'SyncPluginTagGroups',
   // /api/v1/templates

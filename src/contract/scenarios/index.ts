@@ -14,6 +14,7 @@ import { filtersScenario } from './filters.js';
 import { dataObjectsScenario } from './data-objects.js';
 import { printersScenario } from './printers.js';
 import { usersAdminScenario } from './users-admin.js';
+import { backupScenario } from './backup.js';
 import { resourcesScenario } from './resources.js';
 import { systemScenario } from './system.js';
 import { documentsScenario } from './documents.js';
@@ -46,6 +47,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     dataObjectsScenario,
     printersScenario,
     usersAdminScenario,
+    backupScenario,
     resourcesScenario,
     systemScenario,
     documentsScenario,

@@ -102,7 +102,7 @@ describe('RestoreBackup: a round trip', () => {
   });
 });
 
-describe('RestoreBackup: what it refuses', () => {
+describe('RestoreBackup: what it refuses, and what it fills in', () => {
   const gz = (v: unknown) => gzipSync(typeof v === 'string' ? v : JSON.stringify(v));
   const archive = (over: Obj = {}) => ({ format: 'flowmock-backup', version: 1, createdAt: '2026-01-01T00:00:00.000Z', includeHistory: false, resources: [], printers: [], apiFlows: [], ...over });
   const BAD: Array<{ why: string; body: Buffer; pointer: string }> = [
@@ -114,11 +114,24 @@ describe('RestoreBackup: what it refuses', () => {
     { why: 'an object of a type no collection holds', body: gz(archive({ resources: [{ record: { type: 'spaceship', id: 'x', body: {}, createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }, references: [], contents: [] }] })), pointer: '/resources/0/record/type' },
     { why: 'contents that are not a list', body: gz(archive({ resources: [{ record: { type: 'asset', id: 'x', body: {}, createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }, references: [], contents: 'no' }] })), pointer: '/resources/0/contents' },
     { why: 'printers that are not a list', body: gz(archive({ printers: {} })), pointer: '/printers' },
+    { why: 'a body field the model does not have', body: gz(archive({ resources: [{ record: { type: 'asset', id: 'x', body: { displayName: 'a', secretSauce: 1 }, createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }, references: [], contents: [] }] })), pointer: '/resources/0/record/body/secretSauce' },
+    { why: 'one object twice', body: gz(archive({ resources: [0, 1].map(() => ({ record: { type: 'asset', id: 'x', body: {}, createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }, references: [], contents: [] })) })), pointer: '/resources/1/record/id' },
+    { why: 'a printer without displayName', body: gz(archive({ printers: [{ id: 'p', definition: { id: 'generic-pdf' }, defaultPrinter: false, createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }] })), pointer: '/printers/0' },
+    { why: 'an API flow without its flow', body: gz(archive({ apiFlows: [{ id: 'f', createdAt: 'a', createdBy: 'b', modifiedAt: 'c', modifiedBy: 'd' }] })), pointer: '/apiFlows/0' },
   ];
   it.each(BAD)('answers 400 naming $pointer for $why, and changes nothing', async (c) => {
     const before = stateOf((await backup()).archive);
     await expectProblem(await restore(c.body), 400, { field: { in: 'body', pointer: c.pointer } });
     expect(stateOf((await backup()).archive)).toEqual(before);
+  });
+
+  it('takes a printer without its optional fields (description, flavor, properties): they are null', async () => {
+    const p = { id: 'zz-minimal-printer', displayName: 'zz-minimal', definition: { id: 'generic-pdf' }, defaultPrinter: false, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'system', modifiedAt: '2026-01-01T00:00:00.000Z', modifiedBy: 'system' };
+    const current = (await backup()).archive;
+    await json(await restore(gz({ ...current, printers: [p] })));
+    expect(await json<Obj>(await admin('/api/v1/printers/zz-minimal-printer'))).toMatchObject({ id: p.id, displayName: 'zz-minimal' });
+    await json(await restore(gz(current)));
+    await expectProblem(await admin('/api/v1/printers/zz-minimal-printer'), 404);
   });
 
   it('answers 413 for an archive that unpacks to more than 64 MiB (a small gzip of zeros)', async () => {

@@ -96,7 +96,12 @@ export function readBackup(bytes: Buffer, collections: ResourceCollection[]): Ba
   try { a = JSON.parse(text); } catch { throw new BackupError('the archive does not hold JSON', ''); }
   if (!isObj(a) || a.format !== BACKUP_FORMAT) throw new BackupError(`the archive is not a ${BACKUP_FORMAT}`, '/format');
   if (a.version !== BACKUP_VERSION) throw new BackupError(`the archive is version ${String(a.version)}; this server reads version ${BACKUP_VERSION}`, '/version');
-  const types = new Set(collections.map((c) => c.objectType));
+  const byType = new Map(collections.map((c) => [c.objectType, c]));
+  const seen = new Set<string>();
+  const once = (key: string, what: string, at: string) => {
+    if (seen.has(key)) throw new BackupError(`${what} is in the archive twice`, at);
+    seen.add(key);
+  };
   if (!Array.isArray(a.resources)) throw new BackupError('resources must be an array', '/resources');
   a.resources.forEach((o: unknown, i) => {
     const at = `/resources/${i}`;
@@ -104,7 +109,11 @@ export function readBackup(bytes: Buffer, collections: ResourceCollection[]): Ba
       || !isStr(o.record.createdAt) || !isStr(o.record.createdBy) || !isStr(o.record.modifiedAt) || !isStr(o.record.modifiedBy)) {
       throw new BackupError('each resource needs a record {type, id, body, createdAt, createdBy, modifiedAt, modifiedBy}', `${at}/record`);
     }
-    if (!types.has(o.record.type)) throw new BackupError(`no collection of this server holds objects of type ${o.record.type}`, `${at}/record/type`);
+    const c = byType.get(o.record.type);
+    if (!c) throw new BackupError(`no collection of this server holds objects of type ${o.record.type}`, `${at}/record/type`);
+    const stray = Object.keys(o.record.body).find((k) => !c.fields.includes(k));
+    if (stray !== undefined) throw new BackupError(`${stray} is not a field of ${c.model} (the vendor's models are closed)`, `${at}/record/body/${stray}`);
+    once(`resource ${o.record.type} ${o.record.id}`, `${o.record.type} ${o.record.id}`, `${at}/record/id`);
     if (!Array.isArray(o.references) || !o.references.every((r) => isObj(r) && isStr(r.field) && isStr(r.toType) && isStr(r.toId))) {
       throw new BackupError('references must be an array of {field, toType, toId}', `${at}/references`);
     }
@@ -112,11 +121,18 @@ export function readBackup(bytes: Buffer, collections: ResourceCollection[]): Ba
       throw new BackupError('contents must be an array of {slot, contentType, createdAt, createdBy, data (base64)}', `${at}/contents`);
     }
   });
+  const audit = (r: Record<string, unknown>) => isStr(r.id) && isStr(r.createdAt) && isStr(r.createdBy) && isStr(r.modifiedAt) && isStr(r.modifiedBy);
+  const RECORDS = {
+    printers: { ok: (r: Record<string, unknown>) => audit(r) && isStr(r.displayName) && isObj(r.definition) && isStr(r.definition.id) && typeof r.defaultPrinter === 'boolean',
+      needs: 'id, displayName, definition {id}, defaultPrinter, createdAt, createdBy, modifiedAt, modifiedBy' },
+    apiFlows: { ok: (r: Record<string, unknown>) => audit(r) && isObj(r.flow), needs: 'id, flow, createdAt, createdBy, modifiedAt, modifiedBy' },
+  };
   for (const key of ['printers', 'apiFlows'] as const) {
     const list = a[key];
     if (!Array.isArray(list)) throw new BackupError(`${key} must be an array`, `/${key}`);
     list.forEach((r: unknown, i) => {
-      if (!isObj(r) || !isStr(r.id) || !isStr(r.createdAt)) throw new BackupError(`each of ${key} needs an id and createdAt`, `/${key}/${i}`);
+      if (!isObj(r) || !RECORDS[key].ok(r)) throw new BackupError(`each of ${key} needs ${RECORDS[key].needs}`, `/${key}/${i}`);
+      once(`${key} ${String(r.id)}`, `${key} ${String(r.id)}`, `/${key}/${i}/id`);
     });
   }
   return a as unknown as BackupArchive;
@@ -137,7 +153,7 @@ export async function restoreBackup(store: Store, collections: ResourceCollectio
           Buffer.from(c.data, 'base64'));
       }
     }
-    for (const p of archive.printers) await tx.printers.insert(p);
+    for (const p of archive.printers) await tx.printers.insert({ ...p, description: p.description ?? null, flavor: p.flavor ?? null, properties: p.properties ?? null });
     for (const f of archive.apiFlows) await tx.apiFlows.insert(f);
   });
   return countsOf(archive);

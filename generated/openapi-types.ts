@@ -1732,8 +1732,10 @@ export interface paths {
         /**
          * Get dependencies
          * @description The vendor's GetDependencies (GET /dependencies/{objectType}/{objectId}). No credentials, as in the vendor definition.
-         *     `objectType` is `flow` or the object type of a regular collection (asset, connector, dataset, datasource,
-         *     language, tagGroup, template); `direction` is `inbound` (what uses it), `outbound` (what it uses) or
+         *     `objectType` is one of the vendor's ObjectType values: `flow` and the regular collections' types (asset,
+         *     connector, connectorType, dataset, datasource, language, tagGroup, template) answer their references;
+         *     `printer`, `user`, `document` and `data` answer the object (nothing refers to them in flowmock yet); the
+         *     types flowmock keeps no objects of (entityReference, tag, templateLibrary, portal*) answer 404; `direction` is `inbound` (what uses it), `outbound` (what it uses) or
          *     `both` (default); `depth` 1 to 10 (default 1) levels are listed, the last ones `lazy` (their own links
          *     not listed). `users` are the users who created and last changed the object. Flows use the templates and
          *     languages of their document steps and the data set of their XML input.

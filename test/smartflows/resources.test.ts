@@ -226,6 +226,16 @@ describe('dependencies', () => {
     expect(outOnly.users).toEqual([{ id: 'system', displayName: 'system', type: 'user' }]);
   });
 
+  it('every vendor object type is accepted: one flowmock keeps outside the collections (a user) answers its tree, one it keeps none of (a portal template) a 404', async () => {
+    const me = await json<Obj>(await admin('/api/v1/users/me'));
+    const tree = await json<Obj>(await s.call(`/api/v1/dependencies/user/${me.id}`, { key: null }));
+    expect(tree.object).toEqual({ id: me.id, displayName: me.displayName, type: 'user' });
+    expect(tree.inbound).toEqual([]);
+    expect(tree.outbound).toEqual([]);
+    await expectProblem(await s.call('/api/v1/dependencies/user/ghost', { key: null }), 404);
+    await expectProblem(await s.call('/api/v1/dependencies/portalTemplate/any', { key: null }), 404);
+  });
+
   it('an unknown object type or direction is a 400 naming it; an unknown object a 404', async () => {
     await expectProblem(await s.call('/api/v1/dependencies/spaceship/x', { key: null }), 400, { field: { in: 'path', pointer: '/objectType', rule: 'enum' } });
     await expectProblem(await s.call('/api/v1/dependencies/template/invoice?direction=sideways', { key: null }), 400, { field: { in: 'query', pointer: '/direction' } });

@@ -18,6 +18,12 @@ import type { ResourceCollection } from './collections.js';
 export type ResourceProblem = { in: 'body' | 'query' | 'path'; pointer: string; rule: string; message: string };
 
 /** What went wrong, without an HTTP status (src/http/error-problems.ts maps it). */
+/** The vendor's ObjectType (reference/smart-flows-vendor-contract.json): what GetDependencies accepts. */
+export const VENDOR_OBJECT_TYPES: readonly string[] = [
+  'asset', 'connector', 'connectorType', 'datasource', 'data', 'dataset', 'document', 'entityReference', 'flow', 'language',
+  'printer', 'tag', 'tagGroup', 'template', 'templateLibrary', 'user', 'portalLibrary', 'portalGroup', 'portalTemplate',
+];
+
 export class ResourceError extends Error {
   constructor(readonly kind: 'notFound' | 'invalid' | 'conflict', message: string, readonly problems: ResourceProblem[] = []) {
     super(message);
@@ -354,12 +360,19 @@ export class ResourceEngine {
       if (!this.flows().has(id)) throw new ResourceError('notFound', `No flow ${id}.`);
     } else {
       const c = this.byType.get(objectType);
-      if (!c) {
-        throw new ResourceError('invalid', `objectType must be one of: ${['flow', ...this.byType.keys()].join(', ')}.`,
-          [{ in: 'path', pointer: '/objectType', rule: 'enum', message: `must be one of: ${['flow', ...this.byType.keys()].join(', ')}` }]);
+      if (c) {
+        const rec = await this.mustGet(store, c, id);
+        users = [...new Set([rec.createdBy, rec.modifiedBy])];
+      } else if (VENDOR_OBJECT_TYPES.includes(objectType)) {
+        // A vendor object type outside the collections: answered from the object where flowmock keeps
+        // such objects (nothing in the reference table points at them yet), else flowmock has none: 404.
+        const other = await this.otherObject(store, objectType, id);
+        if (!other) throw new ResourceError('notFound', `No ${objectType} ${id}.`);
+        users = other.users;
+      } else {
+        throw new ResourceError('invalid', `objectType must be one of the vendor's object types: ${VENDOR_OBJECT_TYPES.join(', ')}.`,
+          [{ in: 'path', pointer: '/objectType', rule: 'enum', message: `must be one of: ${VENDOR_OBJECT_TYPES.join(', ')}` }]);
       }
-      const rec = await this.mustGet(store, c, id);
-      users = [...new Set([rec.createdBy, rec.modifiedBy])];
     }
     const expand = async (type: string, oid: string, dir: 'inbound' | 'outbound', level: number, seen: Set<string>): Promise<DependencyNode[]> => {
       const links = dir === 'inbound'
@@ -473,8 +486,22 @@ export class ResourceEngine {
     return tx.resources.referencesFrom(type, id);
   }
 
+  /** An object of a vendor type flowmock keeps outside the collections: its name and the users who created and changed it. */
+  private async otherObject(tx: StoreCollections, type: string, id: string): Promise<{ displayName: string; users: string[] } | null> {
+    const named = (displayName: string, ...users: Array<string | null | undefined>) =>
+      ({ displayName, users: [...new Set(users.filter((u): u is string => typeof u === 'string' && u !== ''))] });
+    switch (type) {
+      case 'printer': { const r = await tx.printers.byId(id); return r && named(r.displayName, r.createdBy, r.modifiedBy); }
+      case 'user': { const r = await tx.users.byId(id); return r && named(r.displayName); }
+      case 'document': { const r = await tx.documents.byId(id); return r && named(r.displayName, r.createdBy); }
+      case 'data': { const r = await tx.data.byId(id); return r && named(r.displayName, r.createdBy, r.modifiedBy); }
+      default: return null;
+    }
+  }
+
   private async refOf(tx: StoreCollections, type: string, id: string): Promise<ObjectRef> {
     if (type === 'flow') return { id, displayName: this.flows().get(id)?.def.displayName ?? id, type };
+    if (!this.byType.has(type)) return { id, displayName: (await this.otherObject(tx, type, id))?.displayName ?? id, type };
     const rec = await tx.resources.byId(type, id);
     const name = rec?.body.displayName;
     return { id, displayName: typeof name === 'string' ? name : id, type };

@@ -13,11 +13,11 @@
  * the 1-minute load average is recorded with each sample and its median shown beside each figure.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/support/prism.js';
-import { ROOT, memoryOf } from './lib.js';
+import { ROOT, memoryOf, saveSection } from './lib.js';
 
 const COMPILED_CLI = path.join(ROOT, 'dist', 'server', 'src', 'cli', 'main.js');
 const PRISM = path.join(ROOT, 'node_modules', '.bin', 'prism');
@@ -162,14 +162,5 @@ export function coldStartMarkdown(r: ColdStartResult): string[] {
 
 /** Writes workload 6's section into latest.md (replacing an earlier one) and its figures into latest.json. */
 export function saveColdStart(outDir: string, res: ColdStartResult): string {
-  mkdirSync(outDir, { recursive: true });
-  const md = coldStartMarkdown(res).join('\n');
-  const mdFile = path.join(outDir, 'latest.md');
-  const before = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
-  const section = /<!-- bench:workload-6 -->[\s\S]*?<!-- \/bench:workload-6 -->\n?/;
-  writeFileSync(mdFile, section.test(before) ? before.replace(section, md) : `${before.replace(/\n*$/, '\n\n')}${md}`);
-  const jsonFile = path.join(outDir, 'latest.json');
-  const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown> : {};
-  writeFileSync(jsonFile, JSON.stringify({ ...json, coldStart: { summary: summariseColdStart(res), raw: res } }, null, 2) + '\n');
-  return md;
+  return saveSection(outDir, 6, coldStartMarkdown(res).join('\n'), { summary: summariseColdStart(res), raw: res });
 }

@@ -1,8 +1,10 @@
 /**
  * Helpers for the benchmark: child processes on loopback (the reference server as a user runs
  * it, the bare Express baseline), RSS sampling from /proc, and an autocannon wrapper that
- * returns the few numbers the report needs.
+ * returns the few numbers the report needs; the sections of latest.md and latest.json that
+ * workloads 5 and 6 write on their own.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { memoryOf } from '../test/reliability/support.js';
@@ -71,5 +73,38 @@ export async function cannon(opts: {
     non2xx: r.non2xx,
     errors: r.errors,
     statusCodes,
+  };
+}
+
+/** Workloads that write their own section of latest.md (between markers) and their own key of latest.json. */
+const SECTION_KEYS: Record<number, string> = { 5: 'replicaHttp', 6: 'coldStart' };
+const sectionPattern = (n: number) => new RegExp(`<!-- bench:workload-${n} -->[\\s\\S]*?<!-- /bench:workload-${n} -->\\n?`);
+
+/**
+ * Writes workload `n`'s markdown (which starts and ends with its markers) into latest.md in place
+ * of an earlier one, or after what is there, and `value` under its key of latest.json: the other
+ * workloads' results stay as they are.
+ */
+export function saveSection(outDir: string, n: 5 | 6, md: string, value: unknown): string {
+  mkdirSync(outDir, { recursive: true });
+  const mdFile = path.join(outDir, 'latest.md');
+  const before = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
+  const section = sectionPattern(n);
+  writeFileSync(mdFile, section.test(before) ? before.replace(section, md) : `${before.replace(/\n*$/, '\n\n')}${md}`);
+  const jsonFile = path.join(outDir, 'latest.json');
+  const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown> : {};
+  writeFileSync(jsonFile, JSON.stringify({ ...json, [SECTION_KEYS[n]]: value }, null, 2) + '\n');
+  return md;
+}
+
+/** The sections of workloads 5 and 6 already in latest.md / latest.json, for a run of workloads 1-4 to keep. */
+export function keptSections(outDir: string): { md: string[]; json: Record<string, unknown> } {
+  const mdFile = path.join(outDir, 'latest.md');
+  const jsonFile = path.join(outDir, 'latest.json');
+  const md = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
+  const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown> : {};
+  return {
+    md: Object.keys(SECTION_KEYS).map((n) => sectionPattern(Number(n)).exec(md)?.[0]).filter((s): s is string => !!s),
+    json: Object.fromEntries(Object.values(SECTION_KEYS).filter((k) => k in json).map((k) => [k, json[k]])),
   };
 }

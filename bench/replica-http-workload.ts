@@ -19,13 +19,13 @@
  * Every server is started and stopped here; each PostgreSQL setup has its own scratch database,
  * dropped afterwards. Without a reachable PostgreSQL only the SQLite rows are measured (said so).
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createScratchDatabase, postgresAdminUrl, type ScratchDatabase } from '../test/support/postgres.js';
 import { BIN, SERVE_READY, launch } from '../test/support/process.js';
-import { BENCH_ADMIN_KEY, cannon, type CannonResult, type Child } from './lib.js';
+import { BENCH_ADMIN_KEY, cannon, saveSection, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
 const SLOW = '11111111-1111-4111-8111-111111111108';
@@ -352,14 +352,5 @@ export function replicaHttpMarkdown(res: ReplicaHttpResult): string[] {
  * sections are kept as they are.
  */
 export function saveReplicaHttp(outDir: string, res: ReplicaHttpResult): string {
-  mkdirSync(outDir, { recursive: true });
-  const md = replicaHttpMarkdown(res).join('\n');
-  const mdFile = path.join(outDir, 'latest.md');
-  const before = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
-  const section = /<!-- bench:workload-5 -->[\s\S]*?<!-- \/bench:workload-5 -->\n?/;
-  writeFileSync(mdFile, section.test(before) ? before.replace(section, md) : `${before.replace(/\n*$/, '\n\n')}${md}`);
-  const jsonFile = path.join(outDir, 'latest.json');
-  const json = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown> : {};
-  writeFileSync(jsonFile, JSON.stringify({ ...json, replicaHttp: res }, null, 2) + '\n');
-  return md;
+  return saveSection(outDir, 5, replicaHttpMarkdown(res).join('\n'), res);
 }

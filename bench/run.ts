@@ -30,7 +30,7 @@ import { startPrism, type PrismProcess } from '../test/support/prism.js';
 import { storeMarkdown, storeWorkload, type StoreRow } from './store-workload.js';
 import { coldStartWorkload, saveColdStart } from './cold-start.js';
 import { replicaHttpWorkload, saveReplicaHttp } from './replica-http-workload.js';
-import { BENCH_ADMIN_KEY, ROOT, cannon, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
+import { BENCH_ADMIN_KEY, ROOT, cannon, keptSections, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
 const ECHO_PATH = '/phixflow/api/1/action/Demo/Echo%20and%20enrich/trigger';
@@ -414,11 +414,13 @@ async function main() {
     const end = { ...meta, loadAverageEnd: os.loadavg().map((n) => n.toFixed(2)).join(' ') };
     const result = { ...end, http, executions: execs, store, rawHttp: rows, rawExecutions: exec };
     mkdirSync(opt.out!, { recursive: true });
-    // Workloads 5 and 6 alone keep the other workloads' results; each writes its own section (bench/replica-http-workload.ts, bench/cold-start.ts).
+    // Workloads 1-4 rewrite latest.*, keeping the sections workloads 5 and 6 wrote earlier; those two
+    // write their own sections (bench/lib.ts saveSection), so a run of either alone keeps the rest.
     if ([1, 2, 3, 4].some((n) => WORKLOADS.has(n))) {
-      writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+      const kept = keptSections(opt.out!);
+      writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify({ ...kept.json, ...result }, null, 2) + '\n');
       const md = [markdown(end, http, execs), ...storeMarkdown(store), ''].join('\n');
-      writeFileSync(path.join(opt.out!, 'latest.md'), md);
+      writeFileSync(path.join(opt.out!, 'latest.md'), [md, ...kept.md].join('\n'));
       console.log(md);
     }
     if (replica) console.log(saveReplicaHttp(opt.out!, replica));

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Page, ResourceContentRecord, ResourceRecord, ResourceReference, ResourceStore } from './types.js';
 import type { Synchronous } from './synchronous.js';
 import { resourceQuerySql, SQLITE_RESOURCE_DIALECT } from './resource-query.js';
+import { contentFromRow, refFromRow, resourceFromRow, type ResourceContentRow, type ResourceRefRow, type ResourceRow } from './resource-rows.js';
 
 export const RESOURCES_MIGRATION_SQL = `
   CREATE TABLE resources (
@@ -41,23 +42,6 @@ export const RESOURCES_MIGRATION_SQL = `
     PRIMARY KEY (type, id, slot, revision)
   );
 `;
-
-interface Row { type: string; id: string; body: string; created_at: string; created_by: string; modified_at: string; modified_by: string }
-interface RefRow { from_type: string; from_id: string; field: string; to_type: string; to_id: string }
-interface ContentRow {
-  type: string; id: string; slot: string; revision: number; description: string | null; content_type: string;
-  size: number; created_at: string; created_by: string; content?: Buffer;
-}
-
-const fromRow = (r: Row): ResourceRecord => ({
-  type: r.type, id: r.id, body: JSON.parse(r.body) as Record<string, unknown>,
-  createdAt: r.created_at, createdBy: r.created_by, modifiedAt: r.modified_at, modifiedBy: r.modified_by,
-});
-const refFromRow = (r: RefRow): ResourceReference => ({ fromType: r.from_type, fromId: r.from_id, field: r.field, toType: r.to_type, toId: r.to_id });
-const contentFromRow = (r: ContentRow): ResourceContentRecord => ({
-  type: r.type, id: r.id, slot: r.slot, revision: Number(r.revision), description: r.description, contentType: r.content_type,
-  size: Number(r.size), createdAt: r.created_at, createdBy: r.created_by,
-});
 
 export function createResourceStore(db: Database.Database): Synchronous<ResourceStore> {
   const s = {
@@ -103,29 +87,29 @@ export function createResourceStore(db: Database.Database): Synchronous<Resource
     const { where, orderBy, params: values } = resourceQuerySql(q, SQLITE_RESOURCE_DIALECT);
     const total = db.prepare(`SELECT COUNT(*) FROM resources WHERE ${where}`).pluck().get(...values) as number;
     const rows = db.prepare(`SELECT * FROM resources WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-      .all(...values, q.size, q.page * q.size) as Row[];
-    return { content: rows.map(fromRow), number: q.page, size: q.size, totalElements: total, totalPages: Math.ceil(total / q.size) };
+      .all(...values, q.size, q.page * q.size) as ResourceRow[];
+    return { content: rows.map(resourceFromRow), number: q.page, size: q.size, totalElements: total, totalPages: Math.ceil(total / q.size) };
   });
 
   return {
     insert: (r) => { s.insert.run(params(r)); },
     byId: (type, id) => {
-      const r = s.byId.get(type, id) as Row | undefined;
-      return r ? fromRow(r) : null;
+      const r = s.byId.get(type, id) as ResourceRow | undefined;
+      return r ? resourceFromRow(r) : null;
     },
     update: (r) => s.update.run(params(r)).changes > 0,
     delete: (type, id) => deleteAll(type, id),
     query: (q) => runQuery(q),
     count: (type) => s.count.get(type) as number,
     setReferences: (fromType, fromId, refs) => { replaceRefs(fromType, fromId, refs); },
-    referencesFrom: (type, id) => (s.refsFrom.all(type, id) as RefRow[]).map(refFromRow),
-    referencesTo: (type, id) => (s.refsTo.all(type, id) as RefRow[]).map(refFromRow),
+    referencesFrom: (type, id) => (s.refsFrom.all(type, id) as ResourceRefRow[]).map(refFromRow),
+    referencesTo: (type, id) => (s.refsTo.all(type, id) as ResourceRefRow[]).map(refFromRow),
     putContent: (c, content) => addContent(c, content),
     content: (type, id, slot, revision) => {
-      const r = (revision === undefined ? s.latestContent.get(type, id, slot) : s.revisionContent.get(type, id, slot, revision)) as ContentRow | undefined;
+      const r = (revision === undefined ? s.latestContent.get(type, id, slot) : s.revisionContent.get(type, id, slot, revision)) as ResourceContentRow | undefined;
       return r ? { record: contentFromRow(r), content: r.content! } : null;
     },
-    contentHistory: (type, id, slot) => (s.history.all(type, id, slot) as ContentRow[]).map(contentFromRow),
+    contentHistory: (type, id, slot) => (s.history.all(type, id, slot) as ResourceContentRow[]).map(contentFromRow),
     contentSlots: (type, id) => s.slots.all(type, id) as string[],
     deleteContent: (type, id, slot) => s.deleteSlot.run(type, id, slot).changes,
   };

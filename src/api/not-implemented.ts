@@ -14,25 +14,58 @@ import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
   // /api/v1/connectors
-  'SetupConnector', 'SetupConnectorCancel', 'SetupConnectorCurrent', 'SetupConnectorFinish', 'SetupConnectorNext', 'SetupConnectorPrevious', 
+  'SetupConnector',
+  'SetupConnectorCancel',
+  'SetupConnectorCurrent',
+  'SetupConnectorFinish',
+  'SetupConnectorNext',
+  'SetupConnectorPrevious',
   // /api/v1/datasets
-  'GetDatasetLayout', 'GetPluginDatasets', 'GetPluginOutputDatasets', 'GetDatasetDatas', 'CreateDatasetData', 'GetDatasetEntityReferences',
+  'GetDatasetLayout',
+  'GetPluginDatasets',
+  'GetPluginOutputDatasets',
+  'GetDatasetDatas',
+  'CreateDatasetData',
+  'GetDatasetEntityReferences',
   // /api/v1/datasources
-  'GetDatasourceTypes', 'GetDatasourceType', 'GetDatasourceLayout', 'GetDatasourceEntityLayout',
+  'GetDatasourceTypes',
+  'GetDatasourceType',
+  'GetDatasourceLayout',
+  'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
   // /api/v1/portal
-  'GetPortalForms', 'GetPortalTemplateGroups', 'GetPortalTemplateLibraries', 'GetPortalTemplates',
+  'GetPortalForms',
+  'GetPortalTemplateGroups',
+  'GetPortalTemplateLibraries',
+  'GetPortalTemplates',
   // /api/v1/settings
-  'GetSettings', 'GetPublicSettings', 'ClearSubSettings', 'GetSubSettings', 'UpdateSubSettings',
+  'GetSettings',
+  'GetPublicSettings',
+  'ClearSubSettings',
+  'GetSubSettings',
+  'UpdateSubSettings',
   // /api/v1/system
-  'RunCleanup', 'CreateExport', 'ParseExpression', 'GetExpressionFunctions', 'ExecuteImport', 'PrepareImport', 'GetLicense', 'InstallLicense', 'GetNotifications', 'GetSystemPrinters', 'GetSystemPrinter', 'SortPseudoFields', 
+  'RunCleanup',
+  'CreateExport',
+  'ParseExpression',
+  'GetExpressionFunctions',
+  'ExecuteImport',
+  'PrepareImport',
+  'GetLicense',
+  'InstallLicense',
+  'GetNotifications',
+  'GetSystemPrinters',
+  'GetSystemPrinter',
+  'SortPseudoFields',
   // /api/v1/taggroups
-  'GetPluginTagGroups', 'SyncPluginTagGroups',
+  'GetPluginTagGroups',
+  'SyncPluginTagGroups',
   // /api/v1/templates
   'GetTemplateSchema',
   // /api/v1/users
-  'GetExternalUsers', 'SyncExternalUsers',
+  'GetExternalUsers',
+  'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

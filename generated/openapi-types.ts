@@ -1277,7 +1277,7 @@ export interface paths {
         put?: never;
         /**
          * Setup connector
-         * @description The vendor's SetupConnector (POST /connectors/{connectorId}/setup).
+         * @description The vendor's SetupConnector (POST /connectors/{connectorId}/setup). Starts the setup wizard of the connector at its first stage (restarts it, dropping what an earlier setup collected, when one is in progress). The stages of each connector type: **rest** connection (baseUrl) -> authentication (authType none|basic|bearer|apiKey; username and password for basic, token for bearer, apiKeyHeader and apiKey for apiKey) -> options (active, timeoutSeconds 1..600) -> review; **dynamics** connection (organizationUrl, apiVersion 9.0|9.1|9.2) -> authentication (tenantId and clientId GUIDs, clientSecret) -> options -> review; **salesforce** connection (instanceUrl, apiVersion like 60.0) -> authentication (loginUrl login|test, clientId, clientSecret) -> options -> review. A stage's `schema` is the JSON Schema of its values, `model` its values (filled from the connector's properties; secrets are never shown), `form` its fields in order. The setup is kept in the store (it survives a restart); one per connector.
          */
         post: operations["SetupConnector"];
         delete?: never;
@@ -1297,7 +1297,7 @@ export interface paths {
         put?: never;
         /**
          * Setup connector cancel
-         * @description The vendor's SetupConnectorCancel (POST /connectors/{connectorId}/setup/cancel).
+         * @description The vendor's SetupConnectorCancel (POST /connectors/{connectorId}/setup/cancel). Ends the setup, discarding what it collected, and answers the connector as it was. The body takes no values. 409 when no setup is in progress.
          */
         post: operations["SetupConnectorCancel"];
         delete?: never;
@@ -1315,7 +1315,7 @@ export interface paths {
         };
         /**
          * Setup connector current
-         * @description The vendor's SetupConnectorCurrent (GET /connectors/{connectorId}/setup/current).
+         * @description The vendor's SetupConnectorCurrent (GET /connectors/{connectorId}/setup/current). The stage the connector's setup is at. 409 when no setup is in progress.
          */
         get: operations["SetupConnectorCurrent"];
         put?: never;
@@ -1337,7 +1337,7 @@ export interface paths {
         put?: never;
         /**
          * Setup connector finish
-         * @description The vendor's SetupConnectorFinish (POST /connectors/{connectorId}/setup/finish).
+         * @description The vendor's SetupConnectorFinish (POST /connectors/{connectorId}/setup/finish). At the last stage (review; its body takes no values): writes the values the setup collected into the connector's `properties` (`active` into the connector's `active`; a cleared field is removed), ends the setup and answers the connector. 409 before the last stage or when no setup is in progress.
          */
         post: operations["SetupConnectorFinish"];
         delete?: never;
@@ -1357,7 +1357,7 @@ export interface paths {
         put?: never;
         /**
          * Setup connector next
-         * @description The vendor's SetupConnectorNext (POST /connectors/{connectorId}/setup/next).
+         * @description The vendor's SetupConnectorNext (POST /connectors/{connectorId}/setup/next). Checks the body's values for the current stage (the fields of its `schema`; null clears one, a secret left out keeps its value), keeps them and answers the next stage. A value that breaks a rule, a field the stage does not have, or a required field without a value is a 400 naming each field (ConnectorStage carries no errors, so the stage is not answered again). 409 at the last stage (finish it) or when no setup is in progress.
          */
         post: operations["SetupConnectorNext"];
         delete?: never;
@@ -1377,7 +1377,7 @@ export interface paths {
         put?: never;
         /**
          * Setup connector previous
-         * @description The vendor's SetupConnectorPrevious (POST /connectors/{connectorId}/setup/previous).
+         * @description The vendor's SetupConnectorPrevious (POST /connectors/{connectorId}/setup/previous). Keeps the body's values for the current stage (checked as next does, but required fields may still be missing) and answers the previous stage. 409 at the first stage or when no setup is in progress.
          */
         post: operations["SetupConnectorPrevious"];
         delete?: never;
@@ -5504,6 +5504,20 @@ export interface components {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
             };
         };
+        /**
+         * @description **flowmock choice**: the connector's setup is not in a state that allows the step: no setup
+         *     is in progress (next, previous, current, finish, cancel), next at the last stage, previous at
+         *     the first stage, finish before the last stage, or (SetupConnector) a connector whose type has
+         *     no setup wizard. `errors` names the rule.
+         */
+        ConnectorSetupConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
         NotImplemented: {
             headers: {
@@ -8549,7 +8563,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ConnectorSetupConflict"];
         };
     };
     SetupConnectorCancel: {
@@ -8581,9 +8595,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ConnectorSetupConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetupConnectorCurrent: {
@@ -8611,7 +8625,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ConnectorSetupConflict"];
         };
     };
     SetupConnectorFinish: {
@@ -8643,9 +8657,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ConnectorSetupConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetupConnectorNext: {
@@ -8677,9 +8691,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ConnectorSetupConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SetupConnectorPrevious: {
@@ -8711,9 +8725,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["ConnectorSetupConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     TestConnector: {

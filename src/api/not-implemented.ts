@@ -13,13 +13,6 @@ import type { Handler, OperationId } from '../handler-contract/handler-types.js'
 import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
-  // /api/v1/connectors
-  'SetupConnector',
-  'SetupConnectorCancel',
-  'SetupConnectorCurrent',
-  'SetupConnectorFinish',
-  'SetupConnectorNext',
-  'SetupConnectorPrevious',
   // /api/v1/datasets
   'GetDatasetLayout',
   'GetPluginDatasets',

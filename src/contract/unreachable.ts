@@ -42,6 +42,11 @@ export const UNREACHABLE: UnreachableStatus[] = [
     status: 200,
     reason: "an archive is gzip bytes, which Prism's proxy re-encodes as UTF-8 text (PRISM_LIMITATIONS, binary bodies); the backup scenario restores straight on the server and checks the round trip there",
   },
+  {
+    operationId: 'SetupConnector',
+    status: 409,
+    reason: 'a connector whose type has no setup wizard; every connector names one of the seeded connector types (rest, dynamics, salesforce), which all have one, and the vendor API creates no types (src/engine/connectors/setup-stages.ts)',
+  },
 ];
 
 /** What a request can get from an operation flowmock does not implement yet: the checks before the handler, and the 501. */

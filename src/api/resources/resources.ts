@@ -28,7 +28,7 @@ export function listSpecOf(c: ResourceCollection): ListSpec {
 }
 
 /** The collection's model: the stored fields, what the server computes, and the server's fields the model has. */
-async function present(store: StoreCollections, c: ResourceCollection, v: ResourceView, extra: Obj = {}): Promise<Obj> {
+export async function present(store: StoreCollections, c: ResourceCollection, v: ResourceView, extra: Obj = {}): Promise<Obj> {
   const r = v.record;
   const server: Obj = {
     createdAt: r.createdAt, createdBy: await userRef(store, r.createdBy),

@@ -1547,13 +1547,13 @@ export interface paths {
         };
         /**
          * Get dataset datas
-         * @description The vendor's GetDatasetDatas (GET /datasets/{datasetId}/data).
+         * @description The vendor's GetDatasetDatas (GET /datasets/{datasetId}/data). The data objects stored in the data set (CreateDatasetData) that the caller may see (its own, or all with read:flowExecutions), each with its value; paged, sorted (default createdAt,desc) and filtered by id, displayName, description, createdAt, modifiedAt, createdBy, modifiedBy, contentType, usage, expiration. 404 for an unknown data set.
          */
         get: operations["GetDatasetDatas"];
         put?: never;
         /**
          * Create dataset data
-         * @description The vendor's CreateDatasetData (POST /datasets/{datasetId}/data).
+         * @description The vendor's CreateDatasetData (POST /datasets/{datasetId}/data). Stores a data object in the data set: `value.content` is the data (a JSON value, or XML text), `value.contentType` (or `contentType`) one of application/json, application/xml, text/xml (default: XML for a string, else JSON), `displayName` (default `Data of <data set>`), `description` and `expiration` are kept; every other field is the server's. The object is a data object as an execution's input is (GetData, GetDataContent, GetDataPreview, DeleteData) and lists in GetDatasetDatas; the data set cannot be deleted while it holds data (409) unless deleteInbound=true, which unlinks the data.
          */
         post: operations["CreateDatasetData"];
         delete?: never;
@@ -5518,6 +5518,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description **flowmock choice**: the data set is read-only (`readOnly: true`): it takes no new data. */
+        DatasetReadOnly: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
         NotImplemented: {
             headers: {
@@ -9057,7 +9066,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateDatasetData: {
@@ -9090,10 +9098,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["DatasetReadOnly"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasetEntityReferences: {

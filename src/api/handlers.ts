@@ -21,6 +21,7 @@ import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { connectorHandlers } from './connectors/connectors.js';
+import { datasetHandlers } from './datasets/datasets.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
@@ -35,6 +36,7 @@ export const handlers: Handlers = {
   ...systemHandlers,
   ...backupHandlers,
   ...connectorHandlers,
+  ...datasetHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

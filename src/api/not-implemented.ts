@@ -17,8 +17,6 @@ export const NOT_IMPLEMENTED = [
   'GetDatasetLayout',
   'GetPluginDatasets',
   'GetPluginOutputDatasets',
-  'GetDatasetDatas',
-  'CreateDatasetData',
   'GetDatasetEntityReferences',
   // /api/v1/datasources
   'GetDatasourceTypes',

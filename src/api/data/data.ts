@@ -11,6 +11,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { userRef } from '../users/presenters.js';
 import { seesAll } from '../executions/access.js';
+import { datasetOfData } from '../../engine/resources/dataset-data.js';
 
 const isXml = (contentType: string) => contentType === 'application/xml' || contentType === 'text/xml';
 /** Data objects GetDataMetadata lists at most. */
@@ -31,7 +32,9 @@ function contentValue(d: DataRecord, bytes: Buffer | null): unknown {
   return text;
 }
 
-async function presentData(store: StoreCollections, d: DataRecord): Promise<components['schemas']['Data']> {
+/** The vendor's Data: the record, its content as the value, and the data set it belongs to (CreateDatasetData). */
+export async function presentData(store: StoreCollections, d: DataRecord): Promise<components['schemas']['Data']> {
+  const dataset = await datasetOfData(store, d.id);
   return {
     type: 'value',
     id: d.id,
@@ -46,6 +49,7 @@ async function presentData(store: StoreCollections, d: DataRecord): Promise<comp
     expiration: d.expiration,
     usage: d.usage,
     contentType: d.contentType,
+    ...(dataset ? { dataset: { ...dataset, type: 'dataset' as const } } : {}),
   };
 }
 
@@ -98,7 +102,10 @@ export const dataHandlers: Pick<Handlers, 'GetDataMetadata' | 'GetData' | 'Exist
 
   async DeleteData(ctx) {
     const d = await dataOf(ctx);
-    await ctx.services.store.data.delete(d.id);
+    await ctx.services.store.transaction(async (tx) => {
+      await tx.data.delete(d.id);
+      await tx.resources.setReferences('data', d.id, []); // its data set no longer holds it
+    });
     return { status: 204, body: undefined };
   },
 

@@ -252,6 +252,11 @@ export class ResourceEngine {
         await tx.resources.update({ ...holder, modifiedAt: at, modifiedBy: userId });
         await tx.resources.setReferences(fromType, fromId, this.referencesOf(uc, holder.body));
       }
+      // Users outside the collections and flows (a data set's data objects) keep existing without the link.
+      for (const u of users.filter((x) => x.fromType !== 'flow' && !this.byType.has(x.fromType))) {
+        const keep = (await tx.resources.referencesFrom(u.fromType, u.fromId)).filter((r) => !(r.toType === c.objectType && r.toId === id));
+        await tx.resources.setReferences(u.fromType, u.fromId, keep.map(({ field, toType, toId }) => ({ field, toType, toId })));
+      }
       await tx.resources.delete(rec.type, rec.id);
     });
   }

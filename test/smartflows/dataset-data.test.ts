@@ -76,11 +76,11 @@ describe('CreateDatasetData and GetDatasetDatas', () => {
     const ds = await newDataset('zz-data-bad');
     const post = (body: unknown) => send(`/api/v1/datasets/${ds}/data`, 'POST', body);
     await expectProblem(await post({ displayName: 'x' }), 400, { field: { in: 'body', pointer: '/value/content', rule: 'required' } });
-    await expectProblem(await post({ type: 'reference', reference: { query: 'q' }, value: { content: 1 } }), 400, { field: { pointer: '/type', rule: 'enum' } });
-    await expectProblem(await post({ value: { content: '<open>', contentType: 'application/xml' } }), 400, { field: { pointer: '/value/content', rule: 'xml' } });
-    await expectProblem(await post({ value: { content: 'x', contentType: 'text/csv' } }), 400, { field: { pointer: '/value/contentType', rule: 'enum' } });
-    await expectProblem(await post({ value: { content: 1 }, expiration: 'soon' }), 400, { field: { pointer: '/expiration', rule: 'format' } });
-    await expectProblem(await post({ value: { content: 1 }, displayName: '' }), 400, { field: { pointer: '/displayName' } });
+    await expectProblem(await post({ type: 'reference', reference: { query: 'q' }, value: { content: 1 } }), 400, { field: { in: 'body', pointer: '/type', rule: 'enum' } });
+    await expectProblem(await post({ value: { content: '<open>', contentType: 'application/xml' } }), 400, { field: { in: 'body', pointer: '/value/content', rule: 'xml' } });
+    await expectProblem(await post({ value: { content: 'x', contentType: 'text/csv' } }), 400, { field: { in: 'body', pointer: '/value/contentType', rule: 'enum' } });
+    await expectProblem(await post({ value: { content: 1 }, expiration: 'soon' }), 400, { field: { in: 'body', pointer: '/expiration', rule: 'format' } });
+    await expectProblem(await post({ value: { content: 1 }, displayName: '' }), 400, { field: { in: 'body', pointer: '/displayName' } });
     expect(await json(await get(`/api/v1/datasets/${ds}/data`))).toEqual([]);
     await expectProblem(await send('/api/v1/datasets/ghost/data', 'POST', { value: { content: 1 } }), 404);
     await expectProblem(await get('/api/v1/datasets/ghost/data'), 404);

@@ -1631,7 +1631,7 @@ export interface paths {
         };
         /**
          * Get datasource types
-         * @description The vendor's GetDatasourceTypes (GET /datasources/types).
+         * @description The vendor's GetDatasourceTypes (GET /datasources/types). flowmock's catalogue of data source types, one per seeded connector type: dynamics-entity (Dynamics 365 table), rest-entity (REST entity), salesforce-object (Salesforce object). Each reads the properties entity (required), fields (comma-separated; the type's default) and lookups (field:entity, comma-separated), which GetDatasourceLayout derives the layout from.
          */
         get: operations["GetDatasourceTypes"];
         put?: never;
@@ -1651,7 +1651,7 @@ export interface paths {
         };
         /**
          * Get datasource type
-         * @description The vendor's GetDatasourceType (GET /datasources/types/{datasourceTypeId}).
+         * @description The vendor's GetDatasourceType (GET /datasources/types/{datasourceTypeId}). One type of the catalogue (GetDatasourceTypes); 404 for another id.
          */
         get: operations["GetDatasourceType"];
         put?: never;
@@ -1691,7 +1691,7 @@ export interface paths {
         };
         /**
          * Get datasource layout
-         * @description The vendor's GetDatasourceLayout (GET /datasources/{datasourceId}/layout).
+         * @description The vendor's GetDatasourceLayout (GET /datasources/{datasourceId}/layout). Derived from the data source's configuration (flowmock connects to nothing): the entity its `entity` property names, with the fields of `fields` (else its type's default fields) and the lookups of `lookups` (`field:entity`); with full=true also each entity a lookup points at (fields: the type's defaults). No `entity` property: no entities. Layout type relational.
          */
         get: operations["GetDatasourceLayout"];
         put?: never;
@@ -1711,7 +1711,7 @@ export interface paths {
         };
         /**
          * Get datasource entity layout
-         * @description The vendor's GetDatasourceEntityLayout (GET /datasources/{datasourceId}/layout/{entityName}).
+         * @description The vendor's GetDatasourceEntityLayout (GET /datasources/{datasourceId}/layout/{entityName}). One entity of the data source's full layout (GetDatasourceLayout?full=true); 404 for a name that is not there (the detail lists the entities).
          */
         get: operations["GetDatasourceEntityLayout"];
         put?: never;
@@ -9224,7 +9224,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasourceType: {
@@ -9252,7 +9251,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasource: {
@@ -9310,7 +9308,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasourceEntityLayout: {
@@ -9340,7 +9337,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDependencies: {

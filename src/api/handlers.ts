@@ -22,6 +22,7 @@ import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { datasetHandlers } from './datasets/datasets.js';
+import { datasourceHandlers } from './datasources/datasources.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
@@ -37,6 +38,7 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...connectorHandlers,
   ...datasetHandlers,
+  ...datasourceHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

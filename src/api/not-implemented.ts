@@ -18,11 +18,6 @@ export const NOT_IMPLEMENTED = [
   'GetPluginDatasets',
   'GetPluginOutputDatasets',
   'GetDatasetEntityReferences',
-  // /api/v1/datasources
-  'GetDatasourceTypes',
-  'GetDatasourceType',
-  'GetDatasourceLayout',
-  'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
   // /api/v1/portal

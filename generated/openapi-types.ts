@@ -1479,7 +1479,7 @@ export interface paths {
         };
         /**
          * Get plugin datasets
-         * @description The vendor's GetPluginDatasets (GET /datasets/plugin).
+         * @description The vendor's GetPluginDatasets (GET /datasets/plugin). The data sets of the collection that a plugin provides: those whose `plugin` names one of flowmock's plugins (GetPlugins), in displayName order. Seeded: CRM records (the CRM plugin's input) and CRM activities (its output).
          */
         get: operations["GetPluginDatasets"];
         put?: never;
@@ -1499,7 +1499,7 @@ export interface paths {
         };
         /**
          * Get plugin output datasets
-         * @description The vendor's GetPluginOutputDatasets (GET /datasets/plugin/output).
+         * @description The vendor's GetPluginOutputDatasets (GET /datasets/plugin/output). The plugin data sets (GetPluginDatasets) whose `purpose` includes output, in displayName order.
          */
         get: operations["GetPluginOutputDatasets"];
         put?: never;
@@ -1834,7 +1834,7 @@ export interface paths {
         };
         /**
          * Get plugins
-         * @description The vendor's GetPlugins (GET /plugins). No credentials, as in the vendor definition.
+         * @description The vendor's GetPlugins (GET /plugins). No credentials, as in the vendor definition. flowmock's built-in plugins: crm (CRM records over REST: connector type rest, input data set crm-records), documents (the document step), interaction (the userInput and waitForCallback steps), flow-control (if, switch, iterate, try, fail, progress). flowSteps name step types of flowmock's flow language (GetFlowSteps).
          */
         get: operations["GetPlugins"];
         put?: never;
@@ -2500,13 +2500,13 @@ export interface paths {
         };
         /**
          * Get plugin tag groups
-         * @description The vendor's GetPluginTagGroups (GET /taggroups/plugin).
+         * @description The vendor's GetPluginTagGroups (GET /taggroups/plugin). The tag groups flowmock's plugins provide (GetPlugins), as SyncPluginTagGroups writes them (`definedBy: system`): crm-record-type (CRM plugin) and document-kind (Documents plugin). They are in the tag groups collection only once synced.
          */
         get: operations["GetPluginTagGroups"];
         put?: never;
         /**
          * Sync plugin tag groups
-         * @description The vendor's SyncPluginTagGroups (POST /taggroups/plugin).
+         * @description The vendor's SyncPluginTagGroups (POST /taggroups/plugin). Writes the tag groups the plugins provide into the tag groups collection in one transaction, under their own ids: a missing one is created, one that differs (changed or deleted by a user) is put back, the rest are left as they are (a second sync changes nothing, not even modifiedAt). Answers them as stored. A user's tag group with the same displayName is a 409 naming it, and nothing is synced.
          */
         post: operations["SyncPluginTagGroups"];
         delete?: never;
@@ -8914,7 +8914,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPluginOutputDatasets: {
@@ -8937,7 +8936,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDataset: {
@@ -9589,7 +9587,6 @@ export interface operations {
                     "application/json": components["schemas"]["Plugin"][];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalForms: {
@@ -10648,7 +10645,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SyncPluginTagGroups: {
@@ -10671,7 +10667,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            409: components["responses"]["ResourceConflict"];
         };
     };
     GetTagGroup: {

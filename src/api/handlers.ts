@@ -23,6 +23,7 @@ import { backupHandlers } from './system/backup.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { datasetHandlers } from './datasets/datasets.js';
 import { datasourceHandlers } from './datasources/datasources.js';
+import { pluginHandlers } from './plugins/plugins.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
 
@@ -39,6 +40,7 @@ export const handlers: Handlers = {
   ...connectorHandlers,
   ...datasetHandlers,
   ...datasourceHandlers,
+  ...pluginHandlers,
   ...executionHandlers,
   ...flowHandlers,
   ...dataHandlers,

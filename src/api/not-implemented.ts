@@ -15,11 +15,7 @@ import { ProblemError } from '../handler-contract/problem.js';
 export const NOT_IMPLEMENTED = [
   // /api/v1/datasets
   'GetDatasetLayout',
-  'GetPluginDatasets',
-  'GetPluginOutputDatasets',
   'GetDatasetEntityReferences',
-  // /api/v1/plugins
-  'GetPlugins',
   // /api/v1/portal
   'GetPortalForms',
   'GetPortalTemplateGroups',
@@ -44,9 +40,6 @@ export const NOT_IMPLEMENTED = [
   'GetSystemPrinters',
   'GetSystemPrinter',
   'SortPseudoFields',
-  // /api/v1/taggroups
-  'GetPluginTagGroups',
-  'SyncPluginTagGroups',
   // /api/v1/templates
   'GetTemplateSchema',
   // /api/v1/users

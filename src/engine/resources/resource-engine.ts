@@ -9,6 +9,7 @@
  * as users of the templates, data sets and languages they name.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { LoadedFlow } from '../definitions/load.js';
 import type {
   ConditionGroup, Page, ResourceContentRecord, ResourceRecord, ResourceReference, Store, StoreCollections,
@@ -219,6 +220,37 @@ export class ResourceEngine {
       await tx.resources.update(rec);
       await tx.resources.setReferences(c.objectType, id, this.referencesOf(c, body));
       return this.view(tx, c, rec);
+    });
+  }
+
+  /**
+   * Puts objects with ids of their own (what the plugins provide: SyncPluginTagGroups) into the
+   * collection in one transaction: each missing one created, each that differs updated, the rest
+   * left as they are (a second sync changes nothing). The same checks as a create: references,
+   * unique fields (a user's object with the same name is a conflict). Answers each object as stored.
+   */
+  async sync(c: ResourceCollection, items: Array<{ id: string; body: Obj }>, userId: string): Promise<Array<{ view: ResourceView; outcome: 'created' | 'updated' | 'unchanged' }>> {
+    return this.store.transaction(async (tx) => {
+      const out: Array<{ view: ResourceView; outcome: 'created' | 'updated' | 'unchanged' }> = [];
+      const at = this.now().toISOString();
+      for (const item of items) {
+        const body = this.clientFields(c, item.body);
+        const old = await tx.resources.byId(c.objectType, item.id);
+        if (old && isDeepStrictEqual(old.body, body)) {
+          out.push({ view: await this.view(tx, c, old), outcome: 'unchanged' });
+          continue;
+        }
+        await this.checkReferences(tx, c, body);
+        await this.checkUnique(tx, c, body, item.id);
+        const rec: ResourceRecord = old
+          ? { ...old, body, modifiedAt: at, modifiedBy: userId }
+          : { type: c.objectType, id: item.id, body, createdAt: at, createdBy: userId, modifiedAt: at, modifiedBy: userId };
+        if (old) await tx.resources.update(rec);
+        else await tx.resources.insert(rec);
+        await tx.resources.setReferences(c.objectType, item.id, this.referencesOf(c, body));
+        out.push({ view: await this.view(tx, c, rec), outcome: old ? 'updated' : 'created' });
+      }
+      return out;
     });
   }
 

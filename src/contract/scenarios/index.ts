@@ -18,6 +18,7 @@ import { backupScenario } from './backup.js';
 import { resourcesScenario } from './resources.js';
 import { systemScenario } from './system.js';
 import { connectorSetupScenario } from './connector-setup.js';
+import { datasetsPluginsScenario } from './datasets-plugins.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -52,6 +53,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     resourcesScenario,
     systemScenario,
     connectorSetupScenario,
+    datasetsPluginsScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,

@@ -1461,7 +1461,7 @@ export interface paths {
         put?: never;
         /**
          * Get dataset layout
-         * @description The vendor's GetDatasetLayout (POST /datasets/layout).
+         * @description The vendor's GetDatasetLayout (POST /datasets/layout). The entities of the data set definition sent: those it names itself (`layout`, `content.standardContent.entities`, as EntityReference) and those of its data sources (each one's full layout, GetDatasourceLayout?full=true), merged by name (the first naming wins). The primary entity (the only one with canBePrimary true) is the `primaryEntity` its content names (an entity without fields when nothing defines it), else its first data source's, else the first entity; primaryOnly answers it alone. A data source that does not exist is a 400 naming the field.
          */
         post: operations["GetDatasetLayout"];
         delete?: never;
@@ -1571,7 +1571,7 @@ export interface paths {
         };
         /**
          * Get dataset entity references
-         * @description The vendor's GetDatasetEntityReferences (GET /datasets/{datasetId}/entityrefs).
+         * @description The vendor's GetDatasetEntityReferences (GET /datasets/{datasetId}/entityrefs). The entities of the stored data set's layout (as GetDatasetLayout derives it) as IdWithName: id the entity name, type entityReference; paged, sorted (default displayName,asc) and filtered by id and displayName. 404 for an unknown data set.
          */
         get: operations["GetDatasetEntityReferences"];
         put?: never;
@@ -8891,7 +8891,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPluginDatasets: {
@@ -9135,7 +9134,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetDatasources: {

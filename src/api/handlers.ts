@@ -21,7 +21,7 @@ import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { connectorHandlers } from './connectors/connectors.js';
-import { datasetHandlers } from './datasets/datasets.js';
+import { datasetHandlers, datasetLayoutHandlers } from './datasets/datasets.js';
 import { datasourceHandlers } from './datasources/datasources.js';
 import { pluginHandlers } from './plugins/plugins.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
@@ -39,6 +39,7 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...connectorHandlers,
   ...datasetHandlers,
+  ...datasetLayoutHandlers,
   ...datasourceHandlers,
   ...pluginHandlers,
   ...executionHandlers,

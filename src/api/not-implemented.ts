@@ -13,9 +13,6 @@ import type { Handler, OperationId } from '../handler-contract/handler-types.js'
 import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
-  // /api/v1/datasets
-  'GetDatasetLayout',
-  'GetDatasetEntityReferences',
   // /api/v1/portal
   'GetPortalForms',
   'GetPortalTemplateGroups',

@@ -148,9 +148,15 @@ describe('cancel, restart, other types, errors', () => {
     expect(auth.model).toEqual({ loginUrl: 'https://login.salesforce.com' });
   });
 
-  it('unknown connectors are 404, a body that is no object a 400, and the wizard needs write:connectors (current read:connectors)', async () => {
+  it('unknown connectors are 404, a type without a wizard 409, a body that is no object a 400, and the wizard needs write:connectors (current read:connectors)', async () => {
     for (const step of ['', 'next', 'previous', 'finish', 'cancel']) await expectProblem(await post(setup('ghost', step)), 404);
     await expectProblem(await get(setup('ghost', 'current')), 404);
+    // A connector type without a wizard (the vendor API creates no types: one made through the engine) is a 409 naming the rule.
+    const r = s.fm.services.resources;
+    await r.create(r.collection('connectorTypes'), { displayName: 'zz-telex', description: 'no wizard' }, 'system');
+    const telexType = (await r.list(r.collection('connectorTypes'), { page: 0, size: 10, filter: { type: 'and', nodes: [{ condition: { key: 'displayName', operator: 'equalTo', values: ['zz-telex'] } }] } })).content[0].record.id;
+    const telex = await newConnector('zz-setup-telex', telexType);
+    await expectProblem(await post(setup(telex.id)), 409, { field: { in: 'path', pointer: '/connectorId', rule: 'connectorType' }, detail: 'rest, dynamics, salesforce' });
     await expectProblem(await post(setup('crm-connector'), undefined, { key: s.integratorKey }), 403, { detail: 'write:connectors' });
     await expectProblem(await s.call(setup('crm-connector', 'current')), 403, { detail: 'read:connectors' });
     await expectProblem(await post(setup('crm-connector', 'next'), [1, 2]), 400);

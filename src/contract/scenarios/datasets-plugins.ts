@@ -1,6 +1,8 @@
 /**
- * Data set data, data source types and layouts, and plugins: a data set the scenario creates gets
- * data (CreateDatasetData: 201, listed by GetDatasetDatas; a read-only one 409; unknown 404), the
+ * Data set data and layouts, data source types and layouts, and plugins: a data set the scenario creates gets
+ * data (CreateDatasetData: 201, listed by GetDatasetDatas; a read-only one 409; unknown 404), a
+ * definition's layout (GetDatasetLayout; an unknown data source 400) and a stored one's entity
+ * references (GetDatasetEntityReferences; unknown 404), the
  * data source type catalogue (404 for another id), the seeded CRM accounts' layout and one entity
  * (404 for another), the plugin catalogue, the plugins' tag groups synced twice (the same answer)
  * and refused while a user's group has one's name (409), and the plugins' data sets. What the
@@ -40,6 +42,18 @@ export const datasetsPluginsScenario: Scenario = {
       await api.DELETE('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: ds.data.id }, query: { deleteInbound: true } } });
       await api.DELETE('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: ro.data.id } } });
     }
+
+    // Data set layouts: of a definition sent, and the entity references of a stored one.
+    const lay = await api.POST('/api/v1/datasets/layout', { params: { query: { primaryOnly: false } }, body: { displayName: `contract-layout-${tag}`, datasources: [{ id: 'crm-accounts' }] } });
+    if (expectStatus(ctx, lay.response, 200, 'GetDatasetLayout')) {
+      ensure(ctx, 'behaves_as_documented', lay.data?.[0]?.name === 'account' && lay.data[0].canBePrimary === true, 'a data set on CRM accounts has the account entity, primary', 'GetDatasetLayout');
+    }
+    expectStatus(ctx, (await api.POST('/api/v1/datasets/layout', { body: { displayName: 'x', datasources: [{ id: randomId() }] } })).response, 400, 'GetDatasetLayout on a data source that does not exist');
+    const refs = await api.GET('/api/v1/datasets/{datasetId}/entityrefs', { params: { path: { datasetId: 'crm-records' }, query: { sort: 'id,asc' } } });
+    if (expectStatus(ctx, refs.response, 200, 'GetDatasetEntityReferences')) {
+      ensure(ctx, 'behaves_as_documented', (refs.data ?? []).some((r) => r.id === 'account' && r.type === 'entityReference'), 'CRM records names its account entity', 'GetDatasetEntityReferences');
+    }
+    expectStatus(ctx, (await api.GET('/api/v1/datasets/{datasetId}/entityrefs', { params: { path: { datasetId: randomId() } } })).response, 404, 'GetDatasetEntityReferences of an unknown data set');
 
     // Data source types and layouts.
     const types = await api.GET('/api/v1/datasources/types');

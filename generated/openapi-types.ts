@@ -2121,7 +2121,16 @@ export interface paths {
         get?: never;
         /**
          * Parse expression
-         * @description The vendor's ParseExpression (PUT /system/expression).
+         * @description The vendor's ParseExpression (PUT /system/expression): parses `value` in flowmock's expression
+         *     language (README "Expressions": literals, field references, operators with precedence, calls of
+         *     the functions GetExpressionFunctions lists). A valid expression answers its canonical text in
+         *     `value` (one space around operators, canonical spelling, only the parentheses precedence needs;
+         *     with `indent=true`, a call holding a call puts each argument on a line of its own, two spaces
+         *     deeper) and `errors: []`. An expression with errors is still a 200: `value` is the text as sent,
+         *     `indented` false, and `errors` lists each error with its `offset` (0-based, in UTF-16 units),
+         *     `line` (1-based) and `posInLine` (0-based): every unreadable character, else the first syntax
+         *     error, else every call (unknown function, argument count, argument type) and operand whose type
+         *     does not fit. Only a body without `value`, or a `value` over 10000 characters, is a 400.
          */
         put: operations["ParseExpression"];
         post?: never;
@@ -2140,7 +2149,13 @@ export interface paths {
         };
         /**
          * Get expression functions
-         * @description The vendor's GetExpressionFunctions (GET /system/expression/functions).
+         * @description The vendor's GetExpressionFunctions (GET /system/expression/functions): the functions of
+         *     flowmock's expression language (README "Expressions"), each with its categories (`text`,
+         *     `number`, `date`, `logical`, `conversion`), its arguments (vendor argument types; optional ones
+         *     last, with their default where they have one) and `varargs` (the last argument repeats).
+         *     ParseExpression checks calls against exactly this catalogue. Paged, sorted (`name`,
+         *     `description`; default `name,asc`) and filtered (`name`, `description`, `categories`,
+         *     `varargs`: contains, case-insensitive) by the shared list query.
          */
         get: operations["GetExpressionFunctions"];
         put?: never;
@@ -10035,7 +10050,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description The canonical text, or the errors with their positions. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10044,12 +10059,19 @@ export interface operations {
                     "application/json": components["schemas"]["ParseExpressionResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body has no `value`, or one over 10000 characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetExpressionFunctions: {
@@ -10082,7 +10104,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSupportedFeatures: {

@@ -20,6 +20,7 @@ import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
+import { expressionHandlers } from './system/expressions.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -34,6 +35,7 @@ export const handlers: Handlers = {
   ...resourceHandlers,
   ...systemHandlers,
   ...backupHandlers,
+  ...expressionHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -48,8 +48,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/system
   'RunCleanup',
   'CreateExport',
-  'ParseExpression',
-  'GetExpressionFunctions',
   'ExecuteImport',
   'PrepareImport',
   'GetLicense',

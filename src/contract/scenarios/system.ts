@@ -1,9 +1,9 @@
-/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages. */
+/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages, expressions. */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
 
 export const systemScenario: Scenario = {
-  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages',
+  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages, expressions',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -29,5 +29,16 @@ export const systemScenario: Scenario = {
     }
     expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: { id: 'xx-YY', displayName: 'nowhere' } })).response, 400, 'SetSystemDefaultLanguage of a language the system does not offer');
     expectStatus(ctx, (await api.GET('/api/v1/system/languages/ui')).response, 200, 'GetUiLanguages');
+    const parsed = await api.PUT('/api/v1/system/expression', { body: { value: 'round(amount*1.21,2)' } });
+    if (expectStatus(ctx, parsed.response, 200, 'ParseExpression')) ensure(ctx, 'behaves_as_documented', parsed.data?.value === 'round(amount * 1.21, 2)' && parsed.data?.errors?.length === 0, 'ParseExpression answers the canonical text', 'ParseExpression');
+    const broken = await api.PUT('/api/v1/system/expression', { body: { value: 'upper(\n  name' } });
+    if (expectStatus(ctx, broken.response, 200, 'ParseExpression of an expression with an error')) {
+      const e = broken.data?.errors?.[0];
+      ensure(ctx, 'behaves_as_documented', e?.line === 2 && e?.posInLine === 6 && e?.offset === 13, 'ParseExpression places the missing ) at line 2, position 6', 'ParseExpression');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/expression', { body: { indent: true } })).response, 400, 'ParseExpression without a value');
+    const fns = await api.GET('/api/v1/system/expression/functions', { params: { query: { filter: 'categories:text', sort: 'name,asc', size: 50 } } });
+    if (expectStatus(ctx, fns.response, 200, 'GetExpressionFunctions')) ensure(ctx, 'behaves_as_documented', (fns.data ?? []).some((f) => f.name === 'upper') && (fns.data ?? []).every((f) => f.categories?.includes('text')), 'GetExpressionFunctions filters by category', 'GetExpressionFunctions');
+    expectStatus(ctx, (await api.GET('/api/v1/system/expression/functions', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetExpressionFunctions sorted by an unknown property');
   },
 };

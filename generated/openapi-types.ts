@@ -2710,7 +2710,16 @@ export interface paths {
         };
         /**
          * Get template schema
-         * @description The vendor's GetTemplateSchema (GET /templates/{templateId}/schema).
+         * @description The vendor's GetTemplateSchema (GET /templates/{templateId}/schema): the schema of the data the
+         *     template takes, derived from the data fields of the data sets it names (`datasets[].id`), as XML
+         *     Schema (`format=xsd`, the default) or JSON Schema 2020-12 (`format=json`). One root
+         *     `templateData` holds one element per data set (named by its `wrapperElementName`, else its
+         *     display name as an XML name); inside are the data set's fields: custom content by `fieldName`,
+         *     typed by field type (number integer/real, boolean, date, time, dateTime, data as base64,
+         *     optionset as the enumeration of its option values, the rest text) with `required` and
+         *     `repeating`; standard content as repeating entities of optional text fields; extended content by
+         *     `parent` and `type`; schema and form data sets (an XSD of their own) as any content. Answered as
+         *     an attachment named `<templateId>.xsd` or `<templateId>.schema.json`.
          */
         get: operations["GetTemplateSchema"];
         put?: never;
@@ -11130,8 +11139,8 @@ export interface operations {
     GetTemplateSchema: {
         parameters: {
             query?: {
-                /** @description The schema format. */
-                format?: string;
+                /** @description The schema format: `xsd` (XML Schema, the default) or `json` (JSON Schema 2020-12). */
+                format?: "xsd" | "json" | "XSD" | "JSON";
             };
             header?: never;
             path: {
@@ -11142,12 +11151,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes. */
+            /** @description The schema, as an attachment. */
             200: {
                 headers: {
+                    /**
+                     * @description An attachment named <templateId>.xsd or <templateId>.schema.json.
+                     * @example attachment; filename="crm-letter.xsd"
+                     */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+                     *       <xs:element name="templateData">
+                     *         <xs:annotation><xs:documentation>The data of template CRM letter (crm-letter), one element per data set.</xs:documentation></xs:annotation>
+                     *         <xs:complexType>
+                     *           <xs:sequence>
+                     *             <xs:element name="CRMRecords" minOccurs="0" maxOccurs="1">
+                     *               <xs:annotation><xs:documentation>data set CRM records (crm-records)</xs:documentation></xs:annotation>
+                     *               <xs:complexType>
+                     *                 <xs:sequence>
+                     *                 </xs:sequence>
+                     *               </xs:complexType>
+                     *             </xs:element>
+                     *           </xs:sequence>
+                     *         </xs:complexType>
+                     *       </xs:element>
+                     *     </xs:schema>
+                     */
                     "application/octet-stream": string;
                 };
             };
@@ -11155,7 +11188,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetUsers: {

@@ -21,6 +21,7 @@ import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { expressionHandlers } from './system/expressions.js';
+import { templateSchemaHandlers } from './templates/template-schema.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -36,6 +37,7 @@ export const handlers: Handlers = {
   ...systemHandlers,
   ...backupHandlers,
   ...expressionHandlers,
+  ...templateSchemaHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

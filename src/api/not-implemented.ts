@@ -59,8 +59,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/taggroups
   'GetPluginTagGroups',
   'SyncPluginTagGroups',
-  // /api/v1/templates
-  'GetTemplateSchema',
   // /api/v1/users
   'GetExternalUsers',
   'SyncExternalUsers',

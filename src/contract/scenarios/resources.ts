@@ -162,5 +162,12 @@ export const resourcesScenario: Scenario = {
     const anon = ctx.main.strict.as(null);
     expectStatus(ctx, (await callOperation(anon, deps, { path: { objectType: 'template', objectId: 'invoice' }, query: { depth: '2' } })).response, 200, 'GetDependencies of a seeded template (no credentials)');
     expectStatus(ctx, (await callOperation(anon, deps, { path: { objectType: 'template', objectId: randomId() } })).response, 404, 'GetDependencies of an unknown template');
+    const schema = await api.GET('/api/v1/templates/{templateId}/schema', { params: { path: { templateId: 'crm-letter' }, query: { format: 'json' } }, parseAs: 'text' });
+    if (expectStatus(ctx, schema.response, 200, 'GetTemplateSchema of the seeded CRM letter')) {
+      let sets: string[] = [];
+      try { sets = Object.keys(JSON.parse(String(schema.data)).properties.templateData.properties); } catch { /* reported below */ }
+      ensure(ctx, 'behaves_as_documented', sets.join() === 'CRMRecords', 'GetTemplateSchema has one element per data set of the template', 'GetTemplateSchema');
+    }
+    expectStatus(ctx, (await api.GET('/api/v1/templates/{templateId}/schema', { params: { path: { templateId: randomId() } }, parseAs: 'text' })).response, 404, 'GetTemplateSchema of an unknown template');
   },
 };

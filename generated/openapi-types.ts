@@ -2432,7 +2432,19 @@ export interface paths {
         get?: never;
         /**
          * Sort pseudo fields
-         * @description The vendor's SortPseudoFields (PUT /system/pseudo/sort).
+         * @description The vendor's SortPseudoFields (PUT /system/pseudo/sort): the pseudo elements of a standard
+         *     template definition, sorted. They come from its `schemas` (XML Schema text in `content`, or its
+         *     base64; every element declared, inline or through a named complex type, `ref`s followed; a type
+         *     that contains itself is not expanded again) and its `datasets` (data sets of the project by id or
+         *     display name: their data fields, as GetTemplateSchema reads them). An element or field with a
+         *     complex type or fields of its own is a `relation`, any other a `field`. Order: a tree walk over
+         *     the sources in the definition's order (schemas first, then data sets); under each parent its
+         *     fields first, then its relations, each group by display name (case-insensitive, then name),
+         *     each relation followed by what it holds. `id` is the path of names from the source
+         *     (`<schema name or data set id>/a/b`); `displayName` the element's name or the field's display
+         *     name. `content` (the template document) is not read. A schema that is not well-formed XML or not
+         *     an XML Schema, one declaring more than 10000 elements, or a data set the project does not have,
+         *     is a 400 naming it.
          */
         put: operations["SortPseudoFields"];
         post?: never;
@@ -10507,7 +10519,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description The pseudo elements, sorted. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10521,7 +10533,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemTimeZones: {

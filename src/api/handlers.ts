@@ -22,6 +22,7 @@ import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { expressionHandlers } from './system/expressions.js';
 import { templateSchemaHandlers } from './templates/template-schema.js';
+import { pseudoFieldHandlers } from './system/pseudo-fields.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -38,6 +39,7 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...expressionHandlers,
   ...templateSchemaHandlers,
+  ...pseudoFieldHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -55,7 +55,6 @@ export const NOT_IMPLEMENTED = [
   'GetNotifications',
   'GetSystemPrinters',
   'GetSystemPrinter',
-  'SortPseudoFields',
   // /api/v1/taggroups
   'GetPluginTagGroups',
   'SyncPluginTagGroups',

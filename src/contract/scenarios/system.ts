@@ -1,9 +1,9 @@
-/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages, expressions. */
+/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages, expressions, pseudo fields. */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
 
 export const systemScenario: Scenario = {
-  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages, expressions',
+  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages, expressions, pseudo fields',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -40,5 +40,14 @@ export const systemScenario: Scenario = {
     const fns = await api.GET('/api/v1/system/expression/functions', { params: { query: { filter: 'categories:text', sort: 'name,asc', size: 50 } } });
     if (expectStatus(ctx, fns.response, 200, 'GetExpressionFunctions')) ensure(ctx, 'behaves_as_documented', (fns.data ?? []).some((f) => f.name === 'upper') && (fns.data ?? []).every((f) => f.categories?.includes('text')), 'GetExpressionFunctions filters by category', 'GetExpressionFunctions');
     expectStatus(ctx, (await api.GET('/api/v1/system/expression/functions', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetExpressionFunctions sorted by an unknown property');
+    const xsd = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="order"><xs:complexType><xs:sequence>'
+      + '<xs:element name="number" type="xs:string"/><xs:element name="customer"><xs:complexType><xs:sequence><xs:element name="name" type="xs:string"/></xs:sequence></xs:complexType></xs:element>'
+      + '<xs:element name="date" type="xs:date"/></xs:sequence></xs:complexType></xs:element></xs:schema>';
+    const pseudo = await api.PUT('/api/v1/system/pseudo/sort', { body: { schemas: [{ name: 'order', content: xsd }] } });
+    if (expectStatus(ctx, pseudo.response, 200, 'SortPseudoFields')) {
+      const ids = (pseudo.data ?? []).map((e) => e.id).join(' ');
+      ensure(ctx, 'behaves_as_documented', ids === 'order/order order/order/date order/order/number order/order/customer order/order/customer/name', `SortPseudoFields walks fields before relations by name (got ${ids})`, 'SortPseudoFields');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/pseudo/sort', { body: { datasets: ['no such data set'] } })).response, 400, 'SortPseudoFields naming an unknown data set');
   },
 };

@@ -20,7 +20,7 @@ export const TEMPLATE_SCHEMA_FORMATS: readonly TemplateSchemaFormat[] = ['xsd', 
 type Kind = 'string' | 'integer' | 'decimal' | 'boolean' | 'date' | 'time' | 'dateTime' | 'base64' | 'any';
 
 /** A node of the schema tree both formats write. */
-interface Field {
+export interface Field {
   name: string;
   title?: string;
   kind: Kind;
@@ -69,7 +69,8 @@ function namedKind(type: string | undefined): Kind {
   }
 }
 
-function datasetFields(body: Obj | undefined): { fields: Field[]; note?: string } {
+/** The data fields of a data set's body as a tree (entities and parents hold their fields); `note` for content described elsewhere. */
+export function datasetFields(body: Obj | undefined): { fields: Field[]; note?: string } {
   const content = isObj(body?.content) ? body.content : undefined;
   if (!content) return { fields: [] };
   if (content.type === 'custom' && isObj(content.customContent)) {

@@ -2785,13 +2785,28 @@ export interface paths {
         };
         /**
          * Get external users
-         * @description The vendor's GetExternalUsers (GET /users/external).
+         * @description The vendor's GetExternalUsers (GET /users/external): the users of the sandbox user directory
+         *     flowmock stands in for an external identity provider with: the built-in directory (ext.alice,
+         *     ext.bob, ext.carol active; ext.dave disabled in the directory), or the JSON or YAML file
+         *     `--external-users` names (a list of `{userName, firstName, lastName, emailAddress?,
+         *     description?, active?}`, read on each call). Each as the vendor's User with `identity.type`
+         *     external (`externalId` the user name) and `id` the local user's once SyncExternalUsers has
+         *     created or taken it over. Paged, sorted (`userName` default, `displayName`, `firstName`,
+         *     `lastName`, `emailAddress`) and filtered (those and `description`, `active`) by the shared
+         *     list query. A directory file that cannot be read or breaks a rule is a 503 naming the entry.
          */
         get: operations["GetExternalUsers"];
         put?: never;
         /**
          * Sync external users
-         * @description The vendor's SyncExternalUsers (POST /users/external).
+         * @description The vendor's SyncExternalUsers (POST /users/external): makes the local users follow the sandbox
+         *     directory (GetExternalUsers) in one transaction. An active entry without a local user of its
+         *     name is created (`addCount`; role user, no password: the provider signs it in); a local user of
+         *     an entry's name is taken over, and updated when its first or last name, email address or
+         *     description differ or it is disabled while its entry is active (`updateCount`); a local user
+         *     whose entry is inactive, or (once synced) gone from the directory, is disabled
+         *     (`deactivatedCount`), except the last enabled administrator. A second sync of an unchanged
+         *     directory changes nothing and counts 0, 0, 0.
          */
         post: operations["SyncExternalUsers"];
         delete?: never;
@@ -5538,6 +5553,19 @@ export interface components {
             content: {
                 "application/pdf": string;
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+            };
+        };
+        /**
+         * @description **flowmock choice**: the sandbox user directory file (`--external-users`) cannot be read, is not
+         *     valid JSON or YAML, or an entry breaks a rule (named by its JSON pointer): the stand-in for a
+         *     provider that does not answer.
+         */
+        ExternalDirectoryUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
@@ -11290,7 +11318,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description The directory's users. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11302,7 +11330,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            503: components["responses"]["ExternalDirectoryUnavailable"];
         };
     };
     SyncExternalUsers: {
@@ -11314,7 +11342,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description What the sync changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11325,7 +11353,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            503: components["responses"]["ExternalDirectoryUnavailable"];
         };
     };
     GetFilteredUsers: {

@@ -10,6 +10,7 @@ import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
 import { userHandlers } from './users/users.js';
 import { userAdminHandlers } from './users/admin.js';
+import { externalUserHandlers } from './users/external.js';
 import { authenticationHandlers } from './auth/authentication.js';
 import { phixflowHandlers } from './phixflow/actionflows.js';
 import { flowmockHandlers } from './flowmock/flowmock.js';
@@ -48,6 +49,7 @@ export const handlers: Handlers = {
   ...printerHandlers,
   ...userHandlers,
   ...userAdminHandlers,
+  ...externalUserHandlers,
   ...authenticationHandlers,
   ...phixflowHandlers,
   ...flowmockHandlers,

@@ -58,9 +58,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/taggroups
   'GetPluginTagGroups',
   'SyncPluginTagGroups',
-  // /api/v1/users
-  'GetExternalUsers',
-  'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

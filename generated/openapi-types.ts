@@ -1854,7 +1854,9 @@ export interface paths {
         };
         /**
          * Get portal forms
-         * @description The vendor's GetPortalForms (GET /portal/forms).
+         * @description The vendor's GetPortalForms: the forms of the portal: the `form` of each data set with form content (`content.formContent.form`), distinct by id; with `connectorid`, those whose `formContent.library` is a portal library of that connector (see GetPortalTemplateLibraries). Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalForms"];
         put?: never;
@@ -1874,7 +1876,9 @@ export interface paths {
         };
         /**
          * Get portal template groups
-         * @description The vendor's GetPortalTemplateGroups (GET /portal/groups).
+         * @description The vendor's GetPortalTemplateGroups: the distinct `group` references of the portal entries (`portalContent.templates[].group` of the templates of type `portal`), as `portalGroup`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplateGroups"];
         put?: never;
@@ -1894,7 +1898,9 @@ export interface paths {
         };
         /**
          * Get portal template libraries
-         * @description The vendor's GetPortalTemplateLibraries (GET /portal/libraries).
+         * @description The vendor's GetPortalTemplateLibraries: the distinct `library` references of the portal entries (`portalContent.templates[].library` of the templates of type `portal`), as `portalLibrary`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplateLibraries"];
         put?: never;
@@ -1914,7 +1920,9 @@ export interface paths {
         };
         /**
          * Get portal templates
-         * @description The vendor's GetPortalTemplates (GET /portal/templates).
+         * @description The vendor's GetPortalTemplates: the distinct `template` references of the portal entries (`portalContent.templates[].template` of the templates of type `portal`), as `portalTemplate`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplates"];
         put?: never;
@@ -9671,7 +9679,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplateGroups: {
@@ -9706,7 +9713,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplateLibraries: {
@@ -9741,7 +9747,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplates: {
@@ -9776,7 +9781,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSettings: {

@@ -24,6 +24,7 @@ import { backupHandlers } from './system/backup.js';
 import { expressionHandlers } from './system/expressions.js';
 import { templateSchemaHandlers } from './templates/template-schema.js';
 import { pseudoFieldHandlers } from './system/pseudo-fields.js';
+import { portalHandlers } from './portal/portal.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -41,6 +42,7 @@ export const handlers: Handlers = {
   ...expressionHandlers,
   ...templateSchemaHandlers,
   ...pseudoFieldHandlers,
+  ...portalHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -34,11 +34,6 @@ export const NOT_IMPLEMENTED = [
   'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
-  // /api/v1/portal
-  'GetPortalForms',
-  'GetPortalTemplateGroups',
-  'GetPortalTemplateLibraries',
-  'GetPortalTemplates',
   // /api/v1/settings
   'GetSettings',
   'GetPublicSettings',

@@ -13,11 +13,6 @@ import type { Handler, OperationId } from '../handler-contract/handler-types.js'
 import { ProblemError } from '../handler-contract/problem.js';
 
 export const NOT_IMPLEMENTED = [
-  // /api/v1/portal
-  'GetPortalForms',
-  'GetPortalTemplateGroups',
-  'GetPortalTemplateLibraries',
-  'GetPortalTemplates',
   // /api/v1/settings
   'GetSettings',
   'GetPublicSettings',
@@ -27,8 +22,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/system
   'RunCleanup',
   'CreateExport',
-  'ParseExpression',
-  'GetExpressionFunctions',
   'ExecuteImport',
   'PrepareImport',
   'GetLicense',
@@ -36,12 +29,6 @@ export const NOT_IMPLEMENTED = [
   'GetNotifications',
   'GetSystemPrinters',
   'GetSystemPrinter',
-  'SortPseudoFields',
-  // /api/v1/templates
-  'GetTemplateSchema',
-  // /api/v1/users
-  'GetExternalUsers',
-  'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

@@ -406,6 +406,8 @@ describe(`store contract: ${backendName}`, () => {
       expect(await run(cond('flow.displayName', 'like', 'ORD'))).toEqual(['e1', 'e2']);
       expect(await run(cond('status', 'notLike', 'ucc'))).toEqual(['e1', 'e2', 'e4', 'e5']);
       expect(await run(cond('status', 'like', '%'))).toEqual([]);
+      expect(await run(cond('status', 'like', 'SUCCESS'))).toEqual(['e0', 'e3']); // the whole value, any case
+      expect(await run(cond('status', 'like', 'nothing'))).toEqual([]);
       expect(await run(cond('id', 'isNotNull'))).toHaveLength(6);
       expect(await run(cond('id', 'isNull'))).toEqual([]);
       expect(await run(cond('createdBy', 'notIsBlank'))).toHaveLength(6);

@@ -12,8 +12,9 @@ import { EXECUTION_STATUSES, isStable } from '../../store/types.js';
 import { checkFlowMediaType, parseFlowInput } from '../../engine/flows/input.js';
 import { InputError } from '../../engine/flows/errors.js';
 import type { LoadedFlow } from '../../engine/definitions/load.js';
-import { presentExecution, presentProgress, type UserRefs } from './presenters.js';
+import { presentExecution, presentProgress } from './presenters.js';
 import { seesAll, visibleExecution, visibleProgress, mayAct } from './access.js';
+import { withUserMemo } from '../lists/user-memo.js';
 import { userRef } from '../users/presenters.js';
 import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
 import { scenarioOf } from '../../engine/flows/scenarios.js';
@@ -168,11 +169,11 @@ async function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecuti
   const { store } = ctx.services;
   const paging = listPaging(ctx.query as { page?: number; size?: number; sort?: string }, EXECUTION_LIST);
   const page = (await store.executions.query({ ownerId: seesAll(p) ? null : p.user.id, flowId, filter, ...paging }));
-  const refs: UserRefs = new Map(); // each user the page names is read once
+  const named = withUserMemo(store); // each user the page names is read once
   return {
     status: 200 as const,
     headers: { 'X-Total-Count': String(page.totalElements) },
-    body: await Promise.all(page.content.map((e: ExecutionRecord) => presentExecution(store, e, refs))),
+    body: await Promise.all(page.content.map((e: ExecutionRecord) => presentExecution(named, e))),
   };
 }
 

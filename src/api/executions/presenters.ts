@@ -33,24 +33,10 @@ function outputsOf(e: ExecutionRecord): Schemas['FlowExecutionOutput'][] {
   });
 }
 
-/**
- * The users a list names, each read once per answer (a page of 20 executions names the same few
- * users 40 times: reading each costs a query and a record; issue 17's list workload).
- */
-export type UserRefs = Map<string, Promise<Schemas['IdWithName']>>;
-
-function userRefIn(store: StoreCollections, refs: UserRefs | undefined, userId: string): Promise<Schemas['IdWithName']> {
-  if (!refs) return userRef(store, userId);
-  let ref = refs.get(userId);
-  if (!ref) refs.set(userId, ref = userRef(store, userId));
-  return ref;
-}
-
-/** `refs`: users already read for the same answer (a list). */
-export async function presentExecution(store: StoreCollections, e: ExecutionRecord, refs?: UserRefs): Promise<Schemas['FlowExecution']> {
+export async function presentExecution(store: StoreCollections, e: ExecutionRecord): Promise<Schemas['FlowExecution']> {
   const inUserInput = e.status === 'UserInput' || e.status === 'SelectFlow';
   const input = (await store.data.inputOf(e.id));
-  const creator = await userRefIn(store, refs, e.createdBy);
+  const creator = await userRef(store, e.createdBy);
   return {
     id: e.id,
     mode: e.skipUserInput ? 'batch' : 'interactive',
@@ -58,7 +44,7 @@ export async function presentExecution(store: StoreCollections, e: ExecutionReco
     createdBy: creator,
     createdFor: creator,
     modifiedAt: e.modifiedAt,
-    modifiedBy: await userRefIn(store, refs, e.modifiedBy),
+    modifiedBy: await userRef(store, e.modifiedBy),
     priority: 0,
     status: e.status,
     ...(e.flowId ? { flow: { id: e.flowId, displayName: e.flowName, type: 'flow' } } : {}),

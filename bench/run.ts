@@ -272,6 +272,8 @@ async function executionWorkload(tmp: string): Promise<ExecPhase[]> {
   const dbs = STORED.map((stored) => {
     const file = path.join(tmp, `executions-${stored}.db`);
     copyFileSync(template, file);
+    // The database's key file goes with it (the server refuses a database without its secrets).
+    if (existsSync(`${template}.secrets`)) copyFileSync(`${template}.secrets`, `${file}.secrets`);
     fillExecutions(file, stored);
     return { stored, file };
   });

@@ -10,6 +10,7 @@ import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
 import { userHandlers } from './users/users.js';
 import { userAdminHandlers } from './users/admin.js';
+import { externalUserHandlers } from './users/external.js';
 import { authenticationHandlers } from './auth/authentication.js';
 import { phixflowHandlers } from './phixflow/actionflows.js';
 import { flowmockHandlers } from './flowmock/flowmock.js';
@@ -20,6 +21,10 @@ import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
+import { expressionHandlers } from './system/expressions.js';
+import { templateSchemaHandlers } from './templates/template-schema.js';
+import { pseudoFieldHandlers } from './system/pseudo-fields.js';
+import { portalHandlers } from './portal/portal.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -34,6 +39,10 @@ export const handlers: Handlers = {
   ...resourceHandlers,
   ...systemHandlers,
   ...backupHandlers,
+  ...expressionHandlers,
+  ...templateSchemaHandlers,
+  ...pseudoFieldHandlers,
+  ...portalHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,
@@ -42,6 +51,7 @@ export const handlers: Handlers = {
   ...printerHandlers,
   ...userHandlers,
   ...userAdminHandlers,
+  ...externalUserHandlers,
   ...authenticationHandlers,
   ...phixflowHandlers,
   ...flowmockHandlers,

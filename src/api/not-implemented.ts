@@ -34,11 +34,6 @@ export const NOT_IMPLEMENTED = [
   'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
-  // /api/v1/portal
-  'GetPortalForms',
-  'GetPortalTemplateGroups',
-  'GetPortalTemplateLibraries',
-  'GetPortalTemplates',
   // /api/v1/settings
   'GetSettings',
   'GetPublicSettings',
@@ -48,8 +43,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/system
   'RunCleanup',
   'CreateExport',
-  'ParseExpression',
-  'GetExpressionFunctions',
   'ExecuteImport',
   'PrepareImport',
   'GetLicense',
@@ -57,15 +50,9 @@ export const NOT_IMPLEMENTED = [
   'GetNotifications',
   'GetSystemPrinters',
   'GetSystemPrinter',
-  'SortPseudoFields',
   // /api/v1/taggroups
   'GetPluginTagGroups',
   'SyncPluginTagGroups',
-  // /api/v1/templates
-  'GetTemplateSchema',
-  // /api/v1/users
-  'GetExternalUsers',
-  'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

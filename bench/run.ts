@@ -11,14 +11,17 @@
  *      the cross-replica long-poll wake-up; bench/replica-http-workload.ts; scratch databases).
  *   6. Cold start (spawn to the first answered GET /__flowmock/health, compiled dist/), `--help`,
  *      RSS at the first answer and idle, beside Prism's mock (bench/cold-start.ts; `npm run build` first).
+ *   7-10. Throughput beside Prism's mock and bare Express (bench/throughput-workloads.ts): 7 the
+ *      execution list with a filter, 100,000 stored; 8 async PhixFlow trigger + status poll; 9 the
+ *      download of a ~100 KB PDF; 10 a resource-family list (templates) with a filter.
  *
  * Every server is a child process (the benchmark's own process runs autocannon), started here
  * and stopped here. Results: bench/results/latest.json and bench/results/latest.md.
  *
- * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4,6 (5: opt-in) --executions 1000
+ * Options: --duration 10 --warmup 2 --connections 20 --workloads 1,2,3,4,6,7,8,9,10 (5: opt-in) --executions 1000
  *          --store-executions 1000 --store-loops 24
  *          --stored 1000,10000 --max-concurrent 100 --rounds 1 --targets reference,prism,bare
- *          --wake-tries 20 (workload 5) --starts 10 --idle-ms 5000 (workload 6) --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
+ *          --wake-tries 20 (workload 5) --starts 10 --idle-ms 5000 (workload 6) --list-stored 100000 --templates 1000 (7, 10) --cpu-prof (profiles of the reference server in <out>/prof, for `node --cpu-prof` viewers)
  */
 import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +33,7 @@ import { startPrism, type PrismProcess } from '../test/support/prism.js';
 import { storeMarkdown, storeWorkload, type StoreRow } from './store-workload.js';
 import { coldStartWorkload, saveColdStart } from './cold-start.js';
 import { replicaHttpWorkload, saveReplicaHttp } from './replica-http-workload.js';
+import { saveThroughput, throughputWorkloads } from './throughput-workloads.js';
 import { BENCH_ADMIN_KEY, ROOT, cannon, keptSections, sampleRss, startBare, startFlowmock, type CannonResult, type Child } from './lib.js';
 
 const INVOICE = '11111111-1111-4111-8111-111111111101';
@@ -43,7 +47,9 @@ const { values: opt } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '20' },
-    workloads: { type: 'string', default: '1,2,3,4,6' },
+    workloads: { type: 'string', default: '1,2,3,4,6,7,8,9,10' },
+    'list-stored': { type: 'string', default: '100000' },
+    templates: { type: 'string', default: '1000' },
     starts: { type: 'string', default: '10' },
     'idle-ms': { type: 'string', default: '5000' },
     'store-executions': { type: 'string', default: '1000' },
@@ -266,6 +272,8 @@ async function executionWorkload(tmp: string): Promise<ExecPhase[]> {
   const dbs = STORED.map((stored) => {
     const file = path.join(tmp, `executions-${stored}.db`);
     copyFileSync(template, file);
+    // The database's key file goes with it (the server refuses a database without its secrets).
+    if (existsSync(`${template}.secrets`)) copyFileSync(`${template}.secrets`, `${file}.secrets`);
     fillExecutions(file, stored);
     return { stored, file };
   });
@@ -379,7 +387,7 @@ function markdown(meta: Record<string, unknown>, http: ReturnType<typeof summari
     }
     lines.push('');
   }
-  lines.push('Run it: `npm run bench` (options: `--duration`, `--warmup`, `--connections`, `--workloads 1,2,3,4,6` (5: opt-in), `--rounds`, `--stored`, `--starts`, `--idle-ms`, `--cpu-prof`).', '');
+  lines.push('Run it: `npm run bench` (options: `--duration`, `--warmup`, `--connections`, `--workloads 1,2,3,4,6,7,8,9,10` (5: opt-in), `--rounds`, `--stored`, `--starts`, `--idle-ms`, `--list-stored`, `--templates`, `--cpu-prof`).', '');
   return lines.join('\n');
 }
 
@@ -409,13 +417,17 @@ async function main() {
     const replica = WORKLOADS.has(5)
       ? await replicaHttpWorkload(tmp, { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, maxConcurrent: MAX_CONCURRENT, rounds: ROUNDS, wakeTries: Number(opt['wake-tries']), log })
       : null;
+    const throughput = await throughputWorkloads(tmp, {
+      workloads: WORKLOADS, duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, targets: TARGETS,
+      stored: Number(opt['list-stored']), templates: Number(opt.templates), nodeArgs, log,
+    });
     const http = summarise(rows);
     const execs = summariseExecutions(exec);
     const end = { ...meta, loadAverageEnd: os.loadavg().map((n) => n.toFixed(2)).join(' ') };
     const result = { ...end, http, executions: execs, store, rawHttp: rows, rawExecutions: exec };
     mkdirSync(opt.out!, { recursive: true });
-    // Workloads 1-4 rewrite latest.*, keeping the sections workloads 5 and 6 wrote earlier; those two
-    // write their own sections (bench/lib.ts saveSection), so a run of either alone keeps the rest.
+    // Workloads 1-4 rewrite latest.*, keeping the sections workloads 5-10 wrote earlier; those
+    // write their own sections (bench/lib.ts saveSection), so a run of any of them alone keeps the rest.
     if ([1, 2, 3, 4].some((n) => WORKLOADS.has(n))) {
       const kept = keptSections(opt.out!);
       writeFileSync(path.join(opt.out!, 'latest.json'), JSON.stringify({ ...kept.json, ...result }, null, 2) + '\n');
@@ -425,6 +437,7 @@ async function main() {
     }
     if (replica) console.log(saveReplicaHttp(opt.out!, replica));
     if (cold) console.log(saveColdStart(opt.out!, cold));
+    for (const t of throughput) console.log(saveThroughput(opt.out!, t));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -4,7 +4,6 @@
  * (401 bad or missing credentials, 403 valid credentials without the rights).
  */
 import { randomBytes, createHash, hash as digestOf, webcrypto } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Store, StoreTransaction, UserRecord, ApiKeyRecord } from '../store/types.js';
 import { createHmac } from 'node:crypto';
 import { generateApiKey, parseApiKey, hashApiKey, safeEqualHex, verifyPasswordAsync } from './secrets.js';
@@ -31,6 +30,13 @@ export class KeyLimitError extends Error {
     this.name = 'KeyLimitError';
   }
 }
+
+/**
+ * jose (JWT signing and checking) is loaded by the first request that needs it (a login, a bearer
+ * token, a PhixFlow token), not at start-up: a server answered with API keys only never loads it
+ * (issue 17: ~50 ms and a few MB of the start). Node keeps the module once loaded.
+ */
+const loadJose = (): Promise<typeof import('jose')> => import('jose');
 
 const LAST_USED_PRECISION_MS = 60_000; // lastUsedAt is written at most once a minute per key: no write per request
 
@@ -226,6 +232,7 @@ export class Credentials {
     this.loginThrottle.succeeded(username);
     const exp = Math.floor(this.now().getTime() / 1000) + this.jwtTtlSeconds;
     // `pwv` ties the token to the password it was issued for: a password change ends it.
+    const { SignJWT } = await loadJose();
     const token = await new SignJWT({ typ: 'smartflows', scope, pwv: this.passwordVersion(user) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
@@ -238,8 +245,9 @@ export class Credentials {
   }
 
   async verifyLoginJwt(token: string): Promise<Principal> {
+    const jose = await loadJose();
     try {
-      const { payload } = await jwtVerify(token, await this.verifyKey(this.jwtSecret), {
+      const { payload } = await jose.jwtVerify(token, await this.verifyKey(this.jwtSecret), {
         algorithms: ['HS256'], issuer: 'flowmock', audience: 'smartflows', currentDate: this.now(),
       });
       const user = payload.sub ? await this.store.users.byId(payload.sub) : null;
@@ -248,7 +256,7 @@ export class Credentials {
       if (!user.enabled) throw new CredentialError(403, `User ${user.username} is disabled.`);
       return await this.principalOf(user, 'jwt');
     } catch (err) {
-      throw asCredentialError(err, 'bearer token');
+      throw asCredentialError(err, 'bearer token', jose.errors);
     }
   }
 
@@ -342,6 +350,7 @@ export class Credentials {
     const user = await this.store.users.byUsername(username);
     if (!user) throw new CredentialError(404, `No user ${username}.`);
     const iat = Math.floor(this.now().getTime() / 1000);
+    const { SignJWT } = await loadJose();
     let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(user.username).setIssuedAt(iat);
     let expiresAt: string | null = null;
     if (expiresInSeconds !== undefined) {
@@ -362,12 +371,13 @@ export class Credentials {
 
     let sub: string | undefined;
     let claims: TimeClaims;
+    const jose = await loadJose();
     try {
-      const { payload } = await jwtVerify(token, await this.verifyKey(this.phixflowSecret), { algorithms: ['HS256'], currentDate: this.now() });
+      const { payload } = await jose.jwtVerify(token, await this.verifyKey(this.phixflowSecret), { algorithms: ['HS256'], currentDate: this.now() });
       sub = payload.sub;
       claims = { exp: payload.exp, nbf: payload.nbf };
     } catch (err) {
-      throw asCredentialError(err, 'PhixFlow token');
+      throw asCredentialError(err, 'PhixFlow token', jose.errors);
     }
     const user = sub ? await this.store.users.byUsername(sub) : null;
     if (!user) throw new CredentialError(401, 'The token names no known user.');
@@ -387,7 +397,7 @@ function withinTimeClaims(c: TimeClaims, nowSeconds: number): boolean {
   return !(c.exp !== undefined && c.exp <= nowSeconds) && !(c.nbf !== undefined && c.nbf > nowSeconds);
 }
 
-function asCredentialError(err: unknown, what: string): CredentialError {
+function asCredentialError(err: unknown, what: string, joseErrors: typeof import('jose').errors): CredentialError {
   if (err instanceof CredentialError) return err;
   if (err instanceof joseErrors.JWTExpired) return new CredentialError(401, `The ${what} has expired.`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return new CredentialError(401, `The ${what} is not signed with HS256.`);

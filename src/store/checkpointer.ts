@@ -9,8 +9,10 @@
  * finds most frames already copied.
  *
  * The worker is plain CommonJS evaluated from a string, so it runs the same under tsx, a build,
- * or a test runner, and loads the very better-sqlite3 the server uses.
+ * or a test runner, and loads the very better-sqlite3 the server uses. It starts when the WAL has
+ * grown (see startCheckpointer), not when the store opens.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -44,20 +46,38 @@ parentPort.on('message', (m) => { if (m === 'stop') stop(); });
 export interface Checkpointer {
   /** Stops the worker and closes its connection; waits for that (at most `waitMs`). Idempotent. */
   stop(waitMs?: number): void;
+  /** Looks at the WAL now (as the watch timer does) and starts the worker if it is due; whether it runs (false once stopped). */
+  check(): boolean;
 }
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
+/** WAL size from which the worker is started: 256 pages of 4 KiB, far below the backstop (4,000 pages). */
+export const CHECKPOINT_START_WAL_BYTES = 1024 * 1024;
+
 /**
- * Starts the worker after `delayMs`, so that short-lived stores (CLI commands, tests) never pay
- * for a thread; a server runs long enough.
+ * Starts the worker once the WAL holds `startAtWalBytes` (looked at every `watchMs`): the worker
+ * is a thread with its own V8 heap (~10 MB resident, measured by `npm run bench -- --workloads 6`),
+ * which a server that writes little (idle, read-mostly, a CLI command, a test) never needs; one
+ * that writes starts it within a second of its WAL growing, long before the backstop checkpoint.
  */
-export function startCheckpointer(file: string, opts: { intervalMs?: number; delayMs?: number } = {}): Checkpointer {
+export function startCheckpointer(file: string, opts: { intervalMs?: number; watchMs?: number; startAtWalBytes?: number } = {}): Checkpointer {
   const state = new SharedArrayBuffer(4);
   let worker: Worker | null = null;
   let stopped = false;
-  const timer = setTimeout(() => {
-    if (stopped) return;
+  const walFile = `${file}-wal`;
+  const startAt = opts.startAtWalBytes ?? CHECKPOINT_START_WAL_BYTES;
+  const check = (): boolean => {
+    if (stopped) return false;
+    if (worker) return true;
+    let size = 0;
+    try {
+      size = fs.statSync(walFile).size;
+    } catch {
+      return false; // no WAL yet
+    }
+    if (size < startAt) return false;
+    clearInterval(watch);
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { file, driver: driverPath, intervalMs: opts.intervalMs ?? 100, state },
@@ -66,13 +86,16 @@ export function startCheckpointer(file: string, opts: { intervalMs?: number; del
     });
     worker.unref(); // never keeps the process alive
     worker.on('error', () => { /* the backstop checkpoint in the server covers for it */ });
-  }, opts.delayMs ?? 1000);
-  timer.unref();
+    return true;
+  };
+  const watch = setInterval(check, opts.watchMs ?? 1000);
+  watch.unref();
   return {
+    check,
     stop(waitMs = 2000) {
       if (stopped) return;
       stopped = true;
-      clearTimeout(timer);
+      clearInterval(watch);
       if (!worker) return;
       worker.postMessage('stop');
       // Synchronous on purpose: the store's close() is synchronous, and the server's connection

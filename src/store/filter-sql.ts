@@ -16,6 +16,32 @@ const COMPARISONS: Partial<Record<FilterOperator, string>> = {
 /** `like` means "contains", case-insensitively; % and _ in the value are literal. */
 const likePattern = (v: string): string => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** ASCII-only lower case: SQLite's LIKE folds ASCII letters only, and so must a match done here. */
+const asciiLower = (v: string): string => v.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+
+/**
+ * A `like` ("contains", case-insensitive) on a property whose column holds one of a fixed set of
+ * values (an execution's status) asks the same as `in` over the values that contain it; unlike LIKE,
+ * which reads every row, `in` can use the column's index. When no value contains it: `in` the value
+ * itself, which no stored value equals either. Everything else is left as it is (and a malformed
+ * group to groupToSql, which refuses it).
+ */
+export function likeOnEnumsAsIn(group: ConditionGroup, enums: ReadonlyMap<string, readonly string[]>, depth = 0): ConditionGroup {
+  if (depth > MAX_FILTER_DEPTH || group === null || typeof group !== 'object' || !Array.isArray(group.nodes)) return group;
+  return {
+    ...group,
+    nodes: group.nodes.map((node) => {
+      if (node?.group && !node.condition) return { ...node, group: likeOnEnumsAsIn(node.group, enums, depth + 1) };
+      const c = node?.condition;
+      const values = c && !node.group && c.operator === 'like' ? enums.get(c.key) : undefined;
+      if (!values || !Array.isArray(c!.values) || c!.values.length !== 1 || typeof c!.values[0] !== 'string') return node;
+      const wanted = asciiLower(c!.values[0]);
+      const matching = values.filter((v) => asciiLower(v).includes(wanted));
+      return { ...node, condition: { ...c!, operator: 'in', values: matching.length ? [...matching] : [c!.values[0]] } };
+    }),
+  };
+}
+
 /** property -> SQL expression (a column, or a fixed expression over columns). */
 export type FilterColumns = ReadonlyMap<string, string>;
 

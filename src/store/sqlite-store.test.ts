@@ -44,6 +44,37 @@ describe('openStore on files', () => {
     }
   });
 
+  it('a filter on status pages the same whether many or few executions match (index or sort order, chosen by the count)', async () => {
+    const store = openStore(path.join(dir, 'plans.db'));
+    try {
+      // 300 executions, newest first by createdAt: every third Error (many), two Warning (few).
+      const all = Array.from({ length: 300 }, (_, i) => execution(`e${String(i).padStart(3, '0')}`, {
+        status: i === 7 || i === 250 ? 'Warning' : i % 3 === 0 ? 'Error' : 'Success',
+        createdAt: new Date(Date.UTC(2026, 0, 1) - i * 1000).toISOString(),
+      }));
+      await store.transaction(async (tx) => { for (const e of all) await tx.executions.insert(e); });
+      const page = async (value: string, operator: 'like' | 'equalTo', p: number, size: number) => {
+        const r = await store.executions.query({
+          ownerId: null, filter: { type: 'and', nodes: [{ condition: { key: 'status', operator, values: [value] } }] },
+          sort: { field: 'createdAt', direction: 'desc' }, page: p, size,
+        });
+        return { total: r.totalElements, ids: r.content.map((e) => e.id) };
+      };
+      const expected = (status: string, p: number, size: number) => {
+        const match = all.filter((e) => e.status === status);
+        return { total: match.length, ids: match.slice(p * size, (p + 1) * size).map((e) => e.id) };
+      };
+      expect(await page('ERR', 'like', 0, 5)).toEqual(expected('Error', 0, 5));
+      expect(await page('rror', 'like', 7, 5)).toEqual(expected('Error', 7, 5));
+      expect(await page('Error', 'equalTo', 3, 20)).toEqual(expected('Error', 3, 20));
+      expect(await page('warn', 'like', 0, 5)).toEqual(expected('Warning', 0, 5));
+      expect(await page('Warning', 'equalTo', 0, 1)).toEqual(expected('Warning', 0, 1));
+      expect(await page('nothing', 'like', 0, 5)).toEqual({ total: 0, ids: [] });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('applies each migration once, even when the same file is opened twice', async () => {
     const file = path.join(dir, 'twice.db');
     const first = openStore(file);

@@ -406,6 +406,8 @@ describe(`store contract: ${backendName}`, () => {
       expect(await run(cond('flow.displayName', 'like', 'ORD'))).toEqual(['e1', 'e2']);
       expect(await run(cond('status', 'notLike', 'ucc'))).toEqual(['e1', 'e2', 'e4', 'e5']);
       expect(await run(cond('status', 'like', '%'))).toEqual([]);
+      expect(await run(cond('status', 'like', 'SUCCESS'))).toEqual(['e0', 'e3']); // the whole value, any case
+      expect(await run(cond('status', 'like', 'nothing'))).toEqual([]);
       expect(await run(cond('id', 'isNotNull'))).toHaveLength(6);
       expect(await run(cond('id', 'isNull'))).toEqual([]);
       expect(await run(cond('createdBy', 'notIsBlank'))).toHaveLength(6);
@@ -954,6 +956,10 @@ describe(`store contract: ${backendName}`, () => {
       const page = await store.resources.query(q({ page: 1, size: 2 }));
       expect(page).toMatchObject({ number: 1, size: 2, totalElements: 3, totalPages: 2 });
       expect(page.content.map((r) => r.id)).toEqual(['c2']);
+      // A page past the end: no objects, the total still counted (and a filtered one: its own total).
+      expect(await store.resources.query(q({ page: 5, size: 2 }))).toMatchObject({ content: [], totalElements: 3, totalPages: 2 });
+      expect(await store.resources.query(q({ page: 3, size: 1, filter: cond('displayName', 'like', ['0%']) }))).toMatchObject({ content: [], totalElements: 1 });
+      expect((await store.resources.query(q({ page: 0, size: 1, filter: cond('displayName', 'like', ['A']) }))).totalElements).toBe(3);
     });
 
     it('query: the operators on body fields, booleans and columns, nested groups; values are data, not SQL', async () => {

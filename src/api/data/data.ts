@@ -2,7 +2,7 @@
  * Data objects (the vendor's Data): today the stored input of flow executions. Visible to whoever
  * may see the execution they belong to (its creator, or a holder of read:flowExecutions).
  */
-import { XMLBuilder } from 'fast-xml-parser';
+import { loadXml } from '../../engine/flows/input.js';
 import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
 import { principalOf } from '../../handler-contract/handler-types.js';
 import { notFound } from '../../handler-contract/problem.js';
@@ -120,7 +120,7 @@ export const dataHandlers: Pick<Handlers, 'GetDataMetadata' | 'GetData' | 'Exist
     const bytes = (await ctx.services.store.data.content(d.id)) ?? Buffer.alloc(0);
     if (isXml(d.contentType)) return { status: 200, contentType: 'application/xml', body: bytes.toString('utf8') };
     const value = contentValue(d, bytes);
-    const xml = new XMLBuilder({ suppressEmptyNode: true }).build({ data: value }) as string;
+    const xml = new (loadXml().XMLBuilder)({ suppressEmptyNode: true }).build({ data: value }) as string;
     return { status: 200, contentType: 'application/xml', body: xml };
   },
 };

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Handlers, RequestContext } from '../../handler-contract/handler-types.js';
 import { principalOf } from '../../handler-contract/handler-types.js';
 import { conflict, invalidField, notFound, ProblemError } from '../../handler-contract/problem.js';
-import { isStable, type DocumentRecord, type DocumentSource, type Store } from '../../store/types.js';
+import { isStable, type DocumentRecord, type DocumentSource, type ExecutionStatus, type Store } from '../../store/types.js';
 import type { components } from '../../../generated/openapi-types.js';
 import { seesAll } from '../executions/access.js';
 import { presentExecution } from '../executions/presenters.js';
@@ -26,11 +26,18 @@ const DOCUMENT_PROPERTIES = ['id', 'displayName', 'description', 'createdAt', 'c
 
 type DocCtx = RequestContext<'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt'>;
 
-async function visibleDocument(ctx: DocCtx) {
+/**
+ * The document, if the caller may see it, with its execution as `readExecution` reads it: the
+ * whole record for GetDocument, only its status and owner (progressById: no record parsed, kept in
+ * memory once stable) for a download.
+ */
+async function visibleDocument<E extends { id: string; status: ExecutionStatus; createdBy: string }>(
+  ctx: DocCtx, readExecution: (id: string) => Promise<E | null>,
+) {
   const p = principalOf(ctx);
   const { store } = ctx.services;
   const doc = (await store.documents.byId(ctx.path.documentId));
-  const exec = doc?.executionId ? (await store.executions.byId(doc.executionId)) : null;
+  const exec = doc?.executionId ? (await readExecution(doc.executionId)) : null;
   const owner = exec ? exec.createdBy : doc?.createdBy;
   if (!doc || (doc.executionId && !exec) || (owner !== p.user.id && !seesAll(p))) throw notFound(`No document ${ctx.path.documentId}.`);
   return { doc, exec };
@@ -81,7 +88,7 @@ function withExtension(name: string, type: string): string {
 }
 
 async function content(ctx: RequestContext<'GetDocumentContent' | 'GetDocumentContentAlt'>) {
-  const { doc, exec } = await visibleDocument(ctx);
+  const { doc, exec } = await visibleDocument(ctx, (id) => ctx.services.store.executions.progressById(id));
   if (exec && !isStable(exec.status)) {
     throw conflict(`Execution ${exec.id} is ${exec.status}; its documents can be downloaded once it has ended.`);
   }
@@ -141,7 +148,7 @@ function sourceOf(settings: Schemas['DocGenSettings'], now: string): { source: D
 export const documentHandlers: Pick<Handlers,
   'GetDocument' | 'GetDocumentContent' | 'GetDocumentContentAlt' | 'GetDocuments' | 'GetFilteredDocuments' | 'CreateDocument'> = {
   async GetDocument(ctx) {
-    const { doc, exec } = await visibleDocument(ctx);
+    const { doc, exec } = await visibleDocument(ctx, (id) => ctx.services.store.executions.byId(id));
     const { store } = ctx.services;
     const flow = exec ? { id: exec.flowId, name: exec.flowName } : undefined;
     return { status: 200, body: { ...(await present(store, doc, flow)), ...(exec ? { flowExecution: await presentExecution(store, exec) } : {}) } };

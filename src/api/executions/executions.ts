@@ -14,6 +14,7 @@ import { InputError } from '../../engine/flows/errors.js';
 import type { LoadedFlow } from '../../engine/definitions/load.js';
 import { presentExecution, presentProgress } from './presenters.js';
 import { seesAll, visibleExecution, visibleProgress, mayAct } from './access.js';
+import { withUserMemo } from '../lists/user-memo.js';
 import { userRef } from '../users/presenters.js';
 import { requestedScenario, scenarioApplied } from '../scenario-preference.js';
 import { scenarioOf } from '../../engine/flows/scenarios.js';
@@ -168,10 +169,11 @@ async function list(ctx: RequestContext<'GetAllFlowExecutions' | 'GetFlowExecuti
   const { store } = ctx.services;
   const paging = listPaging(ctx.query as { page?: number; size?: number; sort?: string }, EXECUTION_LIST);
   const page = (await store.executions.query({ ownerId: seesAll(p) ? null : p.user.id, flowId, filter, ...paging }));
+  const named = withUserMemo(store); // each user the page names is read once
   return {
     status: 200 as const,
     headers: { 'X-Total-Count': String(page.totalElements) },
-    body: await Promise.all(page.content.map((e: ExecutionRecord) => presentExecution(store, e))),
+    body: await Promise.all(page.content.map((e: ExecutionRecord) => presentExecution(named, e))),
   };
 }
 

@@ -12,6 +12,7 @@ import type { ResourceCollection } from '../../engine/resources/collections.js';
 import type { DependencyNode, ResourceView } from '../../engine/resources/resource-engine.js';
 import type { ResourceContentRecord, StoreCollections } from '../../store/types.js';
 import { checkFilterGroup, listPaging, queryFilter, type ListSpec } from '../list-query/list-query.js';
+import { withUserMemo } from '../lists/user-memo.js';
 import { userRef } from '../users/presenters.js';
 
 type Obj = Record<string, unknown>;
@@ -97,7 +98,8 @@ export async function handleResource(ctx: Ctx): Promise<AnyReply> {
         ? (body.group ? checkFilterGroup(body.group as Parameters<typeof checkFilterGroup>[0], spec, 'body', '') : undefined)
         : queryFilter(query.filter as string | undefined, spec);
       const page = await engine.list(c, { filter, ...paging });
-      return { status: 200, headers: { 'X-Total-Count': String(page.totalElements) }, body: await Promise.all(page.content.map((v) => present(store, c, v))) };
+      const named = withUserMemo(store); // each user the page names is read once
+      return { status: 200, headers: { 'X-Total-Count': String(page.totalElements) }, body: await Promise.all(page.content.map((v) => present(named, c, v))) };
     }
     case 'get': {
       const v = await engine.get(c, objectId(ctx));

@@ -2,7 +2,7 @@
  * Checks a flow-start request body against the flow's input kind (none, xml, plugin, any)
  * and parses it into the value templates and conditions see as `input`.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { checkXmlLimits } from '../xml-limits.js';
 import type { FlowDef } from '../definitions/types.js';
 import { InputError } from './errors.js';
@@ -103,19 +103,27 @@ function decode(raw: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/**
+ * fast-xml-parser is loaded by the first XML input, not at start-up (issue 17: ~50 ms and a few MB
+ * a server that never receives XML would pay). Synchronous, so parsing stays synchronous; Node
+ * keeps the module once loaded.
+ */
+export const loadXml = (): typeof import('fast-xml-parser') => createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+
 // processEntities off: entity references stay literal text, so nothing expands.
-const parser = new XMLParser({
+const PARSER_OPTIONS = {
   processEntities: false,
   ignoreAttributes: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
   // Keep ids like "007" as strings; plain decimals become numbers for conditions.
   numberParseOptions: { hex: false, leadingZeros: false, eNotation: false },
-});
+};
 
 function parseXml(flow: FlowDef, xml: string, contentType: string, fail: Fail): FlowInput {
   // Refused before parsing: a DTD is where XXE and entity expansion ("billion laughs") live.
   if (/<!DOCTYPE/i.test(xml)) fail('invalid', '', 'noDtd', 'The XML input has a DOCTYPE; DTDs and entities are not accepted.');
+  const { XMLParser, XMLValidator } = loadXml();
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { line, col, msg } = valid.err;
@@ -126,7 +134,7 @@ function parseXml(flow: FlowDef, xml: string, contentType: string, fail: Fail): 
   // JSON round trip: plain objects only, whatever the parser built.
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(JSON.stringify(parser.parse(xml))) as Record<string, unknown>;
+    doc = JSON.parse(JSON.stringify(new XMLParser(PARSER_OPTIONS).parse(xml))) as Record<string, unknown>;
   } catch (err) {
     // Whatever else the parser refuses is the input's fault, not the server's.
     return fail('invalid', '', 'wellFormed', `The XML input cannot be read: ${(err as Error).message}.`);

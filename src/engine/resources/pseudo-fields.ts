@@ -8,7 +8,7 @@
  * relations, each group by display name (case-insensitive, then id), every relation followed by
  * what it holds. An id is the path of names from the source (`<schema name or data set id>/a/b`).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { loadXml } from '../flows/input.js'; // fast-xml-parser when first needed, not at start-up (issue 17)
 import { checkXmlLimits } from '../xml-limits.js';
 import type { Field } from './template-schema.js';
 
@@ -45,6 +45,7 @@ function elementsOf(type: X): X[] {
 
 /** The tree of elements an XML Schema declares at its top level. */
 export function schemaNodes(xsd: string, pointer: string): Node[] {
+  const { XMLParser, XMLValidator } = loadXml();
   if (XMLValidator.validate(xsd) !== true) throw new PseudoFieldError(pointer, 'format', 'the schema is not well-formed XML');
   const limit = checkXmlLimits(xsd);
   if (limit) throw new PseudoFieldError(pointer, limit.rule, limit.message);

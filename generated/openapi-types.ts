@@ -1934,7 +1934,10 @@ export interface paths {
         };
         /**
          * Get settings
-         * @description The vendor's GetSettings (GET /settings).
+         * @description The vendor's GetSettings (GET /settings): every part of the installation's settings as it is
+         *     in force: `project`, `defaultPlugin`, `cleanup`, `userManagement`, `onCreate`, `frontend` (kept
+         *     in the store; a part never set answers its defaults) and `counters` (counted from the
+         *     executions and documents the store holds, per calendar month and year, UTC).
          */
         get: operations["GetSettings"];
         put?: never;
@@ -1954,7 +1957,9 @@ export interface paths {
         };
         /**
          * Get public settings
-         * @description The vendor's GetPublicSettings (GET /settings/public). No credentials, as in the vendor definition.
+         * @description The vendor's GetPublicSettings (GET /settings/public). No credentials, as in the vendor
+         *     definition. `projectId` is `flowmock`, `systemLanguage` the system default language
+         *     (SetSystemDefaultLanguage), both URLs the server's own dashboard (`/__flowmock/`, which lists the executions).
          */
         get: operations["GetPublicSettings"];
         put?: never;
@@ -1974,18 +1979,30 @@ export interface paths {
         };
         /**
          * Get sub settings
-         * @description The vendor's GetSubSettings (GET /settings/{settingsType}).
+         * @description The vendor's GetSubSettings (GET /settings/{settingsType}): one part of Settings by its
+         *     property name (`project`, `defaultPlugin`, `cleanup`, `userManagement`, `onCreate`,
+         *     `counters`, `frontend`), shaped as that property's vendor model. A type that is no part of
+         *     Settings is a 404 naming the types.
          */
         get: operations["GetSubSettings"];
         /**
          * Update sub settings
-         * @description The vendor's UpdateSubSettings (PUT /settings/{settingsType}).
+         * @description The vendor's UpdateSubSettings (PUT /settings/{settingsType}): replaces the part as a whole
+         *     (a field left out is unset) and answers it as now in force. The body is the part's vendor
+         *     model (`project`: ProjectSettings, `cleanup`: CleanupSettings, ...; `frontend`: any JSON
+         *     object); a field the model lacks, a time zone the runtime does not know, a system language
+         *     the server does not offer (`project.systemLanguage.code`, which sets the system default
+         *     language) or a negative age is a 400 naming the field; `counters` are read-only (a 400
+         *     naming `settingsType`). The `cleanup` ages are what RunCleanup removes by.
          */
         put: operations["UpdateSubSettings"];
         post?: never;
         /**
          * Clear sub settings
-         * @description The vendor's ClearSubSettings (DELETE /settings/{settingsType}).
+         * @description The vendor's ClearSubSettings (DELETE /settings/{settingsType}): the part goes back to its
+         *     defaults, and the answer is the part as now in force (GetSubSettings). The system default
+         *     language stays (it has an operation of its own). `counters` cannot be cleared (a 400 naming
+         *     `settingsType`); a type that is no part of Settings is a 404 naming the types.
          */
         delete: operations["ClearSubSettings"];
         options?: never;
@@ -2333,12 +2350,26 @@ export interface paths {
         /**
          * Get license
          * @description The vendor's GetLicense (GET /system/license). No credentials, as in the vendor definition.
+         *     Until a licence is installed, flowmock runs under its stated sandbox licence: id
+         *     `flowmock-sandbox`, edition `sandbox`, no expiry and no limits (`valid` true). After
+         *     InstallLicense, the installed licence (`expired` and `valid` worked out against the engine
+         *     clock at each call). `limits.users.used` counts the users, `limits.documents.used` the
+         *     documents created since the start of the licence's interval (UTC month or year, `since`).
          */
         get: operations["GetLicense"];
         put?: never;
         /**
          * Install license
-         * @description The vendor's InstallLicense (POST /system/license).
+         * @description The vendor's InstallLicense (POST /system/license): the body is a licence file in flowmock's
+         *     format (the vendor's is not published), UTF-8 JSON:
+         *     `{"format": "flowmock-license", "version": 1, "id", "displayName", "edition", "flavour"?,
+         *     "expiry": "<ISO-8601 date-time with zone>", "limits"?: {"users"?: n, "documents"?: {"interval": "month"|"year", "max": n}, "packs"?: n},
+         *     "plugins"?: ["<name>", ...], "checksum"}` where `checksum` is the SHA-256 (hex) of the file's
+         *     JSON without `checksum`, keys sorted at every level and no white space. The file is checked
+         *     rule by rule; the first it breaks is a 400 naming where (a JSON pointer into the file) and the
+         *     rule (`format`, `const`, `required`, `additionalProperties`, `enum`, `minimum`, `checksum`,
+         *     `expired`: a licence that has already expired is refused). A valid one replaces the licence in
+         *     force (kept in the store) and is answered as GetLicense will answer it.
          */
         post: operations["InstallLicense"];
         delete?: never;
@@ -2356,7 +2387,15 @@ export interface paths {
         };
         /**
          * Get notifications
-         * @description The vendor's GetNotifications (GET /system/notifications). No credentials, as in the vendor definition.
+         * @description The vendor's GetNotifications (GET /system/notifications). No credentials, as in the vendor
+         *     definition. The vendor answers one Notification: flowmock answers the most severe notice the
+         *     installation's state gives now, derived at each call, first that applies: `license.expired`
+         *     (critical), `license.documents` (critical: the documents of the licence's interval reached
+         *     its limit), `license.users` (warning: more users than the licence allows), `license.expiring`
+         *     (warning: within 30 days), `executions.failed` (warning: executions ended in Error in the last
+         *     24 hours, naming the latest), else `system.ok` (info). `createdAt` is when the cause arose and
+         *     `id` is derived from the key and that moment (stable while the cause lasts); `targetRoles`
+         *     name the roles that can act on it.
          */
         get: operations["GetNotifications"];
         put?: never;
@@ -9735,7 +9774,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPublicSettings: {
@@ -9756,7 +9794,6 @@ export interface operations {
                     "application/json": components["schemas"]["PublicSettings"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSubSettings: {
@@ -9777,14 +9814,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateSubSettings: {
@@ -9799,7 +9837,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -9809,7 +9849,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -9818,7 +9860,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ClearSubSettings: {
@@ -9839,14 +9880,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateBackup: {
@@ -10344,7 +10386,6 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseInformation"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     InstallLicense: {
@@ -10374,7 +10415,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetNotifications: {
@@ -10395,7 +10435,6 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemPrinters: {

@@ -20,6 +20,8 @@ import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
+import { settingsHandlers } from './system/settings.js';
+import { licenseHandlers } from './system/license.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -34,6 +36,8 @@ export const handlers: Handlers = {
   ...resourceHandlers,
   ...systemHandlers,
   ...backupHandlers,
+  ...settingsHandlers,
+  ...licenseHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -39,12 +39,6 @@ export const NOT_IMPLEMENTED = [
   'GetPortalTemplateGroups',
   'GetPortalTemplateLibraries',
   'GetPortalTemplates',
-  // /api/v1/settings
-  'GetSettings',
-  'GetPublicSettings',
-  'ClearSubSettings',
-  'GetSubSettings',
-  'UpdateSubSettings',
   // /api/v1/system
   'RunCleanup',
   'CreateExport',
@@ -52,9 +46,6 @@ export const NOT_IMPLEMENTED = [
   'GetExpressionFunctions',
   'ExecuteImport',
   'PrepareImport',
-  'GetLicense',
-  'InstallLicense',
-  'GetNotifications',
   'GetSystemPrinters',
   'GetSystemPrinter',
   'SortPseudoFields',

@@ -17,6 +17,7 @@ import { usersAdminScenario } from './users-admin.js';
 import { backupScenario } from './backup.js';
 import { resourcesScenario } from './resources.js';
 import { systemScenario } from './system.js';
+import { systemAdminScenario } from './system-admin.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -50,6 +51,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     backupScenario,
     resourcesScenario,
     systemScenario,
+    systemAdminScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,

@@ -1,0 +1,76 @@
+/**
+ * Smart Flows administration of the installation (issue 13): the settings (whole, public, per
+ * part: set, read back, clear), with the 4xx of a part that does not exist, a field its model
+ * lacks and a read-only part. The scenario leaves the parts it touched as it found them. The
+ * licence: the one in force, installing a flowmock-license file (a ten-year one without limits,
+ * so the notices of later scenarios do not change) and one whose checksum does not match; the
+ * current notification.
+ */
+import type { Scenario } from '../context.js';
+import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
+import { LICENSE_FORMAT, LICENSE_VERSION, licenseChecksum } from '../../engine/system/license.js';
+
+const octets = (text: string) => ({ body: text as unknown as string, bodySerializer: (b: unknown) => b as string, headers: { 'Content-Type': 'application/octet-stream' } });
+
+export const systemAdminScenario: Scenario = {
+  name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications',
+  api: 'smartflows',
+  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  async run(ctx) {
+    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const anonymous = ctx.main.strict.as(null);
+
+    const all = await api.GET('/api/v1/settings');
+    if (expectStatus(ctx, all.response, 200, 'GetSettings')) {
+      ensure(ctx, 'behaves_as_documented', typeof all.data?.project === 'object' && typeof all.data?.counters === 'object', 'GetSettings answers every part, counters included', 'GetSettings');
+    }
+    const pub = await anonymous.GET('/api/v1/settings/public');
+    if (expectStatus(ctx, pub.response, 200, 'GetPublicSettings')) {
+      ensure(ctx, 'behaves_as_documented', typeof pub.data?.systemLanguage?.code === 'string', 'GetPublicSettings names the system language', 'GetPublicSettings');
+    }
+
+    const path = { params: { path: { settingsType: 'frontend' } } };
+    const before = await api.GET('/api/v1/settings/{settingsType}', path);
+    expectStatus(ctx, before.response, 200, 'GetSubSettings frontend');
+    const frontend = { contractRun: ctx.seed, columns: ['id', 'status'] };
+    const put = await api.PUT('/api/v1/settings/{settingsType}', { ...path, body: frontend });
+    if (expectStatus(ctx, put.response, 200, 'UpdateSubSettings frontend')) {
+      const back = await api.GET('/api/v1/settings/{settingsType}', path);
+      ensure(ctx, 'behaves_as_documented', JSON.stringify(back.data) === JSON.stringify(frontend), 'GetSubSettings answers what UpdateSubSettings stored', 'UpdateSubSettings');
+    }
+    const cleared = await api.DELETE('/api/v1/settings/{settingsType}', path);
+    if (expectStatus(ctx, cleared.response, 200, 'ClearSubSettings frontend')) {
+      ensure(ctx, 'behaves_as_documented', JSON.stringify(cleared.data) === '{}', 'ClearSubSettings answers the defaults', 'ClearSubSettings');
+    }
+    if (before.data && JSON.stringify(before.data) !== '{}') await api.PUT('/api/v1/settings/{settingsType}', { ...path, body: before.data });
+
+    const nope = { params: { path: { settingsType: 'noSuchPart' } } };
+    expectStatus(ctx, (await api.GET('/api/v1/settings/{settingsType}', nope)).response, 404, 'GetSubSettings of a type that is no part of Settings');
+    expectStatus(ctx, (await api.PUT('/api/v1/settings/{settingsType}', { ...nope, body: {} })).response, 404, 'UpdateSubSettings of a type that is no part of Settings');
+    expectStatus(ctx, (await api.DELETE('/api/v1/settings/{settingsType}', nope)).response, 404, 'ClearSubSettings of a type that is no part of Settings');
+    const tooLong = { params: { path: { settingsType: 'x'.repeat(201) } } };
+    expectStatus(ctx, (await api.GET('/api/v1/settings/{settingsType}', tooLong)).response, 400, 'GetSubSettings of a settingsType over 200 characters');
+    const project = { params: { path: { settingsType: 'project' } } };
+    expectStatus(ctx, (await api.PUT('/api/v1/settings/{settingsType}', { ...project, body: { colour: 'red' } })).response, 400, 'UpdateSubSettings with a field ProjectSettings lacks');
+    expectStatus(ctx, (await api.DELETE('/api/v1/settings/{settingsType}', { params: { path: { settingsType: 'counters' } } })).response, 400, 'ClearSubSettings of the read-only counters');
+
+    const lic = await anonymous.GET('/api/v1/system/license');
+    if (expectStatus(ctx, lic.response, 200, 'GetLicense')) ensure(ctx, 'behaves_as_documented', typeof lic.data?.valid === 'boolean', 'GetLicense says whether the licence is valid', 'GetLicense');
+    const fields = {
+      format: LICENSE_FORMAT, version: LICENSE_VERSION, id: `contract-${ctx.seed}`, displayName: 'Contract run licence', edition: 'sandbox',
+      expiry: new Date(Date.now() + 3650 * 24 * 3600 * 1000).toISOString(), plugins: ['DocuSign'],
+    };
+    const file = JSON.stringify({ ...fields, checksum: licenseChecksum(fields) });
+    const installed = await api.POST('/api/v1/system/license', octets(file));
+    if (expectStatus(ctx, installed.response, 200, 'InstallLicense')) {
+      const now = await anonymous.GET('/api/v1/system/license');
+      ensure(ctx, 'behaves_as_documented', now.data?.id === fields.id && now.data?.valid === true, 'GetLicense answers the licence InstallLicense installed', 'InstallLicense');
+    }
+    const altered = JSON.stringify({ ...fields, edition: 'enterprise', checksum: licenseChecksum(fields) });
+    expectStatus(ctx, (await api.POST('/api/v1/system/license', octets(altered))).response, 400, 'InstallLicense of a licence changed after it was issued');
+    const notice = await anonymous.GET('/api/v1/system/notifications');
+    if (expectStatus(ctx, notice.response, 200, 'GetNotifications')) {
+      ensure(ctx, 'behaves_as_documented', typeof notice.data?.key === 'string' && typeof notice.data?.severity === 'string', 'GetNotifications answers a notice with a key and a severity', 'GetNotifications');
+    }
+  },
+};

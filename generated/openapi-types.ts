@@ -2075,7 +2075,19 @@ export interface paths {
         };
         /**
          * Run cleanup
-         * @description The vendor's RunCleanup (GET /system/cleanup/run).
+         * @description The vendor's RunCleanup (GET /system/cleanup/run): each of the vendor's CleanupActions
+         *     really removes what it names, from the executions older than the age the cleanup settings
+         *     give the action (GET/PUT /api/v1/settings/cleanup: `flowExecutions.completed.<outcome>.<internal|output|full>.age`,
+         *     `flowExecutions.inProgress.<selectFlow|waiting|userInput>.age`; an execution's age is the time since
+         *     its last change, on the engine clock). `remove{Internal|Output|Full}{Success|Error|Cancelled|Interrupted}`:
+         *     finished executions of that outcome (Success includes Warning); Internal removes their input and
+         *     internal data objects, Output their documents and output data objects, Full the executions with
+         *     everything of them. `removeSelectFlow` removes executions still waiting for a flow to be picked;
+         *     `interruptWaiting` and `interruptUserInput` end executions waiting that long as Interrupted.
+         *     `action` names one action or several, comma-separated; without it, every action whose settings
+         *     give an age and whose schedule is not disabled runs. The answer lists each action that ran
+         *     with the settings it ran by; the header X-Flowmock-Cleanup-Affected says how many executions
+         *     each touched. An unknown action, or a named one with no age in the settings, is a 400 naming `action`.
          */
         get: operations["RunCleanup"];
         put?: never;
@@ -9971,7 +9983,10 @@ export interface operations {
     RunCleanup: {
         parameters: {
             query?: {
-                /** @description The cleanup action to run; without it, all. */
+                /**
+                 * @description The cleanup action(s) to run (a CleanupAction, or several comma-separated); without it, every configured one.
+                 * @example removeFullSuccess
+                 */
                 action?: string;
             };
             header?: never;
@@ -9980,9 +9995,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description The actions that ran, each with the settings it ran by. */
             200: {
                 headers: {
+                    /**
+                     * @description How many executions each action touched, as `action=count` separated by `, `.
+                     * @example removeFullSuccess=3, interruptWaiting=0
+                     */
+                    "X-Flowmock-Cleanup-Affected"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9992,7 +10012,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemCurrencySymbols: {

@@ -22,6 +22,7 @@ import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
 import { settingsHandlers } from './system/settings.js';
 import { licenseHandlers } from './system/license.js';
+import { cleanupHandlers } from './system/cleanup.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -38,6 +39,7 @@ export const handlers: Handlers = {
   ...backupHandlers,
   ...settingsHandlers,
   ...licenseHandlers,
+  ...cleanupHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

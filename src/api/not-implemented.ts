@@ -40,7 +40,6 @@ export const NOT_IMPLEMENTED = [
   'GetPortalTemplateLibraries',
   'GetPortalTemplates',
   // /api/v1/system
-  'RunCleanup',
   'CreateExport',
   'ParseExpression',
   'GetExpressionFunctions',

@@ -4,7 +4,8 @@
  * lacks and a read-only part. The scenario leaves the parts it touched as it found them. The
  * licence: the one in force, installing a flowmock-license file (a ten-year one without limits,
  * so the notices of later scenarios do not change) and one whose checksum does not match; the
- * current notification.
+ * current notification. RunCleanup of one action whose age (the default 30 days) nothing made by
+ * this run reaches, so it removes nothing other scenarios use; an unknown action is a 400.
  */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
@@ -13,7 +14,7 @@ import { LICENSE_FORMAT, LICENSE_VERSION, licenseChecksum } from '../../engine/s
 const octets = (text: string) => ({ body: text as unknown as string, bodySerializer: (b: unknown) => b as string, headers: { 'Content-Type': 'application/octet-stream' } });
 
 export const systemAdminScenario: Scenario = {
-  name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications',
+  name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications, cleanup',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -72,5 +73,12 @@ export const systemAdminScenario: Scenario = {
     if (expectStatus(ctx, notice.response, 200, 'GetNotifications')) {
       ensure(ctx, 'behaves_as_documented', typeof notice.data?.key === 'string' && typeof notice.data?.severity === 'string', 'GetNotifications answers a notice with a key and a severity', 'GetNotifications');
     }
+
+    const cleanup = await api.GET('/api/v1/system/cleanup/run', { params: { query: { action: 'removeFullCancelled' } } });
+    if (expectStatus(ctx, cleanup.response, 200, 'RunCleanup removeFullCancelled')) {
+      ensure(ctx, 'behaves_as_documented', cleanup.data?.length === 1 && cleanup.data[0].action === 'removeFullCancelled' && cleanup.data[0].settings?.age?.timeUnit === 'days',
+        'RunCleanup answers the action it ran with the settings it ran by', 'RunCleanup');
+    }
+    expectStatus(ctx, (await api.GET('/api/v1/system/cleanup/run', { params: { query: { action: 'removeEverything' } } })).response, 400, 'RunCleanup of an action the vendor does not have');
   },
 };

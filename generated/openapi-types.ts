@@ -2131,7 +2131,18 @@ export interface paths {
         put?: never;
         /**
          * Create export
-         * @description The vendor's CreateExport (POST /system/export).
+         * @description The vendor's CreateExport (POST /system/export): the objects the ArchiveRequest's `items`
+         *     name (IdWithName: `id`, and `type` an object type of a regular collection, `flow` (flows
+         *     created over the API), `printer` or `user`; without `type`, looked up in each) with every
+         *     object they use, as one gzip'd JSON file: `{format: "flowmock-export", version: 1, archive:
+         *     <the vendor's Archive: general {purpose "export", createdAt, createdBy} and one Archivable
+         *     per object (explicit: named; dependency: used by one), with its definition, checksums and
+         *     outbound dependencies>, options, content: {resources, printers, apiFlows} (as a backup holds
+         *     them), users?}`. No items (or an empty list): everything (the regular collections, API
+         *     flows, printers; users with includeUserData). `includeHistory`: every content revision, else
+         *     the newest; `includeUserData`: the users (never API keys); `includeSensitiveData`: with their
+         *     password hashes. PrepareImport and ExecuteImport take it in. An item that does not exist is
+         *     a 400 naming it (`/items/<i>/id`).
          */
         post: operations["CreateExport"];
         delete?: never;
@@ -2235,7 +2246,17 @@ export interface paths {
         put?: never;
         /**
          * Execute import
-         * @description The vendor's ExecuteImport (POST /system/import).
+         * @description The vendor's ExecuteImport (POST /system/import): imports, in one transaction, the archive
+         *     the RestoreContext carries (`archive`, the export file's bytes in base64) or, without it,
+         *     the one PrepareImport kept last. `includeType` (default `all`): every item; `listed`: the
+         *     `listedItems` (IdWithName) with the dependencies the archive holds for them; `allButListed`:
+         *     the explicit items not listed, with their dependencies. `dependenciesMap`: each `source` (an
+         *     item of the archive) is not imported and what uses it uses `target` (an object of the same
+         *     type on this server) instead. An object that exists already (same type and id) is skipped,
+         *     or replaced with `overwriteExisting`; users are only ever added. Every reference of what is
+         *     imported must resolve (on this server or in the import). The answer counts what was
+         *     imported and names what was skipped. Bad input is a 400 naming the field (`/listedItems/<i>/id`,
+         *     `/dependenciesMap/<i>/...`, `/archive...` for the archive, a pointer into it).
          */
         post: operations["ExecuteImport"];
         delete?: never;
@@ -2255,7 +2276,14 @@ export interface paths {
         put?: never;
         /**
          * Prepare import
-         * @description The vendor's PrepareImport (POST /system/import/prepare). No credentials, as in the vendor definition.
+         * @description The vendor's PrepareImport (POST /system/import/prepare). No credentials, as in the vendor
+         *     definition. The body is a file CreateExport answered; it is checked whole (a body that is not
+         *     one is a 400 naming where, a JSON pointer into the file; one that unpacks to more than 64 MiB
+         *     a 413) and kept in the store, keyed by its SHA-256 (the X-Flowmock-Archive-Sha256 header), as
+         *     the archive the next ExecuteImport without `archive` imports (the last prepared one). The
+         *     answer describes it: the vendor's Archive, the explicit items, suggested mappings (an item
+         *     this server lacks by id but has by display name), the connectors it uses that neither this
+         *     server nor the archive has.
          */
         post: operations["PrepareImport"];
         delete?: never;
@@ -10066,9 +10094,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The bytes. */
+            /** @description The export file (gzip'd JSON). */
             200: {
                 headers: {
+                    /**
+                     * @description An attachment named flowmock-export-<time>.json.gz.
+                     * @example attachment; filename="flowmock-export-2026-11-22T10-00-00-000Z.json.gz"
+                     */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10080,7 +10113,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ParseExpression: {
@@ -10213,13 +10245,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description Imported; how many of each kind, and what was skipped (it exists and overwriteExisting was not set). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        imported?: {
+                            resources?: number;
+                            contents?: number;
+                            printers?: number;
+                            apiFlows?: number;
+                            users?: number;
+                        };
+                        skipped?: components["schemas"]["IdWithName"][];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10227,7 +10270,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     PrepareImport: {
@@ -10243,9 +10285,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description What the archive holds and what this server lacks for it. */
             200: {
                 headers: {
+                    /**
+                     * @description The SHA-256 (hex) of the archive kept for ExecuteImport.
+                     * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+                     */
+                    "X-Flowmock-Archive-Sha256"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10255,7 +10302,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemInfo: {

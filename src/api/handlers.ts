@@ -23,6 +23,7 @@ import { backupHandlers } from './system/backup.js';
 import { settingsHandlers } from './system/settings.js';
 import { licenseHandlers } from './system/license.js';
 import { cleanupHandlers } from './system/cleanup.js';
+import { exportImportHandlers } from './system/export-import.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -40,6 +41,7 @@ export const handlers: Handlers = {
   ...settingsHandlers,
   ...licenseHandlers,
   ...cleanupHandlers,
+  ...exportImportHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -40,11 +40,8 @@ export const NOT_IMPLEMENTED = [
   'GetPortalTemplateLibraries',
   'GetPortalTemplates',
   // /api/v1/system
-  'CreateExport',
   'ParseExpression',
   'GetExpressionFunctions',
-  'ExecuteImport',
-  'PrepareImport',
   'GetSystemPrinters',
   'GetSystemPrinter',
   'SortPseudoFields',

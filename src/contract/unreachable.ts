@@ -38,6 +38,11 @@ export const UNREACHABLE: UnreachableStatus[] = [
     reason: 'no collection of spec/smartflows/resource-collections.yaml refers to assets yet, so no asset is ever in use (the 409 is the resource engine\'s answer for any object in use)',
   },
   {
+    operationId: 'PrepareImport',
+    status: 200,
+    reason: "an export is gzip bytes, which Prism's proxy re-encodes as UTF-8 text (PRISM_LIMITATIONS, binary bodies); the system-admin scenario prepares straight on the server and ExecuteImport (base64 in JSON) goes through the proxy",
+  },
+  {
     operationId: 'RestoreBackup',
     status: 200,
     reason: "an archive is gzip bytes, which Prism's proxy re-encodes as UTF-8 text (PRISM_LIMITATIONS, binary bodies); the backup scenario restores straight on the server and checks the round trip there",

@@ -2455,7 +2455,13 @@ export interface paths {
         };
         /**
          * Get system printers
-         * @description The vendor's GetSystemPrinters (GET /system/printers).
+         * @description The vendor's GetSystemPrinters (GET /system/printers): the printing devices the server
+         *     itself knows, which a configured printer (GET /api/v1/printers) names as its `definition`.
+         *     flowmock prints nothing, so they are virtual: the built-in `generic-pdf` (flavor jps) and
+         *     `cloud-pdf` (flavor gcp), plus every other definition a configured printer names (with that
+         *     printer's flavor). `printerInfo` only with `includeDetails=true` (jps: supported attributes,
+         *     paper sources and sizes; gcp: online since the server started). Paged, sorted and filtered
+         *     by id, displayName, description, flavor (default `id,asc`).
          */
         get: operations["GetSystemPrinters"];
         put?: never;
@@ -2475,7 +2481,9 @@ export interface paths {
         };
         /**
          * Get system printer
-         * @description The vendor's GetSystemPrinter (GET /system/printers/{printer}).
+         * @description The vendor's GetSystemPrinter (GET /system/printers/{printer}): one system printer (see
+         *     GetSystemPrinters) by id; `printerInfo` only with `includeDetails=true`. An id the server
+         *     does not know is a 404 naming the system printers.
          */
         get: operations["GetSystemPrinter"];
         put?: never;
@@ -10534,7 +10542,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemPrinter: {
@@ -10545,7 +10552,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The printer. */
+                /**
+                 * @description The system printer's id.
+                 * @example generic-pdf
+                 */
                 printer: string;
             };
             cookie?: never;
@@ -10565,7 +10575,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SortPseudoFields: {

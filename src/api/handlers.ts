@@ -24,6 +24,7 @@ import { settingsHandlers } from './system/settings.js';
 import { licenseHandlers } from './system/license.js';
 import { cleanupHandlers } from './system/cleanup.js';
 import { exportImportHandlers } from './system/export-import.js';
+import { systemPrinterHandlers } from './system/system-printers.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -42,6 +43,7 @@ export const handlers: Handlers = {
   ...licenseHandlers,
   ...cleanupHandlers,
   ...exportImportHandlers,
+  ...systemPrinterHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,

@@ -42,8 +42,6 @@ export const NOT_IMPLEMENTED = [
   // /api/v1/system
   'ParseExpression',
   'GetExpressionFunctions',
-  'GetSystemPrinters',
-  'GetSystemPrinter',
   'SortPseudoFields',
   // /api/v1/taggroups
   'GetPluginTagGroups',

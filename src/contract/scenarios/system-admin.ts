@@ -9,7 +9,8 @@
  * Export and import: an export of one seeded data set (through the proxy for its shape, straight
  * from the server for its bytes: PRISM_LIMITATIONS, binary bodies), PrepareImport of it on the
  * server, ExecuteImport of it through the proxy (the archive travels as base64 in JSON): it
- * exists already, so it is skipped and nothing changes; the 400s of each.
+ * exists already, so it is skipped and nothing changes; the 400s of each. The system printers:
+ * the list (with details, sorted), one by id, and the 404 of an unknown one.
  */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
@@ -19,7 +20,7 @@ import { LICENSE_FORMAT, LICENSE_VERSION, licenseChecksum } from '../../engine/s
 const octets = (text: string) => ({ body: text as unknown as string, bodySerializer: (b: unknown) => b as string, headers: { 'Content-Type': 'application/octet-stream' } });
 
 export const systemAdminScenario: Scenario = {
-  name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications, cleanup, export and import',
+  name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications, cleanup, export and import, system printers',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -104,5 +105,14 @@ export const systemAdminScenario: Scenario = {
     }
     expectStatus(ctx, (await api.POST('/api/v1/system/import', { body: { archive: archive.toString('base64'), includeType: 'listed', listedItems: [{ id: 'not-in-the-archive' }] } })).response, 400,
       'ExecuteImport listing an item the archive does not hold');
+
+    const printers = await api.GET('/api/v1/system/printers', { params: { query: { includeDetails: true, sort: 'id,asc' } } });
+    if (expectStatus(ctx, printers.response, 200, 'GetSystemPrinters')) {
+      ensure(ctx, 'behaves_as_documented', (printers.data ?? []).some((p) => p.id === 'generic-pdf' && p.printerInfo?.jps !== undefined), 'GetSystemPrinters lists generic-pdf with its details', 'GetSystemPrinters');
+    }
+    expectStatus(ctx, (await api.GET('/api/v1/system/printers', { params: { query: { sort: 'colour,asc' } } })).response, 400, 'GetSystemPrinters sorted by an unknown property');
+    const one = await api.GET('/api/v1/system/printers/{printer}', { params: { path: { printer: 'generic-pdf' } } });
+    if (expectStatus(ctx, one.response, 200, 'GetSystemPrinter generic-pdf')) ensure(ctx, 'behaves_as_documented', one.data?.printerInfo === undefined, 'GetSystemPrinter without includeDetails has no printerInfo', 'GetSystemPrinter');
+    expectStatus(ctx, (await api.GET('/api/v1/system/printers/{printer}', { params: { path: { printer: 'no-such-device' } } })).response, 404, 'GetSystemPrinter of a device the server does not know');
   },
 };

@@ -268,11 +268,13 @@ export class Credentials {
    * while it is still open (an event stream, a long-poll): the key revoked, the user disabled or
    * removed, or (login token) the password changed. Credential changes made by this server are
    * seen at once (`credentialsChanged`); those of another process (a CLI command) within 250 ms.
-   * Returns the function that stops watching.
+   * With `checkNow`, the credentials are also checked once at once (a request that starts watching
+   * some time after it was authenticated). Returns the function that stops watching.
    */
-  watch(principal: Principal, onRevoked: (reason: string) => void): () => void {
+  watch(principal: Principal, opts: { checkNow?: boolean }, onRevoked: (reason: string) => void): () => void {
     const entry = { principal, pwv: principal.via === 'jwt' ? this.passwordVersion(principal.user) : '', onRevoked };
     this.watched.add(entry);
+    if (opts.checkNow) void this.recheckEntry(entry);
     if (!this.watchTimer) {
       this.watchedVersion = this.store.credentialsVersion();
       this.watchTimer = setInterval(() => void this.recheckIfChanged(), 250);
@@ -305,17 +307,19 @@ export class Credentials {
   }
 
   private async recheck(): Promise<void> {
-    for (const entry of [...this.watched]) {
-      let reason: string | null;
-      try {
-        reason = await this.revocationOf(entry.principal, entry.pwv);
-      } catch {
-        continue; // unreadable now (locked, closing): next time
-      }
-      if (reason && this.watched.has(entry)) { // a recheck running meanwhile may have told it already
-        this.watched.delete(entry);
-        entry.onRevoked(reason);
-      }
+    for (const entry of [...this.watched]) await this.recheckEntry(entry);
+  }
+
+  private async recheckEntry(entry: { principal: Principal; pwv: string; onRevoked: (reason: string) => void }): Promise<void> {
+    let reason: string | null;
+    try {
+      reason = await this.revocationOf(entry.principal, entry.pwv);
+    } catch {
+      return; // unreadable now (locked, closing): next time
+    }
+    if (reason && this.watched.has(entry)) { // a recheck running meanwhile may have told it already
+      this.watched.delete(entry);
+      entry.onRevoked(reason);
     }
   }
 

@@ -25,7 +25,11 @@ const SECRET_FIELD_NAMES: readonly string[] = [
 
 const HEADERS = new Set(SECRET_HEADERS);
 const FIELDS = new Set(SECRET_FIELD_NAMES);
-const normalise = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
+const normalise = (name: string): string => {
+  // Called for every key of every journaled or actionflow body: the replace only when there is something to remove.
+  const lower = name.toLowerCase();
+  return lower.includes('-') || lower.includes('_') ? lower.replace(/[-_]/g, '') : lower;
+};
 
 export const isSecretHeader = (name: string): boolean => HEADERS.has(name.toLowerCase());
 /** A query parameter or body field that holds a credential. */

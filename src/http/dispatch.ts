@@ -126,7 +126,9 @@ export function createDispatcher(opts: DispatchOptions) {
     // Made when a handler first asks (a long-poll that waits); most requests never do. It aborts
     // only when the client went away before the answer was complete.
     let abort: AbortController | undefined;
+    let watchCredentials = (): void => {};
     const signal = (): AbortSignal => {
+      watchCredentials();
       if (!abort) {
         const controller = new AbortController();
         abort = controller;
@@ -167,17 +169,23 @@ export function createDispatcher(opts: DispatchOptions) {
       res.locals.user = principal?.user.username;
       authorize(principal, op.permission);
       // A request that stays open (an event stream, a long-poll) ends when its credentials are
-      // revoked meanwhile: a long-poll answers 401, a stream is closed.
+      // revoked meanwhile: a long-poll answers 401, a stream is closed. Watched only once it
+      // stays open (the handler asks for the signal to wait, or answers a stream): a request
+      // answered at once has nothing to end, and watching cost every request a timer and a listener.
       let revoked: string | null = null;
-      if (principal && !res.closed) {
-        const unwatch = services.credentials.watch(principal, (reason) => {
+      let watching = false;
+      watchCredentials = () => {
+        if (watching || !principal || res.closed) return;
+        watching = true;
+        // Checked once now too: a revocation between the authentication and this moment is not missed.
+        const unwatch = services.credentials.watch(principal, { checkNow: true }, (reason) => {
           revoked = reason;
           signal();
           abort!.abort();
           if (res.headersSent && !res.writableEnded) res.end();
         });
         res.once('close', unwatch);
-      }
+      };
 
       const query = parseQuery(new URLSearchParams(search));
       const typedQuery: Record<string, unknown> = { ...query };
@@ -227,6 +235,7 @@ export function createDispatcher(opts: DispatchOptions) {
       const handler = handlers[op.operationId as OperationId] as (c: typeof ctx) => Promise<AnyReply> | AnyReply;
       const reply = await handler(ctx);
       if (revoked !== null) throw new CredentialError(401, revoked);
+      if (isEventStreamBody(reply.body)) watchCredentials();
       send(res, op, reply, requestId);
     }
 

@@ -3,7 +3,7 @@
  * once: the dashboard event stream closes, a pending progress long-poll answers 401 instead of
  * waiting out its timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type FlowmockApp } from '../../src/app.js';
 import { FLOW } from '../support/demo-flows.js';
 
@@ -46,6 +46,18 @@ describe('revocation ends open requests', () => {
     });
     await fm.services.store.apiKeys.revoke(record.id, new Date().toISOString());
     expect(await ended).toMatch(/event: ready/);
+  });
+
+  it('a request answered at once watches no credentials (the watch is for requests that stay open)', async () => {
+    const { key } = await keyFor('integrator');
+    const watch = vi.spyOn(fm.services.credentials, 'watch');
+    try {
+      const res = await fetch(`${base}/api/v1/flows`, { headers: { 'X-API-Key': key } });
+      expect(res.status).toBe(200);
+      expect(watch).not.toHaveBeenCalled();
+    } finally {
+      watch.mockRestore();
+    }
   });
 
   it('revoking a key answers its pending long-poll with 401', async () => {

@@ -2254,7 +2254,9 @@ export interface paths {
          *     item of the archive) is not imported and what uses it uses `target` (an object of the same
          *     type on this server) instead. An object that exists already (same type and id) is skipped,
          *     or replaced with `overwriteExisting`; users are only ever added. Every reference of what is
-         *     imported must resolve (on this server or in the import). The answer counts what was
+         *     imported must resolve (on this server or in the import), and what a collection keeps unique
+         *     (a display name, a language code) stays unique (else a 400 naming the field in the archive,
+         *     rule `unique`, and nothing is imported). The answer counts what was
          *     imported and names what was skipped. Bad input is a 400 naming the field (`/listedItems/<i>/id`,
          *     `/dependenciesMap/<i>/...`, `/archive...` for the archive, a pointer into it).
          */

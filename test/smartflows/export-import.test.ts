@@ -146,4 +146,13 @@ describe('export, prepare, import: a round trip', () => {
     await expectProblem(await execute(other, {}), 400, { field: { in: 'body', pointer: '/archive/content/resources/0/references/0', rule: 'dependency' }, detail: group.id });
     expect((await other.call(`/api/v1/datasets/${dataset.id}`, { key: other.adminKey })).status).toBe(404);
   });
+
+  it('an imported object may not take a unique name another object has there: a 400 naming the field, nothing imported', async () => {
+    const mine = await json<Obj>(await send(s, '/api/v1/taggroups', 'POST', { displayName: 'zz-twin-group', definedBy: 'user', tags: ['t'] }), 201);
+    await json(await send(other, '/api/v1/taggroups', 'POST', { displayName: 'zz-twin-group', definedBy: 'user', tags: ['u'] }), 201);
+    const { bytes } = await exportOf(s, [{ id: mine.id, type: 'tagGroup' }]);
+    await expectProblem(await execute(other, { archive: bytes.toString('base64') }), 400,
+      { field: { in: 'body', pointer: '/archive/content/resources/0/record/body/displayName', rule: 'unique' } });
+    expect((await other.call(`/api/v1/taggroups/${mine.id}`, { key: other.adminKey })).status).toBe(404);
+  });
 });

@@ -322,6 +322,24 @@ export async function executeImport(store: Store, collections: ResourceCollectio
       imported.push({ ...o, record: { ...o.record, body }, references, at });
       counts.resources++;
     }
+    // What must be unique in a collection (a display name, a language code) stays so.
+    for (const o of imported) {
+      const c = byType.get(o.record.type)!;
+      for (const field of c.unique) {
+        const value = o.record.body[field];
+        if (typeof value !== 'string') continue;
+        const page = await tx.resources.query({
+          type: c.objectType, properties: { [field]: c.properties[field] ?? { path: field, kind: 'text' } },
+          filter: { type: 'and', nodes: [{ condition: { key: field, operator: 'equalTo', values: [value] } }] },
+          sort: { field, direction: 'asc' }, page: 0, size: 2,
+        });
+        const other = page.content.find((r) => r.id !== o.record.id);
+        if (other) {
+          throw new ExchangeError('body', `/archive/content/resources/${o.at}/record/body/${field}`, 'unique',
+            `${o.record.type} ${o.record.id} has the ${field} "${value}" of ${other.id} on this server; map it to that one (dependenciesMap) or rename one of them`);
+        }
+      }
+    }
     for (const o of imported) {
       for (const [j, r] of o.references.entries()) {
         const there = byType.has(r.toType) ? await tx.resources.byId(r.toType, r.toId) : r.toType === 'flow' ? await tx.apiFlows.byId(r.toId) : null;

@@ -2085,7 +2085,7 @@ export interface paths {
          *     everything of them. `removeSelectFlow` removes executions still waiting for a flow to be picked;
          *     `interruptWaiting` and `interruptUserInput` end executions waiting that long as Interrupted.
          *     `action` names one action or several, comma-separated; without it, every action whose settings
-         *     give an age and whose schedule is not disabled runs. The answer lists each action that ran
+         *     give an age and whose schedule (or that of a level above it) is not disabled runs. The answer lists each action that ran
          *     with the settings it ran by; the header X-Flowmock-Cleanup-Affected says how many executions
          *     each touched. An unknown action, or a named one with no age in the settings, is a 400 naming `action`.
          */

@@ -103,13 +103,19 @@ describe('RunCleanup', () => {
     expect(await exists(`/api/v1/flows/executions/${failed.id}`)).toBe(404);
   });
 
-  it('a disabled schedule leaves the action out of a run of all, not out of a run that names it', async () => {
+  it('a disabled schedule (the action\'s or one above it) leaves the action out of a run of all, not out of a run that names it', async () => {
     await json(await s.call('/api/v1/settings/cleanup', {
       method: 'PUT', key: s.adminKey, headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ flowExecutions: { completed: { success: { full: { schedule: { disabled: true }, ...hours(1) } }, error: { full: hours(1) } } } }),
     }));
     expect((await run()).statuses.map((r) => r.action)).toEqual(['removeFullError']);
     expect((await run('removeFullSuccess')).statuses.map((r) => r.action)).toEqual(['removeFullSuccess']);
+    // A schedule disabled above the action (all completed executions) leaves out every action below it.
+    await json(await s.call('/api/v1/settings/cleanup', {
+      method: 'PUT', key: s.adminKey, headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ flowExecutions: { completed: { schedule: { disabled: true }, error: { full: hours(1) } }, inProgress: { waiting: hours(1) } } }),
+    }));
+    expect((await run()).statuses.map((r) => r.action)).toEqual(['interruptWaiting']);
   });
 
   it('an unknown action, or one with no age in the settings, is a 400 naming action; write:system only', async () => {

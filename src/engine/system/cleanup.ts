@@ -9,8 +9,8 @@
  *   removeSelectFlow   executions still waiting for the caller to pick a flow: removed;
  *   interruptWaiting   executions waiting for a callback: Interrupted;
  *   interruptUserInput executions waiting for user input: Interrupted.
- * Without a list of actions, every action whose settings give an age and whose schedule is not
- * disabled runs; a named action must have an age. flowmock runs no schedules of its own.
+ * Without a list of actions, every action whose settings give an age and whose schedule (or that
+ * of a level above it) is not disabled runs; a named action must have an age. flowmock runs no schedules of its own.
  */
 import type { DataRecord, ExecutionRecord, ExecutionStatus, Store } from '../../store/types.js';
 import { subSettings } from './settings.js';
@@ -62,6 +62,18 @@ export function parseActions(action: string | undefined): CleanupAction[] | null
   return [...new Set(names as CleanupAction[])];
 }
 
+/** Whether the action's schedule, or that of a level above it (the outcome's plan, completed, inProgress), is disabled. */
+function disabledOnTheWay(cleanup: Record<string, unknown>, path: string[]): boolean {
+  let at: unknown = cleanup;
+  for (const k of path) {
+    if (typeof at !== 'object' || at === null) return false;
+    at = (at as Record<string, unknown>)[k];
+    const schedule = (at as { schedule?: { disabled?: unknown } } | undefined)?.schedule;
+    if (schedule?.disabled === true) return true;
+  }
+  return false;
+}
+
 const PAGE = 200;
 
 /** The executions in these statuses last changed before `beforeIso`, oldest first (ids only). */
@@ -107,7 +119,7 @@ export async function runCleanup(deps: CleanupDeps, actions: CleanupAction[] | n
       if (actions) throw new CleanupError('configured', `${action} has no age in the cleanup settings (cleanup.${plan.path.join('.')}.age; PUT /api/v1/settings/cleanup)`);
       continue;
     }
-    if (!actions && settings.schedule?.disabled === true) continue;
+    if (!actions && disabledOnTheWay(cleanup, plan.path)) continue;
     chosen.push({ action, plan, settings: settings as ActionSettings & { age: NonNullable<ActionSettings['age']> } });
   }
 

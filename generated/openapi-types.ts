@@ -1854,7 +1854,9 @@ export interface paths {
         };
         /**
          * Get portal forms
-         * @description The vendor's GetPortalForms (GET /portal/forms).
+         * @description The vendor's GetPortalForms: the forms of the portal: the `form` of each data set with form content (`content.formContent.form`), distinct by id; with `connectorid`, those whose `formContent.library` is a portal library of that connector (see GetPortalTemplateLibraries). Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalForms"];
         put?: never;
@@ -1874,7 +1876,9 @@ export interface paths {
         };
         /**
          * Get portal template groups
-         * @description The vendor's GetPortalTemplateGroups (GET /portal/groups).
+         * @description The vendor's GetPortalTemplateGroups: the distinct `group` references of the portal entries (`portalContent.templates[].group` of the templates of type `portal`), as `portalGroup`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplateGroups"];
         put?: never;
@@ -1894,7 +1898,9 @@ export interface paths {
         };
         /**
          * Get portal template libraries
-         * @description The vendor's GetPortalTemplateLibraries (GET /portal/libraries).
+         * @description The vendor's GetPortalTemplateLibraries: the distinct `library` references of the portal entries (`portalContent.templates[].library` of the templates of type `portal`), as `portalLibrary`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplateLibraries"];
         put?: never;
@@ -1914,7 +1920,9 @@ export interface paths {
         };
         /**
          * Get portal templates
-         * @description The vendor's GetPortalTemplates (GET /portal/templates).
+         * @description The vendor's GetPortalTemplates: the distinct `template` references of the portal entries (`portalContent.templates[].template` of the templates of type `portal`), as `portalTemplate`s; with `connectorid`, of the portal templates whose `portalContent.connector` is that connector. Paged, sorted (`displayName` default, `id`) and
+         *     filtered (`id`, `displayName`) by the shared list query. A `connectorid` that names no connector
+         *     is a 400 naming it.
          */
         get: operations["GetPortalTemplates"];
         put?: never;
@@ -2161,7 +2169,16 @@ export interface paths {
         get?: never;
         /**
          * Parse expression
-         * @description The vendor's ParseExpression (PUT /system/expression).
+         * @description The vendor's ParseExpression (PUT /system/expression): parses `value` in flowmock's expression
+         *     language (README "Expressions": literals, field references, operators with precedence, calls of
+         *     the functions GetExpressionFunctions lists). A valid expression answers its canonical text in
+         *     `value` (one space around operators, canonical spelling, only the parentheses precedence needs;
+         *     with `indent=true`, a call holding a call puts each argument on a line of its own, two spaces
+         *     deeper) and `errors: []`. An expression with errors is still a 200: `value` is the text as sent,
+         *     `indented` false, and `errors` lists each error with its `offset` (0-based, in UTF-16 units),
+         *     `line` (1-based) and `posInLine` (0-based): every unreadable character, else the first syntax
+         *     error, else every call (unknown function, argument count, argument type) and operand whose type
+         *     does not fit. Only a body without `value`, or a `value` over 10000 characters, is a 400.
          */
         put: operations["ParseExpression"];
         post?: never;
@@ -2180,7 +2197,13 @@ export interface paths {
         };
         /**
          * Get expression functions
-         * @description The vendor's GetExpressionFunctions (GET /system/expression/functions).
+         * @description The vendor's GetExpressionFunctions (GET /system/expression/functions): the functions of
+         *     flowmock's expression language (README "Expressions"), each with its categories (`text`,
+         *     `number`, `date`, `logical`, `conversion`), its arguments (vendor argument types; optional ones
+         *     last, with their default where they have one) and `varargs` (the last argument repeats).
+         *     ParseExpression checks calls against exactly this catalogue. Paged, sorted (`name`,
+         *     `description`; default `name,asc`) and filtered (`name`, `description`, `categories`,
+         *     `varargs`: contains, case-insensitive) by the shared list query.
          */
         get: operations["GetExpressionFunctions"];
         put?: never;
@@ -2506,7 +2529,19 @@ export interface paths {
         get?: never;
         /**
          * Sort pseudo fields
-         * @description The vendor's SortPseudoFields (PUT /system/pseudo/sort).
+         * @description The vendor's SortPseudoFields (PUT /system/pseudo/sort): the pseudo elements of a standard
+         *     template definition, sorted. They come from its `schemas` (XML Schema text in `content`, or its
+         *     base64; every element declared, inline or through a named complex type, `ref`s followed; a type
+         *     that contains itself is not expanded again) and its `datasets` (data sets of the project by id or
+         *     display name: their data fields, as GetTemplateSchema reads them). An element or field with a
+         *     complex type or fields of its own is a `relation`, any other a `field`. Order: a tree walk over
+         *     the sources in the definition's order (schemas first, then data sets); under each parent its
+         *     fields first, then its relations, each group by display name (case-insensitive, then name),
+         *     each relation followed by what it holds. `id` is the path of names from the source
+         *     (`<schema name or data set id>/a/b`); `displayName` the element's name or the field's display
+         *     name. `content` (the template document) is not read. A schema that is not well-formed XML or not
+         *     an XML Schema, one declaring more than 10000 elements, or a data set the project does not have,
+         *     is a 400 naming it.
          */
         put: operations["SortPseudoFields"];
         post?: never;
@@ -2784,7 +2819,16 @@ export interface paths {
         };
         /**
          * Get template schema
-         * @description The vendor's GetTemplateSchema (GET /templates/{templateId}/schema).
+         * @description The vendor's GetTemplateSchema (GET /templates/{templateId}/schema): the schema of the data the
+         *     template takes, derived from the data fields of the data sets it names (`datasets[].id`), as XML
+         *     Schema (`format=xsd`, the default) or JSON Schema 2020-12 (`format=json`). One root
+         *     `templateData` holds one element per data set (named by its `wrapperElementName`, else its
+         *     display name as an XML name); inside are the data set's fields: custom content by `fieldName`,
+         *     typed by field type (number integer/real, boolean, date, time, dateTime, data as base64,
+         *     optionset as the enumeration of its option values, the rest text) with `required` and
+         *     `repeating`; standard content as repeating entities of optional text fields; extended content by
+         *     `parent` and `type`; schema and form data sets (an XSD of their own) as any content. Answered as
+         *     an attachment named `<templateId>.xsd` or `<templateId>.schema.json`.
          */
         get: operations["GetTemplateSchema"];
         put?: never;
@@ -2838,13 +2882,28 @@ export interface paths {
         };
         /**
          * Get external users
-         * @description The vendor's GetExternalUsers (GET /users/external).
+         * @description The vendor's GetExternalUsers (GET /users/external): the users of the sandbox user directory
+         *     flowmock stands in for an external identity provider with: the built-in directory (ext.alice,
+         *     ext.bob, ext.carol active; ext.dave disabled in the directory), or the JSON or YAML file
+         *     `--external-users` names (a list of `{userName, firstName, lastName, emailAddress?,
+         *     description?, active?}`, read on each call). Each as the vendor's User with `identity.type`
+         *     external (`externalId` the user name) and `id` the local user's once SyncExternalUsers has
+         *     created or taken it over. Paged, sorted (`userName` default, `displayName`, `firstName`,
+         *     `lastName`, `emailAddress`) and filtered (those and `description`, `active`) by the shared
+         *     list query. A directory file that cannot be read or breaks a rule is a 503 naming the entry.
          */
         get: operations["GetExternalUsers"];
         put?: never;
         /**
          * Sync external users
-         * @description The vendor's SyncExternalUsers (POST /users/external).
+         * @description The vendor's SyncExternalUsers (POST /users/external): makes the local users follow the sandbox
+         *     directory (GetExternalUsers) in one transaction. An active entry without a local user of its
+         *     name is created (`addCount`; role user, no password: the provider signs it in); a local user of
+         *     an entry's name is taken over, and updated when its first or last name, email address or
+         *     description differ or it is disabled while its entry is active (`updateCount`); a local user
+         *     whose entry is inactive, or (once synced) gone from the directory, is disabled
+         *     (`deactivatedCount`), except the last enabled administrator. A second sync of an unchanged
+         *     directory changes nothing and counts 0, 0, 0.
          */
         post: operations["SyncExternalUsers"];
         delete?: never;
@@ -5591,6 +5650,19 @@ export interface components {
             content: {
                 "application/pdf": string;
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+            };
+        };
+        /**
+         * @description **flowmock choice**: the sandbox user directory file (`--external-users`) cannot be read, is not
+         *     valid JSON or YAML, or an entry breaks a rule (named by its JSON pointer): the stand-in for a
+         *     provider that does not answer.
+         */
+        ExternalDirectoryUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
@@ -9696,7 +9768,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplateGroups: {
@@ -9731,7 +9802,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplateLibraries: {
@@ -9766,7 +9836,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPortalTemplates: {
@@ -9801,7 +9870,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSettings: {
@@ -10138,7 +10206,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description The canonical text, or the errors with their positions. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10147,12 +10215,19 @@ export interface operations {
                     "application/json": components["schemas"]["ParseExpressionResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body has no `value`, or one over 10000 characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetExpressionFunctions: {
@@ -10185,7 +10260,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSupportedFeatures: {
@@ -10592,7 +10666,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description The pseudo elements, sorted. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10606,7 +10680,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemTimeZones: {
@@ -11224,8 +11297,8 @@ export interface operations {
     GetTemplateSchema: {
         parameters: {
             query?: {
-                /** @description The schema format. */
-                format?: string;
+                /** @description The schema format: `xsd` (XML Schema, the default) or `json` (JSON Schema 2020-12). */
+                format?: "xsd" | "json" | "XSD" | "JSON";
             };
             header?: never;
             path: {
@@ -11236,12 +11309,36 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes. */
+            /** @description The schema, as an attachment. */
             200: {
                 headers: {
+                    /**
+                     * @description An attachment named <templateId>.xsd or <templateId>.schema.json.
+                     * @example attachment; filename="crm-letter.xsd"
+                     */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+                     *       <xs:element name="templateData">
+                     *         <xs:annotation><xs:documentation>The data of template CRM letter (crm-letter), one element per data set.</xs:documentation></xs:annotation>
+                     *         <xs:complexType>
+                     *           <xs:sequence>
+                     *             <xs:element name="CRMRecords" minOccurs="0" maxOccurs="1">
+                     *               <xs:annotation><xs:documentation>data set CRM records (crm-records)</xs:documentation></xs:annotation>
+                     *               <xs:complexType>
+                     *                 <xs:sequence>
+                     *                 </xs:sequence>
+                     *               </xs:complexType>
+                     *             </xs:element>
+                     *           </xs:sequence>
+                     *         </xs:complexType>
+                     *       </xs:element>
+                     *     </xs:schema>
+                     */
                     "application/octet-stream": string;
                 };
             };
@@ -11249,7 +11346,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetUsers: {
@@ -11341,7 +11437,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description The directory's users. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11353,7 +11449,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            503: components["responses"]["ExternalDirectoryUnavailable"];
         };
     };
     SyncExternalUsers: {
@@ -11365,7 +11461,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description What the sync changed. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11376,7 +11472,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
+            503: components["responses"]["ExternalDirectoryUnavailable"];
         };
     };
     GetFilteredUsers: {

@@ -47,6 +47,12 @@ export interface FlowmockConfig {
   /** PostgreSQL replicas: lease of a replica's running work, renewed every third of it (src/store/postgres/replicas.ts). Default 15. */
   replicaLeaseSeconds?: number;
   flowsDir: string;
+  /**
+   * The sandbox user directory GetExternalUsers lists and SyncExternalUsers applies
+   * (`--external-users`, FLOWMOCK_EXTERNAL_USERS): a JSON or YAML file of users, read on each call.
+   * Absent: the built-in sandbox directory (src/engine/users/external-directory.ts).
+   */
+  externalUsersFile?: string;
   /** Duration factor for flow steps: 1 real time, 0.1 ten times faster, 0 no waiting. */
   speed: number;
   /** Executions running at once; the rest are Queued. */

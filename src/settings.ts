@@ -107,6 +107,10 @@ export const SETTINGS: Setting[] = [
     help: 'folder of flow and actionflow definitions', defaultText: './flows when it exists, else the bundled demo flows',
   },
   {
+    key: 'externalUsersFile', name: 'externalUsers', flag: '--external-users', arg: 'file', env: ['FLOWMOCK_EXTERNAL_USERS'], parse: text(1),
+    help: 'JSON or YAML file of the sandbox user directory (GetExternalUsers, SyncExternalUsers), read on each call', defaultText: 'the built-in sandbox directory',
+  },
+  {
     key: 'replicaLeaseSeconds', name: 'replicaLease', flag: '--replica-lease', arg: 'seconds', env: ['FLOWMOCK_REPLICA_LEASE'], parse: int(1, 3600), defaultText: '15',
     help: 'PostgreSQL replicas: how long a replica\'s running work stays its own without renewal; after that a peer ends it Interrupted',
   },
@@ -240,7 +244,7 @@ export function settingsFromFile(file: string | undefined, error: (msg: string) 
     let value = s.list
       ? (Array.isArray(v) ? v : [v]).map((x) => parseFrom(s, asText(x), where, error))
       : parseFrom(s, asText(v), where, error);
-    if ((s.key === 'db' || s.key === 'flowsDir' || s.key === 'store') && typeof value === 'string' && value !== ':memory:'
+    if ((s.key === 'db' || s.key === 'flowsDir' || s.key === 'store' || s.key === 'externalUsersFile') && typeof value === 'string' && value !== ':memory:'
       && !/^postgres(ql)?:\/\//i.test(value)) value = path.resolve(base, value);
     out[s.key] = value;
   }

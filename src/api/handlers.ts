@@ -10,6 +10,7 @@ import { documentHandlers } from './documents/documents.js';
 import { printerHandlers } from './printers/printers.js';
 import { userHandlers } from './users/users.js';
 import { userAdminHandlers } from './users/admin.js';
+import { externalUserHandlers } from './users/external.js';
 import { authenticationHandlers } from './auth/authentication.js';
 import { phixflowHandlers } from './phixflow/actionflows.js';
 import { flowmockHandlers } from './flowmock/flowmock.js';
@@ -25,6 +26,10 @@ import { licenseHandlers } from './system/license.js';
 import { cleanupHandlers } from './system/cleanup.js';
 import { exportImportHandlers } from './system/export-import.js';
 import { systemPrinterHandlers } from './system/system-printers.js';
+import { expressionHandlers } from './system/expressions.js';
+import { templateSchemaHandlers } from './templates/template-schema.js';
+import { pseudoFieldHandlers } from './system/pseudo-fields.js';
+import { portalHandlers } from './portal/portal.js';
 import { connectorHandlers } from './connectors/connectors.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
 import { notImplementedHandlers } from './not-implemented.js';
@@ -44,6 +49,10 @@ export const handlers: Handlers = {
   ...cleanupHandlers,
   ...exportImportHandlers,
   ...systemPrinterHandlers,
+  ...expressionHandlers,
+  ...templateSchemaHandlers,
+  ...pseudoFieldHandlers,
+  ...portalHandlers,
   ...connectorHandlers,
   ...executionHandlers,
   ...flowHandlers,
@@ -52,6 +61,7 @@ export const handlers: Handlers = {
   ...printerHandlers,
   ...userHandlers,
   ...userAdminHandlers,
+  ...externalUserHandlers,
   ...authenticationHandlers,
   ...phixflowHandlers,
   ...flowmockHandlers,

@@ -34,23 +34,9 @@ export const NOT_IMPLEMENTED = [
   'GetDatasourceEntityLayout',
   // /api/v1/plugins
   'GetPlugins',
-  // /api/v1/portal
-  'GetPortalForms',
-  'GetPortalTemplateGroups',
-  'GetPortalTemplateLibraries',
-  'GetPortalTemplates',
-  // /api/v1/system
-  'ParseExpression',
-  'GetExpressionFunctions',
-  'SortPseudoFields',
   // /api/v1/taggroups
   'GetPluginTagGroups',
   'SyncPluginTagGroups',
-  // /api/v1/templates
-  'GetTemplateSchema',
-  // /api/v1/users
-  'GetExternalUsers',
-  'SyncExternalUsers',
 ] as const satisfies readonly OperationId[];
 
 export type NotImplementedOperationId = (typeof NOT_IMPLEMENTED)[number];

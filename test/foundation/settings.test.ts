@@ -22,7 +22,7 @@ const SAMPLE: Record<string, string> = {
   host: '0.0.0.0', port: '9001', db: ':memory:', store: 'postgres://flowmock@127.0.0.1:5432/flowmock', replicaLease: '5', flows: 'flows', speed: '0.5', maxConcurrent: '2', clock: 'virtual', bodyLimit: '2048',
   adminKey: 'a'.repeat(40), phixflowApiKey: 'p'.repeat(40), webhookSecret: 'w'.repeat(20), jwtTtl: '600', longPollMax: '30',
   phixflowSyncTimeout: '1000', phixflowVersion: '11.2', phixflowAsyncTimeout: '100', validateResponses: 'true', logLevel: 'debug', logFormat: 'pretty', seed: '7',
-  cors: 'off', journalMax: '5', journalBodyCap: '100', watch: 'false', faults: 'GET /x=fault:503',
+  cors: 'off', journalMax: '5', journalBodyCap: '100', watch: 'false', faults: 'GET /x=fault:503', externalUsers: '/srv/flowmock/directory.json',
 };
 
 describe('settings table', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../handler-contract/problem.js';
-import { checkFilterGroup, listPaging, queryFilter, type ListSpec } from './list-query.js';
+import { checkFilterGroup, listPaging, pageOfRows, queryFilter, type ListSpec } from './list-query.js';
 
 const SPEC: ListSpec<'createdAt' | 'name'> = {
   filter: { name: { kind: 'text' }, createdAt: { kind: 'date' }, state: { kind: 'enum', values: ['on', 'off'] }, active: { kind: 'boolean' } },
@@ -111,5 +111,26 @@ describe('checkFilterGroup', () => {
     let deep: Parameters<typeof checkFilterGroup>[0] = { type: 'and', nodes: [c('name', 'equalTo', 'x')] };
     for (let i = 0; i < 40; i++) deep = { type: 'or', nodes: [{ group: deep }] };
     expect(fieldErrors(() => checkFilterGroup(deep, SPEC, 'query', '/filter'))).toContainEqual(expect.objectContaining({ in: 'query', rule: 'maxDepth' }));
+  });
+});
+
+describe('pageOfRows (lists held in memory)', () => {
+  const rows = [
+    { name: 'beta', createdAt: '2026-01-02', tags: ['x', 'Yellow'] },
+    { name: 'Alpha', createdAt: '2026-01-03', tags: ['y'] },
+    { name: 'gamma', createdAt: '2026-01-01' },
+    { name: 'alpha', createdAt: '2026-01-04', tags: [] },
+  ];
+  const spec: ListSpec<'createdAt' | 'name'> = { ...SPEC, filter: { ...SPEC.filter, tags: { kind: 'text' } } };
+  it('sorts stably (case-insensitive text order, equal keys keep their order), filters by contains (any item of an array), pages', () => {
+    expect(pageOfRows(rows, spec, {}).map((r) => r.createdAt)).toEqual(['2026-01-04', '2026-01-03', '2026-01-02', '2026-01-01']);
+    expect(pageOfRows(rows, spec, { sort: 'name,asc' }).map((r) => r.name)).toEqual(['Alpha', 'alpha', 'beta', 'gamma']);
+    expect(pageOfRows(rows, spec, { filter: 'tags:y' }).map((r) => r.name)).toEqual(['Alpha', 'beta']);
+    expect(pageOfRows(rows, spec, { filter: 'name:ALPHA,tags:y' }).map((r) => r.name)).toEqual(['Alpha']);
+    expect(pageOfRows(rows, spec, { sort: 'name', size: 3, page: 1 }).map((r) => r.name)).toEqual(['gamma']);
+  });
+  it('refuses an unknown sort or filter property with the list query\'s 400', () => {
+    expect(fieldErrors(() => pageOfRows(rows, spec, { sort: 'tags,asc' }))[0]).toMatchObject({ in: 'query', pointer: '/sort', rule: 'enum' });
+    expect(fieldErrors(() => pageOfRows(rows, spec, { filter: 'colour:red' }))[0]).toMatchObject({ in: 'query', pointer: '/filter', rule: 'enum' });
   });
 });

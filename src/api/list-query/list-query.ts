@@ -144,3 +144,27 @@ function utcInstant(value: string): string {
   const zoned = /^\d{4}-\d{2}-\d{2}$/.test(value) || /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
   return new Date(Date.parse(zoned)).toISOString();
 }
+
+/**
+ * One page of rows held in memory (catalogues the server computes rather than stores), by the same
+ * rules as the stored lists: `sort` checked by listPaging, the query `filter` by queryFilter (every
+ * term "contains", case-insensitive; an array property matches when one of its items does), then a
+ * stable sort (missing values first ascending) and the page.
+ */
+export function pageOfRows<T extends object, S extends string>(
+  rows: readonly T[], spec: ListSpec<S>, query: { page?: number; size?: number; sort?: string; filter?: string },
+): T[] {
+  const paging = listPaging(query, spec);
+  const group = queryFilter(query.filter, spec);
+  const texts = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(texts) : v === undefined || v === null ? [] : [String(v).toLowerCase()]);
+  const picked = rows.filter((row) => (group?.nodes ?? []).every((n) => {
+    const c = n.condition!;
+    const wanted = (c.values?.[0] ?? '').toLowerCase();
+    return texts((row as Record<string, unknown>)[c.key]).some((t) => t.includes(wanted));
+  }));
+  const { field, direction } = paging.sort;
+  const key = (row: T) => texts((row as Record<string, unknown>)[field]).join(',');
+  const sign = direction === 'desc' ? -1 : 1;
+  const sorted = picked.map((row, i) => ({ row, i })).sort((a, b) => sign * key(a.row).localeCompare(key(b.row)) || a.i - b.i);
+  return sorted.slice(paging.page * paging.size, paging.page * paging.size + paging.size).map((x) => x.row);
+}

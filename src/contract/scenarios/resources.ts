@@ -162,5 +162,34 @@ export const resourcesScenario: Scenario = {
     const anon = ctx.main.strict.as(null);
     expectStatus(ctx, (await callOperation(anon, deps, { path: { objectType: 'template', objectId: 'invoice' }, query: { depth: '2' } })).response, 200, 'GetDependencies of a seeded template (no credentials)');
     expectStatus(ctx, (await callOperation(anon, deps, { path: { objectType: 'template', objectId: randomId() } })).response, 404, 'GetDependencies of an unknown template');
+    const schema = await api.GET('/api/v1/templates/{templateId}/schema', { params: { path: { templateId: 'crm-letter' }, query: { format: 'json' } }, parseAs: 'text' });
+    if (expectStatus(ctx, schema.response, 200, 'GetTemplateSchema of the seeded CRM letter')) {
+      let sets: string[] = [];
+      try { sets = Object.keys(JSON.parse(String(schema.data)).properties.templateData.properties); } catch { /* reported below */ }
+      ensure(ctx, 'behaves_as_documented', sets.join() === 'CRMRecords', 'GetTemplateSchema has one element per data set of the template', 'GetTemplateSchema');
+    }
+    expectStatus(ctx, (await api.GET('/api/v1/templates/{templateId}/schema', { params: { path: { templateId: randomId() } }, parseAs: 'text' })).response, 404, 'GetTemplateSchema of an unknown template');
+    // The portal lists follow the templates of type portal and the form data sets.
+    const lib = { id: `lib-${tag}`, displayName: `Library ${tag}`, type: 'portalLibrary' as const };
+    const portal = await api.POST('/api/v1/templates', { body: {
+      displayName: `Portal ${tag}`, type: 'portal',
+      portalContent: { connector: { id: 'crm-connector', displayName: 'CRM', type: 'connector' }, templates: [{ language: 'en', library: lib, group: { id: `group-${tag}`, displayName: `Group ${tag}`, type: 'portalGroup' }, template: { id: `tpl-${tag}`, displayName: `Template ${tag}`, type: 'portalTemplate' } }] },
+    } });
+    const form = await api.POST('/api/v1/datasets', { body: { displayName: `Form ${tag}`, content: { type: 'form', formContent: { form: { id: `form-${tag}`, displayName: `Form ${tag}` }, library: lib } } } });
+    if (expectStatus(ctx, portal.response, 201, 'CreateTemplate of a portal template') && expectStatus(ctx, form.response, 201, 'CreateDataset of a form data set')) {
+      const query = { connectorid: 'crm-connector', filter: `id:${tag}` };
+      const lists = [
+        ['GetPortalTemplates', await api.GET('/api/v1/portal/templates', { params: { query } }), `tpl-${tag}`],
+        ['GetPortalTemplateLibraries', await api.GET('/api/v1/portal/libraries', { params: { query } }), `lib-${tag}`],
+        ['GetPortalTemplateGroups', await api.GET('/api/v1/portal/groups', { params: { query } }), `group-${tag}`],
+        ['GetPortalForms', await api.GET('/api/v1/portal/forms', { params: { query } }), `form-${tag}`],
+      ] as const;
+      for (const [op, r, id] of lists) {
+        if (expectStatus(ctx, r.response, 200, op)) ensure(ctx, 'behaves_as_documented', (r.data ?? []).map((x) => x.id).join() === id, `${op} lists ${id} of the new portal template`, op);
+      }
+      expectStatus(ctx, (await api.GET('/api/v1/portal/templates', { params: { query: { connectorid: randomId() } } })).response, 400, 'GetPortalTemplates of a connector that does not exist');
+      if (portal.data?.id) expectStatus(ctx, (await api.DELETE('/api/v1/templates/{templateId}', { params: { path: { templateId: portal.data.id } } })).response, 200, 'DeleteTemplate of the portal template');
+      if (form.data?.id) expectStatus(ctx, (await api.DELETE('/api/v1/datasets/{datasetId}', { params: { path: { datasetId: form.data.id } } })).response, 200, 'DeleteDataset of the form data set');
+    }
   },
 };

@@ -1,9 +1,9 @@
-/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages. */
+/** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages, expressions, pseudo fields. */
 import type { Scenario } from '../context.js';
 import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
 
 export const systemScenario: Scenario = {
-  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages',
+  name: 'smartflows: system info, features, time zones, currencies, formatted values, languages, expressions, pseudo fields',
   api: 'smartflows',
   skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
   async run(ctx) {
@@ -29,5 +29,25 @@ export const systemScenario: Scenario = {
     }
     expectStatus(ctx, (await api.PUT('/api/v1/system/languages/default', { body: { id: 'xx-YY', displayName: 'nowhere' } })).response, 400, 'SetSystemDefaultLanguage of a language the system does not offer');
     expectStatus(ctx, (await api.GET('/api/v1/system/languages/ui')).response, 200, 'GetUiLanguages');
+    const parsed = await api.PUT('/api/v1/system/expression', { body: { value: 'round(amount*1.21,2)' } });
+    if (expectStatus(ctx, parsed.response, 200, 'ParseExpression')) ensure(ctx, 'behaves_as_documented', parsed.data?.value === 'round(amount * 1.21, 2)' && parsed.data?.errors?.length === 0, 'ParseExpression answers the canonical text', 'ParseExpression');
+    const broken = await api.PUT('/api/v1/system/expression', { body: { value: 'upper(\n  name' } });
+    if (expectStatus(ctx, broken.response, 200, 'ParseExpression of an expression with an error')) {
+      const e = broken.data?.errors?.[0];
+      ensure(ctx, 'behaves_as_documented', e?.line === 2 && e?.posInLine === 6 && e?.offset === 13, 'ParseExpression places the missing ) at line 2, position 6', 'ParseExpression');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/expression', { body: { indent: true } })).response, 400, 'ParseExpression without a value');
+    const fns = await api.GET('/api/v1/system/expression/functions', { params: { query: { filter: 'categories:text', sort: 'name,asc', size: 50 } } });
+    if (expectStatus(ctx, fns.response, 200, 'GetExpressionFunctions')) ensure(ctx, 'behaves_as_documented', (fns.data ?? []).some((f) => f.name === 'upper') && (fns.data ?? []).every((f) => f.categories?.includes('text')), 'GetExpressionFunctions filters by category', 'GetExpressionFunctions');
+    expectStatus(ctx, (await api.GET('/api/v1/system/expression/functions', { params: { query: { sort: 'nope,asc' } } })).response, 400, 'GetExpressionFunctions sorted by an unknown property');
+    const xsd = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="order"><xs:complexType><xs:sequence>'
+      + '<xs:element name="number" type="xs:string"/><xs:element name="customer"><xs:complexType><xs:sequence><xs:element name="name" type="xs:string"/></xs:sequence></xs:complexType></xs:element>'
+      + '<xs:element name="date" type="xs:date"/></xs:sequence></xs:complexType></xs:element></xs:schema>';
+    const pseudo = await api.PUT('/api/v1/system/pseudo/sort', { body: { schemas: [{ name: 'order', content: xsd }] } });
+    if (expectStatus(ctx, pseudo.response, 200, 'SortPseudoFields')) {
+      const ids = (pseudo.data ?? []).map((e) => e.id).join(' ');
+      ensure(ctx, 'behaves_as_documented', ids === 'order/order order/order/date order/order/number order/order/customer order/order/customer/name', `SortPseudoFields walks fields before relations by name (got ${ids})`, 'SortPseudoFields');
+    }
+    expectStatus(ctx, (await api.PUT('/api/v1/system/pseudo/sort', { body: { datasets: ['no such data set'] } })).response, 400, 'SortPseudoFields naming an unknown data set');
   },
 };

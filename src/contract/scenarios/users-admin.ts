@@ -68,5 +68,18 @@ export const usersAdminScenario: Scenario = {
     expectStatus(ctx, (await admin.DELETE('/api/v1/users/{user}', { params: { path: { user: second.data!.id! } } })).response, 200, 'DeleteUser');
     expectStatus(ctx, (await admin.GET('/api/v1/users/{user}', { params: { path: { user: user.id! } } })).response, 404, 'GetUser after delete');
     expectStatus(ctx, (await admin.DELETE('/api/v1/users/{user}', { params: { path: { user: user.id! } } })).response, 404, 'DeleteUser again');
+    // The sandbox directory: a sync makes its active users local; a second sync changes nothing.
+    expectStatus(ctx, (await admin.POST('/api/v1/users/external')).response, 200, 'SyncExternalUsers');
+    const again = await admin.POST('/api/v1/users/external');
+    if (expectStatus(ctx, again.response, 200, 'SyncExternalUsers again')) {
+      ensure(ctx, 'behaves_as_documented', again.data?.addCount === 0 && again.data?.updateCount === 0 && again.data?.deactivatedCount === 0, 'a second sync of the same directory changes nothing', 'SyncExternalUsers');
+    }
+    const external = await admin.GET('/api/v1/users/external', { params: { query: { filter: 'active:true', sort: 'userName,asc' } } });
+    if (expectStatus(ctx, external.response, 200, 'GetExternalUsers')) {
+      const alice = (external.data ?? []).find((u) => u.userName === 'ext.alice');
+      ensure(ctx, 'behaves_as_documented', alice?.identity?.type === 'external' && typeof alice?.id === 'string', 'a synced directory user is external and names its local user', 'GetExternalUsers');
+      if (alice?.id) expectStatus(ctx, (await admin.GET('/api/v1/users/{user}', { params: { path: { user: alice.id } } })).response, 200, 'GetUser of a synced directory user');
+    }
+    expectStatus(ctx, (await admin.GET('/api/v1/users/external', { params: { query: { sort: 'password,asc' } } })).response, 400, 'GetExternalUsers sorted by an unknown property');
   },
 };

@@ -33,6 +33,7 @@ export const SLOW = [
   'test/smartflows/demo-flows-postgres.test.ts',
   'test/smartflows/resources-postgres.test.ts',
   'test/smartflows/admin-postgres.test.ts',
+  'test/smartflows/system-admin-postgres.test.ts',
   'test/store-contract/postgres.test.ts',
 ];
 

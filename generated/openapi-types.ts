@@ -1942,7 +1942,10 @@ export interface paths {
         };
         /**
          * Get settings
-         * @description The vendor's GetSettings (GET /settings).
+         * @description The vendor's GetSettings (GET /settings): every part of the installation's settings as it is
+         *     in force: `project`, `defaultPlugin`, `cleanup`, `userManagement`, `onCreate`, `frontend` (kept
+         *     in the store; a part never set answers its defaults) and `counters` (counted from the
+         *     executions and documents the store holds, per calendar month and year, UTC).
          */
         get: operations["GetSettings"];
         put?: never;
@@ -1962,7 +1965,9 @@ export interface paths {
         };
         /**
          * Get public settings
-         * @description The vendor's GetPublicSettings (GET /settings/public). No credentials, as in the vendor definition.
+         * @description The vendor's GetPublicSettings (GET /settings/public). No credentials, as in the vendor
+         *     definition. `projectId` is `flowmock`, `systemLanguage` the system default language
+         *     (SetSystemDefaultLanguage), both URLs the server's own dashboard (`/__flowmock/`, which lists the executions).
          */
         get: operations["GetPublicSettings"];
         put?: never;
@@ -1982,18 +1987,30 @@ export interface paths {
         };
         /**
          * Get sub settings
-         * @description The vendor's GetSubSettings (GET /settings/{settingsType}).
+         * @description The vendor's GetSubSettings (GET /settings/{settingsType}): one part of Settings by its
+         *     property name (`project`, `defaultPlugin`, `cleanup`, `userManagement`, `onCreate`,
+         *     `counters`, `frontend`), shaped as that property's vendor model. A type that is no part of
+         *     Settings is a 404 naming the types.
          */
         get: operations["GetSubSettings"];
         /**
          * Update sub settings
-         * @description The vendor's UpdateSubSettings (PUT /settings/{settingsType}).
+         * @description The vendor's UpdateSubSettings (PUT /settings/{settingsType}): replaces the part as a whole
+         *     (a field left out is unset) and answers it as now in force. The body is the part's vendor
+         *     model (`project`: ProjectSettings, `cleanup`: CleanupSettings, ...; `frontend`: any JSON
+         *     object); a field the model lacks, a time zone the runtime does not know, a system language
+         *     the server does not offer (`project.systemLanguage.code`, which sets the system default
+         *     language) or a negative age is a 400 naming the field; `counters` are read-only (a 400
+         *     naming `settingsType`). The `cleanup` ages are what RunCleanup removes by.
          */
         put: operations["UpdateSubSettings"];
         post?: never;
         /**
          * Clear sub settings
-         * @description The vendor's ClearSubSettings (DELETE /settings/{settingsType}).
+         * @description The vendor's ClearSubSettings (DELETE /settings/{settingsType}): the part goes back to its
+         *     defaults, and the answer is the part as now in force (GetSubSettings). The system default
+         *     language stays (it has an operation of its own). `counters` cannot be cleared (a 400 naming
+         *     `settingsType`); a type that is no part of Settings is a 404 naming the types.
          */
         delete: operations["ClearSubSettings"];
         options?: never;
@@ -2066,7 +2083,19 @@ export interface paths {
         };
         /**
          * Run cleanup
-         * @description The vendor's RunCleanup (GET /system/cleanup/run).
+         * @description The vendor's RunCleanup (GET /system/cleanup/run): each of the vendor's CleanupActions
+         *     really removes what it names, from the executions older than the age the cleanup settings
+         *     give the action (GET/PUT /api/v1/settings/cleanup: `flowExecutions.completed.<outcome>.<internal|output|full>.age`,
+         *     `flowExecutions.inProgress.<selectFlow|waiting|userInput>.age`; an execution's age is the time since
+         *     its last change, on the engine clock). `remove{Internal|Output|Full}{Success|Error|Cancelled|Interrupted}`:
+         *     finished executions of that outcome (Success includes Warning); Internal removes their input and
+         *     internal data objects, Output their documents and output data objects, Full the executions with
+         *     everything of them. `removeSelectFlow` removes executions still waiting for a flow to be picked;
+         *     `interruptWaiting` and `interruptUserInput` end executions waiting that long as Interrupted.
+         *     `action` names one action or several, comma-separated; without it, every action whose settings
+         *     give an age and whose schedule (or that of a level above it) is not disabled runs. The answer lists each action that ran
+         *     with the settings it ran by; the header X-Flowmock-Cleanup-Affected says how many executions
+         *     each touched. An unknown action, or a named one with no age in the settings, is a 400 naming `action`.
          */
         get: operations["RunCleanup"];
         put?: never;
@@ -2110,7 +2139,18 @@ export interface paths {
         put?: never;
         /**
          * Create export
-         * @description The vendor's CreateExport (POST /system/export).
+         * @description The vendor's CreateExport (POST /system/export): the objects the ArchiveRequest's `items`
+         *     name (IdWithName: `id`, and `type` an object type of a regular collection, `flow` (flows
+         *     created over the API), `printer` or `user`; without `type`, looked up in each) with every
+         *     object they use, as one gzip'd JSON file: `{format: "flowmock-export", version: 1, archive:
+         *     <the vendor's Archive: general {purpose "export", createdAt, createdBy} and one Archivable
+         *     per object (explicit: named; dependency: used by one), with its definition, checksums and
+         *     outbound dependencies>, options, content: {resources, printers, apiFlows} (as a backup holds
+         *     them), users?}`. No items (or an empty list): everything (the regular collections, API
+         *     flows, printers; users with includeUserData). `includeHistory`: every content revision, else
+         *     the newest; `includeUserData`: the users (never API keys); `includeSensitiveData`: with their
+         *     password hashes. PrepareImport and ExecuteImport take it in. An item that does not exist is
+         *     a 400 naming it (`/items/<i>/id`).
          */
         post: operations["CreateExport"];
         delete?: never;
@@ -2229,7 +2269,19 @@ export interface paths {
         put?: never;
         /**
          * Execute import
-         * @description The vendor's ExecuteImport (POST /system/import).
+         * @description The vendor's ExecuteImport (POST /system/import): imports, in one transaction, the archive
+         *     the RestoreContext carries (`archive`, the export file's bytes in base64) or, without it,
+         *     the one PrepareImport kept last. `includeType` (default `all`): every item; `listed`: the
+         *     `listedItems` (IdWithName) with the dependencies the archive holds for them; `allButListed`:
+         *     the explicit items not listed, with their dependencies. `dependenciesMap`: each `source` (an
+         *     item of the archive) is not imported and what uses it uses `target` (an object of the same
+         *     type on this server) instead. An object that exists already (same type and id) is skipped,
+         *     or replaced with `overwriteExisting`; users are only ever added. Every reference of what is
+         *     imported must resolve (on this server or in the import), and what a collection keeps unique
+         *     (a display name, a language code) stays unique (else a 400 naming the field in the archive,
+         *     rule `unique`, and nothing is imported). The answer counts what was
+         *     imported and names what was skipped. Bad input is a 400 naming the field (`/listedItems/<i>/id`,
+         *     `/dependenciesMap/<i>/...`, `/archive...` for the archive, a pointer into it).
          */
         post: operations["ExecuteImport"];
         delete?: never;
@@ -2249,7 +2301,14 @@ export interface paths {
         put?: never;
         /**
          * Prepare import
-         * @description The vendor's PrepareImport (POST /system/import/prepare). No credentials, as in the vendor definition.
+         * @description The vendor's PrepareImport (POST /system/import/prepare). No credentials, as in the vendor
+         *     definition. The body is a file CreateExport answered; it is checked whole (a body that is not
+         *     one is a 400 naming where, a JSON pointer into the file; one that unpacks to more than 64 MiB
+         *     a 413) and kept in the store, keyed by its SHA-256 (the X-Flowmock-Archive-Sha256 header), as
+         *     the archive the next ExecuteImport without `archive` imports (the last prepared one). The
+         *     answer describes it: the vendor's Archive, the explicit items, suggested mappings (an item
+         *     this server lacks by id but has by display name), the connectors it uses that neither this
+         *     server nor the archive has.
          */
         post: operations["PrepareImport"];
         delete?: never;
@@ -2356,12 +2415,26 @@ export interface paths {
         /**
          * Get license
          * @description The vendor's GetLicense (GET /system/license). No credentials, as in the vendor definition.
+         *     Until a licence is installed, flowmock runs under its stated sandbox licence: id
+         *     `flowmock-sandbox`, edition `sandbox`, no expiry and no limits (`valid` true). After
+         *     InstallLicense, the installed licence (`expired` and `valid` worked out against the engine
+         *     clock at each call). `limits.users.used` counts the users, `limits.documents.used` the
+         *     documents created since the start of the licence's interval (UTC month or year, `since`).
          */
         get: operations["GetLicense"];
         put?: never;
         /**
          * Install license
-         * @description The vendor's InstallLicense (POST /system/license).
+         * @description The vendor's InstallLicense (POST /system/license): the body is a licence file in flowmock's
+         *     format (the vendor's is not published), UTF-8 JSON:
+         *     `{"format": "flowmock-license", "version": 1, "id", "displayName", "edition", "flavour"?,
+         *     "expiry": "<ISO-8601 date-time with zone>", "limits"?: {"users"?: n, "documents"?: {"interval": "month"|"year", "max": n}, "packs"?: n},
+         *     "plugins"?: ["<name>", ...], "checksum"}` where `checksum` is the SHA-256 (hex) of the file's
+         *     JSON without `checksum`, keys sorted at every level and no white space. The file is checked
+         *     rule by rule; the first it breaks is a 400 naming where (a JSON pointer into the file) and the
+         *     rule (`format`, `const`, `required`, `additionalProperties`, `enum`, `minimum`, `checksum`,
+         *     `expired`: a licence that has already expired is refused). A valid one replaces the licence in
+         *     force (kept in the store) and is answered as GetLicense will answer it.
          */
         post: operations["InstallLicense"];
         delete?: never;
@@ -2379,7 +2452,15 @@ export interface paths {
         };
         /**
          * Get notifications
-         * @description The vendor's GetNotifications (GET /system/notifications). No credentials, as in the vendor definition.
+         * @description The vendor's GetNotifications (GET /system/notifications). No credentials, as in the vendor
+         *     definition. The vendor answers one Notification: flowmock answers the most severe notice the
+         *     installation's state gives now, derived at each call, first that applies: `license.expired`
+         *     (critical), `license.documents` (critical: the documents of the licence's interval reached
+         *     its limit), `license.users` (warning: more users than the licence allows), `license.expiring`
+         *     (warning: within 30 days), `executions.failed` (warning: executions ended in Error in the last
+         *     24 hours, naming the latest), else `system.ok` (info). `createdAt` is when the cause arose and
+         *     `id` is derived from the key and that moment (stable while the cause lasts); `targetRoles`
+         *     name the roles that can act on it.
          */
         get: operations["GetNotifications"];
         put?: never;
@@ -2399,7 +2480,13 @@ export interface paths {
         };
         /**
          * Get system printers
-         * @description The vendor's GetSystemPrinters (GET /system/printers).
+         * @description The vendor's GetSystemPrinters (GET /system/printers): the printing devices the server
+         *     itself knows, which a configured printer (GET /api/v1/printers) names as its `definition`.
+         *     flowmock prints nothing, so they are virtual: the built-in `generic-pdf` (flavor jps) and
+         *     `cloud-pdf` (flavor gcp), plus every other definition a configured printer names (with that
+         *     printer's flavor). `printerInfo` only with `includeDetails=true` (jps: supported attributes,
+         *     paper sources and sizes; gcp: online since the server started). Paged, sorted and filtered
+         *     by id, displayName, description, flavor (default `id,asc`).
          */
         get: operations["GetSystemPrinters"];
         put?: never;
@@ -2419,7 +2506,9 @@ export interface paths {
         };
         /**
          * Get system printer
-         * @description The vendor's GetSystemPrinter (GET /system/printers/{printer}).
+         * @description The vendor's GetSystemPrinter (GET /system/printers/{printer}): one system printer (see
+         *     GetSystemPrinters) by id; `printerInfo` only with `includeDetails=true`. An id the server
+         *     does not know is a 404 naming the system printers.
          */
         get: operations["GetSystemPrinter"];
         put?: never;
@@ -5592,15 +5681,6 @@ export interface components {
          *     provider that does not answer.
          */
         ExternalDirectoryUnavailable: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description flowmock does not implement this operation yet; the operation, its parameters and models are the vendor's. Credentials, permission and the request are checked first. Through Prism's validating proxy a client sees Prism's mock of the operation instead: Prism answers an upstream 501 with its own mock. */
-        NotImplemented: {
             headers: {
                 [name: string]: unknown;
             };
@@ -9815,7 +9895,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetPublicSettings: {
@@ -9836,7 +9915,6 @@ export interface operations {
                     "application/json": components["schemas"]["PublicSettings"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSubSettings: {
@@ -9857,14 +9935,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     UpdateSubSettings: {
@@ -9879,7 +9958,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    [key: string]: unknown;
+                };
             };
         };
         responses: {
@@ -9889,7 +9970,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -9898,7 +9981,6 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ClearSubSettings: {
@@ -9919,14 +10001,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     CreateBackup: {
@@ -10009,7 +10092,10 @@ export interface operations {
     RunCleanup: {
         parameters: {
             query?: {
-                /** @description The cleanup action to run; without it, all. */
+                /**
+                 * @description The cleanup action(s) to run (a CleanupAction, or several comma-separated); without it, every configured one.
+                 * @example removeFullSuccess
+                 */
                 action?: string;
             };
             header?: never;
@@ -10018,9 +10104,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK. */
+            /** @description The actions that ran, each with the settings it ran by. */
             200: {
                 headers: {
+                    /**
+                     * @description How many executions each action touched, as `action=count` separated by `, `.
+                     * @example removeFullSuccess=3, interruptWaiting=0
+                     */
+                    "X-Flowmock-Cleanup-Affected"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10030,7 +10121,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemCurrencySymbols: {
@@ -10085,9 +10175,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The bytes. */
+            /** @description The export file (gzip'd JSON). */
             200: {
                 headers: {
+                    /**
+                     * @description An attachment named flowmock-export-<time>.json.gz.
+                     * @example attachment; filename="flowmock-export-2026-11-22T10-00-00-000Z.json.gz"
+                     */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10099,7 +10194,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     ParseExpression: {
@@ -10238,13 +10332,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description Imported; how many of each kind, and what was skipped (it exists and overwriteExisting was not set). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        imported?: {
+                            resources?: number;
+                            contents?: number;
+                            printers?: number;
+                            apiFlows?: number;
+                            users?: number;
+                        };
+                        skipped?: components["schemas"]["IdWithName"][];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -10252,7 +10357,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     PrepareImport: {
@@ -10268,9 +10372,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK. */
+            /** @description What the archive holds and what this server lacks for it. */
             200: {
                 headers: {
+                    /**
+                     * @description The SHA-256 (hex) of the archive kept for ExecuteImport.
+                     * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+                     */
+                    "X-Flowmock-Archive-Sha256"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10280,7 +10389,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemInfo: {
@@ -10430,7 +10538,6 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseInformation"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     InstallLicense: {
@@ -10460,7 +10567,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetNotifications: {
@@ -10481,7 +10587,6 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemPrinters: {
@@ -10516,7 +10621,6 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     GetSystemPrinter: {
@@ -10527,7 +10631,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The printer. */
+                /**
+                 * @description The system printer's id.
+                 * @example generic-pdf
+                 */
                 printer: string;
             };
             cookie?: never;
@@ -10547,7 +10654,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            501: components["responses"]["NotImplemented"];
         };
     };
     SortPseudoFields: {

@@ -21,6 +21,11 @@ import { headHandlers } from './head.js';
 import { handleResource } from './resources/resources.js';
 import { systemHandlers } from './system/system.js';
 import { backupHandlers } from './system/backup.js';
+import { settingsHandlers } from './system/settings.js';
+import { licenseHandlers } from './system/license.js';
+import { cleanupHandlers } from './system/cleanup.js';
+import { exportImportHandlers } from './system/export-import.js';
+import { systemPrinterHandlers } from './system/system-printers.js';
 import { expressionHandlers } from './system/expressions.js';
 import { templateSchemaHandlers } from './templates/template-schema.js';
 import { pseudoFieldHandlers } from './system/pseudo-fields.js';
@@ -30,18 +35,19 @@ import { datasetHandlers, datasetLayoutHandlers } from './datasets/datasets.js';
 import { datasourceHandlers } from './datasources/datasources.js';
 import { pluginHandlers } from './plugins/plugins.js';
 import { RESOURCE_OPERATIONS, type ResourceOperationId } from '../../generated/resource-operations.js';
-import { notImplementedHandlers } from './not-implemented.js';
 
 /** Every operation the spec binds to the resource engine (x-flowmock-resource): the one generic handler. */
 const resourceHandlers = Object.fromEntries(RESOURCE_OPERATIONS.map((id) => [id, handleResource])) as unknown as Pick<Handlers, ResourceOperationId>;
 
 export const handlers: Handlers = {
-  // Vendor operations no handler serves yet: the spec-declared 501 (src/api/not-implemented.ts). First,
-  // so a real handler below overrides it; test/vendor/not-implemented.test.ts fails until its id leaves the list.
-  ...notImplementedHandlers,
   ...resourceHandlers,
   ...systemHandlers,
   ...backupHandlers,
+  ...settingsHandlers,
+  ...licenseHandlers,
+  ...cleanupHandlers,
+  ...exportImportHandlers,
+  ...systemPrinterHandlers,
   ...expressionHandlers,
   ...templateSchemaHandlers,
   ...pseudoFieldHandlers,

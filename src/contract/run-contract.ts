@@ -110,7 +110,7 @@ async function runTarget(opts: ContractRunOptions, target: string | undefined, f
     const apiOf = (op: (typeof spec.ops)[number]): Api => (op.security.some((r) => 'PhixFlowToken' in r) ? 'phixflow' : 'smartflows');
     const ops = spec.ops.filter((op) => !opts.only || apiOf(op) === opts.only || ctx.recorder.coverage.calls.has(op.operationId));
     // unreachable.ts is about the reference server; the mock answers what it answers.
-    const coverage = computeCoverage(ops, ctx.recorder.coverage, ctx.kind === 'mock' ? [] : referenceUnreachable(ops));
+    const coverage = computeCoverage(ops, ctx.recorder.coverage, ctx.kind === 'mock' ? [] : referenceUnreachable());
     const complete = !opts.only;
     const stale = complete ? staleKnownIssues(ctx) : [];
     const failures = ctx.recorder.unexpectedFailures().filter(counts);

@@ -48,6 +48,11 @@ export const UNREACHABLE: UnreachableStatus[] = [
     reason: 'no collection of spec/smartflows/resource-collections.yaml refers to assets yet, so no asset is ever in use (the 409 is the resource engine\'s answer for any object in use)',
   },
   {
+    operationId: 'PrepareImport',
+    status: 200,
+    reason: "an export is gzip bytes, which Prism's proxy re-encodes as UTF-8 text (PRISM_LIMITATIONS, binary bodies); the system-admin scenario prepares straight on the server and ExecuteImport (base64 in JSON) goes through the proxy",
+  },
+  {
     operationId: 'RestoreBackup',
     status: 200,
     reason: "an archive is gzip bytes, which Prism's proxy re-encodes as UTF-8 text (PRISM_LIMITATIONS, binary bodies); the backup scenario restores straight on the server and checks the round trip there",
@@ -59,32 +64,10 @@ export const UNREACHABLE: UnreachableStatus[] = [
   },
 ];
 
-/** What a request can get from an operation flowmock does not implement yet: the checks before the handler, and the 501. */
-const BEFORE_THE_HANDLER = new Set([400, 401, 403, 413, 415, 501]);
-
-/**
- * The documented answers of the operations that declare the 501 of an operation flowmock does not
- * implement yet (issue 13; src/api/not-implemented.ts): their vendor 2xx, 404 and 409 need a handler.
- * Derived from the spec, so an operation that gets its handler (and loses its 501) leaves this list.
- */
-export function notYetImplemented(ops: Array<{ operationId: string; responses: Map<string, unknown> }>): UnreachableStatus[] {
-  return ops
-    .filter((op) => op.responses.has('501'))
-    .flatMap((op) => [...op.responses.keys()].map(Number).filter((s) => !BEFORE_THE_HANDLER.has(s)).map((status) => ({
-      operationId: op.operationId, status,
-      reason: 'not implemented in flowmock yet (the operation answers its declared 501 after credentials, permission and request checks)',
-    })));
-}
-
 export interface PrismLimitation { what: string; behaviour: string; consequence: string }
 
 /** What Prism 5.14.2's proxy does that limits a contract run (found by trying). */
 export const PRISM_LIMITATIONS: PrismLimitation[] = [
-  {
-    what: 'a 501 from the server',
-    behaviour: "Prism's proxy treats an upstream 501 as \"not implemented here\" and answers its own mock of the operation instead (prism-core factory mockOrForward: UPSTREAM_NOT_IMPLEMENTED, \"Remocking the call\"): the client sees the documented example with a 2xx",
-    consequence: 'the not-implemented scenario calls the operations that declare the 501 straight on the server (checking the answer against the spec itself) and sends no valid request of theirs through the proxy; the auth sweep and the negative cases (answered before the handler) still go through it',
-  },
   {
     what: 'malformed JSON request bodies',
     behaviour: 'Prism (strict and lenient) answers 400 {"error":{"code":"invalid_json"}} as application/json itself; the request never reaches the server',

@@ -49,6 +49,7 @@ export function createDataStore(db: Database.Database): Synchronous<DataStore> {
     update: db.prepare(`UPDATE data_objects SET display_name = @display_name, description = @description, expiration = @expiration,
       modified_at = @modified_at, modified_by = @modified_by WHERE id = @id`),
     delete: db.prepare('DELETE FROM data_objects WHERE id = ?'),
+    deleteByExecution: db.prepare('DELETE FROM data_objects WHERE execution_id = @execution_id AND usage IN (SELECT value FROM json_each(@usages))'),
     list: db.prepare(`SELECT ${COLUMNS} FROM data_objects WHERE (@owner IS NULL OR created_by = @owner) ORDER BY created_at DESC, id DESC LIMIT @limit`),
   };
   return {
@@ -76,6 +77,7 @@ export function createDataStore(db: Database.Database): Synchronous<DataStore> {
       if (changes === 0) throw new Error(`data ${d.id} not found`);
     },
     delete: (id) => s.delete.run(id).changes > 0,
+    deleteByExecution: (executionId, usages) => s.deleteByExecution.run({ execution_id: executionId, usages: JSON.stringify(usages) }).changes,
     list: (ownerId, limit) => (s.list.all({ owner: ownerId, limit }) as DataRow[]).map(fromRow),
   };
 }

@@ -366,6 +366,9 @@ export function openStore(file: string, opts: {
     execMaxQueueSeq: db.prepare(`SELECT COALESCE(MAX(queue_seq), 0) FROM executions WHERE status = 'Queued'`).pluck(),
     execCount: db.prepare('SELECT COUNT(*) FROM executions').pluck(),
     execMaxRowid: db.prepare('SELECT MAX(rowid) FROM executions').pluck(),
+    execDelete: db.prepare('DELETE FROM executions WHERE id = ? RETURNING version').pluck(),
+    execDeleteDocs: db.prepare('DELETE FROM documents WHERE execution_id = ?'),
+    execDeleteData: db.prepare('DELETE FROM data_objects WHERE execution_id = ?'),
 
     docInsert: db.prepare(`INSERT INTO documents (${DOCUMENT_COLUMNS}, content)
       VALUES (@id, @execution_id, @display_name, @description, @created_at, @created_by, @template_id, @language,
@@ -736,6 +739,16 @@ export function openStore(file: string, opts: {
       countByStatus: (status) => s.execCountByStatus.get(status) as number,
       maxQueueSeq: () => s.execMaxQueueSeq.get() as number,
       count: () => s.execCount.get() as number,
+      delete: (id) => {
+        // Its documents and data objects first: the foreign keys cascade too, but only where they are enforced.
+        s.execDeleteDocs.run(id);
+        s.execDeleteData.run(id);
+        const version = s.execDelete.get(id) as number | undefined;
+        if (version === undefined) return false;
+        stableProgress.delete(id);
+        emit({ kind: 'execution', id, version });
+        return true;
+      },
     },
 
     documents: {
@@ -753,6 +766,7 @@ export function openStore(file: string, opts: {
       },
       content: (id) => (s.docContent.get(id) as Buffer | undefined) ?? null,
       byExecution: (executionId) => (s.docsByExecution.all(executionId) as DocumentRow[]).map(documentFromRow),
+      deleteByExecution: (executionId) => s.execDeleteDocs.run(executionId).changes,
       listVisible: (owner, limit) => (s.docsVisible.all({ owner, limit }) as Array<DocumentRow & { flow_id: string | null; flow_name: string | null }>)
         .map((r) => ({ doc: documentFromRow(r), flow: r.flow_id ? { id: r.flow_id, name: r.flow_name ?? r.flow_id } : null })),
     },

@@ -392,6 +392,8 @@ export interface DataStore {
   /** Display name, description and expiration only; the rest is the server's. Throws when there is no such object. */
   update(d: Pick<DataRecord, 'id' | 'displayName' | 'description' | 'expiration' | 'modifiedAt' | 'modifiedBy'>): Promise<void>;
   delete(id: string): Promise<boolean>;
+  /** Deletes the execution's data objects of these usages; how many there were. */
+  deleteByExecution(executionId: string, usages: DataRecord['usage'][]): Promise<number>;
   /** Newest first, at most `limit`; `ownerId` null: everyone's. */
   list(ownerId: string | null, limit: number): Promise<DataRecord[]>;
 }
@@ -630,6 +632,8 @@ export interface StoreCollections {
     /** The highest queueSeq among Queued executions, 0 when none is Queued. */
     maxQueueSeq(): Promise<number>;
     count(): Promise<number>;
+    /** Deletes the execution with its documents and data objects (RunCleanup); false when there was none. */
+    delete(id: string): Promise<boolean>;
   };
 
   documents: {
@@ -638,6 +642,8 @@ export interface StoreCollections {
     content(id: string): Promise<Buffer | null>;
     /** Oldest first. */
     byExecution(executionId: string): Promise<DocumentRecord[]>;
+    /** Deletes the execution's documents; how many there were. */
+    deleteByExecution(executionId: string): Promise<number>;
     /** Metadata of the documents `ownerId` may see (its executions' and its own; all for null), newest first, at most `limit`. */
     listVisible(ownerId: string | null, limit: number): Promise<Array<{ doc: DocumentRecord; flow: { id: string; name: string } | null }>>;
   };

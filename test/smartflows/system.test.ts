@@ -1,5 +1,5 @@
 /**
- * The system operations with real behaviour (the other system operations answer the 501): what
+ * The system operations with real behaviour (the administration operations have files of their own): what
  * the system is and serves, the runtime's time zones and currencies (Intl), and values formatted
  * by Java-style patterns, with a 400 naming the parameter that does not fit.
  */

@@ -648,6 +648,40 @@ describe(`store contract: ${backendName}`, () => {
       expect(await store.data.delete('d1')).toBe(false);
     });
 
+    it('cleanup: data and documents of an execution deleted by usage, then the execution with what is left of it', async () => {
+      const changes: unknown[] = [];
+      const stop = store.onChange((c) => changes.push(c));
+      await store.executions.insert(execution('e1'));
+      await store.executions.insert(execution('e2'));
+      await store.data.insert(dataRecord('in1', { executionId: 'e1', usage: 'flowExecutionInput' }), Buffer.from('<a>'));
+      await store.data.insert(dataRecord('int1', { executionId: 'e1', usage: 'flowExecutionInternal' }), Buffer.from('<b>'));
+      await store.data.insert(dataRecord('out1', { executionId: 'e1', usage: 'flowExecutionOutput' }), Buffer.from('<c>'));
+      await store.data.insert(dataRecord('in2', { executionId: 'e2', usage: 'flowExecutionInput' }), Buffer.from('<d>'));
+      await store.documents.insert(documentRecord('doc1', 'e1'), Buffer.from('pdf'));
+      await store.documents.insert(documentRecord('doc2', 'e2'), Buffer.from('pdf'));
+
+      expect(await store.data.deleteByExecution('e1', ['flowExecutionInput', 'flowExecutionInternal'])).toBe(2);
+      expect(await store.data.byId('in1')).toBeNull();
+      expect(await store.data.byId('out1')).not.toBeNull();
+      expect(await store.data.byId('in2')).not.toBeNull(); // another execution's
+      expect(await store.documents.deleteByExecution('e1')).toBe(1);
+      expect(await store.documents.byId('doc1')).toBeNull();
+      expect(await store.documents.byId('doc2')).not.toBeNull();
+
+      expect(await store.executions.delete('e1')).toBe(true);
+      expect(await store.executions.byId('e1')).toBeNull();
+      expect(await store.executions.progressById('e1')).toBeNull();
+      expect(await store.data.byId('out1')).toBeNull();
+      expect(await store.executions.delete('e1')).toBe(false);
+      expect(await store.executions.count()).toBe(1);
+      await store.transaction(async (tx) => { expect(await tx.executions.delete('e2')).toBe(true); });
+      expect(await store.documents.byId('doc2')).toBeNull();
+      expect(await store.data.byId('in2')).toBeNull();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(changes).toContainEqual(expect.objectContaining({ kind: 'execution', id: 'e1' }));
+      stop();
+    });
+
     it('API flows: round-trip, list oldest first, update, delete', async () => {
       const f = { id: 'f1', flow: { displayName: 'One', steps: [{ a: 1 }] }, createdAt: '2026-01-02T00:00:00.000Z', createdBy: 'u1', modifiedAt: '2026-01-02T00:00:00.000Z', modifiedBy: 'u1' };
       await store.apiFlows.insert(f);

@@ -3,7 +3,8 @@
  * (GetSupportedFeatures: the flow surface and each regular collection), the time zones and
  * currencies the runtime knows, and values formatted by a pattern (GetFormattedValue). The
  * values come from src/engine/system (the languages: the locales Intl formats in, with patterns
- * derived from its styles); the other system operations answer the 501.
+ * derived from its styles). The administration of the installation (settings, licence, cleanup,
+ * export and import, system printers) is in the modules beside this one.
  */
 import type { Handlers } from '../../handler-contract/handler-types.js';
 import { invalidField } from '../../handler-contract/problem.js';

@@ -19,6 +19,7 @@ import { resourcesScenario } from './resources.js';
 import { systemScenario } from './system.js';
 import { connectorSetupScenario } from './connector-setup.js';
 import { datasetsPluginsScenario } from './datasets-plugins.js';
+import { systemAdminScenario } from './system-admin.js';
 import { documentsScenario } from './documents.js';
 import { apiKeysScenario } from './user-tokens.js';
 import { loginScenario } from './login.js';
@@ -31,7 +32,6 @@ import { phixflowTokensScenario } from './phixflow-tokens.js';
 import { negativeScenarios, oversizedBodiesScenario } from './negative.js';
 import { journalDashboardScenario } from './journal-dashboard.js';
 import { clockScenario } from './clock.js';
-import { notImplementedScenario } from './not-implemented.js';
 
 export function allScenarios(spec: SpecIndex): Scenario[] {
   return [
@@ -54,6 +54,7 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     systemScenario,
     connectorSetupScenario,
     datasetsPluginsScenario,
+    systemAdminScenario,
     documentsScenario,
     apiKeysScenario,
     loginScenario,
@@ -67,7 +68,6 @@ export function allScenarios(spec: SpecIndex): Scenario[] {
     phixflowAuthScenario,
     journalDashboardScenario,
     clockScenario,
-    notImplementedScenario,
     ...negativeScenarios(spec),
     oversizedBodiesScenario('smartflows'),
     oversizedBodiesScenario('phixflow'),

@@ -336,6 +336,18 @@ export class FlowEngine {
   }
 
   /**
+   * Interrupts a live execution that is still in `status` (RunCleanup: one left waiting too long);
+   * null, and nothing changed, when it has moved on meanwhile or is gone.
+   */
+  interrupt(executionId: string, status: ExecutionStatus, message: string): Promise<ExecutionRecord | null> {
+    return this.retryStale(async () => {
+      const rec = await this.store.executions.byId(executionId);
+      if (!rec || rec.status !== status) return null;
+      return this.end(rec, 'Interrupted', message, { blockStatus: 'Error' });
+    });
+  }
+
+  /**
    * Long-poll support. Resolves at once when the version differs or nothing is going to happen
    * by itself (stable, UserInput, Waiting); otherwise at the next save, the timeout or an abort,
    * always with the current record (null if there is none). Never rejects.

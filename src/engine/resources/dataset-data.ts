@@ -7,9 +7,9 @@
  * ResourceError.
  */
 import { randomUUID } from 'node:crypto';
-import { XMLValidator } from 'fast-xml-parser';
 import type { DataRecord, Store, StoreCollections } from '../../store/types.js';
 import { ResourceError, type ResourceProblem } from './resource-engine.js';
+import { loadXml } from '../flows/input.js'; // fast-xml-parser when first needed, not at start-up (issue 17)
 import type { ResourceCollection } from './collections.js';
 
 type Obj = Record<string, unknown>;
@@ -54,7 +54,7 @@ export function dataFromBody(body: Obj, datasetName: string, ids: { id: string; 
     } else if (typeof content !== 'string') {
       problems.push(field('/value/content', 'type', 'XML data is its text (a string)'));
     } else {
-      const ok = XMLValidator.validate(content);
+      const ok = loadXml().XMLValidator.validate(content);
       if (ok !== true) problems.push(field('/value/content', 'xml', `not well-formed XML: ${ok.err.msg} (line ${ok.err.line})`));
       bytes = Buffer.from(content, 'utf8');
     }

@@ -16,8 +16,8 @@ export const BACKUP_VERSION = 1;
 export const MAX_BACKUP_UNPACKED_BYTES = 64 * 1024 * 1024;
 const PAGE = 500;
 
-interface ArchivedContent extends Omit<ResourceContentRecord, 'type' | 'id' | 'size'> { data: string }
-interface ArchivedObject {
+export interface ArchivedContent extends Omit<ResourceContentRecord, 'type' | 'id' | 'size'> { data: string }
+export interface ArchivedObject {
   record: ResourceRecord;
   references: Array<Pick<ResourceReference, 'field' | 'toType' | 'toId'>>;
   contents: ArchivedContent[];
@@ -38,7 +38,7 @@ export class BackupError extends Error {
   constructor(message: string, readonly pointer: string, readonly tooLarge = false) { super(message); }
 }
 
-async function allOf(store: StoreCollections, c: ResourceCollection): Promise<ResourceRecord[]> {
+export async function allOf(store: StoreCollections, c: ResourceCollection): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
   const properties = { ...c.properties, id: { path: 'id', kind: 'text' as const } };
   for (let page = 0; ; page++) {
@@ -52,20 +52,7 @@ export async function createBackup(store: Store, collections: ResourceCollection
   const archive = await store.transaction(async (tx): Promise<BackupArchive> => {
     const resources: ArchivedObject[] = [];
     for (const c of collections) {
-      for (const record of await allOf(tx, c)) {
-        const references = (await tx.resources.referencesFrom(record.type, record.id)).map(({ field, toType, toId }) => ({ field, toType, toId }));
-        const contents: ArchivedContent[] = [];
-        for (const slot of await tx.resources.contentSlots(record.type, record.id)) {
-          const history = await tx.resources.contentHistory(record.type, record.id, slot); // newest first
-          for (const rev of (opts.includeHistory ? history : history.slice(0, 1)).reverse()) {
-            const got = await tx.resources.content(record.type, record.id, slot, rev.revision);
-            if (!got) continue;
-            const { type: _t, id: _i, size: _s, ...meta } = got.record;
-            contents.push({ ...meta, data: got.content.toString('base64') });
-          }
-        }
-        resources.push({ record, references, contents });
-      }
+      for (const record of await allOf(tx, c)) resources.push(await archivedObject(tx, record, opts.includeHistory));
     }
     return {
       format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: opts.now.toISOString(), includeHistory: opts.includeHistory,
@@ -75,6 +62,22 @@ export async function createBackup(store: Store, collections: ResourceCollection
   return { bytes: gzipSync(JSON.stringify(archive)), counts: countsOf(archive) };
 }
 
+/** One object with its references and content (every revision with includeHistory, else the newest). */
+export async function archivedObject(tx: StoreCollections, record: ResourceRecord, includeHistory: boolean): Promise<ArchivedObject> {
+  const references = (await tx.resources.referencesFrom(record.type, record.id)).map(({ field, toType, toId }) => ({ field, toType, toId }));
+  const contents: ArchivedContent[] = [];
+  for (const slot of await tx.resources.contentSlots(record.type, record.id)) {
+    const history = await tx.resources.contentHistory(record.type, record.id, slot); // newest first
+    for (const rev of (includeHistory ? history : history.slice(0, 1)).reverse()) {
+      const got = await tx.resources.content(record.type, record.id, slot, rev.revision);
+      if (!got) continue;
+      const { type: _t, id: _i, size: _s, ...meta } = got.record;
+      contents.push({ ...meta, data: got.content.toString('base64') });
+    }
+  }
+  return { record, references, contents };
+}
+
 function countsOf(a: BackupArchive): BackupCounts {
   return { resources: a.resources.length, contents: a.resources.reduce((n, r) => n + r.contents.length, 0), printers: a.printers.length, apiFlows: a.apiFlows.length };
 }
@@ -82,29 +85,42 @@ function countsOf(a: BackupArchive): BackupCounts {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
-/** The archive in `bytes`, checked; BackupError names the first thing that is wrong. */
-export function readBackup(bytes: Buffer, collections: ResourceCollection[]): BackupArchive {
-  if (bytes.length === 0) throw new BackupError('the body is empty; send the bytes CreateBackup answered', '');
+/** The JSON of a gzip'd archive; BackupError when it is not one (`what` answers it: CreateBackup, CreateExport). */
+export function unpackArchive(bytes: Buffer, what: string): unknown {
+  if (bytes.length === 0) throw new BackupError(`the body is empty; send the bytes ${what} answered`, '');
   let text: string;
   try {
     text = gunzipSync(bytes, { maxOutputLength: MAX_BACKUP_UNPACKED_BYTES }).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BackupError(`the archive unpacks to more than ${MAX_BACKUP_UNPACKED_BYTES} bytes`, '', true);
-    throw new BackupError('the body is not a gzip archive (CreateBackup answers one)', '');
+    throw new BackupError(`the body is not a gzip archive (${what} answers one)`, '');
   }
-  let a: unknown;
-  try { a = JSON.parse(text); } catch { throw new BackupError('the archive does not hold JSON', ''); }
+  try { return JSON.parse(text); } catch { throw new BackupError('the archive does not hold JSON', ''); }
+}
+
+/** The archive in `bytes`, checked; BackupError names the first thing that is wrong. */
+export function readBackup(bytes: Buffer, collections: ResourceCollection[]): BackupArchive {
+  const a = unpackArchive(bytes, 'CreateBackup');
   if (!isObj(a) || a.format !== BACKUP_FORMAT) throw new BackupError(`the archive is not a ${BACKUP_FORMAT}`, '/format');
   if (a.version !== BACKUP_VERSION) throw new BackupError(`the archive is version ${String(a.version)}; this server reads version ${BACKUP_VERSION}`, '/version');
+  checkArchiveParts(a, collections, '');
+  return a as unknown as BackupArchive;
+}
+
+/**
+ * Checks the resources, printers and API flows of an archive (a backup, or an export's `content`
+ * at `base`); BackupError names the first thing that is wrong.
+ */
+export function checkArchiveParts(a: Record<string, unknown>, collections: ResourceCollection[], base: string): void {
   const byType = new Map(collections.map((c) => [c.objectType, c]));
   const seen = new Set<string>();
   const once = (key: string, what: string, at: string) => {
     if (seen.has(key)) throw new BackupError(`${what} is in the archive twice`, at);
     seen.add(key);
   };
-  if (!Array.isArray(a.resources)) throw new BackupError('resources must be an array', '/resources');
+  if (!Array.isArray(a.resources)) throw new BackupError('resources must be an array', `${base}/resources`);
   a.resources.forEach((o: unknown, i) => {
-    const at = `/resources/${i}`;
+    const at = `${base}/resources/${i}`;
     if (!isObj(o) || !isObj(o.record) || !isStr(o.record.id) || !isStr(o.record.type) || !isObj(o.record.body)
       || !isStr(o.record.createdAt) || !isStr(o.record.createdBy) || !isStr(o.record.modifiedAt) || !isStr(o.record.modifiedBy)) {
       throw new BackupError('each resource needs a record {type, id, body, createdAt, createdBy, modifiedAt, modifiedBy}', `${at}/record`);
@@ -129,13 +145,12 @@ export function readBackup(bytes: Buffer, collections: ResourceCollection[]): Ba
   };
   for (const key of ['printers', 'apiFlows'] as const) {
     const list = a[key];
-    if (!Array.isArray(list)) throw new BackupError(`${key} must be an array`, `/${key}`);
+    if (!Array.isArray(list)) throw new BackupError(`${key} must be an array`, `${base}/${key}`);
     list.forEach((r: unknown, i) => {
-      if (!isObj(r) || !RECORDS[key].ok(r)) throw new BackupError(`each of ${key} needs ${RECORDS[key].needs}`, `/${key}/${i}`);
-      once(`${key} ${String(r.id)}`, `${key} ${String(r.id)}`, `/${key}/${i}/id`);
+      if (!isObj(r) || !RECORDS[key].ok(r)) throw new BackupError(`each of ${key} needs ${RECORDS[key].needs}`, `${base}/${key}/${i}`);
+      once(`${key} ${String(r.id)}`, `${key} ${String(r.id)}`, `${base}/${key}/${i}/id`);
     });
   }
-  return a as unknown as BackupArchive;
 }
 
 /** Makes the archive's collections of the store equal to the archive, in one transaction. */

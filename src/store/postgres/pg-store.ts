@@ -387,6 +387,16 @@ function collections(q: Querier, ctx: {
       countByStatus: (status) => scalar<number>('SELECT COUNT(*) FROM executions WHERE status = $1', [status]),
       maxQueueSeq: () => scalar<number>(`SELECT COALESCE(MAX(queue_seq), 0) FROM executions WHERE status = 'Queued'`),
       count: () => scalar<number>('SELECT COUNT(*) FROM executions'),
+      delete: async (id) => {
+        // Its documents and data objects first (the foreign keys cascade too); the delete is announced like a save.
+        await q.query('DELETE FROM documents WHERE execution_id = $1', [id]);
+        await q.query('DELETE FROM data_objects WHERE execution_id = $1', [id]);
+        const rows = await writeAnnounced<{ id: string; version: number }>('DELETE FROM executions WHERE id = $1 RETURNING id, version', [id], executionMessage);
+        if (!rows.length) return false;
+        caches.stableProgress.delete(id);
+        emit({ kind: 'execution', id, version: rows[0].version });
+        return true;
+      },
     },
 
     documents: {
@@ -403,6 +413,7 @@ function collections(q: Querier, ctx: {
       content: async (id) => (await one<{ content: Buffer }>('SELECT content FROM documents WHERE id = $1', [id]))?.content ?? null,
       byExecution: async (executionId) => (await all<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE execution_id = $1 ORDER BY created_at, seq`, [executionId]))
         .map(documentFromRow),
+      deleteByExecution: async (executionId) => (await q.query('DELETE FROM documents WHERE execution_id = $1', [executionId])).rowCount ?? 0,
       listVisible: async (owner, limit) => (await all<DocumentRow & { flow_id: string | null; flow_name: string | null }>(
         `SELECT ${DOCUMENT_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, e.flow_id AS flow_id, e.flow_name AS flow_name FROM documents d
           LEFT JOIN executions e ON e.id = d.execution_id
@@ -434,6 +445,8 @@ function collections(q: Querier, ctx: {
         if (!res.rowCount) throw new Error(`data ${d.id} not found`);
       },
       delete: async (id) => ((await q.query('DELETE FROM data_objects WHERE id = $1', [id])).rowCount ?? 0) > 0,
+      deleteByExecution: async (executionId, usages) =>
+        (await q.query('DELETE FROM data_objects WHERE execution_id = $1 AND usage = ANY($2::text[])', [executionId, usages])).rowCount ?? 0,
       list: async (ownerId, limit) => (await all<DataRow>(`SELECT ${DATA_COLUMNS} FROM data_objects WHERE ($1::text IS NULL OR created_by = $1)
         ORDER BY created_at DESC, id DESC LIMIT $2`, [ownerId, limit])).map(dataFromRow),
     },

@@ -77,7 +77,7 @@ async function startOnFreePort(args: string[], readyTimeoutMs: number, fixedPort
 
 export async function startPrism(upstream: string, mode: ProxyMode, opts: { readyTimeoutMs?: number } = {}): Promise<PrismProxy> {
   const args = ['proxy', BUNDLED_SPEC, upstream, ...(mode === 'strict' ? ['--errors'] : [])];
-  const { url, proc } = await startOnFreePort(args, opts.readyTimeoutMs ?? 30_000);
+  const { url, proc } = await startOnFreePort(args, opts.readyTimeoutMs ?? 90_000);
   return { url, mode, process: proc, stop: () => proc.stop() };
 }
 
@@ -90,6 +90,6 @@ export interface PrismMock { url: string; process: ManagedProcess; stop(): Promi
  * knows no credentials, ids or names beyond their schemas.
  */
 export async function startPrismMock(opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<PrismMock> {
-  const { url, proc } = await startOnFreePort(['mock', BUNDLED_SPEC], opts.readyTimeoutMs ?? 30_000, opts.port);
+  const { url, proc } = await startOnFreePort(['mock', BUNDLED_SPEC], opts.readyTimeoutMs ?? 90_000, opts.port);
   return { url, process: proc, stop: () => proc.stop() };
 }

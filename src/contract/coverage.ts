@@ -42,10 +42,7 @@ export interface CoverageReport {
   unreachable: number;
 }
 
-/** What the reference server cannot answer on purpose (unreachable.ts). */
-export const referenceUnreachable = (): UnreachableStatus[] => UNREACHABLE;
-
-export function computeCoverage(ops: OperationSpec[], tracker: CoverageTracker, unreachable: UnreachableStatus[] = referenceUnreachable()): CoverageReport {
+export function computeCoverage(ops: OperationSpec[], tracker: CoverageTracker, unreachable: UnreachableStatus[] = UNREACHABLE): CoverageReport {
   const rows: CoverageRow[] = [];
   const gaps: CoverageReport['gaps'] = [];
   const unreachableButHit: CoverageReport['unreachableButHit'] = [];

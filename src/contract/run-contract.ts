@@ -14,7 +14,8 @@ import { startEnvironment, PRISM_MOCK } from './harness/environment.js';
 import { specIndex } from './spec-index.js';
 import { allScenarios } from './scenarios/index.js';
 import { runScenarios, staleKnownIssues, type ScenarioOutcome } from './runner.js';
-import { computeCoverage, referenceUnreachable, type CoverageReport } from './coverage.js';
+import { computeCoverage, type CoverageReport } from './coverage.js';
+import { UNREACHABLE } from './unreachable.js';
 import { KNOWN_ISSUES } from './known-issues.js';
 import { MOCK_DEVIATIONS } from './prism-mock-limits.js';
 import { CHECKS, isConformanceCheck } from './checks.js';
@@ -110,7 +111,7 @@ async function runTarget(opts: ContractRunOptions, target: string | undefined, f
     const apiOf = (op: (typeof spec.ops)[number]): Api => (op.security.some((r) => 'PhixFlowToken' in r) ? 'phixflow' : 'smartflows');
     const ops = spec.ops.filter((op) => !opts.only || apiOf(op) === opts.only || ctx.recorder.coverage.calls.has(op.operationId));
     // unreachable.ts is about the reference server; the mock answers what it answers.
-    const coverage = computeCoverage(ops, ctx.recorder.coverage, ctx.kind === 'mock' ? [] : referenceUnreachable());
+    const coverage = computeCoverage(ops, ctx.recorder.coverage, ctx.kind === 'mock' ? [] : UNREACHABLE);
     const complete = !opts.only;
     const stale = complete ? staleKnownIssues(ctx) : [];
     const failures = ctx.recorder.unexpectedFailures().filter(counts);

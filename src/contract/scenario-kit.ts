@@ -114,12 +114,16 @@ export async function executeFlow(ctx: ScenarioContext, api: ApiClient, flowId: 
 }
 
 /** Skip rules the scenarios share: the fixtures they act with (null: run). */
+export const needsAdminKey = (ctx: ScenarioContext): string | null => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin');
 export const needsUserKey = (ctx: ScenarioContext): string | null => (ctx.main.fixtures.keys.user ? null : 'needs keys.user');
 export const needsPrivilegedToken = (ctx: ScenarioContext): string | null =>
   (ctx.main.fixtures.phixflow.tokens.privileged ? null : 'needs phixflow.tokens.privileged');
 /** The flowmock extensions' scenarios: an administrator, and a plain user to make traffic. */
 export const needsAdminAndUserKeys = (ctx: ScenarioContext): string | null =>
   (ctx.main.fixtures.keys.admin && ctx.main.fixtures.keys.user ? null : 'needs keys.admin and keys.user (flowmock extension)');
+
+/** The main target's strict client, acting as the fixtures' administrator (see needsAdminKey). */
+export const asAdmin = (ctx: ScenarioContext) => ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
 
 /** The first document id of a finished execution's model (`{ <block>: { document: { id } } }`). */
 export function documentIdOf(model: Record<string, unknown> | undefined): string | undefined {

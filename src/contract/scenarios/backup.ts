@@ -8,12 +8,12 @@
 import { gunzipSync } from 'node:zlib';
 import type { Scenario } from '../context.js';
 import { credentialHeaders } from '../harness/client.js';
-import { apiKey, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, ensure, expectStatus, mustStatus, needsAdminKey } from '../scenario-kit.js';
 
 export const backupScenario: Scenario = {
   name: 'smartflows: backup and restore (archive, round trip, a body that is not an archive)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
     const creds = apiKey(ctx.main.fixtures.keys.admin);
     const admin = ctx.main.strict.as(creds);

@@ -1,6 +1,6 @@
 /** Smart Flows: health, login methods, the current user, flows and their thumbnails. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, needsUserKey, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, needsUserKey, randomId } from '../scenario-kit.js';
 import { checkBinary, checkHeadOfGet } from '../binary.js';
 
 /** The operations anyone may call: they need no fixtures, so they run against every target. */
@@ -80,7 +80,7 @@ export const catalogScenario: Scenario = {
 
     // Flows of definition files change through their files: over the API a documented 409 (flows-crud.ts covers API flows).
     if (fx.keys.admin) {
-      const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+      const admin = asAdmin(ctx);
       expectStatus(ctx, (await admin.POST('/api/v1/flows', { body: { id: fx.flows.success, displayName: 'Same id as a file flow', type: 'simple' } })).response, 409,
         'CreateFlow with the id of a file-defined flow');
       expectStatus(ctx, (await admin.PUT('/api/v1/flows/{flow}', { params: { path: { flow: fx.flows.success } }, body: { displayName: 'Renamed' } })).response, 409,

@@ -5,7 +5,7 @@
  * checks that a start with `Prefer: scenario=` passes the proxy and is echoed.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
 
 export const clockScenario: Scenario = {
   name: 'flowmock: engine clock and Prefer: scenario',
@@ -13,7 +13,7 @@ export const clockScenario: Scenario = {
   skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
 
     const clock = await admin.GET('/__flowmock/clock');

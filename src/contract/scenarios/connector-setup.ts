@@ -6,7 +6,7 @@
  * it as it was, unknown connectors 404. The connector is deleted at the end.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, needsAdminKey, randomId } from '../scenario-kit.js';
 
 /** A stage's values (the spec's body is the vendor's open Object). */
 const values = (o: Record<string, unknown>) => o as Record<string, never>;
@@ -14,9 +14,9 @@ const values = (o: Record<string, unknown>) => o as Record<string, never>;
 export const connectorSetupScenario: Scenario = {
   name: 'smartflows: connector setup wizard (stages, next, previous, finish, cancel)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
-    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const api = asAdmin(ctx);
     const created = await api.POST('/api/v1/connectors', { body: { displayName: `contract-setup-${randomId()}`, connectorType: { id: 'rest' }, active: true } });
     if (!expectStatus(ctx, created.response, 201, 'CreateConnector for the wizard') || !created.data?.id) return;
     const id = created.data.id;

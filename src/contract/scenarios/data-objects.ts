@@ -4,7 +4,7 @@
  * and GetFlowExecutionStatus with its outputs.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, randomId, waitForExecution } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, needsAdminAndUserKeys, randomId, waitForExecution } from '../scenario-kit.js';
 import { checkHeadOfGet } from '../binary.js';
 
 export const dataObjectsScenario: Scenario = {
@@ -14,7 +14,7 @@ export const dataObjectsScenario: Scenario = {
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const started = await user.POST('/api/v1/flows/executions', {
       params: { query: { flowId: fx.flows.xml } },
       body: fx.xml.valid as never, bodySerializer: (b: unknown) => b as string, headers: { 'Content-Type': 'application/xml' },

@@ -9,16 +9,16 @@
  * scenario creates is deleted at the end.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, needsAdminKey, randomId } from '../scenario-kit.js';
 
 type Obj = Record<string, any>;
 
 export const datasetsPluginsScenario: Scenario = {
   name: 'smartflows: data set data, data source types and layouts, plugins and their tag groups and data sets',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
-    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const api = asAdmin(ctx);
     const tag = randomId().slice(-8);
 
     // Data set data.

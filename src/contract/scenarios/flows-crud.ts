@@ -4,7 +4,7 @@
  * (200) -> DeleteFlow (200) -> GetFlow 404; a body that cannot run is a 400 naming the block.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, waitForExecution } from '../scenario-kit.js';
 
 const needsAdminKey = (ctx: Parameters<NonNullable<Scenario['skip']>>[0]): string | null =>
   (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin (write:flows, delete:flows)');
@@ -37,7 +37,7 @@ export const flowsCrudScenario: Scenario = {
   api: 'smartflows',
   skip: needsAdminKey,
   async run(ctx) {
-    const admin = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const admin = asAdmin(ctx);
     const name = `Contract flow ${Date.now()}`;
     const created = await admin.POST('/api/v1/flows', { body: body(name) });
     mustStatus(ctx, created.response, 200, 'CreateFlow of a runnable flow');

@@ -5,7 +5,7 @@
  * Resets the target's journal first: the checks count requests made here.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, executeFlow, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, executeFlow, expectStatus, mustStatus, needsAdminAndUserKeys, waitForExecution } from '../scenario-kit.js';
 
 export const journalDashboardScenario: Scenario = {
   name: 'flowmock: request journal, verify, client report and dashboard data',
@@ -13,7 +13,7 @@ export const journalDashboardScenario: Scenario = {
   skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
 
     mustStatus(ctx, (await admin.DELETE('/__flowmock/requests')).response, 204, 'ClearRequestJournal');

@@ -1,6 +1,6 @@
 /** Smart Flows login: a wrong password is a 401; the right one answers the vendor's Authentication (user, tokens per scope), whose JWT works as a bearer token. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
 
 export const loginScenario: Scenario = {
   name: 'smartflows: login and JWT bearer',
@@ -36,7 +36,7 @@ export const loginScenario: Scenario = {
     // password is the old one, so the fixture keeps working.
     if (fx.keys.admin) {
       expectStatus(ctx, (await anon.POST('/api/v1/authenticate/reset', { body: { username: login.username, path: '/reset' } })).response, 200, 'ResetPassword of the login user');
-      const outbox = await ctx.main.strict.as(apiKey(fx.keys.admin)).GET('/__flowmock/outbox');
+      const outbox = await asAdmin(ctx).GET('/__flowmock/outbox');
       if (expectStatus(ctx, outbox.response, 200, 'GetSandboxOutbox')) {
         const mail = outbox.data!.find((m) => m.kind === 'passwordReset' && m.userId === ok.data!.user?.id);
         ensure(ctx, 'behaves_as_documented', !!mail?.resetToken && !!mail.link?.includes(mail.resetToken), 'the outbox holds the reset mail with its token and link', 'GetSandboxOutbox');

@@ -6,7 +6,7 @@
 import type { Scenario, ScenarioContext } from '../context.js';
 import type { ApiClient } from '../harness/client.js';
 import { exchangeOf } from '../harness/response-checks.js';
-import { apiKey, answerText, documentIdOf, ensure, expectStatus, mustStatus, randomId, waitForExecution } from '../scenario-kit.js';
+import { answerText, apiKey, asAdmin, documentIdOf, ensure, expectStatus, mustStatus, randomId, waitForExecution } from '../scenario-kit.js';
 
 /** Two answers alike: same status, same detail once the ids are replaced. */
 function sameAnswer(ctx: ScenarioContext, what: string, foreign: Response, foreignId: string, unknown: Response, unknownId: string): void {
@@ -88,7 +88,7 @@ export const ownershipScenario: Scenario = {
 
     // read:flowExecutions sees them all.
     if (fx.keys.admin) {
-      const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+      const admin = asAdmin(ctx);
       expectStatus(ctx, (await admin.GET('/api/v1/flows/executions/{execution}', { params: { path: { execution: done.id } } })).response, 200,
         "GetFlowExecution of another user's execution with read:flowExecutions");
       expectStatus(ctx, (await admin.GET('/api/v1/documents/{documentId}', { params: { path: { documentId } } })).response, 200,

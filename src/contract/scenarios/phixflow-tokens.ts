@@ -1,6 +1,6 @@
 /** PhixFlow tokens over the flowmock extension: issued to administrators only, for known users, with an expiry. */
 import type { Scenario } from '../context.js';
-import { apiKey, bearer, ensure, expectStatus, mustStatus, needsAdminAndUserKeys } from '../scenario-kit.js';
+import { apiKey, asAdmin, bearer, ensure, expectStatus, mustStatus, needsAdminAndUserKeys } from '../scenario-kit.js';
 
 export const phixflowTokensScenario: Scenario = {
   name: 'phixflow: tokens (CreatePhixFlowToken) and privileges',
@@ -8,7 +8,7 @@ export const phixflowTokensScenario: Scenario = {
   skip: needsAdminAndUserKeys,
   async run(ctx) {
     const fx = ctx.main.fixtures;
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
     const af = fx.phixflow.actionflows.sync;
     const path = { application: af.application, actionflow: af.name };
@@ -38,7 +38,7 @@ export const phixflowTokensScenario: Scenario = {
       expectStatus(ctx, open.response, 200, 'TriggerActionflow of an anonymous endpoint needs no privileges');
     }
     // A Smart Flows API key is no PhixFlow token.
-    const wrongKind = await ctx.main.strict.as(apiKey(fx.keys.admin)).POST('/phixflow/api/1/action/{application}/{actionflow}/trigger', { params: { path }, body: [] });
+    const wrongKind = await asAdmin(ctx).POST('/phixflow/api/1/action/{application}/{actionflow}/trigger', { params: { path }, body: [] });
     expectStatus(ctx, wrongKind.response, 401, 'TriggerActionflow with a Smart Flows API key instead of a token', 'auth_enforced');
   },
 };

@@ -1,15 +1,15 @@
 /** Smart Flows printers: administrators create, update and delete; users read; names are unique. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, needsAdminKey, randomId } from '../scenario-kit.js';
 import { followLocation } from '../location.js';
 
 export const printersScenario: Scenario = {
   name: 'smartflows: printers (create, Location, conflict, update, delete)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const tag = `${ctx.seed}-${Date.now()}`;
     const input = { displayName: `Contract printer ${tag}`, description: 'made by the contract tests', definition: { id: 'generic-pdf', displayName: 'Generic PDF printer' }, flavor: 'jps' as const, defaultPrinter: false, properties: { general: { copies: 2 }, jps: { duplexing: 'twoSidedLongEdge' as const } } };
     // No printer is the default before this scenario makes one (a reference run has no other printers).

@@ -10,7 +10,7 @@
 import type { Scenario, ScenarioContext } from '../context.js';
 import type { ApiClient } from '../harness/client.js';
 import type { OperationSpec } from '../spec-index.js';
-import { apiKey, ensure, expectStatus, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, needsAdminKey, randomId } from '../scenario-kit.js';
 import { callOperation, type RawRequest } from '../generic-call.js';
 
 type Obj = Record<string, any>;
@@ -147,9 +147,9 @@ async function oneCollection(ctx: ScenarioContext, api: ApiClient, name: string,
 export const resourcesScenario: Scenario = {
   name: 'smartflows: the regular collections (create, Location, read, lists, update, content, conflicts, delete, dependencies)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
-    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const api = asAdmin(ctx);
     const tag = `${ctx.seed}-${Date.now()}`;
     const collections = (ctx.spec.doc.components?.['x-flowmock-resources'] ?? {}) as Record<string, Obj>;
     for (const [name, spec] of Object.entries(collections)) await oneCollection(ctx, api, name, spec, tag);

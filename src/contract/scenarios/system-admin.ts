@@ -13,7 +13,7 @@
  * the list (with details, sorted), one by id, and the 404 of an unknown one.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, needsAdminKey } from '../scenario-kit.js';
 import { credentialHeaders } from '../harness/client.js';
 import { LICENSE_FORMAT, LICENSE_VERSION, licenseChecksum } from '../../engine/system/license.js';
 
@@ -22,9 +22,9 @@ const octets = (text: string) => ({ body: text as unknown as string, bodySeriali
 export const systemAdminScenario: Scenario = {
   name: 'smartflows: settings (whole, public, per part: update, read back, clear), licence, notifications, cleanup, export and import, system printers',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
-    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const api = asAdmin(ctx);
     const anonymous = ctx.main.strict.as(null);
 
     const all = await api.GET('/api/v1/settings');

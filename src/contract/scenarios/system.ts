@@ -1,13 +1,13 @@
 /** Smart Flows system operations with real behaviour: info, features, time zones, currencies, formatting, languages, expressions, pseudo fields. */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, needsAdminKey } from '../scenario-kit.js';
 
 export const systemScenario: Scenario = {
   name: 'smartflows: system info, features, time zones, currencies, formatted values, languages, expressions, pseudo fields',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
-    const api = ctx.main.strict.as(apiKey(ctx.main.fixtures.keys.admin));
+    const api = asAdmin(ctx);
     const info = await api.GET('/api/v1/system/info');
     if (expectStatus(ctx, info.response, 200, 'GetSystemInfo')) ensure(ctx, 'behaves_as_documented', typeof info.data?.version === 'string', 'GetSystemInfo names a version', 'GetSystemInfo');
     const features = await api.GET('/api/v1/system/features');

@@ -4,7 +4,7 @@
  * another user's tokens need rights (403); unknown users and tokens are 404.
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus } from '../scenario-kit.js';
 import { followLocation } from '../location.js';
 
 export const apiKeysScenario: Scenario = {
@@ -14,7 +14,7 @@ export const apiKeysScenario: Scenario = {
   async run(ctx) {
     const fx = ctx.main.fixtures;
     const user = ctx.main.strict.as(apiKey(fx.keys.user));
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const me = { params: { path: { user: 'me' } } };
 
     const created = await user.POST('/api/v1/users/{user}/tokens', { ...me, body: { displayName: 'contract test token', description: 'made by the contract suite' } });

@@ -4,16 +4,16 @@
  * deleted only with force (409 without), and the user's key follows its account (disabled: refused).
  */
 import type { Scenario } from '../context.js';
-import { apiKey, ensure, expectStatus, mustStatus, randomId } from '../scenario-kit.js';
+import { apiKey, asAdmin, ensure, expectStatus, mustStatus, needsAdminKey, randomId } from '../scenario-kit.js';
 import { followLocation } from '../location.js';
 
 export const usersAdminScenario: Scenario = {
   name: 'smartflows: user administration (create, Location, list, filter, update, disable, delete)',
   api: 'smartflows',
-  skip: (ctx) => (ctx.main.fixtures.keys.admin ? null : 'needs keys.admin'),
+  skip: needsAdminKey,
   async run(ctx) {
     const fx = ctx.main.fixtures;
-    const admin = ctx.main.strict.as(apiKey(fx.keys.admin));
+    const admin = asAdmin(ctx);
     const tag = `ct${ctx.seed}-${Date.now()}`.replace(/[^A-Za-z0-9._@-]/g, '');
     const body = { userName: `${tag}-a`, firstName: 'Contract', lastName: 'Test', emailAddress: `${tag}@example.invalid`, roles: [{ id: 'user' }] };
 

@@ -276,13 +276,13 @@ export class Credentials {
    * while it is still open (an event stream, a long-poll): the key revoked, the user disabled or
    * removed, or (login token) the password changed. Credential changes made by this server are
    * seen at once (`credentialsChanged`); those of another process (a CLI command) within 250 ms.
-   * With `checkNow`, the credentials are also checked once at once (a request that starts watching
-   * some time after it was authenticated). Returns the function that stops watching.
+   * The credentials are also checked once as the watch starts: a request starts watching some time
+   * after it was authenticated (when it begins to wait). Returns the function that stops watching.
    */
-  watch(principal: Principal, opts: { checkNow?: boolean }, onRevoked: (reason: string) => void): () => void {
+  watch(principal: Principal, onRevoked: (reason: string) => void): () => void {
     const entry = { principal, pwv: principal.via === 'jwt' ? this.passwordVersion(principal.user) : '', onRevoked };
     this.watched.add(entry);
-    if (opts.checkNow) void this.recheckEntry(entry);
+    void this.recheckEntry(entry);
     if (!this.watchTimer) {
       this.watchedVersion = this.store.credentialsVersion();
       this.watchTimer = setInterval(() => void this.recheckIfChanged(), 250);

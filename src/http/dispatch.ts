@@ -177,8 +177,8 @@ export function createDispatcher(opts: DispatchOptions) {
       watchCredentials = () => {
         if (watching || !principal || res.closed) return;
         watching = true;
-        // Checked once now too: a revocation between the authentication and this moment is not missed.
-        const unwatch = services.credentials.watch(principal, { checkNow: true }, (reason) => {
+        // The watch checks once as it starts: a revocation between the authentication and now is not missed.
+        const unwatch = services.credentials.watch(principal, (reason) => {
           revoked = reason;
           signal();
           abort!.abort();
